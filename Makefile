@@ -1,0 +1,114 @@
+# forcewatch build.  `make` builds ./forcewatch; `make test` builds and runs
+# every test; `make run` loads the demo data and shows it; `make SANITIZE=1
+# test` does the same with address and undefined-behaviour sanitizers.
+# Missing Debian packages are installed through scripts/install-deps.
+
+CC       ?= cc
+SANITIZE ?= 0
+PKGS     := sqlite3 jansson libsodium
+ifeq ($(SANITIZE),1)
+BUILD    := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT      := -O1
+else
+BUILD    := build
+SANFLAGS :=
+OPT      := -O2
+endif
+
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
+             -D_DEFAULT_SOURCE -Iinclude -Ilib $(SANFLAGS) $(CFLAGS) \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDFLAGS  += $(SANFLAGS)
+
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC  := $(wildcard src/*.c)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_RUN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
+
+ifeq ($(SANITIZE),1)
+FW := $(BUILD)/forcewatch
+else
+FW := forcewatch
+endif
+
+.PHONY: all deps test unit-test cli-test run bench fuzz clean schema
+all: $(FW)
+
+# Dependencies: check with pkg-config; install what is missing (as root), or
+# say exactly what to run.
+DEPS_STAMP := $(BUILD)/.deps
+$(DEPS_STAMP): scripts/install-deps
+	@mkdir -p $(BUILD)
+	@if ! pkg-config --exists $(PKGS) cmocka || ! scripts/install-deps --check >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then scripts/install-deps; \
+	    else echo "forcewatch: missing packages; run: sudo scripts/install-deps" >&2; \
+	         scripts/install-deps --print >&2; exit 1; fi; \
+	fi
+	@touch $@
+deps: $(DEPS_STAMP)
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libforcewatch.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(FW): $(CLI_OBJ) $(BUILD)/libforcewatch.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libforcewatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka) -lpthread
+
+# Fuzz targets built with a plain main() that replays a corpus, so the
+# regular test run exercises them; `make fuzz` builds them with libFuzzer.
+$(BUILD)/tests/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libforcewatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench/gen: bench/gen.c
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -o $@ $< -lm
+
+unit-test: $(UNIT_BIN)
+cli-test: $(FW)
+
+test: $(FW) $(UNIT_BIN) $(FUZZ_RUN)
+	@FW=$(FW) BUILD=$(BUILD) tests/run
+
+run: $(FW)
+	@rm -f demo.db demo.db-wal demo.db-shm
+	./$(FW) --db demo.db init
+	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
+	./$(FW) --db demo.db list
+
+schema: $(FW)
+	./$(FW) schema > docs/incident.schema.json
+
+FUZZ_SECONDS ?= 30
+fuzz: $(BUILD)/libforcewatch.a
+	@mkdir -p $(BUILD)/fuzz
+	@for src in $(FUZZ_SRC); do \
+	    name=$$(basename $$src .c); \
+	    clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -Iinclude -Ilib \
+	        -fsanitize=fuzzer,address,undefined $$src $(LIB_SRC) \
+	        -o $(BUILD)/fuzz/$$name $(LDLIBS) || exit 1; \
+	    mkdir -p $(BUILD)/fuzz/$$name-corpus; \
+	    $(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        $(BUILD)/fuzz/$$name-corpus tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+bench: $(FW) bench/gen
+	bench/add
+
+clean:
+	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/tests/unit/*.d

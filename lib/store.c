@@ -1,0 +1,298 @@
+/*
+** The storage front: picks a backend from the location string, and turns a
+** validated document into the bytes, hash, version and log leaf a backend
+** stores (see store.h and store_int.h).
+*/
+#include "store_int.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canon.h"
+
+static const struct {
+    const char *prefix;
+    const fw_store_ops *ops;
+} backends[] = {
+    {"sqlite:", &fw_store_sqlite_ops},
+};
+
+int fw_store_schema_latest(void)
+{
+    return fw_store_sqlite_schema_latest();
+}
+
+fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **out,
+                    fw_error *err)
+{
+    const fw_store_ops *ops = &fw_store_sqlite_ops;
+    const char *path = location;
+    fw_store *s;
+    size_t i;
+    fw_rc rc;
+
+    *out = NULL;
+    if (!location || !*location)
+        return fw_error_set(err, FW_ERR_USAGE, "no database location given");
+    if (strstr(location, "://"))
+        return fw_error_set(err, FW_ERR_USAGE, "unsupported database location '%s'", location);
+    for (i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+        size_t n = strlen(backends[i].prefix);
+        if (strncmp(location, backends[i].prefix, n) == 0) {
+            ops = backends[i].ops;
+            path = location + n;
+        }
+    }
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    s->ops = ops;
+    if (opts)
+        s->opts = *opts;
+    if (s->opts.busy_timeout_ms <= 0)
+        s->opts.busy_timeout_ms = 5000;
+    rc = ops->open(s, path, err);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return FW_OK;
+}
+
+void fw_store_close(fw_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_write)
+        fw_store_rollback(s);
+    s->ops->close(s);
+    free(s);
+}
+
+const char *fw_store_backend(const fw_store *s)
+{
+    return s->ops->name;
+}
+
+int fw_store_schema_version(const fw_store *s)
+{
+    return s->schema_version;
+}
+
+fw_rc fw_store_begin(fw_store *s, fw_error *err)
+{
+    fw_rc rc;
+    if (s->in_write)
+        return fw_error_set(err, FW_ERR_USAGE, "a write transaction is already open");
+    if (s->opts.flags & FW_STORE_READONLY)
+        return fw_error_set(err, FW_ERR_USAGE, "the store was opened read-only");
+    rc = s->ops->begin(s, true, err);
+    if (rc)
+        return rc;
+    rc = s->ops->log_size(s, &s->next_seq, err);
+    if (rc) {
+        s->ops->rollback(s);
+        return rc;
+    }
+    s->in_write = true;
+    return FW_OK;
+}
+
+fw_rc fw_store_commit(fw_store *s, fw_error *err)
+{
+    fw_rc rc;
+    if (!s->in_write)
+        return fw_error_set(err, FW_ERR_USAGE, "no write transaction is open");
+    rc = s->ops->commit(s, err);
+    if (rc)
+        s->ops->rollback(s);
+    s->in_write = false;
+    return rc;
+}
+
+void fw_store_rollback(fw_store *s)
+{
+    if (!s->in_write)
+        return;
+    s->ops->rollback(s);
+    s->in_write = false;
+}
+
+fw_rc fw_store_begin_read(fw_store *s, fw_error *err)
+{
+    return s->ops->begin(s, false, err);
+}
+
+void fw_store_end_read(fw_store *s)
+{
+    s->ops->rollback(s);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct force kinds of every account, sorted, comma-separated. */
+static fw_rc force_kinds(const fw_doc *doc, fw_buf *out, int64_t *nevents)
+{
+    const char **kinds;
+    size_t n = 0, total = 0, i, k;
+    fw_rc rc = FW_OK;
+
+    for (i = 0; i < doc->naccounts; i++)
+        total += doc->accounts[i].nevents;
+    *nevents = (int64_t)total;
+    kinds = malloc((total ? total : 1) * sizeof *kinds);
+    if (!kinds)
+        return FW_ERR_NOMEM;
+    for (i = 0; i < doc->naccounts; i++) {
+        const fw_account *a = &doc->accounts[i];
+        for (k = 0; k < a->nevents; k++) {
+            const json_t *kind;
+            if (!a->events[k].type || strcmp(a->events[k].type_name, "force") != 0)
+                continue;
+            kind = json_object_get(a->events[k].obj, "kind");
+            if (json_is_string(kind))
+                kinds[n++] = json_string_value(kind);
+        }
+    }
+    qsort(kinds, n, sizeof *kinds, str_cmp);
+    for (i = 0; i < n && !rc; i++) {
+        if (i && strcmp(kinds[i], kinds[i - 1]) == 0)
+            continue;
+        if (out->len)
+            rc = fw_buf_addc(out, ',');
+        if (!rc)
+            rc = fw_buf_adds(out, kinds[i]);
+    }
+    free(kinds);
+    return rc;
+}
+
+fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_result *res,
+                   fw_error *err)
+{
+    fw_buf body, leaf, kinds;
+    fw_store_write w;
+    uint8_t digest[FW_SHA256_BYTES];
+    char hex[65], head_hex[65], now[32];
+    int64_t head = 0;
+    json_t *lj = NULL;
+    time_t t;
+    fw_rc rc;
+
+    if (!s->in_write)
+        return fw_error_set(err, FW_ERR_USAGE, "fw_store_put needs a write transaction");
+    fw_buf_init(&body, FW_BUF_UNLIMITED);
+    fw_buf_init(&leaf, FW_BUF_UNLIMITED);
+    fw_buf_init(&kinds, FW_BUF_UNLIMITED);
+    memset(&w, 0, sizeof w);
+
+    rc = fw_doc_canonical(doc, &body);
+    if (rc) {
+        fw_error_set(err, rc, "cannot serialize %s %s", fw_record_type_name(doc->type), doc->id);
+        goto done;
+    }
+    fw_sha256(body.data, body.len, digest);
+    fw_hex(digest, sizeof digest, hex);
+
+    rc = s->ops->head(s, fw_record_type_name(doc->type), doc->id, &head, head_hex, err);
+    if (rc == FW_ERR_NOTFOUND) {
+        head = 0;
+        fw_error_clear(err);
+    } else if (rc) {
+        goto done;
+    } else if (strcmp(head_hex, hex) == 0) {
+        res->action = FW_PUT_UNCHANGED;
+        res->version = head;
+        res->log_seq = -1;
+        goto done;
+    }
+
+    t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
+    fw_time_format_utc(t, now, sizeof now);
+    w.type = fw_record_type_name(doc->type);
+    w.id = doc->id;
+    w.version = head + 1;
+    w.body = body.data;
+    w.body_len = body.len;
+    w.sha256 = hex;
+    w.created_at = now;
+    w.actor = actor && *actor ? actor : "unknown";
+    w.log_seq = s->next_seq;
+
+    lj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "seq", (json_int_t)w.log_seq,
+                   "time", now, "actor", w.actor, "action", head ? "update" : "create",
+                   "record_type", w.type, "record_id", w.id, "version", (json_int_t)w.version,
+                   "sha256", hex);
+    if (!lj || fw_canon_write(lj, &leaf)) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "cannot build the log leaf");
+        goto done;
+    }
+    w.leaf = leaf.data;
+    w.leaf_len = leaf.len;
+
+    if (doc->type == FW_RECORD_INCIDENT) {
+        rc = force_kinds(doc, &kinds, &w.nevents);
+        if (rc) {
+            fw_error_set(err, rc, "out of memory");
+            goto done;
+        }
+        w.agency = doc->agency;
+        w.occurred_at = doc->occurred_at;
+        w.encounter = doc->encounter ? doc->encounter : "";
+        w.force_kinds = fw_buf_str(&kinds);
+        w.naccounts = (int64_t)doc->naccounts;
+    }
+    rc = s->ops->append(s, &w, err);
+    if (rc)
+        goto done;
+    s->next_seq++;
+    res->action = head ? FW_PUT_UPDATED : FW_PUT_CREATED;
+    res->version = w.version;
+    res->log_seq = w.log_seq;
+done:
+    json_decref(lj);
+    fw_buf_release(&body);
+    fw_buf_release(&leaf);
+    fw_buf_release(&kinds);
+    return rc;
+}
+
+fw_rc fw_store_get(fw_store *s, fw_record_type type, const char *id, int64_t version,
+                   fw_buf *body, fw_record_info *info, fw_error *err)
+{
+    fw_record_info tmp;
+    return s->ops->get(s, fw_record_type_name(type), id, version, body, info ? info : &tmp,
+                       err);
+}
+
+fw_rc fw_store_history(fw_store *s, fw_record_type type, const char *id, fw_meta_cb cb,
+                       void *arg, fw_error *err)
+{
+    return s->ops->history(s, fw_record_type_name(type), id, cb, arg, err);
+}
+
+fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb, void *arg,
+                    fw_error *err)
+{
+    fw_list_filter none;
+    if (!filter) {
+        memset(&none, 0, sizeof none);
+        filter = &none;
+    }
+    return s->ops->list(s, filter, cb, arg, err);
+}
+
+fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err)
+{
+    return s->ops->log_size(s, size, err);
+}
+
+fw_rc fw_store_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err)
+{
+    return s->ops->log_leaf(s, seq, leaf, err);
+}

@@ -1,0 +1,152 @@
+/*
+** The store: where records live, as append-only versions, each change
+** logged.  Callers see only this interface; the backends behind it
+** (store_sqlite.c today, PostgreSQL later) are chosen by the location string
+** and plug in through a table of functions (store_int.h), as curl's TLS
+** backends do.
+**
+** Every write goes through fw_store_put, which appends the record's new
+** version and its record-log leaf in the same transaction; there is no other
+** write path, so nothing can be stored without being logged.  Nothing is ever
+** updated in place or deleted.
+**
+** Ownership: an fw_store is created by fw_store_open and freed by
+** fw_store_close.  Strings in callback rows are valid only during the call.
+*/
+#ifndef FW_STORE_H
+#define FW_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "error.h"
+#include "model.h"
+
+typedef struct fw_store fw_store;
+
+typedef struct fw_clock {
+    /* Current time; NULL means time(NULL).  Tests inject a fixed clock. */
+    time_t (*now)(void *arg);
+    void *arg;
+} fw_clock;
+
+enum {
+    FW_STORE_CREATE = 1,   /* create and initialize the database if missing */
+    FW_STORE_READONLY = 2
+};
+
+typedef struct fw_store_opts {
+    unsigned flags;
+    fw_clock clock;
+    int busy_timeout_ms;   /* how long a writer waits for another; default 5000 */
+} fw_store_opts;
+
+/*
+** Open the store at location: a file path or "sqlite:PATH" for the embedded
+** SQLite backend.  Without FW_STORE_CREATE the database must exist and have
+** been initialized.  opts may be NULL.
+*/
+fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **out,
+                    fw_error *err);
+void fw_store_close(fw_store *s);
+
+/* The backend's name ("sqlite") and the schema version of the open store. */
+const char *fw_store_backend(const fw_store *s);
+int fw_store_schema_version(const fw_store *s);
+
+/* Latest schema version this build knows. */
+int fw_store_schema_latest(void);
+
+/*
+** Transactions.  Writes must happen inside fw_store_begin / fw_store_commit;
+** fw_store_rollback discards them all.  fw_store_begin_read takes a
+** consistent snapshot for a series of reads (a writer committing meanwhile
+** is not seen until fw_store_end_read).
+*/
+fw_rc fw_store_begin(fw_store *s, fw_error *err);
+fw_rc fw_store_commit(fw_store *s, fw_error *err);
+void fw_store_rollback(fw_store *s);
+fw_rc fw_store_begin_read(fw_store *s, fw_error *err);
+void fw_store_end_read(fw_store *s);
+
+typedef enum fw_put_action {
+    FW_PUT_CREATED,     /* a new record, version 1 */
+    FW_PUT_UPDATED,     /* a new version of an existing record */
+    FW_PUT_UNCHANGED    /* identical to the latest version: nothing written */
+} fw_put_action;
+
+typedef struct fw_put_result {
+    fw_put_action action;
+    int64_t version;
+    int64_t log_seq;    /* the leaf appended, or -1 if unchanged */
+} fw_put_result;
+
+/* Store doc as a new version of its record (inside a transaction). */
+fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_result *res,
+                   fw_error *err);
+
+typedef struct fw_record_meta {
+    const char *type;
+    const char *id;
+    int64_t version;
+    const char *created_at;
+    const char *actor;
+    const char *sha256;   /* hex */
+    int64_t log_seq;
+} fw_record_meta;
+
+/* The stored canonical bytes of one version (0 = the latest) into body
+** (appended), and its metadata copied to the buffers of meta_out if non-NULL.
+** FW_ERR_NOTFOUND if there is no such record or version. */
+typedef struct fw_record_info {
+    int64_t version;
+    int64_t latest;
+    char created_at[32];
+    char actor[128];
+    char sha256[65];
+    int64_t log_seq;
+} fw_record_info;
+
+fw_rc fw_store_get(fw_store *s, fw_record_type type, const char *id, int64_t version,
+                   fw_buf *body, fw_record_info *info, fw_error *err);
+
+/* Every version of a record, oldest first.  A non-zero return from cb stops
+** the walk and is returned. */
+typedef int (*fw_meta_cb)(void *arg, const fw_record_meta *meta);
+fw_rc fw_store_history(fw_store *s, fw_record_type type, const char *id, fw_meta_cb cb,
+                       void *arg, fw_error *err);
+
+typedef struct fw_list_filter {
+    const char *agency;       /* exact agency id */
+    const char *since;        /* occurred on or after this date (YYYY-MM-DD) */
+    const char *until;        /* occurred on or before this date */
+    const char *encounter;    /* exact encounter kind */
+    const char *force_kind;   /* any account applied this kind of force */
+    int64_t limit;            /* 0 = no limit */
+} fw_list_filter;
+
+typedef struct fw_incident_row {
+    const char *id;
+    int64_t version;
+    const char *agency;
+    const char *occurred_at;
+    const char *encounter;     /* "" if none */
+    const char *force_kinds;   /* comma-separated, sorted, distinct */
+    int64_t naccounts;
+    int64_t nevents;
+} fw_incident_row;
+
+/* Latest versions of incidents matching filter, by occurrence then id. */
+typedef int (*fw_incident_cb)(void *arg, const fw_incident_row *row);
+fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb, void *arg,
+                    fw_error *err);
+
+/* Number of leaves in the record log. */
+fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err);
+
+/* One leaf of the record log (its canonical JSON appended to leaf). */
+fw_rc fw_store_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err);
+
+#endif

@@ -1,0 +1,512 @@
+/*
+** The embedded SQLite backend of the store (see store_int.h): one database
+** file in WAL mode, so readers never block the writer; foreign keys on;
+** schema versions in PRAGMA user_version with forward-only migrations; and
+** triggers that make every table append-only, so even a bug in forcewatch
+** cannot update or delete a stored version or a log leaf.
+*/
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+#define APPLICATION_ID 0x46574348 /* "FWCH" */
+
+/* Migration N (1-based) takes the schema from version N-1 to N. */
+static const char *const migrations[] = {
+    /* 1: records, the record log, the incident index. */
+    "CREATE TABLE log(\n"
+    "  seq INTEGER PRIMARY KEY CHECK (seq >= 0),\n"
+    "  leaf BLOB NOT NULL\n"
+    ");\n"
+    "CREATE TABLE records(\n"
+    "  type TEXT NOT NULL,\n"
+    "  id TEXT NOT NULL,\n"
+    "  version INTEGER NOT NULL CHECK (version >= 1),\n"
+    "  body BLOB NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  log_seq INTEGER NOT NULL UNIQUE REFERENCES log(seq),\n"
+    "  UNIQUE (type, id, version)\n"
+    ");\n"
+    "CREATE TABLE incident_index(\n"
+    "  id TEXT NOT NULL,\n"
+    "  version INTEGER NOT NULL,\n"
+    "  agency TEXT NOT NULL,\n"
+    "  occurred_at TEXT NOT NULL,\n"
+    "  encounter TEXT NOT NULL,\n"
+    "  force_kinds TEXT NOT NULL,\n"
+    "  naccounts INTEGER NOT NULL,\n"
+    "  nevents INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (id, version)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX incident_index_occurred ON incident_index(occurred_at);\n"
+    "CREATE TRIGGER log_no_update BEFORE UPDATE ON log\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the record log is append-only'); END;\n"
+    "CREATE TRIGGER log_no_delete BEFORE DELETE ON log\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the record log is append-only'); END;\n"
+    "CREATE TRIGGER records_no_update BEFORE UPDATE ON records\n"
+    "  BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;\n"
+    "CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n"
+    "  BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;\n"
+    "CREATE TRIGGER incident_index_no_update BEFORE UPDATE ON incident_index\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the incident index is append-only'); END;\n"
+    "CREATE TRIGGER incident_index_no_delete BEFORE DELETE ON incident_index\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the incident index is append-only'); END;\n",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+enum {
+    ST_HEAD,
+    ST_INSERT_LOG,
+    ST_INSERT_RECORD,
+    ST_INSERT_INDEX,
+    ST_GET_LATEST,
+    ST_GET_VERSION,
+    ST_HISTORY,
+    ST_LIST,
+    ST_LOG_SIZE,
+    ST_LOG_LEAF,
+    ST_COUNT
+};
+
+static const char *const statement_sql[ST_COUNT] = {
+    [ST_HEAD] = "SELECT version, sha256 FROM records WHERE type = ?1 AND id = ?2 "
+                "ORDER BY version DESC LIMIT 1",
+    [ST_INSERT_LOG] = "INSERT INTO log(seq, leaf) VALUES (?1, ?2)",
+    [ST_INSERT_RECORD] = "INSERT INTO records(type, id, version, body, sha256, created_at, "
+                         "actor, log_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_INSERT_INDEX] = "INSERT INTO incident_index(id, version, agency, occurred_at, "
+                        "encounter, force_kinds, naccounts, nevents) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_GET_LATEST] = "SELECT body, version, created_at, actor, sha256, log_seq, version "
+                      "FROM records WHERE type = ?1 AND id = ?2 ORDER BY version DESC LIMIT 1",
+    [ST_GET_VERSION] = "SELECT body, version, created_at, actor, sha256, log_seq, "
+                       "(SELECT max(version) FROM records r WHERE r.type = ?1 AND r.id = ?2) "
+                       "FROM records WHERE type = ?1 AND id = ?2 AND version = ?3",
+    [ST_HISTORY] = "SELECT version, created_at, actor, sha256, log_seq FROM records "
+                   "WHERE type = ?1 AND id = ?2 ORDER BY version",
+    [ST_LIST] =
+        "SELECT i.id, i.version, i.agency, i.occurred_at, i.encounter, i.force_kinds, "
+        "i.naccounts, i.nevents FROM incident_index i "
+        "WHERE i.version = (SELECT max(version) FROM incident_index j WHERE j.id = i.id) "
+        "AND (?1 IS NULL OR i.agency = ?1) "
+        "AND (?2 IS NULL OR substr(i.occurred_at, 1, 10) >= ?2) "
+        "AND (?3 IS NULL OR substr(i.occurred_at, 1, 10) <= ?3) "
+        "AND (?4 IS NULL OR i.encounter = ?4) "
+        "AND (?5 IS NULL OR instr(',' || i.force_kinds || ',', ',' || ?5 || ',') > 0) "
+        "ORDER BY i.occurred_at, i.id LIMIT ?6",
+    [ST_LOG_SIZE] = "SELECT coalesce(max(seq) + 1, 0) FROM log",
+    [ST_LOG_LEAF] = "SELECT leaf FROM log WHERE seq = ?1",
+};
+
+typedef struct sqlite_backend {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *st[ST_COUNT];
+} sqlite_backend;
+
+static fw_rc db_error(sqlite_backend *b, fw_error *err, const char *what)
+{
+    return fw_error_set(err, FW_ERR_STORE, "%s: %s", what, sqlite3_errmsg(b->db));
+}
+
+static fw_rc exec(sqlite_backend *b, const char *sql, fw_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fw_error_set(err, FW_ERR_STORE, "%s: %s", b->path, msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return FW_ERR_STORE;
+    }
+    return FW_OK;
+}
+
+static fw_rc pragma_int(sqlite_backend *b, const char *sql, int *out, fw_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(b->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(b, err, b->path);
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(b, err, b->path);
+    return FW_OK;
+}
+
+static fw_rc migrate(fw_store *s, sqlite_backend *b, int from, fw_error *err)
+{
+    char sql[128];
+    int v;
+    fw_rc rc;
+
+    for (v = from; v < NMIGRATIONS; v++) {
+        rc = exec(b, "BEGIN IMMEDIATE", err);
+        if (rc)
+            return rc;
+        rc = exec(b, migrations[v], err);
+        if (!rc) {
+            snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
+                     v + 1, APPLICATION_ID);
+            rc = exec(b, sql, err);
+        }
+        if (!rc)
+            rc = exec(b, "COMMIT", err);
+        if (rc) {
+            exec(b, "ROLLBACK", NULL);
+            return rc;
+        }
+        s->schema_version = v + 1;
+    }
+    return FW_OK;
+}
+
+static void sqlite_close(fw_store *s)
+{
+    sqlite_backend *b = s->backend;
+    int i;
+    if (!b)
+        return;
+    for (i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(b->st[i]);
+    sqlite3_close(b->db);
+    free(b->path);
+    free(b);
+    s->backend = NULL;
+}
+
+static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
+{
+    sqlite_backend *b;
+    bool create = s->opts.flags & FW_STORE_CREATE;
+    bool readonly = s->opts.flags & FW_STORE_READONLY;
+    int flags, version = 0, app = 0, ntables = 0, i;
+    fw_rc rc;
+
+    b = calloc(1, sizeof *b);
+    if (!b)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    b->path = strdup(path);
+    s->backend = b;
+    if (!b->path) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (!create && access(path, F_OK) != 0) {
+        rc = fw_error_set(err, FW_ERR_NOTFOUND,
+                          "no database at %s (create one with 'forcewatch init')", path);
+        goto fail;
+    }
+    flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (create && !readonly)
+        flags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &b->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = fw_error_set(err, FW_ERR_STORE, "cannot open %s: %s", path,
+                          b->db ? sqlite3_errmsg(b->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(b->db, s->opts.busy_timeout_ms);
+    sqlite3_extended_result_codes(b->db, 1);
+
+    if ((rc = pragma_int(b, "PRAGMA application_id", &app, err)) ||
+        (rc = pragma_int(b, "PRAGMA user_version", &version, err)) ||
+        (rc = pragma_int(b, "SELECT count(*) FROM sqlite_schema", &ntables, err)))
+        goto fail;
+    if (ntables > 0 && app != APPLICATION_ID) {
+        rc = fw_error_set(err, FW_ERR_STORE, "%s is not a forcewatch database", path);
+        goto fail;
+    }
+    if (version > NMIGRATIONS) {
+        rc = fw_error_set(err, FW_ERR_STORE,
+                          "%s has schema version %d, newer than this forcewatch knows (%d)",
+                          path, version, NMIGRATIONS);
+        goto fail;
+    }
+    if (version == 0 && !create) {
+        rc = fw_error_set(err, FW_ERR_NOTFOUND,
+                          "%s is not initialized (run 'forcewatch init')", path);
+        goto fail;
+    }
+    s->schema_version = version;
+    if (!readonly) {
+        if ((rc = exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)))
+            goto fail;
+        if (version < NMIGRATIONS && (rc = migrate(s, b, version, err)))
+            goto fail;
+    }
+    if ((rc = exec(b, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", err)))
+        goto fail;
+    for (i = 0; i < ST_COUNT; i++) {
+        if (sqlite3_prepare_v3(b->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                               &b->st[i], NULL) != SQLITE_OK) {
+            rc = db_error(b, err, "cannot prepare a statement");
+            goto fail;
+        }
+    }
+    return FW_OK;
+fail:
+    sqlite_close(s);
+    return rc;
+}
+
+static fw_rc sqlite_begin(fw_store *s, bool write, fw_error *err)
+{
+    return exec(s->backend, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+static fw_rc sqlite_commit(fw_store *s, fw_error *err)
+{
+    return exec(s->backend, "COMMIT", err);
+}
+
+static void sqlite_rollback(fw_store *s)
+{
+    sqlite_backend *b = s->backend;
+    if (!sqlite3_get_autocommit(b->db))
+        exec(b, "ROLLBACK", NULL);
+}
+
+/* Reset a cached statement for its next use. */
+static sqlite3_stmt *stmt(sqlite_backend *b, int which)
+{
+    sqlite3_stmt *st = b->st[which];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static fw_rc sqlite_head(fw_store *s, const char *type, const char *id, int64_t *version,
+                         char sha256[65], fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_HEAD);
+    int rc;
+
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return FW_ERR_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return db_error(b, err, "cannot read the latest version");
+    *version = sqlite3_column_int64(st, 0);
+    snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
+    return FW_OK;
+}
+
+static fw_rc step_done(sqlite_backend *b, sqlite3_stmt *st, fw_error *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_error(b, err, what);
+    return FW_OK;
+}
+
+static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st;
+    fw_rc rc;
+
+    st = stmt(b, ST_INSERT_LOG);
+    sqlite3_bind_int64(st, 1, w->log_seq);
+    sqlite3_bind_blob(st, 2, w->leaf, (int)w->leaf_len, SQLITE_STATIC);
+    if ((rc = step_done(b, st, err, "cannot append to the record log")))
+        return rc;
+
+    st = stmt(b, ST_INSERT_RECORD);
+    sqlite3_bind_text(st, 1, w->type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, w->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, w->version);
+    sqlite3_bind_blob(st, 4, w->body, (int)w->body_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, w->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, w->created_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, w->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, w->log_seq);
+    if ((rc = step_done(b, st, err, "cannot store the record")))
+        return rc;
+
+    if (!w->agency)
+        return FW_OK;
+    st = stmt(b, ST_INSERT_INDEX);
+    sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, w->version);
+    sqlite3_bind_text(st, 3, w->agency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, w->occurred_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, w->encounter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, w->force_kinds, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, w->naccounts);
+    sqlite3_bind_int64(st, 8, w->nevents);
+    return step_done(b, st, err, "cannot index the incident");
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static fw_rc sqlite_get(fw_store *s, const char *type, const char *id, int64_t version,
+                        fw_buf *body, fw_record_info *info, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, version ? ST_GET_VERSION : ST_GET_LATEST);
+    int rc;
+    fw_rc frc;
+
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    if (version)
+        sqlite3_bind_int64(st, 3, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        if (version)
+            return fw_error_set(err, FW_ERR_NOTFOUND, "%s %s has no version %lld", type, id,
+                                (long long)version);
+        return fw_error_set(err, FW_ERR_NOTFOUND, "no %s with id %s", type, id);
+    }
+    if (rc != SQLITE_ROW)
+        return db_error(b, err, "cannot read the record");
+    frc = fw_buf_add(body, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    info->version = sqlite3_column_int64(st, 1);
+    snprintf(info->created_at, sizeof info->created_at, "%s", col_text(st, 2));
+    snprintf(info->actor, sizeof info->actor, "%s", col_text(st, 3));
+    snprintf(info->sha256, sizeof info->sha256, "%s", col_text(st, 4));
+    info->log_seq = sqlite3_column_int64(st, 5);
+    info->latest = sqlite3_column_int64(st, 6);
+    sqlite3_reset(st);
+    if (frc)
+        return fw_error_set(err, frc, "cannot hold the record: %s", fw_strerror(frc));
+    return FW_OK;
+}
+
+static fw_rc sqlite_history(fw_store *s, const char *type, const char *id, fw_meta_cb cb,
+                            void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_HISTORY);
+    fw_record_meta m;
+    int rc, n = 0, stop = 0;
+
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        m.type = type;
+        m.id = id;
+        m.version = sqlite3_column_int64(st, 0);
+        m.created_at = col_text(st, 1);
+        m.actor = col_text(st, 2);
+        m.sha256 = col_text(st, 3);
+        m.log_seq = sqlite3_column_int64(st, 4);
+        n++;
+        stop = cb(arg, &m);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot read the history");
+    if (n == 0)
+        return fw_error_set(err, FW_ERR_NOTFOUND, "no %s with id %s", type, id);
+    return FW_OK;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb, void *arg,
+                         fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_LIST);
+    fw_incident_row r;
+    int rc, stop = 0;
+
+    bind_opt(st, 1, f->agency);
+    bind_opt(st, 2, f->since);
+    bind_opt(st, 3, f->until);
+    bind_opt(st, 4, f->encounter);
+    bind_opt(st, 5, f->force_kind);
+    sqlite3_bind_int64(st, 6, f->limit > 0 ? f->limit : -1);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r.id = col_text(st, 0);
+        r.version = sqlite3_column_int64(st, 1);
+        r.agency = col_text(st, 2);
+        r.occurred_at = col_text(st, 3);
+        r.encounter = col_text(st, 4);
+        r.force_kinds = col_text(st, 5);
+        r.naccounts = sqlite3_column_int64(st, 6);
+        r.nevents = sqlite3_column_int64(st, 7);
+        stop = cb(arg, &r);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot list incidents");
+    return FW_OK;
+}
+
+static fw_rc sqlite_log_size(fw_store *s, int64_t *size, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_LOG_SIZE);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return db_error(b, err, "cannot read the log size");
+    }
+    *size = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return FW_OK;
+}
+
+static fw_rc sqlite_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_LOG_LEAF);
+    int rc;
+    fw_rc frc;
+
+    sqlite3_bind_int64(st, 1, seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return fw_error_set(err, FW_ERR_NOTFOUND, "no log leaf %lld", (long long)seq);
+    }
+    if (rc != SQLITE_ROW)
+        return db_error(b, err, "cannot read the log");
+    frc = fw_buf_add(leaf, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    sqlite3_reset(st);
+    return frc ? fw_error_set(err, frc, "out of memory") : FW_OK;
+}
+
+int fw_store_sqlite_schema_latest(void)
+{
+    return NMIGRATIONS;
+}
+
+const fw_store_ops fw_store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .head = sqlite_head,
+    .append = sqlite_append,
+    .get = sqlite_get,
+    .history = sqlite_history,
+    .list = sqlite_list,
+    .log_size = sqlite_log_size,
+    .log_leaf = sqlite_log_leaf,
+};

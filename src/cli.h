@@ -1,0 +1,73 @@
+/*
+** Shared by the command-line front-end's files: the command and option
+** tables, parsed arguments, and exit codes.  The table in forcewatch.c is the
+** single source of truth for commands, their options and their help.
+*/
+#ifndef FW_CLI_H
+#define FW_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "forcewatch.h"
+
+/* Exit codes (docs/cli.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_RUNTIME = 1,   /* the database or a file could not be used */
+    EXIT_USAGE = 2,     /* the command line was wrong */
+    EXIT_INVALID = 3    /* input documents failed validation */
+};
+
+typedef struct cli_opt {
+    const char *name;   /* long name, without "--" */
+    char shortname;     /* 0 if none */
+    const char *arg;    /* argument placeholder, or NULL for a flag */
+    const char *help;
+} cli_opt;
+
+#define CLI_MAX_OPTS 16
+
+typedef struct cli_args {
+    const char *db;           /* --db, FORCEWATCH_DB, or ./forcewatch.db */
+    const char *actor;        /* --actor, FORCEWATCH_ACTOR, or cli:$USER */
+    const cli_opt *opts;      /* the command's option table */
+    const char *values[CLI_MAX_OPTS];
+    bool set[CLI_MAX_OPTS];
+    char **pos;               /* positional arguments */
+    int npos;
+} cli_args;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(cli_args *a);
+    const char *usage;        /* after "forcewatch NAME " */
+    const char *summary;      /* one line, for the command list */
+    const cli_opt *opts;      /* NULL-terminated by a zero entry */
+    int min_pos, max_pos;     /* positional arguments allowed; -1 = any */
+    const char *help;         /* paragraphs for NAME --help */
+} cli_command;
+
+/* The option's value, or NULL if not given. */
+const char *cli_value(const cli_args *a, const char *name);
+bool cli_flag(const cli_args *a, const char *name);
+
+/* Report a usage error for the running command; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "forcewatch: MSG" on stderr; returns code. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Open the store named by a; prints the error and returns NULL on failure. */
+fw_store *cli_open_store(const cli_args *a, unsigned flags);
+
+/* Commands. */
+int cmd_init(cli_args *a);
+int cmd_add(cli_args *a);
+int cmd_check(cli_args *a);
+int cmd_show(cli_args *a);
+int cmd_list(cli_args *a);
+int cmd_history(cli_args *a);
+int cmd_schema(cli_args *a);
+
+#endif

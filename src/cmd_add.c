@@ -1,0 +1,365 @@
+/*
+** `forcewatch init`, `add` and `check`: reading document files (one JSON
+** document, or JSON Lines), validating every document, and storing a file's
+** documents in one transaction so that a file is stored whole or not at all.
+*/
+#include <errno.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_REPORTED 100   /* problems printed per file; the rest are counted */
+
+/* ---- a bounded reader of lines ---------------------------------------- */
+
+typedef struct line_reader {
+    FILE *f;
+    char *buf;
+    size_t cap, start, end;
+    size_t max;            /* longest line kept; longer ones come back truncated */
+    bool eof, error;
+} line_reader;
+
+static bool reader_init(line_reader *r, FILE *f, size_t max)
+{
+    memset(r, 0, sizeof r[0]);
+    r->f = f;
+    r->max = max;
+    r->cap = max + 2 > 1 << 16 ? max + 2 : 1 << 16;
+    r->buf = malloc(r->cap);
+    return r->buf != NULL;
+}
+
+static void reader_release(line_reader *r)
+{
+    free(r->buf);
+}
+
+static bool reader_fill(line_reader *r)
+{
+    size_t n;
+    if (r->eof)
+        return false;
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    n = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+    r->end += n;
+    if (n == 0) {
+        r->eof = true;
+        r->error = ferror(r->f) != 0;
+    }
+    return n > 0;
+}
+
+/*
+** Next line without its newline (and CR).  Returns false at end of input.
+** A line longer than max is skipped to its end; *full_len says how long it
+** was, so the caller can report it.
+*/
+static bool reader_line(line_reader *r, const char **line, size_t *len, size_t *full_len)
+{
+    size_t skipped = 0;
+    for (;;) {
+        char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+        size_t avail = r->end - r->start;
+        if (nl || (r->eof && avail)) {
+            size_t n = nl ? (size_t)(nl - (r->buf + r->start)) : avail;
+            *line = r->buf + r->start;
+            *len = n;
+            r->start += n + (nl ? 1 : 0);
+            if (n && (*line)[n - 1] == '\r')
+                (*len)--;
+            *full_len = skipped + *len;
+            if (skipped)
+                *len = 0;
+            return true;
+        }
+        if (r->eof)
+            return false;
+        if (avail > r->max) {
+            skipped += avail;
+            r->start = r->end;
+        }
+        reader_fill(r);
+    }
+}
+
+/* ---- processing one file ---------------------------------------------- */
+
+typedef struct file_job {
+    const char *name;
+    fw_store *store;       /* NULL for check */
+    const char *actor;
+    bool progress;
+    size_t docs, problems, bad_docs;
+    size_t created, updated, unchanged;
+    bool runtime_error;
+    double last_progress, started;
+} file_job;
+
+static double now_seconds(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void report(file_job *j, size_t line, const char *msg)
+{
+    j->problems++;
+    if (j->problems > MAX_REPORTED)
+        return;
+    if (line)
+        fprintf(stderr, "%s:%zu: %s\n", j->name, line, msg);
+    else
+        fprintf(stderr, "%s: %s\n", j->name, msg);
+}
+
+static void show_progress(file_job *j, bool last)
+{
+    double t = now_seconds();
+    if (!j->progress || (!last && t - j->last_progress < 0.5))
+        return;
+    j->last_progress = t;
+    fprintf(stderr, "\r%s: %zu documents, %.0f/s%s", j->name, j->docs,
+            j->docs / (t - j->started > 1e-6 ? t - j->started : 1e-6), last ? "\n" : "");
+}
+
+static void handle_doc(file_job *j, const char *data, size_t len, size_t line, fw_diag *diag)
+{
+    fw_doc *doc = NULL;
+    fw_put_result res;
+    fw_error err;
+    size_t i;
+
+    j->docs++;
+    fw_diag_reset(diag);
+    if (fw_doc_parse(data, len, NULL, &doc, diag) != FW_OK) {
+        j->bad_docs++;
+        for (i = 0; i < diag->n; i++)
+            report(j, line, diag->msgs[i]);
+        j->problems += diag->dropped;
+        if (diag->n == 0 && !diag->dropped)
+            report(j, line, "out of memory");
+        return;
+    }
+    if (j->store && !j->bad_docs && !j->runtime_error) {
+        if (fw_store_put(j->store, doc, j->actor, &res, &err) != FW_OK) {
+            cli_fail(EXIT_RUNTIME, "%s%s%zu: %s", j->name, line ? ":" : "", line, err.msg);
+            j->runtime_error = true;
+        } else if (res.action == FW_PUT_CREATED) {
+            j->created++;
+        } else if (res.action == FW_PUT_UPDATED) {
+            j->updated++;
+        } else {
+            j->unchanged++;
+        }
+    }
+    fw_doc_free(doc);
+    if ((j->docs & 1023) == 0)
+        show_progress(j, false);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool is_blank(const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+/* Whether a line is a whole JSON document by itself (JSON Lines). */
+static bool line_is_document(const char *line, size_t len)
+{
+    json_t *j = json_loadb(line, len, 0, NULL);
+    bool ok = j != NULL;
+    json_decref(j);
+    return ok;
+}
+
+static void process_stream(file_job *j, FILE *f)
+{
+    line_reader r;
+    fw_diag diag;
+    fw_buf whole;
+    const char *line;
+    size_t len, full, lineno = 0;
+    int mode; /* 0 undecided, 1 lines, 2 whole document */
+    const size_t max = FW_MAX_DOC_BYTES;
+
+    mode = ends_with(j->name, ".jsonl") || ends_with(j->name, ".ndjson") ? 1
+           : ends_with(j->name, ".json")                                 ? 2
+                                                                         : 0;
+    fw_diag_init(&diag, 50);
+    fw_buf_init(&whole, max + 1);
+    if (!reader_init(&r, f, max)) {
+        cli_fail(EXIT_RUNTIME, "out of memory");
+        j->runtime_error = true;
+        fw_buf_release(&whole);
+        return;
+    }
+    j->started = j->last_progress = now_seconds();
+    while (reader_line(&r, &line, &len, &full)) {
+        lineno++;
+        if (mode == 0 && !is_blank(line, len))
+            mode = line_is_document(line, len) ? 1 : 2;
+        if (mode == 2) {
+            if (fw_buf_add(&whole, line, len) || fw_buf_addc(&whole, '\n') || full > len) {
+                char msg[96];
+                snprintf(msg, sizeof msg, "document: over the limit of %zu bytes", max);
+                report(j, 0, msg);
+                j->bad_docs++;
+                j->docs++;
+                mode = 3; /* skip the rest */
+            }
+            continue;
+        }
+        if (mode != 1)
+            continue;
+        if (full > len) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "document is %zu bytes, over the limit of %zu", full, max);
+            j->docs++;
+            j->bad_docs++;
+            report(j, lineno, msg);
+            continue;
+        }
+        if (!is_blank(line, len))
+            handle_doc(j, line, len, lineno, &diag);
+        if (j->runtime_error)
+            break;
+    }
+    if (r.error) {
+        cli_fail(EXIT_RUNTIME, "%s: read error", j->name);
+        j->runtime_error = true;
+    } else if (mode == 2) {
+        handle_doc(j, whole.data, whole.len, 0, &diag);
+    } else if (mode == 0) {
+        report(j, 0, "no documents");
+        j->bad_docs++;
+    }
+    if (j->docs > 1000)
+        show_progress(j, true);
+    reader_release(&r);
+    fw_buf_release(&whole);
+    fw_diag_release(&diag);
+}
+
+static bool process_file(file_job *j)
+{
+    FILE *f;
+    if (strcmp(j->name, "-") == 0) {
+        process_stream(j, stdin);
+        return true;
+    }
+    f = fopen(j->name, "rb");
+    if (!f) {
+        cli_fail(EXIT_RUNTIME, "cannot open %s: %s", j->name, strerror(errno));
+        j->runtime_error = true;
+        return false;
+    }
+    process_stream(j, f);
+    fclose(f);
+    return true;
+}
+
+static void summarize_rejection(const file_job *j)
+{
+    if (j->problems > MAX_REPORTED)
+        fprintf(stderr, "%s: ... and %zu more problems\n", j->name, j->problems - MAX_REPORTED);
+    fprintf(stderr, "%s: rejected: %zu problem%s in %zu of %zu document%s%s\n", j->name,
+            j->problems, j->problems == 1 ? "" : "s", j->bad_docs, j->docs,
+            j->docs == 1 ? "" : "s", j->store ? "; nothing stored" : "");
+}
+
+int cmd_add(cli_args *a)
+{
+    fw_store *s;
+    fw_error err;
+    int i, rc = EXIT_OK;
+    bool quiet = cli_flag(a, "quiet");
+
+    s = cli_open_store(a, 0);
+    if (!s)
+        return EXIT_RUNTIME;
+    for (i = 0; i < a->npos; i++) {
+        file_job j;
+        memset(&j, 0, sizeof j);
+        j.name = a->pos[i];
+        j.store = s;
+        j.actor = a->actor;
+        j.progress = isatty(2);
+        if (fw_store_begin(s, &err) != FW_OK) {
+            rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+            break;
+        }
+        process_file(&j);
+        if (j.runtime_error || j.bad_docs) {
+            fw_store_rollback(s);
+            if (j.bad_docs)
+                summarize_rejection(&j);
+            if (j.runtime_error)
+                rc = EXIT_RUNTIME;
+            else if (rc == EXIT_OK)
+                rc = EXIT_INVALID;
+            continue;
+        }
+        if (fw_store_commit(s, &err) != FW_OK) {
+            rc = cli_fail(EXIT_RUNTIME, "%s: %s", j.name, err.msg);
+            continue;
+        }
+        if (!quiet)
+            printf("%s: %zu document%s: %zu created, %zu updated, %zu unchanged\n", j.name,
+                   j.docs, j.docs == 1 ? "" : "s", j.created, j.updated, j.unchanged);
+    }
+    fw_store_close(s);
+    return rc;
+}
+
+int cmd_check(cli_args *a)
+{
+    int i, rc = EXIT_OK;
+    for (i = 0; i < a->npos; i++) {
+        file_job j;
+        memset(&j, 0, sizeof j);
+        j.name = a->pos[i];
+        j.progress = isatty(2);
+        process_file(&j);
+        if (j.runtime_error) {
+            rc = EXIT_RUNTIME;
+        } else if (j.bad_docs) {
+            summarize_rejection(&j);
+            if (rc == EXIT_OK)
+                rc = EXIT_INVALID;
+        } else {
+            printf("%s: %zu document%s valid\n", j.name, j.docs, j.docs == 1 ? "" : "s");
+        }
+    }
+    return rc;
+}
+
+int cmd_init(cli_args *a)
+{
+    fw_store *s = cli_open_store(a, FW_STORE_CREATE);
+    if (!s)
+        return EXIT_RUNTIME;
+    printf("%s: forcewatch database, schema version %d (%s)\n", a->db,
+           fw_store_schema_version(s), fw_store_backend(s));
+    fw_store_close(s);
+    return EXIT_OK;
+}

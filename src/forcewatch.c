@@ -1,0 +1,354 @@
+/*
+** forcewatch: the command-line front-end.  One binary with subcommands; this
+** file holds the command table (names, options, help: the single source of
+** truth for `--help` and docs/cli.md), the option parser and main.  Each
+** command lives in a cmd_*.c file and uses only the library's public API.
+*/
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const cli_opt global_opts[] = {
+    {"db", 0, "PATH", "database file (default: $FORCEWATCH_DB, else ./forcewatch.db)"},
+    {"actor", 0, "NAME", "who is making the change, for the record log "
+                         "(default: $FORCEWATCH_ACTOR, else cli:$USER)"},
+    {"help", 'h', NULL, "show help"},
+    {0, 0, 0, 0},
+};
+
+static const cli_opt no_opts[] = {{0, 0, 0, 0}};
+
+static const cli_opt add_opts[] = {
+    {"quiet", 'q', NULL, "print nothing on success"},
+    {0, 0, 0, 0},
+};
+
+static const cli_opt show_opts[] = {
+    {"version", 'v', "N", "show version N instead of the latest"},
+    {"json", 0, NULL, "print the stored canonical JSON (its SHA-256 is the record hash)"},
+    {"pretty", 0, NULL, "with --json: indent the JSON for reading"},
+    {0, 0, 0, 0},
+};
+
+static const cli_opt list_opts[] = {
+    {"agency", 0, "ID", "only incidents of this agency"},
+    {"since", 0, "DATE", "only incidents on or after DATE (YYYY-MM-DD, the local date)"},
+    {"until", 0, "DATE", "only incidents on or before DATE"},
+    {"encounter", 0, "KIND", "only this kind of encounter (vehicle_stop, foot_pursuit, ...)"},
+    {"force-kind", 0, "KIND", "only incidents where some account has this force kind"},
+    {"limit", 'n', "N", "at most N incidents"},
+    {"json", 0, NULL, "print a JSON array instead of a table"},
+    {0, 0, 0, 0},
+};
+
+static const cli_opt history_opts[] = {
+    {"json", 0, NULL, "print a JSON array instead of a table"},
+    {0, 0, 0, 0},
+};
+
+static const cli_command commands[] = {
+    {"init", cmd_init, "", "create a database, or upgrade an existing one's schema", no_opts,
+     0, 0,
+     "Creates the database file named by --db if it does not exist and brings its schema\n"
+     "to the current version.  Running it again is harmless."},
+    {"add", cmd_add, "FILE...", "validate and store incident and agency documents", add_opts,
+     1, -1,
+     "Each FILE holds one JSON document, or JSON Lines (one document a line; files\n"
+     "ending in .jsonl or .ndjson, or any input whose first line is a whole document).\n"
+     "Use - for standard input.  Each file is all-or-nothing: every document in it is\n"
+     "validated, every problem is reported as FILE:LINE: PATH: MESSAGE, and if any is\n"
+     "found nothing from that file is stored.  A document whose id is already stored\n"
+     "becomes a new version; one identical to the latest version changes nothing.\n"
+     "Every stored version appends a leaf to the record log."},
+    {"check", cmd_check, "FILE...", "validate documents without storing them", no_opts, 1, -1,
+     "Reads FILE as add does and reports every problem; never opens the database."},
+    {"show", cmd_show, "ID", "show an incident (or agency) record", show_opts, 1, 1,
+     "Prints the latest version, or --version N.  --json prints the canonical bytes\n"
+     "exactly as stored and hashed."},
+    {"list", cmd_list, "", "list the latest version of each incident", list_opts, 0, 0,
+     "Filters combine with AND.  Incidents are ordered by when they occurred."},
+    {"history", cmd_history, "ID", "list every stored version of a record", history_opts, 1,
+     1, "One line a version: when and by whom it was stored, its log sequence number and\n"
+        "the SHA-256 of its canonical bytes."},
+    {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
+     "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
+     "output."},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const cli_command *running;
+
+static void print_opts(FILE *f, const cli_opt *opts)
+{
+    char lhs[64];
+    for (; opts && opts->name; opts++) {
+        if (opts->shortname)
+            snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", opts->shortname, opts->name,
+                     opts->arg ? " " : "", opts->arg ? opts->arg : "");
+        else
+            snprintf(lhs, sizeof lhs, "    --%s%s%s", opts->name, opts->arg ? " " : "",
+                     opts->arg ? opts->arg : "");
+        fprintf(f, "  %-22s %s\n", lhs, opts->help);
+    }
+}
+
+static void main_help(FILE *f)
+{
+    size_t i;
+    fprintf(f, "usage: forcewatch [--db PATH] [--actor NAME] COMMAND [ARGS]\n\n"
+               "Record use-of-force incidents as sourced accounts and keep every version.\n\n"
+               "commands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-10s %s\n", "help", "show help for a command");
+    fprintf(f, "\nglobal options:\n");
+    print_opts(f, global_opts);
+    fprintf(f, "      --version          print the version\n"
+               "\nexit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid input\n"
+               "'forcewatch help COMMAND' or 'forcewatch COMMAND --help' for details.\n");
+}
+
+static void command_help(FILE *f, const cli_command *c)
+{
+    fprintf(f, "usage: forcewatch %s%s%s\n\n%s.\n\n%s\n", c->name, *c->usage ? " " : "",
+            c->usage, c->summary, c->help);
+    if (c->opts && c->opts->name) {
+        fprintf(f, "\noptions:\n");
+        print_opts(f, c->opts);
+    }
+    fprintf(f, "\nglobal options:\n");
+    print_opts(f, global_opts);
+}
+
+static const cli_command *find_command(const char *name)
+{
+    size_t i;
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int cli_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("forcewatch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("forcewatch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (running)
+        fprintf(stderr, "\nusage: forcewatch %s%s%s\n(see 'forcewatch %s --help')\n",
+                running->name, *running->usage ? " " : "", running->usage, running->name);
+    else
+        fprintf(stderr, "\n(see 'forcewatch --help')\n");
+    return EXIT_USAGE;
+}
+
+const char *cli_value(const cli_args *a, const char *name)
+{
+    int i;
+    for (i = 0; a->opts && a->opts[i].name; i++)
+        if (strcmp(a->opts[i].name, name) == 0)
+            return a->set[i] ? a->values[i] : NULL;
+    return NULL;
+}
+
+bool cli_flag(const cli_args *a, const char *name)
+{
+    int i;
+    for (i = 0; a->opts && a->opts[i].name; i++)
+        if (strcmp(a->opts[i].name, name) == 0)
+            return a->set[i];
+    return false;
+}
+
+fw_store *cli_open_store(const cli_args *a, unsigned flags)
+{
+    fw_store_opts o;
+    fw_store *s;
+    fw_error err;
+
+    memset(&o, 0, sizeof o);
+    o.flags = flags;
+    if (fw_store_open(a->db, &o, &s, &err) != FW_OK) {
+        cli_fail(EXIT_RUNTIME, "%s", err.msg);
+        return NULL;
+    }
+    return s;
+}
+
+/* Find an option by long or short name in opts; index or -1. */
+static int opt_index(const cli_opt *opts, const char *name, size_t len, char shortname)
+{
+    int i;
+    for (i = 0; opts && opts[i].name; i++) {
+        if (shortname ? opts[i].shortname == shortname
+                      : strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/*
+** Parse argv[*i] as an option of the command or a global one.  Returns 0 on
+** success, EXIT_USAGE after reporting an error, or -1 for --help.
+*/
+static int parse_option(cli_args *a, int argc, char **argv, int *i, bool *global_help)
+{
+    const char *arg = argv[*i], *name, *eq, *value = NULL;
+    size_t len;
+    char shortname = 0;
+    const cli_opt *opt;
+    int k;
+    bool global = false;
+
+    if (arg[1] == '-') {
+        name = arg + 2;
+        eq = strchr(name, '=');
+        len = eq ? (size_t)(eq - name) : strlen(name);
+        if (eq)
+            value = eq + 1;
+    } else {
+        name = arg + 1;
+        len = 1;
+        shortname = arg[1];
+        if (arg[2])
+            value = arg + 2;
+    }
+    k = opt_index(a->opts, name, len, shortname);
+    if (k < 0) {
+        k = opt_index(global_opts, name, len, shortname);
+        global = true;
+    }
+    if (k < 0)
+        return cli_usage_error("unknown option '%s'", arg);
+    opt = global ? &global_opts[k] : &a->opts[k];
+    if (opt->arg && !value) {
+        if (*i + 1 >= argc)
+            return cli_usage_error("option '--%s' needs a value (%s)", opt->name, opt->arg);
+        value = argv[++*i];
+    } else if (!opt->arg && value) {
+        return cli_usage_error("option '--%s' takes no value", opt->name);
+    }
+    if (global) {
+        if (strcmp(opt->name, "db") == 0)
+            a->db = value;
+        else if (strcmp(opt->name, "actor") == 0)
+            a->actor = value;
+        else
+            *global_help = true;
+        return 0;
+    }
+    a->set[k] = true;
+    a->values[k] = value;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static char actor_buf[128];
+    cli_args a;
+    const cli_command *cmd = NULL;
+    bool help = false;
+    int i, rc;
+    const char *user;
+
+    memset(&a, 0, sizeof a);
+    a.db = getenv("FORCEWATCH_DB");
+    if (!a.db || !*a.db)
+        a.db = "forcewatch.db";
+    a.actor = getenv("FORCEWATCH_ACTOR");
+    if (!a.actor || !*a.actor) {
+        const struct passwd *pw = getpwuid(getuid());
+        user = getenv("USER");
+        if ((!user || !*user) && pw)
+            user = pw->pw_name;
+        snprintf(actor_buf, sizeof actor_buf, "cli:%s", user && *user ? user : "unknown");
+        a.actor = actor_buf;
+    }
+    a.pos = calloc((size_t)argc + 1, sizeof *a.pos);
+    if (!a.pos)
+        return cli_fail(EXIT_RUNTIME, "out of memory");
+
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!cmd && strcmp(arg, "--version") == 0) {
+            printf("forcewatch %s\n", FORCEWATCH_VERSION);
+            free(a.pos);
+            return EXIT_OK;
+        }
+        if (arg[0] == '-' && arg[1] && !(arg[1] == '-' && !arg[2])) {
+            rc = parse_option(&a, argc, argv, &i, &help);
+            if (rc) {
+                free(a.pos);
+                return rc;
+            }
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            while (++i < argc)
+                a.pos[a.npos++] = argv[i];
+            break;
+        }
+        if (!cmd) {
+            if (strcmp(arg, "help") == 0) {
+                cmd = i + 1 < argc ? find_command(argv[i + 1]) : NULL;
+                if (i + 1 < argc && !cmd) {
+                    free(a.pos);
+                    return cli_usage_error("unknown command '%s'", argv[i + 1]);
+                }
+                if (cmd)
+                    command_help(stdout, cmd);
+                else
+                    main_help(stdout);
+                free(a.pos);
+                return EXIT_OK;
+            }
+            cmd = find_command(arg);
+            if (!cmd) {
+                free(a.pos);
+                return cli_usage_error("unknown command '%s'", arg);
+            }
+            running = cmd;
+            a.opts = cmd->opts;
+            continue;
+        }
+        a.pos[a.npos++] = argv[i];
+    }
+
+    if (!cmd) {
+        main_help(help ? stdout : stderr);
+        free(a.pos);
+        return help ? EXIT_OK : EXIT_USAGE;
+    }
+    if (help) {
+        command_help(stdout, cmd);
+        free(a.pos);
+        return EXIT_OK;
+    }
+    if (a.npos < cmd->min_pos) {
+        rc = cli_usage_error("'%s' needs %s", cmd->name, cmd->usage);
+    } else if (cmd->max_pos >= 0 && a.npos > cmd->max_pos) {
+        rc = cli_usage_error("unexpected argument '%s'", a.pos[cmd->max_pos]);
+    } else {
+        rc = cmd->run(&a);
+    }
+    free(a.pos);
+    return rc;
+}
