@@ -66,7 +66,7 @@ $(FW): $(CLI_OBJ) $(BUILD)/libforcewatch.a
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libforcewatch.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lpthread
 
 # Fuzz targets built with a plain main() that replays a corpus, so the
 # regular test run exercises them; `make fuzz` builds them with libFuzzer.
@@ -112,3 +112,4 @@ clean:
 	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/tests/unit/*.d
+.SECONDARY:

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Command-line tests: every subcommand, every exit code, and that a rejected
+# file leaves the database byte-for-byte unchanged.  Run from the top of the
+# tree as FW=path/to/forcewatch tests/cli/run.sh; prints "N passed, N failed".
+set -u
+FW=${FW:-./forcewatch}
+FW=$(cd "$(dirname "$FW")" && pwd)/$(basename "$FW")
+TOP=$(pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export FORCEWATCH_ACTOR=cli-test
+unset FORCEWATCH_DB
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run EXPECTED_RC DESCRIPTION -- command...: runs it, keeps stdout/stderr in $T/out, $T/err
+run() {
+    local want=$1 what=$2
+    shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; sed 's/^/  | /' "$T/err" >&2; fi
+}
+# has FILE PATTERN DESCRIPTION: the file contains the fixed string
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in output"; sed 's/^/  | /' "$1" | head -20 >&2; fi; }
+hasnt() { if grep -qF -- "$2" "$1"; then bad "$3: '$2' unexpectedly in output"; else ok; fi; }
+
+DB="$T/fw.db"
+BASE="$TOP/tests/data/base.json"
+
+# ---- help and usage -------------------------------------------------------
+run 0 "--help" -- "$FW" --help
+has "$T/out" "usage: forcewatch" "--help"
+for cmd in init add check show list history schema; do
+    run 0 "$cmd --help" -- "$FW" "$cmd" --help
+    has "$T/out" "usage: forcewatch $cmd" "$cmd --help"
+    run 0 "help $cmd" -- "$FW" help "$cmd"
+    has "$T/out" "usage: forcewatch $cmd" "help $cmd"
+done
+run 0 "--version" -- "$FW" --version
+has "$T/out" "forcewatch " "--version"
+run 2 "no command" -- "$FW"
+run 2 "unknown command" -- "$FW" frobnicate
+has "$T/err" "unknown command 'frobnicate'" "unknown command"
+run 2 "help unknown command" -- "$FW" help frobnicate
+run 2 "unknown option" -- "$FW" --db "$DB" list --colour
+has "$T/err" "unknown option '--colour'" "unknown option"
+run 2 "option without value" -- "$FW" --db "$DB" show x --version
+has "$T/err" "needs a value" "option without value"
+run 2 "flag with a value" -- "$FW" --db "$DB" list --json=yes
+run 2 "missing argument" -- "$FW" --db "$DB" show
+has "$T/err" "usage: forcewatch show ID" "missing argument"
+run 2 "extra argument" -- "$FW" --db "$DB" history a b
+run 2 "add without files" -- "$FW" --db "$DB" add
+
+# ---- before init ------------------------------------------------------------
+run 1 "add before init" -- "$FW" --db "$DB" add "$BASE"
+has "$T/err" "no database at $DB (create one with 'forcewatch init')" "add before init"
+[ ! -e "$DB" ] && ok || bad "add before init created the database"
+run 1 "list before init" -- "$FW" --db "$DB" list
+
+# ---- init, add, versions ----------------------------------------------------
+run 0 "init" -- "$FW" --db "$DB" init
+has "$T/out" "schema version 1" "init"
+run 0 "init again" -- "$FW" --db "$DB" init
+run 0 "add" -- "$FW" --db "$DB" add "$BASE"
+has "$T/out" "1 document: 1 created, 0 updated, 0 unchanged" "add"
+run 0 "add again" -- "$FW" --db "$DB" add "$BASE"
+has "$T/out" "0 created, 0 updated, 1 unchanged" "add again"
+sed 's/"press release"/"press release, corrected"/' "$BASE" > "$T/v2.json"
+run 0 "add new version" -- "$FW" --db "$DB" add "$T/v2.json"
+has "$T/out" "0 created, 1 updated, 0 unchanged" "add new version"
+run 0 "add quiet" -- "$FW" --db "$DB" add -q "$T/v2.json"
+[ ! -s "$T/out" ] && ok || bad "add -q printed something"
+
+# ---- show -------------------------------------------------------------------
+run 0 "show" -- "$FW" --db "$DB" show base-0001
+has "$T/out" "incident base-0001  version 2 of 2" "show"
+has "$T/out" "account video (video_analysis): bystander video" "show accounts"
+has "$T/out" "reach_into_vehicle o-102 vehicle=v-1" "show events"
+has "$T/out" "press release, corrected" "show latest"
+run 0 "show --version 1" -- "$FW" --db "$DB" show base-0001 --version 1
+has "$T/out" "version 1 of 2" "show --version 1"
+hasnt "$T/out" "corrected" "show --version 1"
+run 1 "show missing version" -- "$FW" --db "$DB" show base-0001 --version 3
+has "$T/err" "incident base-0001 has no version 3" "show missing version"
+run 2 "show bad version" -- "$FW" --db "$DB" show base-0001 --version two
+run 1 "show missing id" -- "$FW" --db "$DB" show nothing-here
+has "$T/err" "no incident with id nothing-here" "show missing id"
+run 2 "pretty without json" -- "$FW" --db "$DB" show base-0001 --pretty
+run 0 "show --json --pretty" -- "$FW" --db "$DB" show base-0001 --json --pretty
+has "$T/out" '  "accounts": [' "show --json --pretty"
+
+# The stored canonical bytes hash to the sha256 that history reports.
+"$FW" --db "$DB" show base-0001 --json | tr -d '\n' | sha256sum | cut -d' ' -f1 > "$T/h1"
+"$FW" --db "$DB" history base-0001 --json | grep -o '"sha256":"[0-9a-f]*"' | tail -1 | cut -d'"' -f4 > "$T/h2"
+if [ -s "$T/h1" ] && cmp -s "$T/h1" "$T/h2"; then ok; else bad "show --json bytes do not hash to the history sha256"; fi
+
+# ---- history ----------------------------------------------------------------
+run 0 "history" -- "$FW" --db "$DB" history base-0001
+[ "$(grep -c 'cli-test' "$T/out")" -eq 2 ] && ok || bad "history: expected 2 versions"
+has "$T/out" "VERSION" "history header"
+run 0 "history --json" -- "$FW" --db "$DB" history base-0001 --json
+has "$T/out" '"version":2' "history --json"
+run 1 "history missing" -- "$FW" --db "$DB" history nothing-here
+
+# ---- list -------------------------------------------------------------------
+sed -e 's/"base-0001"/"base-0002"/' -e 's/"test-agency"/"other-agency"/' \
+    -e 's/"2026-01-07T09:37:00-06:00"/"2019-03-04T21:00:00-05:00"/' \
+    -e 's/"2026-01-07T09:38:30-06:00"/"2019-03-04T21:01:30-05:00"/' \
+    -e 's/"vehicle_stop"/"foot_pursuit"/' -e 's/"firearm_discharge"/"ecd"/g' "$BASE" > "$T/b2.json"
+run 0 "add second" -- "$FW" --db "$DB" add "$T/b2.json"
+run 0 "list" -- "$FW" --db "$DB" list
+has "$T/out" "base-0001" "list"
+has "$T/out" "base-0002" "list"
+[ "$(grep -n base-0002 "$T/out" | cut -d: -f1)" -lt "$(grep -n base-0001 "$T/out" | cut -d: -f1)" ] && ok || bad "list not ordered by date"
+run 0 "list --agency" -- "$FW" --db "$DB" list --agency other-agency
+has "$T/out" "base-0002" "list --agency"
+hasnt "$T/out" "base-0001" "list --agency"
+run 0 "list --since" -- "$FW" --db "$DB" list --since 2020-01-01
+hasnt "$T/out" "base-0002" "list --since"
+has "$T/out" "base-0001" "list --since"
+run 0 "list --until" -- "$FW" --db "$DB" list --until 2020-01-01
+has "$T/out" "base-0002" "list --until"
+run 0 "list --encounter" -- "$FW" --db "$DB" list --encounter foot_pursuit
+has "$T/out" "base-0002" "list --encounter"
+hasnt "$T/out" "base-0001" "list --encounter"
+run 0 "list --force-kind" -- "$FW" --db "$DB" list --force-kind firearm_discharge
+has "$T/out" "base-0001" "list --force-kind"
+hasnt "$T/out" "base-0002" "list --force-kind"
+run 0 "list --json" -- "$FW" --db "$DB" list --json --limit 1
+has "$T/out" '"id":"base-0002"' "list --json"
+hasnt "$T/out" '"id":"base-0001"' "list --limit"
+run 0 "list nothing" -- "$FW" --db "$DB" list --agency nobody --json
+has "$T/out" "[]" "list nothing --json"
+run 2 "list bad date" -- "$FW" --db "$DB" list --since 2020-13-01
+has "$T/err" "--since needs a date YYYY-MM-DD" "list bad date"
+run 2 "list bad encounter" -- "$FW" --db "$DB" list --encounter joyride
+has "$T/err" "expected one of vehicle_stop" "list bad encounter"
+run 2 "list bad force kind" -- "$FW" --db "$DB" list --force-kind taser
+run 2 "list bad limit" -- "$FW" --db "$DB" list --limit 0
+
+# ---- rejection: every problem reported, nothing changed ----------------------
+sha() { sha256sum "$DB" | cut -d' ' -f1; }
+before=$(sha)
+sed -e 's/"tone": "firm"/"tone": "angry"/' -e 's/"o-101", "role"/"o-101", "role": "hero", "x"/' "$BASE" > "$T/bad.json"
+run 3 "add invalid" -- "$FW" --db "$DB" add "$T/bad.json"
+has "$T/err" "$T/bad.json: accounts[0].events[0].tone: unknown value \"angry\"" "invalid: first problem"
+has "$T/err" "$T/bad.json: rejected: " "invalid: summary"
+has "$T/err" "nothing stored" "invalid: summary"
+[ "$before" = "$(sha)" ] && ok || bad "a rejected file changed the database"
+[ ! -e "$DB-wal" ] && ok || bad "a rejected file left a WAL file behind"
+
+# JSON Lines: good lines then bad ones; nothing from the file is stored.
+{ "$FW" --db "$DB" show base-0001 --json | sed 's/"base-0001"/"jl-1"/'
+  "$FW" --db "$DB" show base-0001 --json | sed 's/"base-0001"/"jl-2"/'
+  "$FW" --db "$DB" show base-0001 --json | sed -e 's/"base-0001"/"jl-3"/' -e 's/"fatal"/"dead"/'
+  echo
+  echo '{"id": "jl-4", "agency": "x"}'
+  echo '{not json'
+} > "$T/mixed.jsonl"
+run 3 "add mixed JSON Lines" -- "$FW" --db "$DB" add "$T/mixed.jsonl"
+has "$T/err" "$T/mixed.jsonl:3: accounts[1].events[5].severity: unknown value \"dead\"" "jsonl line 3"
+has "$T/err" "$T/mixed.jsonl:5: occurred_at: required field missing" "jsonl line 5"
+has "$T/err" "$T/mixed.jsonl:5: officers: required field missing" "jsonl line 5 again"
+has "$T/err" "$T/mixed.jsonl:6: invalid JSON at line 1" "jsonl line 6"
+has "$T/err" "5 problems in 3 of 5 documents" "jsonl summary"
+[ "$before" = "$(sha)" ] && ok || bad "a rejected JSON Lines file changed the database"
+run 1 "rejected docs not stored" -- "$FW" --db "$DB" show jl-1
+
+# One good and one bad file: the good one is stored, the exit code says invalid.
+head -2 "$T/mixed.jsonl" > "$T/good.jsonl"
+run 3 "good and bad files" -- "$FW" --db "$DB" add "$T/good.jsonl" "$T/bad.json"
+has "$T/out" "good.jsonl: 2 documents: 2 created" "good file stored"
+run 0 "good file readable" -- "$FW" --db "$DB" show jl-2
+
+# Standard input, auto-detected JSON Lines and whole documents.
+before=$(sha)
+run 0 "add from stdin (JSON Lines)" -- sh -c "sed 's/jl-/in-/' '$T/good.jsonl' | '$FW' --db '$DB' add -"
+has "$T/out" "-: 2 documents: 2 created" "stdin JSON Lines"
+run 0 "add from stdin (one document)" -- sh -c "'$FW' --db '$DB' add - < '$T/b2.json'"
+has "$T/out" "-: 1 document: 0 created, 0 updated, 1 unchanged" "stdin document"
+run 3 "empty input" -- sh -c "'$FW' --db '$DB' add - < /dev/null"
+has "$T/err" "-: no documents" "empty input"
+run 1 "unreadable file" -- "$FW" --db "$DB" add "$T/does-not-exist.json"
+has "$T/err" "cannot open $T/does-not-exist.json" "unreadable file"
+
+# An over-long line is reported by number and skipped, not read into memory.
+{ head -1 "$T/good.jsonl"; head -c 1100000 /dev/zero | tr '\0' ' '; echo; } > "$T/long.jsonl"
+run 3 "over-long line" -- "$FW" --db "$DB" add "$T/long.jsonl"
+has "$T/err" "$T/long.jsonl:2: document is 1100000 bytes, over the limit of 1048576" "over-long line"
+
+# ---- environment ------------------------------------------------------------
+run 0 "FORCEWATCH_DB" -- env FORCEWATCH_DB="$DB" "$FW" list --agency other-agency
+has "$T/out" "base-0002" "FORCEWATCH_DB"
+(cd "$T" && "$FW" init >/dev/null 2>&1) && [ -f "$T/forcewatch.db" ] && ok || bad "default database ./forcewatch.db"
+
+# ---- check and schema -------------------------------------------------------
+run 0 "check valid" -- "$FW" check "$BASE" "$T/good.jsonl"
+has "$T/out" "base.json: 1 document valid" "check valid"
+run 3 "check invalid" -- "$FW" --db "$T/never.db" check "$T/bad.json"
+[ ! -e "$T/never.db" ] && ok || bad "check touched the database"
+run 0 "check examples" -- sh -c "'$FW' check '$TOP'/examples/*.json '$TOP'/examples/*.jsonl"
+run 0 "schema" -- "$FW" schema
+has "$T/out" '"$schema": "https://json-schema.org/draft/2020-12/schema"' "schema"
+if cmp -s "$T/out" "$TOP/docs/incident.schema.json"; then ok; else bad "docs/incident.schema.json is stale: run 'make schema'"; fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
