@@ -20,7 +20,7 @@ CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
              -D_DEFAULT_SOURCE -Iinclude -Ilib $(SANFLAGS) $(CFLAGS) \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS  += $(SANFLAGS)
 
 LIB_SRC  := $(wildcard lib/*.c)

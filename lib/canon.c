@@ -50,6 +50,8 @@ static fw_rc write_string(const char *s, size_t len, fw_buf *out)
     return rc;
 }
 
+static fw_rc write_int(long long v, fw_buf *out);
+
 fw_rc fw_canon_number(double d, fw_buf *out)
 {
     char tmp[40], clean[40];
@@ -62,8 +64,10 @@ fw_rc fw_canon_number(double d, fw_buf *out)
     if (d == 0)
         return fw_buf_addc(out, '0'); /* also folds -0 */
     if (d == floor(d) && fabs(d) < 9007199254740992.0)
-        return fw_buf_printf(out, "%.0f", d);
-    for (prec = 1; prec <= 17; prec++) {
+        return write_int((long long)d, out);
+    /* %g drops trailing zeros, so 15 digits already give the shortest form
+    ** of any value that has one of 15 digits or fewer. */
+    for (prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, d);
         if (strtod(tmp, NULL) == d)
             break;
@@ -85,6 +89,20 @@ fw_rc fw_canon_number(double d, fw_buf *out)
         clean[j++] = *e++;
     clean[j] = '\0';
     return fw_buf_adds(out, clean);
+}
+
+/* Decimal digits of v, without printf (integers are most of a record). */
+static fw_rc write_int(long long v, fw_buf *out)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return fw_buf_add(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -146,7 +164,7 @@ fw_rc fw_canon_write(const json_t *v, fw_buf *out)
     case JSON_STRING:
         return write_string(json_string_value(v), json_string_length(v), out);
     case JSON_INTEGER:
-        return fw_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return write_int((long long)json_integer_value(v), out);
     case JSON_REAL:
         return fw_canon_number(json_real_value(v), out);
     case JSON_TRUE:

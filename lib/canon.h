@@ -6,8 +6,9 @@
 ** their UTF-8 bytes; no whitespace; strings escaped minimally (", \ and
 ** control characters only, other characters as raw UTF-8); integers in plain
 ** decimal; a real with an integral value below 2^53 written as an integer;
-** other reals in the shortest form that reads back to the same double, with
-** exponents written without "+" or leading zeros.
+** other reals as printf's %.15g, %.16g or %.17g, the first that reads back
+** to the same double (the shortest form, for any value that has one of 15
+** digits or fewer), with exponents written without "+" or leading zeros.
 */
 #ifndef FW_CANON_H
 #define FW_CANON_H

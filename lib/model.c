@@ -125,8 +125,15 @@ typedef struct party_ref {
     char path[48];
 } party_ref;
 
+#define MAX_STEPS 64
+
 typedef struct vctx {
     fw_diag *diag;
+    struct {
+        const char *key;   /* NULL for an array index */
+        size_t index;
+    } steps[MAX_STEPS];
+    size_t depth;
     fw_buf path;
     party_ref *parties;
     size_t nparties;
@@ -136,8 +143,18 @@ typedef struct vctx {
     size_t errors;
 } vctx;
 
+/* The path is kept as a stack of steps and spelled out only when a problem
+** is reported, so valid documents never pay for formatting it. */
 static const char *path_str(vctx *v)
 {
+    size_t i;
+    fw_buf_reset(&v->path);
+    for (i = 0; i < v->depth; i++) {
+        if (v->steps[i].key)
+            fw_buf_printf(&v->path, "%s%s", i ? "." : "", v->steps[i].key);
+        else
+            fw_buf_printf(&v->path, "[%zu]", v->steps[i].index);
+    }
     return fw_buf_str(&v->path);
 }
 
@@ -147,29 +164,31 @@ static const char *path_str(vctx *v)
         fw_diag_add((v)->diag, __VA_ARGS__);                                   \
     } while (0)
 
-/* Push ".name" (or "name" at the root) / "[i]" on the path; returns the old
-** length to pop back to. */
+/* Push a ".key" or "[i]" step; returns the depth to pop back to. */
 static size_t path_push_key(vctx *v, const char *key)
 {
-    size_t old = v->path.len;
-    if (old)
-        fw_buf_addc(&v->path, '.');
-    fw_buf_adds(&v->path, key);
+    size_t old = v->depth;
+    if (old < MAX_STEPS) {
+        v->steps[old].key = key;
+        v->depth++;
+    }
     return old;
 }
 
 static size_t path_push_index(vctx *v, size_t i)
 {
-    size_t old = v->path.len;
-    fw_buf_printf(&v->path, "[%zu]", i);
+    size_t old = v->depth;
+    if (old < MAX_STEPS) {
+        v->steps[old].key = NULL;
+        v->steps[old].index = i;
+        v->depth++;
+    }
     return old;
 }
 
 static void path_pop(vctx *v, size_t old)
 {
-    v->path.len = old;
-    if (v->path.data)
-        v->path.data[old] = '\0';
+    v->depth = old;
 }
 
 static const char *type_name(const json_t *j)
@@ -451,6 +470,16 @@ static void validate_required(vctx *v, const json_t *obj, const fw_field *fields
     }
 }
 
+/* Seconds from occurred_at to an event's date-time.  A clock time written
+** without a UTC offset is read in occurred_at's offset: the same local time. */
+static double fw_event_offset(const fw_time *occurred, const fw_time *ts)
+{
+    double epoch = ts->epoch;
+    if (!ts->has_offset && occurred->has_offset)
+        epoch -= occurred->offset_min * 60.0;
+    return epoch - occurred->epoch;
+}
+
 /* Seconds from the start of the encounter of a valid event time. */
 static bool event_seconds(const vctx *v, const json_t *t, double *out)
 {
@@ -461,7 +490,7 @@ static bool event_seconds(const vctx *v, const json_t *t, double *out)
     }
     if (json_is_string(t) && v->occurred_ok && v->occurred.has_time &&
         fw_time_parse(json_string_value(t), &ts) && ts.has_time) {
-        *out = ts.epoch - v->occurred.epoch;
+        *out = fw_event_offset(&v->occurred, &ts);
         return true;
     }
     return false;
@@ -595,29 +624,44 @@ static void check_account_ids(vctx *v, const json_t *accounts)
     }
 }
 
+/* Put ".key" or "[i]" in front of the path built so far. */
+static void path_prepend(fw_buf *path, const char *key, size_t index, bool is_key)
+{
+    fw_buf step;
+    fw_buf_init(&step, 4096);
+    if (is_key)
+        fw_buf_printf(&step, "%s%s%s", key, path->len && path->data[0] != '[' ? "." : "",
+                      fw_buf_str(path));
+    else
+        fw_buf_printf(&step, "[%zu]%s%s", index, path->len && path->data[0] != '[' ? "." : "",
+                      fw_buf_str(path));
+    fw_buf_reset(path);
+    fw_buf_add(path, step.data, step.len);
+    fw_buf_release(&step);
+}
+
+/* Whether j nests deeper than max; if so, *path is where (built only then). */
 static int depth_over(const json_t *j, int depth, int max, fw_buf *path)
 {
     const char *key;
     json_t *val;
-    size_t i, old;
+    size_t i;
 
     if (depth > max)
         return 1;
     if (json_is_object(j)) {
         json_object_foreach((json_t *)j, key, val) {
-            old = path->len;
-            fw_buf_printf(path, "%s%s", old ? "." : "", key);
-            if (depth_over(val, depth + 1, max, path))
+            if (depth_over(val, depth + 1, max, path)) {
+                path_prepend(path, key, 0, true);
                 return 1;
-            path->len = old;
+            }
         }
     } else if (json_is_array(j)) {
         json_array_foreach(j, i, val) {
-            old = path->len;
-            fw_buf_printf(path, "[%zu]", i);
-            if (depth_over(val, depth + 1, max, path))
+            if (depth_over(val, depth + 1, max, path)) {
+                path_prepend(path, NULL, i, false);
                 return 1;
-            path->len = old;
+            }
         }
     }
     return 0;
@@ -686,7 +730,7 @@ static fw_rc build_view(fw_doc *doc)
             if (json_is_number(t))
                 e->t = json_number_value(t);
             else if (fw_time_parse(json_string_value(t), &ts))
-                e->t = ts.epoch - doc->occurred.epoch;
+                e->t = fw_event_offset(&doc->occurred, &ts);
             actor = json_object_get(e->obj, "actor");
             e->actor = json_is_string(actor) ? json_string_value(actor) : NULL;
         }
@@ -741,14 +785,15 @@ fw_rc fw_doc_parse(const char *data, size_t len, const fw_limits *lim, fw_doc **
                     lim->max_doc_bytes);
         return FW_ERR_INVALID;
     }
-    bad = fw_utf8_check(data, len);
-    if (bad < len) {
-        line_col(data, bad, &line, &col);
-        fw_diag_add(diag, "invalid UTF-8 at line %zu, column %zu", line, col);
-        return FW_ERR_INVALID;
-    }
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
+        /* jansson rejects invalid UTF-8 too; say where, in our words. */
+        bad = fw_utf8_check(data, len);
+        if (bad < len) {
+            line_col(data, bad, &line, &col);
+            fw_diag_add(diag, "invalid UTF-8 at line %zu, column %zu", line, col);
+            return FW_ERR_INVALID;
+        }
         fw_diag_add(diag, "invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
                     jerr.text);
         return FW_ERR_INVALID;

@@ -34,6 +34,11 @@ ENUM(en_location_type, "location_type", false, "location type (FBI data collecti
 ENUM(en_agency_type, "agency_type", false, "kind of law-enforcement agency",
      "federal", "state_police", "local_police", "sheriff", "tribal", "university", "other",
      "unknown");
+ENUM(en_state, "us_state", false, "two-letter US state, district or territory code (USPS)",
+     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+     "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+     "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+     "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP");
 ENUM(en_sex, "sex", false, "sex as recorded", "male", "female", "other", "unknown");
 ENUM(en_race, "race", false, "race (FBI data collection codes)",
      "white", "black", "asian", "american_indian", "pacific_islander", "other", "unknown");
@@ -80,7 +85,7 @@ ENUM(en_restraint, "restraint", false, "how a subject was restrained",
 
 const fw_enum *const fw_enums[] = {
     &en_officer_role, &en_account_kind, &en_contact_reason, &en_encounter,
-    &en_location_type, &en_agency_type, &en_sex, &en_race, &en_ethnicity,
+    &en_location_type, &en_agency_type, &en_state, &en_sex, &en_race, &en_ethnicity,
     &en_impairment, &en_injury, &en_tone, &en_warning_of, &en_tactic,
     &en_resist_level, &en_threat_level, &en_means, &en_threat_target, &en_weapon,
     &en_flee_mode, &en_direction, &en_force_kind, &en_force_purpose, &en_aid_status,
@@ -166,7 +171,7 @@ static const fw_field location_fields[] = {
     F_STR("address", FW_PERSONAL, 300, "street address (personal data if a residence)"),
     F_STR("city", 0, 100, "city or town"),
     F_STR("county", 0, 100, "county"),
-    F_STR("state", 0, 2, "two-letter US state or territory code"),
+    F_ENUM("state", 0, en_state, "two-letter US state or territory code"),
     F_STR("zip", 0, 10, "postal code"),
 };
 static const fw_object location_obj = {"location", location_fields, N(location_fields),
@@ -356,7 +361,7 @@ static const fw_field agency_fields[] = {
     F_ID("id", FW_REQUIRED, "agency identifier"),
     F_STR("name", FW_REQUIRED, 200, "agency name"),
     F_ENUM("type", 0, en_agency_type, "kind of agency"),
-    F_STR("state", 0, 2, "two-letter state code of the agency's seat"),
+    F_ENUM("state", 0, en_state, "two-letter state code of the agency's seat"),
     F_STR("ori", 0, 9, "FBI originating agency identifier"),
     F_STR("parent", 0, 200, "department the agency belongs to"),
 };

@@ -141,6 +141,7 @@ static fw_rc force_kinds(const fw_doc *doc, fw_buf *out, int64_t *nevents)
     const char **kinds;
     size_t n = 0, total = 0, i, k;
     fw_rc rc = FW_OK;
+    bool first = true;
 
     for (i = 0; i < doc->naccounts; i++)
         total += doc->accounts[i].nevents;
@@ -163,49 +164,108 @@ static fw_rc force_kinds(const fw_doc *doc, fw_buf *out, int64_t *nevents)
     for (i = 0; i < n && !rc; i++) {
         if (i && strcmp(kinds[i], kinds[i - 1]) == 0)
             continue;
-        if (out->len)
+        if (!first)
             rc = fw_buf_addc(out, ',');
         if (!rc)
             rc = fw_buf_adds(out, kinds[i]);
+        first = false;
     }
+    if (!rc)
+        rc = fw_buf_addc(out, '\0');
     free(kinds);
     return rc;
+}
+
+/* Append s and its NUL to b; the offset it starts at into *off. */
+static fw_rc add_string(fw_buf *b, const char *s, size_t *off)
+{
+    *off = b->len;
+    return fw_buf_add(b, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
+{
+    size_t o_id, o_agency = 0, o_occ = 0, o_enc = 0, o_kinds = 0, o_body;
+    uint8_t digest[FW_SHA256_BYTES];
+    fw_rc rc;
+
+    memset(p, 0, sizeof *p);
+    fw_buf_init(&p->strings, FW_BUF_UNLIMITED);
+    p->type = doc->type;
+    /* The body goes first so that it is the one run hashed. */
+    o_body = 0;
+    rc = fw_doc_canonical(doc, &p->strings);
+    if (rc)
+        return rc;
+    p->body_len = p->strings.len;
+    fw_sha256(p->strings.data, p->body_len, digest);
+    fw_hex(digest, sizeof digest, p->sha256);
+    if ((rc = fw_buf_addc(&p->strings, '\0')) || (rc = add_string(&p->strings, doc->id, &o_id)))
+        return rc;
+    if (doc->type == FW_RECORD_INCIDENT) {
+        if ((rc = add_string(&p->strings, doc->agency, &o_agency)) ||
+            (rc = add_string(&p->strings, doc->occurred_at, &o_occ)) ||
+            (rc = add_string(&p->strings, doc->encounter, &o_enc)))
+            return rc;
+        o_kinds = p->strings.len;
+        if ((rc = force_kinds(doc, &p->strings, &p->nevents)))
+            return rc;
+        p->naccounts = (int64_t)doc->naccounts;
+    }
+    /* Pointers only now: the buffer no longer moves. */
+    p->body = p->strings.data + o_body;
+    p->id = p->strings.data + o_id;
+    if (doc->type == FW_RECORD_INCIDENT) {
+        p->agency = p->strings.data + o_agency;
+        p->occurred_at = p->strings.data + o_occ;
+        p->encounter = p->strings.data + o_enc;
+        p->force_kinds = p->strings.data + o_kinds;
+    }
+    return FW_OK;
+}
+
+void fw_prepared_release(fw_prepared *p)
+{
+    fw_buf_release(&p->strings);
 }
 
 fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_result *res,
                    fw_error *err)
 {
-    fw_buf body, leaf, kinds;
+    fw_prepared p;
+    fw_rc rc = fw_prepare(doc, &p);
+    if (rc)
+        rc = fw_error_set(err, rc, "cannot prepare %s %s: %s", fw_record_type_name(doc->type),
+                          doc->id, fw_strerror(rc));
+    else
+        rc = fw_store_put_prepared(s, &p, actor, res, err);
+    fw_prepared_release(&p);
+    return rc;
+}
+
+fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
+                            fw_put_result *res, fw_error *err)
+{
+    fw_buf leaf;
     fw_store_write w;
-    uint8_t digest[FW_SHA256_BYTES];
-    char hex[65], head_hex[65], now[32];
+    char head_hex[65], now[32];
     int64_t head = 0;
     json_t *lj = NULL;
     time_t t;
     fw_rc rc;
 
     if (!s->in_write)
-        return fw_error_set(err, FW_ERR_USAGE, "fw_store_put needs a write transaction");
-    fw_buf_init(&body, FW_BUF_UNLIMITED);
+        return fw_error_set(err, FW_ERR_USAGE, "storing a record needs a write transaction");
     fw_buf_init(&leaf, FW_BUF_UNLIMITED);
-    fw_buf_init(&kinds, FW_BUF_UNLIMITED);
     memset(&w, 0, sizeof w);
 
-    rc = fw_doc_canonical(doc, &body);
-    if (rc) {
-        fw_error_set(err, rc, "cannot serialize %s %s", fw_record_type_name(doc->type), doc->id);
-        goto done;
-    }
-    fw_sha256(body.data, body.len, digest);
-    fw_hex(digest, sizeof digest, hex);
-
-    rc = s->ops->head(s, fw_record_type_name(doc->type), doc->id, &head, head_hex, err);
+    rc = s->ops->head(s, fw_record_type_name(p->type), p->id, &head, head_hex, err);
     if (rc == FW_ERR_NOTFOUND) {
         head = 0;
         fw_error_clear(err);
     } else if (rc) {
         goto done;
-    } else if (strcmp(head_hex, hex) == 0) {
+    } else if (strcmp(head_hex, p->sha256) == 0) {
         res->action = FW_PUT_UNCHANGED;
         res->version = head;
         res->log_seq = -1;
@@ -214,12 +274,12 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
 
     t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
     fw_time_format_utc(t, now, sizeof now);
-    w.type = fw_record_type_name(doc->type);
-    w.id = doc->id;
+    w.type = fw_record_type_name(p->type);
+    w.id = p->id;
     w.version = head + 1;
-    w.body = body.data;
-    w.body_len = body.len;
-    w.sha256 = hex;
+    w.body = p->body;
+    w.body_len = p->body_len;
+    w.sha256 = p->sha256;
     w.created_at = now;
     w.actor = actor && *actor ? actor : "unknown";
     w.log_seq = s->next_seq;
@@ -227,25 +287,20 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
     lj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "seq", (json_int_t)w.log_seq,
                    "time", now, "actor", w.actor, "action", head ? "update" : "create",
                    "record_type", w.type, "record_id", w.id, "version", (json_int_t)w.version,
-                   "sha256", hex);
+                   "sha256", p->sha256);
     if (!lj || fw_canon_write(lj, &leaf)) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "cannot build the log leaf");
         goto done;
     }
     w.leaf = leaf.data;
     w.leaf_len = leaf.len;
-
-    if (doc->type == FW_RECORD_INCIDENT) {
-        rc = force_kinds(doc, &kinds, &w.nevents);
-        if (rc) {
-            fw_error_set(err, rc, "out of memory");
-            goto done;
-        }
-        w.agency = doc->agency;
-        w.occurred_at = doc->occurred_at;
-        w.encounter = doc->encounter ? doc->encounter : "";
-        w.force_kinds = fw_buf_str(&kinds);
-        w.naccounts = (int64_t)doc->naccounts;
+    if (p->type == FW_RECORD_INCIDENT) {
+        w.agency = p->agency;
+        w.occurred_at = p->occurred_at;
+        w.encounter = p->encounter;
+        w.force_kinds = p->force_kinds;
+        w.naccounts = p->naccounts;
+        w.nevents = p->nevents;
     }
     rc = s->ops->append(s, &w, err);
     if (rc)
@@ -256,9 +311,7 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
     res->log_seq = w.log_seq;
 done:
     json_decref(lj);
-    fw_buf_release(&body);
     fw_buf_release(&leaf);
-    fw_buf_release(&kinds);
     return rc;
 }
 

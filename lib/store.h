@@ -87,6 +87,27 @@ typedef struct fw_put_result {
 fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_result *res,
                    fw_error *err);
 
+/*
+** A document made ready to store: its canonical bytes, their SHA-256 and the
+** columns the store indexes, copied so the document itself can be freed.
+** fw_prepare is pure and may run on any thread, so bulk loads can prepare
+** documents in parallel and store them in order with fw_store_put_prepared.
+*/
+typedef struct fw_prepared {
+    fw_record_type type;
+    const char *id, *agency, *occurred_at, *encounter, *force_kinds; /* into strings */
+    const char *body;            /* canonical JSON, body_len bytes, into strings */
+    size_t body_len;
+    char sha256[65];
+    int64_t naccounts, nevents;
+    fw_buf strings;              /* owns the text the pointers above point into */
+} fw_prepared;
+
+fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p);
+void fw_prepared_release(fw_prepared *p);
+fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
+                            fw_put_result *res, fw_error *err);
+
 typedef struct fw_record_meta {
     const char *type;
     const char *id;

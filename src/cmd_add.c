@@ -5,6 +5,7 @@
 */
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,243 @@ static bool line_is_document(const char *line, size_t len)
     return ok;
 }
 
+/* ---- JSON Lines: parse and prepare in parallel, store in order -------- */
+
+#define BATCH_DOCS 128
+#define NBATCH 8
+#define MAX_WORKERS 8
+
+typedef struct batch {
+    fw_buf text;                  /* the batch's lines */
+    size_t n;
+    size_t off[BATCH_DOCS], len[BATCH_DOCS], full[BATCH_DOCS], lineno[BATCH_DOCS];
+    fw_prepared prep[BATCH_DOCS];
+    bool ok[BATCH_DOCS];
+    fw_buf msgs;                  /* problems, "LINE\tMESSAGE\n" each */
+    size_t problems, bad;
+    bool done;
+} batch;
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch b[NBATCH];
+    uint64_t filled, taken, consumed;  /* batches handed out so far, by stage */
+    bool closing, prepare;
+    pthread_t threads[MAX_WORKERS];
+    int nthreads;
+} pipeline;
+
+static void batch_work(batch *b, bool prepare, fw_diag *diag)
+{
+    size_t i, k;
+    fw_doc *doc;
+
+    for (i = 0; i < b->n; i++) {
+        b->ok[i] = false;
+        if (b->full[i] > b->len[i]) {
+            fw_buf_printf(&b->msgs, "%zu\tdocument is %zu bytes, over the limit of %d\n",
+                          b->lineno[i], b->full[i], FW_MAX_DOC_BYTES);
+            b->problems++;
+            b->bad++;
+            continue;
+        }
+        fw_diag_reset(diag);
+        if (fw_doc_parse(b->text.data + b->off[i], b->len[i], NULL, &doc, diag) != FW_OK) {
+            for (k = 0; k < diag->n; k++)
+                fw_buf_printf(&b->msgs, "%zu\t%s\n", b->lineno[i], diag->msgs[k]);
+            b->problems += fw_diag_count(diag) ? fw_diag_count(diag) : 1;
+            b->bad++;
+            continue;
+        }
+        if (prepare && fw_prepare(doc, &b->prep[i]) != FW_OK) {
+            fw_prepared_release(&b->prep[i]);
+            fw_buf_printf(&b->msgs, "%zu\tout of memory\n", b->lineno[i]);
+            b->problems++;
+            b->bad++;
+        } else {
+            b->ok[i] = true;
+        }
+        fw_doc_free(doc);
+    }
+}
+
+static void *worker(void *arg)
+{
+    pipeline *p = arg;
+    fw_diag diag;
+    batch *b;
+
+    fw_diag_init(&diag, 50);
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->taken == p->filled && !p->closing)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->taken == p->filled) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        b = &p->b[p->taken++ % NBATCH];
+        pthread_mutex_unlock(&p->mu);
+        batch_work(b, p->prepare, &diag);
+        pthread_mutex_lock(&p->mu);
+        b->done = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    fw_diag_release(&diag);
+    return NULL;
+}
+
+/* Report and store the oldest batch, once a worker is done with it. */
+static void consume(file_job *j, pipeline *p)
+{
+    batch *b = &p->b[p->consumed % NBATCH];
+    char *line, *save = NULL;
+    size_t i, printed = 0;
+
+    pthread_mutex_lock(&p->mu);
+    while (!b->done)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+
+    for (line = b->msgs.len ? strtok_r(b->msgs.data, "\n", &save) : NULL; line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *tab = strchr(line, '\t');
+        *tab = '\0';
+        report(j, (size_t)strtoull(line, NULL, 10), tab + 1);
+        printed++;
+    }
+    /* report() counted the printed ones; the batch counted those too many
+    ** to keep as well. */
+    j->problems += b->problems - printed;
+    j->bad_docs += b->bad;
+    j->docs += b->n;
+    for (i = 0; i < b->n; i++) {
+        fw_put_result res;
+        fw_error err;
+        if (!b->ok[i])
+            continue;
+        if (j->store && !j->bad_docs && !j->runtime_error) {
+            if (fw_store_put_prepared(j->store, &b->prep[i], j->actor, &res, &err) != FW_OK) {
+                cli_fail(EXIT_RUNTIME, "%s:%zu: %s", j->name, b->lineno[i], err.msg);
+                j->runtime_error = true;
+            } else if (res.action == FW_PUT_CREATED) {
+                j->created++;
+            } else if (res.action == FW_PUT_UPDATED) {
+                j->updated++;
+            } else {
+                j->unchanged++;
+            }
+        }
+        if (p->prepare)
+            fw_prepared_release(&b->prep[i]);
+    }
+    b->n = 0;
+    b->problems = b->bad = 0;
+    b->done = false;
+    fw_buf_reset(&b->text);
+    fw_buf_reset(&b->msgs);
+    p->consumed++;
+    show_progress(j, false);
+}
+
+static void publish(pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->filled++;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static int worker_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
+}
+
+/* Process JSON Lines from r; first (if non-NULL) is line 1, already read. */
+static void process_lines(file_job *j, line_reader *r, const char *first, size_t first_len,
+                          size_t *lineno)
+{
+    pipeline *p = calloc(1, sizeof *p);
+    const char *line;
+    size_t len, full, i;
+    batch *cur = NULL;
+    int t;
+
+    if (!p) {
+        j->runtime_error = true;
+        cli_fail(EXIT_RUNTIME, "out of memory");
+        return;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->prepare = j->store != NULL;
+    for (i = 0; i < NBATCH; i++) {
+        fw_buf_init(&p->b[i].text, FW_BUF_UNLIMITED);
+        fw_buf_init(&p->b[i].msgs, FW_BUF_UNLIMITED);
+    }
+    p->nthreads = worker_count();
+    for (t = 0; t < p->nthreads; t++)
+        if (pthread_create(&p->threads[t], NULL, worker, p) != 0)
+            break;
+    p->nthreads = t;
+    if (p->nthreads == 0) {
+        j->runtime_error = true;
+        cli_fail(EXIT_RUNTIME, "cannot start a worker thread");
+    }
+
+    line = first;
+    len = first_len;
+    full = first_len;
+    while (!j->runtime_error && (line || reader_line(r, &line, &len, &full))) {
+        if (!first)
+            (*lineno)++;
+        first = NULL;
+        if (is_blank(line, len) && full == len) {
+            line = NULL;
+            continue;
+        }
+        if (!cur) {
+            if (p->filled - p->consumed == NBATCH)
+                consume(j, p);
+            cur = &p->b[p->filled % NBATCH];
+        }
+        cur->off[cur->n] = cur->text.len;
+        cur->len[cur->n] = len;
+        cur->full[cur->n] = full;
+        cur->lineno[cur->n] = *lineno;
+        if (fw_buf_add(&cur->text, line, len) || fw_buf_addc(&cur->text, '\0')) {
+            j->runtime_error = true;
+            cli_fail(EXIT_RUNTIME, "out of memory");
+            break;
+        }
+        if (++cur->n == BATCH_DOCS) {
+            publish(p);
+            cur = NULL;
+        }
+        line = NULL;
+    }
+    if (cur && cur->n)
+        publish(p);
+    while (p->consumed < p->filled)
+        consume(j, p);
+    pthread_mutex_lock(&p->mu);
+    p->closing = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (t = 0; t < p->nthreads; t++)
+        pthread_join(p->threads[t], NULL);
+    for (i = 0; i < NBATCH; i++) {
+        fw_buf_release(&p->b[i].text);
+        fw_buf_release(&p->b[i].msgs);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
 static void process_stream(file_job *j, FILE *f)
 {
     line_reader r;
@@ -199,8 +437,9 @@ static void process_stream(file_job *j, FILE *f)
     fw_buf whole;
     const char *line;
     size_t len, full, lineno = 0;
-    int mode; /* 0 undecided, 1 lines, 2 whole document */
+    int mode; /* 0 undecided, 1 JSON Lines, 2 one document */
     const size_t max = FW_MAX_DOC_BYTES;
+    bool too_big = false;
 
     mode = ends_with(j->name, ".jsonl") || ends_with(j->name, ".ndjson") ? 1
            : ends_with(j->name, ".json")                                 ? 2
@@ -214,44 +453,40 @@ static void process_stream(file_job *j, FILE *f)
         return;
     }
     j->started = j->last_progress = now_seconds();
+    if (mode == 1) {
+        process_lines(j, &r, NULL, 0, &lineno);
+        goto done;
+    }
     while (reader_line(&r, &line, &len, &full)) {
         lineno++;
-        if (mode == 0 && !is_blank(line, len))
-            mode = line_is_document(line, len) ? 1 : 2;
-        if (mode == 2) {
-            if (fw_buf_add(&whole, line, len) || fw_buf_addc(&whole, '\n') || full > len) {
-                char msg[96];
-                snprintf(msg, sizeof msg, "document: over the limit of %zu bytes", max);
-                report(j, 0, msg);
-                j->bad_docs++;
-                j->docs++;
-                mode = 3; /* skip the rest */
+        if (mode == 0 && is_blank(line, len) && full == len)
+            continue;
+        if (mode == 0) {
+            mode = full == len && line_is_document(line, len) ? 1 : 2;
+            if (mode == 1) {
+                process_lines(j, &r, line, len, &lineno);
+                goto done;
             }
-            continue;
         }
-        if (mode != 1)
-            continue;
-        if (full > len) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "document is %zu bytes, over the limit of %zu", full, max);
-            j->docs++;
-            j->bad_docs++;
-            report(j, lineno, msg);
-            continue;
-        }
-        if (!is_blank(line, len))
-            handle_doc(j, line, len, lineno, &diag);
-        if (j->runtime_error)
-            break;
+        if (!too_big && (full > len || fw_buf_add(&whole, line, len) || fw_buf_addc(&whole, '\n')))
+            too_big = true;
     }
+    if (mode == 2 && too_big) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "document: over the limit of %zu bytes", max);
+        report(j, 0, msg);
+        j->bad_docs++;
+        j->docs++;
+    } else if (mode == 2 && !r.error) {
+        handle_doc(j, whole.data, whole.len, 0, &diag);
+    } else if (mode == 0 && !r.error) {
+        report(j, 0, "no documents");
+        j->bad_docs++;
+    }
+done:
     if (r.error) {
         cli_fail(EXIT_RUNTIME, "%s: read error", j->name);
         j->runtime_error = true;
-    } else if (mode == 2) {
-        handle_doc(j, whole.data, whole.len, 0, &diag);
-    } else if (mode == 0) {
-        report(j, 0, "no documents");
-        j->bad_docs++;
     }
     if (j->docs > 1000)
         show_progress(j, true);

@@ -223,6 +223,21 @@ static void test_typed_view(void **state)
     free(text);
 }
 
+static void test_local_event_time_uses_incident_offset(void **state)
+{
+    /* 09:38:30 without an offset is local time in occurred_at's -06:00. */
+    fw_doc *doc = parse_ok(
+        "{\"id\":\"l1\",\"agency\":\"a\",\"occurred_at\":\"2026-01-07T09:37:00-06:00\","
+        "\"officers\":[{\"id\":\"o\",\"role\":\"present\"}],\"accounts\":[{\"id\":\"x\","
+        "\"kind\":\"other\",\"source\":\"s\",\"events\":[{\"t\":\"2026-01-07T09:38:30\","
+        "\"type\":\"identify\",\"actor\":\"o\"},{\"t\":\"2026-01-07T15:40:00Z\","
+        "\"type\":\"identify\",\"actor\":\"o\"}]}]}");
+    (void)state;
+    assert_true(doc->accounts[0].events[0].t == 90.0);
+    assert_true(doc->accounts[0].events[1].t == 180.0);
+    fw_doc_free(doc);
+}
+
 static void test_unknown_event_type_kept(void **state)
 {
     fw_doc *doc = parse_ok(
@@ -331,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_invalid_cases),
         cmocka_unit_test(test_typed_view),
         cmocka_unit_test(test_unknown_event_type_kept),
+        cmocka_unit_test(test_local_event_time_uses_incident_offset),
         cmocka_unit_test(test_agency_document),
         cmocka_unit_test(test_raw_rejections),
         cmocka_unit_test(test_utf8_check),
