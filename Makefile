@@ -38,7 +38,7 @@ else
 FW := forcewatch
 endif
 
-.PHONY: all deps test unit-test cli-test run bench fuzz clean schema
+.PHONY: all deps test unit-test cli-test run bench fuzz clean docs
 all: $(FW)
 
 # Dependencies: check with pkg-config; install what is missing (as root), or
@@ -89,8 +89,10 @@ run: $(FW)
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
 	./$(FW) --db demo.db list
 
-schema: $(FW)
+# Documents generated from the code's own tables; tests check they are current.
+docs: $(FW)
 	./$(FW) schema > docs/incident.schema.json
+	scripts/gen-cli-doc ./$(FW) > docs/cli.md
 
 FUZZ_SECONDS ?= 30
 fuzz: $(BUILD)/libforcewatch.a

@@ -4,6 +4,7 @@
 ** truth for `--help` and docs/cli.md), the option parser and main.  Each
 ** command lives in a cmd_*.c file and uses only the library's public API.
 */
+#include <malloc.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -269,6 +270,13 @@ int main(int argc, char **argv)
     int i, rc;
     const char *user;
 
+#ifdef M_TRIM_THRESHOLD
+    /* Bulk adds allocate and free the same sizes millions of times; keeping
+    ** freed memory instead of returning it to the kernel saves re-faulting
+    ** (and re-zeroing) pages, about a tenth of an add's time. */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+#endif
     memset(&a, 0, sizeof a);
     a.db = getenv("FORCEWATCH_DB");
     if (!a.db || !*a.db)

@@ -205,7 +205,9 @@ run 3 "check invalid" -- "$FW" --db "$T/never.db" check "$T/bad.json"
 run 0 "check examples" -- sh -c "'$FW' check '$TOP'/examples/*.json '$TOP'/examples/*.jsonl"
 run 0 "schema" -- "$FW" schema
 has "$T/out" '"$schema": "https://json-schema.org/draft/2020-12/schema"' "schema"
-if cmp -s "$T/out" "$TOP/docs/incident.schema.json"; then ok; else bad "docs/incident.schema.json is stale: run 'make schema'"; fi
+if cmp -s "$T/out" "$TOP/docs/incident.schema.json"; then ok; else bad "docs/incident.schema.json is stale: run 'make docs'"; fi
+"$TOP/scripts/gen-cli-doc" "$FW" > "$T/cli.md"
+if cmp -s "$T/cli.md" "$TOP/docs/cli.md"; then ok; else bad "docs/cli.md is stale: run 'make docs'"; fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
