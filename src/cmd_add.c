@@ -134,39 +134,51 @@ static void show_progress(file_job *j, bool last)
             j->docs / (t - j->started > 1e-6 ? t - j->started : 1e-6), last ? "\n" : "");
 }
 
-static void handle_doc(file_job *j, const char *data, size_t len, size_t line, fw_diag *diag)
+/* Store one prepared document, counting what happened to it. */
+static void store_one(file_job *j, const fw_prepared *prep, size_t line)
 {
-    fw_doc *doc = NULL;
     fw_put_result res;
     fw_error err;
+
+    if (!j->store || j->bad_docs || j->runtime_error)
+        return; /* checking only, or the file is already rejected */
+    if (fw_store_put_prepared(j->store, prep, j->actor, &res, &err) != FW_OK) {
+        cli_fail(EXIT_RUNTIME, "%s%s%.0zu: %s", j->name, line ? ":" : "", line, err.msg);
+        j->runtime_error = true;
+    } else if (res.action == FW_PUT_CREATED) {
+        j->created++;
+    } else if (res.action == FW_PUT_UPDATED) {
+        j->updated++;
+    } else {
+        j->unchanged++;
+    }
+}
+
+/* A whole-file document: validate, then store. */
+static void handle_doc(file_job *j, const char *data, size_t len, fw_diag *diag)
+{
+    fw_doc *doc = NULL;
+    fw_prepared prep;
     size_t i;
 
     j->docs++;
-    fw_diag_reset(diag);
     if (fw_doc_parse(data, len, NULL, &doc, diag) != FW_OK) {
         j->bad_docs++;
         for (i = 0; i < diag->n; i++)
-            report(j, line, diag->msgs[i]);
+            report(j, 0, diag->msgs[i]);
         j->problems += diag->dropped;
         if (diag->n == 0 && !diag->dropped)
-            report(j, line, "out of memory");
+            report(j, 0, "out of memory");
         return;
     }
-    if (j->store && !j->bad_docs && !j->runtime_error) {
-        if (fw_store_put(j->store, doc, j->actor, &res, &err) != FW_OK) {
-            cli_fail(EXIT_RUNTIME, "%s%s%zu: %s", j->name, line ? ":" : "", line, err.msg);
-            j->runtime_error = true;
-        } else if (res.action == FW_PUT_CREATED) {
-            j->created++;
-        } else if (res.action == FW_PUT_UPDATED) {
-            j->updated++;
-        } else {
-            j->unchanged++;
-        }
+    if (fw_prepare(doc, &prep) != FW_OK) {
+        j->bad_docs++;
+        report(j, 0, "out of memory");
+    } else {
+        store_one(j, &prep, 0);
     }
+    fw_prepared_release(&prep);
     fw_doc_free(doc);
-    if ((j->docs & 1023) == 0)
-        show_progress(j, false);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -306,24 +318,10 @@ static void consume(file_job *j, pipeline *p)
     j->bad_docs += b->bad;
     j->docs += b->n;
     for (i = 0; i < b->n; i++) {
-        fw_put_result res;
-        fw_error err;
-        if (!b->ok[i])
+        if (!b->ok[i] || !p->prepare)
             continue;
-        if (j->store && !j->bad_docs && !j->runtime_error) {
-            if (fw_store_put_prepared(j->store, &b->prep[i], j->actor, &res, &err) != FW_OK) {
-                cli_fail(EXIT_RUNTIME, "%s:%zu: %s", j->name, b->lineno[i], err.msg);
-                j->runtime_error = true;
-            } else if (res.action == FW_PUT_CREATED) {
-                j->created++;
-            } else if (res.action == FW_PUT_UPDATED) {
-                j->updated++;
-            } else {
-                j->unchanged++;
-            }
-        }
-        if (p->prepare)
-            fw_prepared_release(&b->prep[i]);
+        store_one(j, &b->prep[i], b->lineno[i]);
+        fw_prepared_release(&b->prep[i]);
     }
     b->n = 0;
     b->problems = b->bad = 0;
@@ -478,7 +476,7 @@ static void process_stream(file_job *j, FILE *f)
         j->bad_docs++;
         j->docs++;
     } else if (mode == 2 && !r.error) {
-        handle_doc(j, whole.data, whole.len, 0, &diag);
+        handle_doc(j, whole.data, whole.len, &diag);
     } else if (mode == 0 && !r.error) {
         report(j, 0, "no documents");
         j->bad_docs++;

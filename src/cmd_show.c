@@ -200,6 +200,15 @@ typedef struct list_out {
     size_t n;
 } list_out;
 
+/* Print j (and drop it) as the next element of a JSON array on stdout. */
+static void print_json_item(list_out *o, json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    printf("%s\n  %s", o->n ? "," : "[", text ? text : "null");
+    free(text);
+    json_decref(j);
+}
+
 static int print_row(void *arg, const fw_incident_row *r)
 {
     list_out *o = arg;
@@ -210,10 +219,7 @@ static int print_row(void *arg, const fw_incident_row *r)
                               *r->encounter ? r->encounter : NULL, "force_kinds",
                               r->force_kinds, "accounts", (json_int_t)r->naccounts, "events",
                               (json_int_t)r->nevents);
-        char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-        printf("%s\n  %s", o->n ? "," : "[", text);
-        free(text);
-        json_decref(j);
+        print_json_item(o, j);
     } else {
         if (o->n == 0)
             printf("%-25s  %-20s  %3s  %-16s  %-15s  %4s  %s\n", "OCCURRED", "ID", "V",
@@ -299,10 +305,7 @@ static int print_version(void *arg, const fw_record_meta *m)
                               m->id, "version", (json_int_t)m->version, "created_at",
                               m->created_at, "actor", m->actor, "log_seq",
                               (json_int_t)m->log_seq, "sha256", m->sha256);
-        char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-        printf("%s\n  %s", o->n ? "," : "[", text);
-        free(text);
-        json_decref(j);
+        print_json_item(o, j);
     } else {
         if (o->n == 0)
             printf("%-7s  %-20s  %-24s  %7s  %s\n", "VERSION", "STORED", "ACTOR", "LOG", "SHA256");
