@@ -19,6 +19,7 @@ endif
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
              -D_DEFAULT_SOURCE -Iinclude -Ilib $(SANFLAGS) $(CFLAGS) \
+             -DFW_POLICY_DIR='"$(CURDIR)/policies"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS  += $(SANFLAGS)

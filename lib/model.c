@@ -742,7 +742,11 @@ static fw_rc build_view(fw_doc *doc)
 
 const char *fw_record_type_name(fw_record_type t)
 {
-    return t == FW_RECORD_AGENCY ? "agency" : "incident";
+    switch (t) {
+    case FW_RECORD_AGENCY: return "agency";
+    case FW_RECORD_REVIEW: return "review";
+    default: return "incident";
+    }
 }
 
 void fw_limits_default(fw_limits *lim)

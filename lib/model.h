@@ -37,10 +37,11 @@ static inline size_t fw_diag_count(const fw_diag *d) { return d->n + d->dropped;
 
 typedef enum fw_record_type {
     FW_RECORD_INCIDENT,
-    FW_RECORD_AGENCY
+    FW_RECORD_AGENCY,
+    FW_RECORD_REVIEW      /* a stored review of an incident under a policy version */
 } fw_record_type;
 
-/* Name of a record type as stored and logged ("incident", "agency"). */
+/* Name of a record type as stored and logged ("incident", "agency", "review"). */
 const char *fw_record_type_name(fw_record_type t);
 
 typedef struct fw_event {

@@ -314,6 +314,9 @@ static const fw_field account_fields[] = {
     F_STR("source", FW_REQUIRED, 500, "where it comes from: document, report number, publication"),
     F_REF("author", 0, FW_REF_OFFICER, "officer who filed it, for officer statements"),
     F_TIME("filed_at", 0, "when the account was filed or published"),
+    F_BOOL("complete", 0,
+           "the account records every event it could observe (a full video, a body-camera "
+           "transcript): an event it does not contain did not happen, rather than is unknown"),
     {"events", FW_F_OBJECT_LIST, FW_REQUIRED, NULL, 0, 0, 10000, &fw_schema_event_common,
      "the timeline, in order", NULL},
 };

@@ -224,6 +224,27 @@ fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
     return FW_OK;
 }
 
+fw_rc fw_prepare_json(fw_record_type type, const char *id, const json_t *body, fw_prepared *p)
+{
+    uint8_t digest[FW_SHA256_BYTES];
+    size_t o_id;
+    fw_rc rc;
+
+    memset(p, 0, sizeof *p);
+    fw_buf_init(&p->strings, FW_BUF_UNLIMITED);
+    p->type = type;
+    if ((rc = fw_canon_write(body, &p->strings)))
+        return rc;
+    p->body_len = p->strings.len;
+    fw_sha256(p->strings.data, p->body_len, digest);
+    fw_hex(digest, sizeof digest, p->sha256);
+    if ((rc = fw_buf_addc(&p->strings, '\0')) || (rc = add_string(&p->strings, id, &o_id)))
+        return rc;
+    p->body = p->strings.data;
+    p->id = p->strings.data + o_id;
+    return FW_OK;
+}
+
 void fw_prepared_release(fw_prepared *p)
 {
     fw_buf_release(&p->strings);

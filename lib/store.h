@@ -104,6 +104,9 @@ typedef struct fw_prepared {
 } fw_prepared;
 
 fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p);
+/* The same for a record that is not a document (a review): its canonical
+** form is written from body. */
+fw_rc fw_prepare_json(fw_record_type type, const char *id, const json_t *body, fw_prepared *p);
 void fw_prepared_release(fw_prepared *p);
 fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
                             fw_put_result *res, fw_error *err);

@@ -24,6 +24,7 @@ typedef struct cli_opt {
     char shortname;     /* 0 if none */
     const char *arg;    /* argument placeholder, or NULL for a flag */
     const char *help;
+    bool repeat;        /* may be given several times: values collect in extra */
 } cli_opt;
 
 #define CLI_MAX_OPTS 16
@@ -31,11 +32,14 @@ typedef struct cli_opt {
 typedef struct cli_args {
     const char *db;           /* --db, FORCEWATCH_DB, or ./forcewatch.db */
     const char *actor;        /* --actor, FORCEWATCH_ACTOR, or cli:$USER */
+    const char *policies;     /* --policies, FORCEWATCH_POLICIES, ./policies or the built-in */
     const cli_opt *opts;      /* the command's option table */
     const char *values[CLI_MAX_OPTS];
     bool set[CLI_MAX_OPTS];
     char **pos;               /* positional arguments */
     int npos;
+    const char *extra[32];    /* values of the command's repeatable option */
+    int nextra;
 } cli_args;
 
 typedef struct cli_command {
@@ -69,5 +73,7 @@ int cmd_show(cli_args *a);
 int cmd_list(cli_args *a);
 int cmd_history(cli_args *a);
 int cmd_schema(cli_args *a);
+int cmd_policy(cli_args *a);
+int cmd_review(cli_args *a);
 
 #endif

@@ -14,42 +14,66 @@
 
 #include "cli.h"
 
+#ifndef FW_POLICY_DIR
+#define FW_POLICY_DIR "policies"
+#endif
+
 static const cli_opt global_opts[] = {
-    {"db", 0, "PATH", "database file (default: $FORCEWATCH_DB, else ./forcewatch.db)"},
+    {"db", 0, "PATH", "database file (default: $FORCEWATCH_DB, else ./forcewatch.db)", false},
     {"actor", 0, "NAME", "who is making the change, for the record log "
-                         "(default: $FORCEWATCH_ACTOR, else cli:$USER)"},
-    {"help", 'h', NULL, "show help"},
-    {0, 0, 0, 0},
+                         "(default: $FORCEWATCH_ACTOR, else cli:$USER)", false},
+    {"policies", 0, "DIR", "policy directory (default: $FORCEWATCH_POLICIES, else ./policies, "
+                           "else the one built in)", false},
+    {"help", 'h', NULL, "show help", false},
+    {0, 0, 0, 0, false},
 };
 
-static const cli_opt no_opts[] = {{0, 0, 0, 0}};
+static const cli_opt no_opts[] = {{0, 0, 0, 0, false}};
 
 static const cli_opt add_opts[] = {
-    {"quiet", 'q', NULL, "print nothing on success"},
-    {0, 0, 0, 0},
+    {"quiet", 'q', NULL, "print nothing on success", false},
+    {0, 0, 0, 0, false},
 };
 
 static const cli_opt show_opts[] = {
-    {"version", 'v', "N", "show version N instead of the latest"},
-    {"json", 0, NULL, "print the stored canonical JSON (its SHA-256 is the record hash)"},
-    {"pretty", 0, NULL, "with --json: indent the JSON for reading"},
-    {0, 0, 0, 0},
+    {"version", 'v', "N", "show version N instead of the latest", false},
+    {"json", 0, NULL, "print the stored canonical JSON (its SHA-256 is the record hash)", false},
+    {"pretty", 0, NULL, "with --json: indent the JSON for reading", false},
+    {0, 0, 0, 0, false},
 };
 
 static const cli_opt list_opts[] = {
-    {"agency", 0, "ID", "only incidents of this agency"},
-    {"since", 0, "DATE", "only incidents on or after DATE (YYYY-MM-DD, the local date)"},
-    {"until", 0, "DATE", "only incidents on or before DATE"},
-    {"encounter", 0, "KIND", "only this kind of encounter (vehicle_stop, foot_pursuit, ...)"},
-    {"force-kind", 0, "KIND", "only incidents where some account has this force kind"},
-    {"limit", 'n', "N", "at most N incidents"},
-    {"json", 0, NULL, "print a JSON array instead of a table"},
-    {0, 0, 0, 0},
+    {"agency", 0, "ID", "only incidents of this agency", false},
+    {"since", 0, "DATE", "only incidents on or after DATE (YYYY-MM-DD, the local date)", false},
+    {"until", 0, "DATE", "only incidents on or before DATE", false},
+    {"encounter", 0, "KIND", "only this kind of encounter (vehicle_stop, foot_pursuit, ...)", false},
+    {"force-kind", 0, "KIND", "only incidents where some account has this force kind", false},
+    {"limit", 'n', "N", "at most N incidents", false},
+    {"json", 0, NULL, "print a JSON array instead of a table", false},
+    {0, 0, 0, 0, false},
 };
 
 static const cli_opt history_opts[] = {
-    {"json", 0, NULL, "print a JSON array instead of a table"},
-    {0, 0, 0, 0},
+    {"json", 0, NULL, "print a JSON array instead of a table", false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt policy_opts[] = {
+    {"verbose", 'v', NULL, "with test: print every expectation checked", false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt review_opts[] = {
+    {"policy", 'p', "NAME", "a policy (dhs: the version in effect; dhs-2023: that version); "
+                            "repeat for several; default: every adopted policy in effect", true},
+    {"account", 0, "ID", "only this account", false},
+    {"all", 0, NULL, "every stored incident (with --summary)", false},
+    {"summary", 0, NULL, "with --all: out-of-policy applications per rule and account kind", false},
+    {"incidents", 0, NULL, "with --summary: list the incidents behind each count", false},
+    {"json", 0, NULL, "print JSON", false},
+    {"verbose", 'v', NULL, "show every rule with the policy's words", false},
+    {"no-store", 0, NULL, "do not store the review as a record", false},
+    {0, 0, 0, 0, false},
 };
 
 static const cli_command commands[] = {
@@ -76,6 +100,19 @@ static const cli_command commands[] = {
     {"history", cmd_history, "ID", "list every stored version of a record", history_opts, 1,
      1, "One line a version: when and by whom it was stored, its log sequence number and\n"
         "the SHA-256 of its canonical bytes."},
+    {"review", cmd_review, "ID...", "judge each force application against policy, per account",
+     review_opts, 0, -1,
+     "For every force application of each incident, under every account, evaluates every\n"
+     "rule of each policy at the moment the force was applied: within policy, OUT OF\n"
+     "POLICY, undetermined (with the unknown facts that would decide it) or not applicable.\n"
+     "Where accounts disagree, names the decisive disputed facts.  Each review is stored\n"
+     "as a versioned record (type review, id INCIDENT:POLICY-VERSION) unless --no-store.\n"
+     "'review --all --policy NAME --summary' is what-if analysis over every incident."},
+    {"policy", cmd_policy, "list | show NAME | test [NAME...] | check FILE...",
+     "list, show, test or check policies", policy_opts, 1, -1,
+     "list: every policy version in the policy directory.  show: one version's rules.\n"
+     "test: run the scenario tests in policies/tests/ (all, or the named versions).\n"
+     "check: parse and check policy files, reporting FILE:LINE:COLUMN: problems."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},
@@ -101,7 +138,7 @@ static void print_opts(FILE *f, const cli_opt *opts)
 static void main_help(FILE *f)
 {
     size_t i;
-    fprintf(f, "usage: forcewatch [--db PATH] [--actor NAME] COMMAND [ARGS]\n\n"
+    fprintf(f, "usage: forcewatch [--db PATH] [--actor NAME] [--policies DIR] COMMAND [ARGS]\n\n"
                "Record use-of-force incidents as sourced accounts and keep every version.\n\n"
                "commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
@@ -252,9 +289,16 @@ static int parse_option(cli_args *a, int argc, char **argv, int *i, bool *global
             a->db = value;
         else if (strcmp(opt->name, "actor") == 0)
             a->actor = value;
+        else if (strcmp(opt->name, "policies") == 0)
+            a->policies = value;
         else
             *global_help = true;
         return 0;
+    }
+    if (opt->repeat) {
+        if (a->nextra == (int)(sizeof a->extra / sizeof a->extra[0]))
+            return cli_usage_error("too many '--%s' options", opt->name);
+        a->extra[a->nextra++] = value;
     }
     a->set[k] = true;
     a->values[k] = value;
@@ -290,6 +334,9 @@ int main(int argc, char **argv)
         snprintf(actor_buf, sizeof actor_buf, "cli:%s", user && *user ? user : "unknown");
         a.actor = actor_buf;
     }
+    a.policies = getenv("FORCEWATCH_POLICIES");
+    if (!a.policies || !*a.policies)
+        a.policies = access("policies", F_OK) == 0 ? "policies" : FW_POLICY_DIR;
     a.pos = calloc((size_t)argc + 1, sizeof *a.pos);
     if (!a.pos)
         return cli_fail(EXIT_RUNTIME, "out of memory");
