@@ -218,6 +218,8 @@ static void next(parser *ps)
 {
     token *t = &ps->tok;
 
+    int after_line = ps->line, after_col = ps->col;
+
     ps->prev_end = t->start + t->len;
     for (;;) {
         while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r' ||
@@ -235,7 +237,10 @@ static void next(parser *ps)
     t->col = ps->col;
     t->len = 0;
     if (ps->p >= ps->end) {
+        /* Point just past the last token: that is where something is missing. */
         t->kind = T_EOF;
+        t->line = after_line;
+        t->col = after_col;
         return;
     }
     switch (*ps->p) {
@@ -692,7 +697,8 @@ static node *parse_expr(parser *ps)
 static node *parse_clause_expr(parser *ps, const char *clause)
 {
     char what[64];
-    if (ps->tok.kind == T_EOF || (ps->tok.kind == T_WORD && is_clause_word(&ps->tok))) {
+    if (ps->tok.kind == T_EOF ||
+        (ps->tok.kind == T_WORD && is_clause_word(&ps->tok) && !word_is(&ps->tok, "rule"))) {
         snprintf(what, sizeof what, "an expression after '%s'", clause);
         expected(ps, what);
         return NULL;
@@ -1092,7 +1098,9 @@ static void check_cmp(parser *ps, node *n)
     fact = l->kind == OP_FACT ? l : r->kind == OP_FACT ? r : NULL;
     other = fact == l ? r : l;
     if (!fact) {
-        if (l->kind != OP_DEF && r->kind != OP_DEF)
+        bool reported = (l->kind == OP_VALUE && strchr(l->text, '.')) ||
+                        (r->kind == OP_VALUE && strchr(r->text, '.'));
+        if (l->kind != OP_DEF && r->kind != OP_DEF && !reported)
             perr(ps, n->line, n->col, "a comparison needs a fact on one side");
         return;
     }
@@ -1136,7 +1144,8 @@ static void check_node(parser *ps, node *n)
             perr(ps, n->lhs.line, n->lhs.col,
                  "%s is not true or false: compare it (=, !=, <, in ...)",
                  fw_fact_defs[n->lhs.fact].name);
-        else if (n->lhs.kind == OP_VALUE || n->lhs.kind == OP_NUMBER)
+        else if ((n->lhs.kind == OP_VALUE && !strchr(n->lhs.text, '.')) ||
+                 n->lhs.kind == OP_NUMBER)
             perr(ps, n->lhs.line, n->lhs.col, "unknown fact '%s'", n->lhs.text);
         break;
     case N_CMP:
@@ -1260,7 +1269,7 @@ static void check_policy(parser *ps)
         check_node(ps, r->when);
         check_node(ps, r->require);
     }
-    for (i = 0; ps->errors == 0 && i < p->nrules; i++)
+    for (i = 0; i < p->nrules; i++)
         if (refers_to(p, p->rules[i].when, (int)i, 0) ||
             refers_to(p, p->rules[i].require, (int)i, 0))
             perr(ps, p->rules[i].line, p->rules[i].col, "rule %s depends on itself",

@@ -438,7 +438,10 @@ static void run_tests_file(test_run *t, const policy_set *ps, const fw_policy *p
                     test_fail(t, ex[e].line, "%s %s %s: no such force application, account or rule",
                               ex[e].key, ex[e].account, ex[e].rule);
             nex = 0;
-            snprintf(incident, sizeof incident, "%s/%s", dir, w[1]);
+            if (w[1][0] == '/')
+                snprintf(incident, sizeof incident, "%s", w[1]);
+            else
+                snprintf(incident, sizeof incident, "%s/%s", dir, w[1]);
             continue;
         }
         if (!*incident) {
@@ -520,13 +523,15 @@ static int policy_test(const policy_set *ps, const char *dir, cli_args *a)
         }
         files++;
         printf("%-28s %4zu checked, %zu failed\n", full, t.checked, t.failed);
+        if (t.failed > t.checked)
+            t.checked = t.failed; /* failures outside any check (a missing file) */
         total += t.checked;
         failed += t.failed;
     }
     for (k = 1; k < a->npos; k++)
         if (!find_exact(ps, a->pos[k]) && !is_family(ps, a->pos[k]))
             return cli_fail(EXIT_RUNTIME, "no policy %s", a->pos[k]);
-    printf("policy tests: %zu passed, %zu failed\n", total - failed, failed);
+    printf("policy tests: %zu passed, %zu failed\n", total > failed ? total - failed : 0, failed);
     (void)files;
     return failed ? EXIT_RUNTIME : EXIT_OK;
 }
@@ -572,23 +577,45 @@ int cmd_policy(cli_args *a)
 
 /* ---- review ----------------------------------------------------------------- */
 
-/* The policy versions to apply to an incident on date. */
+/* The latest version of a family that is never chosen by date (proposals,
+** illustrations), or NULL. */
+static const loaded_policy *find_what_if(const policy_set *ps, const char *name)
+{
+    const loaded_policy *found = NULL;
+    size_t i;
+    for (i = 0; i < ps->n; i++) {
+        const fw_policy *p = ps->items[i].policy;
+        if (strcmp(fw_policy_name(p), name) != 0)
+            continue;
+        if (strcmp(fw_policy_kind(p), "adopted") == 0)
+            return NULL;
+        found = &ps->items[i];
+    }
+    return found;
+}
+
+/* The policy versions to apply to an incident on date: those named with
+** --policy (a version by its full name; a family by the version in effect,
+** or the latest proposal), else every adopted version in effect. */
 static size_t choose(const policy_set *ps, cli_args *a, const char *date,
-                     const loaded_policy **out, size_t max)
+                     const loaded_policy **out, size_t max, bool quiet)
 {
     size_t n = 0, i;
-    bool named = false;
+    int k;
 
-    for (i = 0; i < (size_t)a->nextra && n < max; i++) {
-        const char *name = a->extra[i];
+    for (k = 0; k < a->nextra && n < max; k++) {
+        const char *name = a->extra[k];
         const loaded_policy *lp = find_exact(ps, name);
-        named = true;
         if (!lp)
             lp = find_in_effect(ps, name, date);
+        if (!lp)
+            lp = find_what_if(ps, name);
         if (lp)
             out[n++] = lp;
+        else if (!quiet)
+            fprintf(stderr, "forcewatch: no version of %s in effect on %.10s\n", name, date);
     }
-    if (named)
+    if (a->nextra)
         return n;
     for (i = 0; i < ps->n && n < max; i++) {
         const fw_policy *p = ps->items[i].policy;
@@ -622,8 +649,8 @@ static int review_one(cli_args *a, fw_store *s, const policy_set *ps, const char
                       diag.n ? diag.msgs[0] : "?");
         goto done;
     }
-    n = choose(ps, a, doc->occurred_at, chosen, 64);
-    if (n == 0 && !json_out)
+    n = choose(ps, a, doc->occurred_at, chosen, 64, json_out != NULL);
+    if (n == 0 && !json_out && a->nextra == 0)
         printf("%s  no policy in effect on %.10s\n", id, doc->occurred_at);
     for (i = 0; i < n; i++) {
         fw_review rv;
@@ -671,15 +698,22 @@ done:
 
 /* ---- what-if summary ------------------------------------------------------------ */
 
-typedef struct summary {
-    cli_args *a;
-    fw_store *s;
+/* Counts for one policy over every incident. */
+typedef struct tally {
     const loaded_policy *policy;
-    size_t incidents, applications, evaluations, out_apps, undetermined_apps;
+    size_t applications, evaluations, out_apps, undetermined_apps;
     size_t *out_by_rule, *und_by_rule;
     size_t out_by_kind[16], apps_by_kind[16];
-    fw_buf *listing;           /* per rule: incidents out of policy */
+    fw_buf *listing;           /* per rule: the applications out of policy */
+} tally;
+
+typedef struct summary {
+    fw_store *s;
+    tally *t;
+    size_t nt;
+    size_t incidents;
     fw_buf body;
+    fw_diag diag;
     int rc;
 } summary;
 
@@ -690,119 +724,157 @@ static int account_kind_index(const char *kind)
     return i < 0 || i >= 16 ? 15 : i;
 }
 
+static void tally_review(tally *t, const fw_review *rv, const fw_doc *doc)
+{
+    size_t i, k, n = fw_policy_nrules(t->policy->policy);
+    for (i = 0; i < rv->nitems; i++) {
+        int kind = account_kind_index(doc->accounts[rv->items[i].account].kind);
+        fw_outcome o = fw_review_item_outcome(rv, i);
+        t->applications++;
+        t->apps_by_kind[kind]++;
+        t->evaluations += n;
+        if (o == FW_OUT) {
+            t->out_apps++;
+            t->out_by_kind[kind]++;
+        } else if (o == FW_UNDETERMINED) {
+            t->undetermined_apps++;
+        }
+        for (k = 0; k < n; k++) {
+            if (rv->items[i].results[k].outcome == FW_OUT) {
+                t->out_by_rule[k]++;
+                if (t->listing)
+                    fw_buf_printf(&t->listing[k], "    %s %s %s\n", doc->id, rv->items[i].key,
+                                  doc->accounts[rv->items[i].account].id);
+            } else if (rv->items[i].results[k].outcome == FW_UNDETERMINED) {
+                t->und_by_rule[k]++;
+            }
+        }
+    }
+}
+
 static int summarize_row(void *arg, const fw_incident_row *row)
 {
     summary *sm = arg;
     fw_error err;
-    fw_diag diag;
     fw_doc *doc = NULL;
-    fw_review rv;
-    size_t i, k, n = fw_policy_nrules(sm->policy->policy);
+    size_t i;
 
-    if (strchr(row->force_kinds, ',') == NULL && !*row->force_kinds) {
-        sm->incidents++;
+    sm->incidents++;
+    if (!*row->force_kinds)
         return 0; /* no force applications: nothing to review */
-    }
     fw_buf_reset(&sm->body);
-    fw_diag_init(&diag, 2);
+    fw_diag_reset(&sm->diag);
     if (fw_store_get(sm->s, FW_RECORD_INCIDENT, row->id, row->version, &sm->body, NULL, &err) ||
-        fw_doc_parse(sm->body.data, sm->body.len, NULL, &doc, &diag) ||
-        fw_review_run(doc, sm->policy->policy, NULL, NULL, &rv, &err)) {
-        fw_doc_free(doc);
-        fw_diag_release(&diag);
-        sm->rc = cli_fail(EXIT_RUNTIME, "cannot review %s", row->id);
+        fw_doc_parse(sm->body.data, sm->body.len, NULL, &doc, &sm->diag)) {
+        sm->rc = cli_fail(EXIT_RUNTIME, "cannot read incident %s", row->id);
         return 1;
     }
-    sm->incidents++;
-    for (i = 0; i < rv.nitems; i++) {
-        int kind = account_kind_index(doc->accounts[rv.items[i].account].kind);
-        fw_outcome o = fw_review_item_outcome(&rv, i);
-        sm->applications++;
-        sm->apps_by_kind[kind]++;
-        sm->evaluations += n;
-        if (o == FW_OUT) {
-            sm->out_apps++;
-            sm->out_by_kind[kind]++;
-        } else if (o == FW_UNDETERMINED) {
-            sm->undetermined_apps++;
+    for (i = 0; i < sm->nt; i++) {
+        fw_review rv;
+        if (fw_review_run(doc, sm->t[i].policy->policy, NULL, NULL, &rv, &err) != FW_OK) {
+            sm->rc = cli_fail(EXIT_RUNTIME, "cannot review %s: %s", row->id, err.msg);
+            break;
         }
-        for (k = 0; k < n; k++) {
-            if (rv.items[i].results[k].outcome == FW_OUT) {
-                sm->out_by_rule[k]++;
-                if (sm->listing)
-                    fw_buf_printf(&sm->listing[k], "    %s %s %s\n", row->id, rv.items[i].key,
-                                  doc->accounts[rv.items[i].account].id);
-            } else if (rv.items[i].results[k].outcome == FW_UNDETERMINED) {
-                sm->und_by_rule[k]++;
-            }
-        }
+        tally_review(&sm->t[i], &rv, doc);
+        fw_review_release(&rv);
     }
-    fw_review_release(&rv);
     fw_doc_free(doc);
-    fw_diag_release(&diag);
-    return 0;
+    return sm->rc ? 1 : 0;
+}
+
+static void print_tally(const tally *t, size_t incidents)
+{
+    const fw_enum *kinds = fw_enum_find("account_kind");
+    const fw_policy *p = t->policy->policy;
+    fw_rule_info info;
+    size_t k;
+    int i;
+
+    printf("what-if: policy %s (%s) over %zu incidents\n", fw_policy_fullname(p),
+           fw_policy_kind(p), incidents);
+    printf("force applications (per account): %zu; out of policy: %zu; undetermined: %zu\n",
+           t->applications, t->out_apps, t->undetermined_apps);
+    printf("\n%-40s %8s %12s\n", "RULE", "OUT", "UNDETERMINED");
+    for (k = 0; k < fw_policy_nrules(p); k++) {
+        fw_policy_rule(p, k, &info);
+        printf("%-40s %8zu %12zu\n", info.id, t->out_by_rule[k], t->und_by_rule[k]);
+        if (t->listing && t->listing[k].len)
+            fputs(fw_buf_str(&t->listing[k]), stdout);
+    }
+    printf("\n%-28s %12s %8s\n", "ACCOUNT KIND", "APPLICATIONS", "OUT");
+    for (i = 0; kinds->values[i] && i < 16; i++)
+        if (t->apps_by_kind[i])
+            printf("%-28s %12zu %8zu\n", kinds->values[i], t->apps_by_kind[i],
+                   t->out_by_kind[i]);
 }
 
 static int review_summary(cli_args *a, fw_store *s, const policy_set *ps)
 {
     summary sm;
     fw_error err;
-    const fw_enum *kinds = fw_enum_find("account_kind");
-    size_t k, n;
-    fw_rule_info info;
-    int i;
+    size_t i, k, n;
+    int e;
 
-    if (a->nextra != 1)
-        return cli_usage_error("--all --summary needs exactly one --policy NAME");
+    if (a->nextra == 0)
+        return cli_usage_error("--all --summary needs --policy NAME (one or more)");
     memset(&sm, 0, sizeof sm);
-    sm.a = a;
     sm.s = s;
-    sm.policy = find_exact(ps, a->extra[0]);
-    if (!sm.policy) {
-        for (k = ps->n; k-- > 0 && !sm.policy;)
-            if (strcmp(fw_policy_name(ps->items[k].policy), a->extra[0]) == 0)
-                sm.policy = &ps->items[k]; /* the latest version of the family */
-    }
-    if (!sm.policy)
-        return cli_fail(EXIT_RUNTIME, "no policy %s (see 'forcewatch policy list')", a->extra[0]);
-    n = fw_policy_nrules(sm.policy->policy);
-    sm.out_by_rule = calloc(n + 1, sizeof *sm.out_by_rule);
-    sm.und_by_rule = calloc(n + 1, sizeof *sm.und_by_rule);
-    if (cli_flag(a, "incidents")) {
-        sm.listing = calloc(n + 1, sizeof *sm.listing);
-        for (k = 0; sm.listing && k < n; k++)
-            fw_buf_init(&sm.listing[k], FW_BUF_UNLIMITED);
-    }
+    sm.t = calloc((size_t)a->nextra, sizeof *sm.t);
+    if (!sm.t)
+        return cli_fail(EXIT_RUNTIME, "out of memory");
     fw_buf_init(&sm.body, FW_BUF_UNLIMITED);
-    if (!sm.out_by_rule || !sm.und_by_rule || (cli_flag(a, "incidents") && !sm.listing)) {
-        sm.rc = cli_fail(EXIT_RUNTIME, "out of memory");
-    } else if (fw_store_list(s, NULL, summarize_row, &sm, &err) != FW_OK && !sm.rc) {
+    fw_diag_init(&sm.diag, 5);
+    for (e = 0; e < a->nextra && !sm.rc; e++) {
+        tally *t = &sm.t[sm.nt];
+        /* What-if: a family means its latest version, whatever the dates. */
+        t->policy = find_exact(ps, a->extra[e]);
+        for (k = ps->n; !t->policy && k-- > 0;)
+            if (strcmp(fw_policy_name(ps->items[k].policy), a->extra[e]) == 0)
+                t->policy = &ps->items[k];
+        if (!t->policy) {
+            sm.rc = cli_fail(EXIT_RUNTIME, "no policy %s (see 'forcewatch policy list')",
+                             a->extra[e]);
+            break;
+        }
+        n = fw_policy_nrules(t->policy->policy);
+        t->out_by_rule = calloc(n + 1, sizeof *t->out_by_rule);
+        t->und_by_rule = calloc(n + 1, sizeof *t->und_by_rule);
+        if (cli_flag(a, "incidents")) {
+            t->listing = calloc(n + 1, sizeof *t->listing);
+            for (k = 0; t->listing && k < n; k++)
+                fw_buf_init(&t->listing[k], FW_BUF_UNLIMITED);
+        }
+        sm.nt++;
+        if (!t->out_by_rule || !t->und_by_rule || (cli_flag(a, "incidents") && !t->listing))
+            sm.rc = cli_fail(EXIT_RUNTIME, "out of memory");
+    }
+    if (!sm.rc && fw_store_list(s, NULL, summarize_row, &sm, &err) != FW_OK && !sm.rc)
         sm.rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    for (i = 0; i < sm.nt; i++) {
+        tally *t = &sm.t[i];
+        if (!sm.rc) {
+            if (i)
+                putchar('\n');
+            print_tally(t, sm.incidents);
+        }
+        for (k = 0; t->listing && k < fw_policy_nrules(t->policy->policy); k++)
+            fw_buf_release(&t->listing[k]);
+        free(t->listing);
+        free(t->out_by_rule);
+        free(t->und_by_rule);
     }
     if (!sm.rc) {
-        printf("what-if: policy %s (%s) over %zu incidents\n", fw_policy_fullname(sm.policy->policy),
-               fw_policy_kind(sm.policy->policy), sm.incidents);
-        printf("force applications (per account): %zu; out of policy: %zu; undetermined: %zu\n",
-               sm.applications, sm.out_apps, sm.undetermined_apps);
-        printf("\n%-40s %8s %12s\n", "RULE", "OUT", "UNDETERMINED");
-        for (k = 0; k < n; k++) {
-            fw_policy_rule(sm.policy->policy, k, &info);
-            printf("%-40s %8zu %12zu\n", info.id, sm.out_by_rule[k], sm.und_by_rule[k]);
-            if (sm.listing && sm.listing[k].len)
-                fputs(fw_buf_str(&sm.listing[k]), stdout);
+        size_t apps = 0, evals = 0;
+        for (i = 0; i < sm.nt; i++) {
+            apps += sm.t[i].applications;
+            evals += sm.t[i].evaluations;
         }
-        printf("\n%-28s %12s %8s\n", "ACCOUNT KIND", "APPLICATIONS", "OUT");
-        for (i = 0; kinds->values[i] && i < 16; i++)
-            if (sm.apps_by_kind[i])
-                printf("%-28s %12zu %8zu\n", kinds->values[i], sm.apps_by_kind[i],
-                       sm.out_by_kind[i]);
+        fprintf(stderr, "reviewed %zu incidents: %zu force applications, %zu rule evaluations\n",
+                sm.incidents, apps, evals);
     }
-    for (k = 0; sm.listing && k < n; k++)
-        fw_buf_release(&sm.listing[k]);
-    free(sm.listing);
-    free(sm.out_by_rule);
-    free(sm.und_by_rule);
+    free(sm.t);
     fw_buf_release(&sm.body);
+    fw_diag_release(&sm.diag);
     return sm.rc;
 }
 
@@ -820,7 +892,7 @@ int cmd_review(cli_args *a)
     if (all && a->npos)
         return cli_usage_error("give incident ids or --all, not both");
     if (!all && a->npos == 0)
-        return cli_usage_error("'review' needs ID... or --all --summary --policy NAME");
+        return cli_usage_error("'review' needs ID... or --all --summary --policy NAME...");
     if (cli_flag(a, "incidents") && !sum)
         return cli_usage_error("--incidents goes with --summary");
     if (!load_policies(a->policies, &ps))

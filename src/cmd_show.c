@@ -149,10 +149,18 @@ int cmd_show(cli_args *a)
         return EXIT_RUNTIME;
     fw_buf_init(&body, FW_BUF_UNLIMITED);
     fw_diag_init(&diag, 10);
+    /* An id names an incident, an agency or a review ("INCIDENT:POLICY"). */
     frc = fw_store_get(s, type, id, version, &body, &info, &err);
-    if (frc == FW_ERR_NOTFOUND && !version) {
+    if (frc == FW_ERR_NOTFOUND && fw_store_get(s, FW_RECORD_AGENCY, id, 0, &body, &info, NULL) ==
+                                      FW_OK) {
         type = FW_RECORD_AGENCY;
-        frc = fw_store_get(s, type, id, version, &body, &info, NULL);
+        fw_buf_reset(&body);
+        frc = fw_store_get(s, type, id, version, &body, &info, &err);
+    } else if (frc == FW_ERR_NOTFOUND &&
+               fw_store_get(s, FW_RECORD_REVIEW, id, 0, &body, &info, NULL) == FW_OK) {
+        type = FW_RECORD_REVIEW;
+        fw_buf_reset(&body);
+        frc = fw_store_get(s, type, id, version, &body, &info, &err);
     }
     if (frc) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
@@ -161,6 +169,17 @@ int cmd_show(cli_args *a)
     if (cli_flag(a, "json") && !cli_flag(a, "pretty")) {
         fwrite(body.data, 1, body.len, stdout);
         putchar('\n');
+        goto done;
+    }
+    if (type == FW_RECORD_REVIEW) {
+        /* A review is not a document: show its JSON. */
+        json_t *j = json_loadb(body.data, body.len, 0, NULL);
+        printf("review %s  version %lld of %lld  stored %s by %s\nsha256     %s\n", id,
+               (long long)info.version, (long long)info.latest, info.created_at, info.actor,
+               info.sha256);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
+        putchar('\n');
+        json_decref(j);
         goto done;
     }
     if (fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK) {
@@ -331,6 +350,8 @@ int cmd_history(cli_args *a)
     frc = fw_store_history(s, FW_RECORD_INCIDENT, a->pos[0], print_version, &o, &err);
     if (frc == FW_ERR_NOTFOUND)
         frc = fw_store_history(s, FW_RECORD_AGENCY, a->pos[0], print_version, &o, NULL);
+    if (frc == FW_ERR_NOTFOUND)
+        frc = fw_store_history(s, FW_RECORD_REVIEW, a->pos[0], print_version, &o, NULL);
     fw_store_close(s);
     if (frc)
         return cli_fail(EXIT_RUNTIME, "%s", err.msg);

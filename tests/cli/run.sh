@@ -33,7 +33,7 @@ BASE="$TOP/tests/data/base.json"
 # ---- help and usage -------------------------------------------------------
 run 0 "--help" -- "$FW" --help
 has "$T/out" "usage: forcewatch" "--help"
-for cmd in init add check show list history schema; do
+for cmd in init add check show list history schema review policy; do
     run 0 "$cmd --help" -- "$FW" "$cmd" --help
     has "$T/out" "usage: forcewatch $cmd" "$cmd --help"
     run 0 "help $cmd" -- "$FW" help "$cmd"
@@ -196,6 +196,74 @@ has "$T/err" "$T/long.jsonl:2: document is 1100000 bytes, over the limit of 1048
 run 0 "FORCEWATCH_DB" -- env FORCEWATCH_DB="$DB" "$FW" list --agency other-agency
 has "$T/out" "base-0002" "FORCEWATCH_DB"
 (cd "$T" && "$FW" init >/dev/null 2>&1) && [ -f "$T/forcewatch.db" ] && ok || bad "default database ./forcewatch.db"
+
+
+# ---- policies and reviews -------------------------------------------------------
+TP="$TOP/tests/data/policies"
+run 0 "policy list" -- "$FW" --policies "$TP" policy list
+has "$T/out" "vt-2023" "policy list"
+has "$T/out" "2015-01-01 2022-12-31" "policy list dates"
+run 0 "policy show" -- "$FW" --policies "$TP" policy show vt-2023
+has "$T/out" "require vehicle.toward_officer or officer.in_vehicle_path" "policy show"
+run 1 "policy show missing" -- "$FW" --policies "$TP" policy show nope
+run 2 "policy bad subcommand" -- "$FW" --policies "$TP" policy frob
+run 0 "policy test" -- "$FW" --policies "$TP" policy test
+has "$T/out" "policy tests: 11 passed, 0 failed" "policy test"
+run 0 "policy test one" -- "$FW" --policies "$TP" policy test vt-2020
+has "$T/out" "policy tests: 2 passed, 0 failed" "policy test one"
+# A wrong expectation and a missing one are both failures.
+mkdir -p "$T/pol/tests"
+cp "$TP"/vt-2023.policy "$T/pol/"
+sed -e 's/video   moving-vehicle   out/video   moving-vehicle   within/' -e '/agency  aimed/d' \
+    -e "s|\.\./\.\./base.json|$TOP/tests/data/base.json|" "$TP/tests/vt-2023.tests" > "$T/pol/tests/vt-2023.tests"
+run 1 "policy test failing" -- "$FW" --policies "$T/pol" policy test
+has "$T/err" "o-101@4.6 video moving-vehicle: expected within, got out" "policy test wrong expectation"
+has "$T/err" "no expectation for o-101@4.6 agency aimed (got n/a)" "policy test missing expectation"
+has "$T/out" "policy tests: 5 passed, 2 failed" "policy test failing count"
+printf 'policy x "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  require threat.level >= severe\n' > "$T/bad.policy"
+run 3 "policy check bad" -- "$FW" policy check "$T/bad.policy"
+has "$T/err" "$T/bad.policy:6:27: 'severe' is not a value of threat_level" "policy check position"
+run 0 "policy check good" -- "$FW" policy check "$TP/vt-2023.policy"
+run 1 "missing policy directory" -- "$FW" --policies "$T/nowhere" policy list
+
+RDB="$T/review.db"
+"$FW" --db "$RDB" init >/dev/null
+"$FW" --db "$RDB" add "$BASE" "$T/b2.json" >/dev/null
+run 0 "review" -- "$FW" --db "$RDB" --policies "$TP" review base-0001
+has "$T/out" "base-0001  o-101 firearm_discharge at t=4.6 s  policy vt-2023" "review header"
+has "$T/out" "OUT OF POLICY    moving-vehicle [2.b, paraphrase]: " "review out of policy"
+has "$T/out" "vehicle.toward_officer=false (derived from positions t=3.9)" "review derived fact"
+has "$T/out" "decisive (moving-vehicle): vehicle.toward_officer  agency=true  video=false" "review decisive"
+hasnt "$T/out" "vt-2020" "review picks the version in effect"
+run 0 "review older incident" -- "$FW" --db "$RDB" --policies "$TP" review base-0002
+has "$T/out" "policy vt-2020" "review older incident uses the older version"
+run 0 "review named version" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --policy vt-2020
+has "$T/out" "(what-if: not in effect on that date)" "review what-if"
+run 0 "review proposal" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --policy prop
+has "$T/out" "policy prop-1 (what-if)" "review proposal"
+run 0 "review one account" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --account video
+hasnt "$T/out" "agency    :" "review --account"
+run 0 "review --json" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --json --no-store
+has "$T/out" '"fact": "vehicle.toward_officer"' "review --json decisive"
+has "$T/out" '"outcome": "undetermined"' "review --json"
+run 1 "review missing incident" -- "$FW" --db "$RDB" --policies "$TP" review nope
+run 1 "review unknown policy" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --policy nope
+run 2 "review without ids" -- "$FW" --db "$RDB" --policies "$TP" review
+run 2 "review --all without --summary" -- "$FW" --db "$RDB" --policies "$TP" review --all
+# Reviews are versioned records: the same review again changes nothing; a
+# changed policy makes a new version and keeps the old one.
+run 0 "review stored" -- "$FW" --db "$RDB" history base-0001:vt-2023
+[ "$(grep -c '^[0-9]' "$T/out")" -eq 1 ] && ok || bad "a repeated review made a new version"
+cp "$TP"/*.policy "$T/pol/"
+sed -i 's/says "aiming is not deadly force"/says "aiming a firearm is not deadly force"/' "$T/pol/vt-2023.policy"
+run 0 "review under a changed policy" -- "$FW" --db "$RDB" --policies "$T/pol" review base-0001
+run 0 "review history" -- "$FW" --db "$RDB" history base-0001:vt-2023
+[ "$(grep -c '^[0-9]' "$T/out")" -eq 2 ] && ok || bad "a changed policy did not make a new review version"
+run 0 "old review readable" -- "$FW" --db "$RDB" show base-0001:vt-2023 --version 1
+has "$T/out" '"says": "aiming is not deadly force"' "old review keeps the old words"
+run 0 "what-if summary" -- "$FW" --db "$RDB" --policies "$TP" review --all --summary --policy vt-2023 --incidents
+has "$T/out" "what-if: policy vt-2023 (adopted) over 2 incidents" "summary header"
+has "$T/out" "    base-0001 o-101@4.6 video" "summary incidents"
 
 # ---- check and schema -------------------------------------------------------
 run 0 "check valid" -- "$FW" check "$BASE" "$T/good.jsonl"

@@ -1,0 +1,53 @@
+/*
+** Fuzz target for the policy parser and checker.  Any input must be either
+** rejected with at least one FILE:LINE:COLUMN message, or accepted; an
+** accepted policy is then evaluated on an all-unknown situation, which must
+** give every rule an outcome without crashing.
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forcewatch.h"
+#include "policy.h"
+#include "situation.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fw_diag diag;
+    fw_policy *p = NULL;
+    fw_situation *s;
+    fw_rule_result *r;
+    fw_account none;
+    size_t i;
+
+    fw_diag_init(&diag, 20);
+    if (fw_policy_parse("fuzz", (const char *)data, size, &p, &diag) != FW_OK) {
+        if (fw_diag_count(&diag) == 0 || strncmp(diag.msgs[0], "fuzz:", 5) != 0)
+            abort(); /* rejected without saying where */
+        fw_diag_release(&diag);
+        return 0;
+    }
+    s = calloc(1, sizeof *s + fw_n_facts * sizeof(fw_fact));
+    r = calloc(fw_policy_nrules(p) + 1, sizeof *r);
+    memset(&none, 0, sizeof none);
+    none.obj = json_object();
+    if (s && r) {
+        s->account = &none;
+        for (i = 0; i < fw_n_facts; i++)
+            s->facts[i].event_index = -1;
+        fw_policy_evaluate(p, s, NULL, r);
+        for (i = 0; i < fw_policy_nrules(p); i++)
+            if (r[i].outcome != FW_UNDETERMINED && r[i].outcome != FW_NOT_APPLICABLE &&
+                r[i].outcome != FW_WITHIN && r[i].outcome != FW_OUT)
+                abort();
+    }
+    json_decref(none.obj);
+    free(r);
+    free(s);
+    fw_policy_free(p);
+    fw_diag_release(&diag);
+    return 0;
+}
