@@ -300,7 +300,7 @@ static void fact_text(fw_buf *out, const fw_fact *f, const char *name)
     fw_buf nb;
     fw_value_format(&f->v, v, sizeof v);
     fw_buf_printf(out, "%s=%s", name, v);
-    if (f->source == FW_SRC_NONE)
+    if (f->source == FW_SRC_NONE || f->v.type == FW_V_UNKNOWN)
         return;
     fw_buf_printf(out, " (%s", source_name(f->source));
     if (f->event_index >= 0) {

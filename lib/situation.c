@@ -710,11 +710,11 @@ static void threat_facts(ctx *c, const seen *w)
 
     /* threat.other_means is by_threat or by_weapon (Kleene), credited to
     ** the event that decides it. */
-    if (by_threat == TV_TRUE)
+    if (by_threat == TV_TRUE) {
         ev_bool(c, F_THREAT_OTHER_MEANS, true, ti);
-    else if (by_weapon == TV_TRUE)
+    } else if (by_weapon == TV_TRUE) {
         ev_bool(c, F_THREAT_OTHER_MEANS, true, w->armed);
-    else if (by_threat == TV_FALSE && by_weapon == TV_FALSE) {
+    } else if (by_threat == TV_FALSE && by_weapon == TV_FALSE) {
         if (ti >= 0)
             ev_bool(c, F_THREAT_OTHER_MEANS, false, ti);
         else if (w->armed >= 0)
@@ -757,8 +757,8 @@ static void subject_facts(ctx *c, const seen *w)
 
     if (w->flee >= 0) {
         const fw_event *e = &c->a->events[w->flee];
-        bool b;
-        ev_bool(c, F_SUBJECT_FLEEING, !(stop > w->flee), stop > w->flee ? stop : w->flee);
+        bool ended = stop > w->flee, b;
+        ev_bool(c, F_SUBJECT_FLEEING, !ended, ended ? stop : w->flee);
         /* The flight's details stay those of the flight, ended or not. */
         ev_str(c, F_FLIGHT_MODE, attr_str(e, "mode"), w->flee);
         if (attr_bool(e, "dangerous", &b))
@@ -858,7 +858,7 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
     const fw_doc *doc = c->s->doc;
     const char *driver;
     fw_fact *f;
-    bool d_toward = false, d_path = false, derived, stated;
+    bool d_toward = false, d_path = false, derived, stated, standing;
     double speed;
 
     src_bool(c, F_VEHICLE_PRESENT, c->s->vehicle != NULL, FW_SRC_INCIDENT);
@@ -897,6 +897,10 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
         f->source = FW_SRC_COMPLETE;
     }
 
+    /* Where neither a statement nor positions say, a vehicle known to stand
+    ** still moves toward no one and sweeps no path. */
+    f = fact(c, F_VEHICLE_MOVING);
+    standing = f->v.type == FW_V_BOOL && !f->v.b;
     derived = derive(c, w, geo, &d_toward, &d_path);
     stated = w->motion_officer >= 0;
     f = fact(c, F_VEHICLE_TOWARD_OFFICER);
@@ -913,16 +917,14 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
         }
     } else if (derived) {
         set_derived(c, F_VEHICLE_TOWARD_OFFICER, d_toward, w);
-    } else if (fact(c, F_VEHICLE_MOVING)->v.type == FW_V_BOOL &&
-               !fact(c, F_VEHICLE_MOVING)->v.b) {
-        /* A vehicle standing still moves toward no one. */
+    } else if (standing) {
         copy_fact(c, F_VEHICLE_TOWARD_OFFICER, F_VEHICLE_MOVING);
     }
 
     if (derived)
         set_derived(c, F_OFFICER_IN_VEHICLE_PATH, d_path, w);
-    else if (fact(c, F_VEHICLE_MOVING)->v.type == FW_V_BOOL && !fact(c, F_VEHICLE_MOVING)->v.b)
-        copy_fact(c, F_OFFICER_IN_VEHICLE_PATH, F_VEHICLE_MOVING);   /* it sweeps no path */
+    else if (standing)
+        copy_fact(c, F_OFFICER_IN_VEHICLE_PATH, F_VEHICLE_MOVING);
 }
 
 /* ---- what the officers did, and the scene ------------------------------ */
@@ -945,12 +947,10 @@ static void conduct_facts(ctx *c, const seen *w)
     ** have been, so only commands that all have a tone establish false. */
     if (w->command_hostile >= 0)
         ev_bool(c, F_COMMAND_HOSTILE, true, w->command_hostile);
-    else if (w->command_untoned >= 0)
-        ;   /* unknown */
-    else if (w->command >= 0)
-        ev_bool(c, F_COMMAND_HOSTILE, false, w->command);
-    else
+    else if (w->command < 0)
         absent(c, F_COMMAND_HOSTILE, NULL);
+    else if (w->command_untoned < 0)
+        ev_bool(c, F_COMMAND_HOSTILE, false, w->command);
 
     if (w->first_reach >= 0 && (w->first_step < 0 || w->first_reach < w->first_step))
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, w->first_reach);

@@ -265,6 +265,36 @@ run 0 "what-if summary" -- "$FW" --db "$RDB" --policies "$TP" review --all --sum
 has "$T/out" "what-if: policy vt-2023 (adopted) over 2 incidents" "summary header"
 has "$T/out" "    base-0001 o-101@4.6 video" "summary incidents"
 
+
+# ---- the bundled policies --------------------------------------------------------
+BP="$TOP/policies"
+run 0 "bundled policy scenario tests" -- "$FW" --policies "$BP" policy test
+has "$T/out" " 0 failed" "bundled policy scenario tests"
+for p in dhs-2023 doj-2022 ice-vehicle-stops-1 eight-cant-wait-2020 perf-2016 no-shoot-pledge-1; do
+    has "$T/out" "$p " "scenario tests of $p"
+done
+EDB="$T/examples.db"
+"$FW" --db "$EDB" init >/dev/null
+"$FW" --db "$EDB" add "$TOP"/examples/agencies.jsonl "$TOP"/examples/*.json >/dev/null
+# The disputed vehicle stop: within under the agency, out under the video,
+# with vehicle.toward_officer deciding DHS's moving-vehicle rule.
+run 0 "review demo-0007 under dhs" -- "$FW" --db "$EDB" --policies "$BP" review demo-0007 --policy dhs --no-store --verbose
+# One account's block: from its line to the next account or decisive line.
+block() { awk -v a="  $2" 'index($0, a) == 1 { on = 1; print; next } on && /^  [a-z]/ { on = 0 } on' "$1"; }
+block "$T/out" agency > "$T/agency"
+block "$T/out" video > "$T/video"
+has "$T/agency" "within policy    moving-vehicle [VI.B.2.a]" "demo-0007: agency within on moving-vehicle"
+has "$T/video" "OUT OF POLICY    moving-vehicle [VI.B.2.a]" "demo-0007: video out on moving-vehicle"
+has "$T/out" "decisive (moving-vehicle): vehicle.toward_officer  agency=true  video=false" "demo-0007: decisive fact"
+# The reach-in as the first step is flagged by the ICE vehicle-stop guidance.
+run 0 "review reach-in" -- "$FW" --db "$EDB" --policies "$BP" review ex-09-reach-in --policy ice-vehicle-stops --no-store
+has "$T/out" "OUT OF POLICY    no-reach-in-first" "reach-in flagged"
+# Aiming a firearm is not deadly force under DHS 2023.
+run 0 "review aimed firearm" -- "$FW" --db "$EDB" --policies "$BP" review ex-13-aimed-only --policy dhs-2023 --no-store --verbose
+hasnt "$T/out" "OUT OF POLICY" "aimed firearm: nothing out of policy"
+hasnt "$T/out" "undetermined     deadly" "aimed firearm: deadly-force rules do not apply"
+has "$T/out" "not applicable   deadly-force-imminent-threat" "aimed firearm: deadly-force rule not applicable"
+
 # ---- check and schema -------------------------------------------------------
 run 0 "check valid" -- "$FW" check "$BASE" "$T/good.jsonl"
 has "$T/out" "base.json: 1 document valid" "check valid"
