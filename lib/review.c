@@ -340,8 +340,13 @@ static void rule_text(const fw_review *r, size_t item, size_t k, bool verbose, f
             fact_text(out, &it->sit->facts[res->read[f]], fw_fact_defs[res->read[f]].name);
         }
     }
-    if (verbose)
+    /* Only the policy's own words go in quotation marks. */
+    if (verbose && strcmp(info.status, "verbatim") == 0)
         fw_buf_printf(out, "\n%21s\"%s\"", "", info.says);
+    else if (verbose)
+        fw_buf_printf(out, "\n%21s%s, not the policy's words: %s", "",
+                      strcmp(info.status, "paraphrase") == 0 ? "paraphrase" : "unverified wording",
+                      info.says);
     fw_buf_addc(out, '\n');
 }
 

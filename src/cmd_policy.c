@@ -388,6 +388,21 @@ static void check_incident(test_run *t, const policy_set *ps, const fw_policy *p
             test_fail(t, ex[e].line, "decisive %s %s: expected %s, got %s", ex[e].key,
                       ex[e].rule, want, *found ? found : "none");
     }
+    /* And every decisive fact found must be listed. */
+    for (i = 0; i < rv.ndecisive; i++) {
+        fw_rule_info info;
+        bool listed = false;
+        fw_policy_rule(p, rv.decisive[i].rule, &info);
+        for (e = 0; e < nex && !listed; e++)
+            listed = ex[e].decisive && strcmp(ex[e].rule, info.id) == 0 &&
+                     strcmp(ex[e].key, rv.items[rv.decisive[i].item_a].key) == 0;
+        if (!listed) {
+            t->checked++;
+            test_fail(t, 0, "%s: no 'decisive %s %s' line, but %s is decisive", incident_path,
+                      rv.items[rv.decisive[i].item_a].key, info.id,
+                      fw_fact_defs[rv.decisive[i].fact].name);
+        }
+    }
     fw_review_release(&rv);
 done:
     fw_doc_free(doc);
@@ -869,8 +884,9 @@ static int review_summary(cli_args *a, fw_store *s, const policy_set *ps)
             apps += sm.t[i].applications;
             evals += sm.t[i].evaluations;
         }
+        /* Applications are the same under every policy: count them once. */
         fprintf(stderr, "reviewed %zu incidents: %zu force applications, %zu rule evaluations\n",
-                sm.incidents, apps, evals);
+                sm.incidents, sm.nt ? apps / sm.nt : 0, evals);
     }
     free(sm.t);
     fw_buf_release(&sm.body);

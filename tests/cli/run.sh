@@ -214,12 +214,13 @@ has "$T/out" "policy tests: 2 passed, 0 failed" "policy test one"
 # A wrong expectation and a missing one are both failures.
 mkdir -p "$T/pol/tests"
 cp "$TP"/vt-2023.policy "$T/pol/"
-sed -e 's/video   moving-vehicle   out/video   moving-vehicle   within/' -e '/agency  aimed/d' \
+sed -e 's/video   moving-vehicle   out/video   moving-vehicle   within/' -e '/agency  aimed/d' -e '/^decisive/d' \
     -e "s|\.\./\.\./base.json|$TOP/tests/data/base.json|" "$TP/tests/vt-2023.tests" > "$T/pol/tests/vt-2023.tests"
 run 1 "policy test failing" -- "$FW" --policies "$T/pol" policy test
 has "$T/err" "o-101@4.6 video moving-vehicle: expected within, got out" "policy test wrong expectation"
 has "$T/err" "no expectation for o-101@4.6 agency aimed (got n/a)" "policy test missing expectation"
-has "$T/out" "policy tests: 5 passed, 2 failed" "policy test failing count"
+has "$T/err" "no 'decisive o-101@4.6 moving-vehicle' line, but vehicle.toward_officer is decisive" "policy test unlisted decisive fact"
+has "$T/out" "policy tests: 4 passed, 3 failed" "policy test failing count"
 printf 'policy x "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  require threat.level >= severe\n' > "$T/bad.policy"
 run 3 "policy check bad" -- "$FW" policy check "$T/bad.policy"
 has "$T/err" "$T/bad.policy:6:27: 'severe' is not a value of threat_level" "policy check position"
