@@ -89,6 +89,7 @@ run: $(FW)
 	./$(FW) --db demo.db init
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
 	./$(FW) --db demo.db list
+	./$(FW) --db demo.db review demo-0007 --policy dhs
 
 # Documents generated from the code's own tables; tests check they are current.
 docs: $(FW)
