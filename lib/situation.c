@@ -675,7 +675,9 @@ static void threat_facts(ctx *c, const seen *w)
         ev_str(c, F_THREAT_TARGET, attr_str(e, "target"), ti);
         /* "unknown" is a value of threat_means but does not make the means
         ** known. */
-        if (means && !same(means, "unknown"))
+        if (same(level, "none"))
+            by_threat = TV_FALSE;   /* no threat is no threat by any means */
+        else if (means && !same(means, "unknown"))
             by_threat = same(means, "vehicle") ? TV_FALSE : TV_TRUE;
     } else {
         absent(c, F_THREAT_LEVEL, "none");

@@ -675,6 +675,9 @@ static void test_threat_facts(void **state)
         " {'t':0,'type':'armed','actor':'s-1','weapon':'knife','displayed':true},"
         " {'t':1,'type':'threat','actor':'s-1','level':'death','means':'vehicle'},"
         " {'t':4,'type':'force','actor':'o-1','kind':'firearm_discharge','target':'s-1'}]},"
+        "{'id':'no-threat-gun','kind':'family_statement','source':'s','events':["
+        " {'t':1,'type':'threat','actor':'s-1','level':'none','means':'firearm'},"
+        " {'t':4,'type':'force','actor':'o-1','kind':'firearm_discharge','target':'s-1'}]},"
         "{'id':'unknown-means','kind':'officer_report','source':'s','events':["
         " {'t':1,'type':'threat','actor':'s-1','level':'death','means':'unknown'},"
         " {'t':4,'type':'force','actor':'o-1','kind':'firearm_discharge','target':'s-1'}]},"
@@ -715,6 +718,11 @@ static void test_threat_facts(void **state)
     /* "unknown" means do not make the means known. */
     s = sit(doc, "unknown-means");
     check_str(s, "threat.means", "unknown", FW_SRC_EVENT);
+    check_unknown(s, "threat.other_means");
+    fw_situation_free(s);
+    /* A firearm that threatened nobody (level none) is no threat by other
+    ** means; whether the subject was armed otherwise is not said. */
+    s = sit(doc, "no-threat-gun");
     check_unknown(s, "threat.other_means");
     fw_situation_free(s);
     /* Armed with the vehicle is no other means. */
