@@ -89,19 +89,18 @@ static fw_rc b64_encode(const uint8_t *bin, size_t n, fw_buf *out)
     return rc;
 }
 
-/* Split "a+b+c..." into at most max fields, in place. */
+/* Split "a+b+c" into exactly max fields at the first max-1 '+' (base64 may
+** hold '+' itself, so the last field takes the rest); returns the count. */
 static int split_plus(char *s, char **fields, int max)
 {
     int n = 0;
     char *p = s;
-    while (n < max) {
-        fields[n++] = p;
-        p = strchr(p, '+');
-        if (!p)
-            break;
+    fields[n++] = p;
+    while (n < max && (p = strchr(p, '+')) != NULL) {
         *p++ = '\0';
+        fields[n++] = p;
     }
-    return p ? max + 1 : n;
+    return n;
 }
 
 static bool parse_hex32(const char *s, uint32_t *out)
@@ -189,7 +188,7 @@ fw_rc fw_note_verifier_parse(const char *text, fw_note_verifier *v, fw_error *er
         !b64_decode(f[2], strlen(f[2]), key, sizeof key) || key[0] != ALG_ED25519)
         return fw_error_set(err, FW_ERR_INVALID,
                             "malformed verifier key (expected NAME+ID+BASE64KEY)");
-    snprintf(v->name, sizeof v->name, "%s", f[0]);
+    memcpy(v->name, f[0], strlen(f[0]) + 1); /* valid_name bounded it */
     memcpy(v->pk, key + 1, 32);
     if (key_id(v->name, v->pk) != v->id)
         return fw_error_set(err, FW_ERR_INVALID, "verifier key id does not match its key");

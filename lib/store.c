@@ -81,6 +81,71 @@ int fw_store_schema_version(const fw_store *s)
     return s->schema_version;
 }
 
+static int push_leaf(void *arg, int64_t seq, const void *leaf, size_t len)
+{
+    fw_store *s = arg;
+    uint8_t h[32];
+    if ((uint64_t)seq != s->acc.size)
+        return 1; /* a gap: verify will say where */
+    fw_merkle_leaf_hash(leaf, len, h);
+    fw_merkle_acc_push(&s->acc, h);
+    return 0;
+}
+
+/* The tree as of the latest checkpoint, brought up to the log's size. */
+static fw_rc load_tree(fw_store *s, fw_error *err)
+{
+    fw_buf state;
+    fw_rc rc;
+
+    fw_buf_init(&state, 1 << 16);
+    fw_merkle_acc_init(&s->acc);
+    s->checkpointed = 0;
+    rc = s->ops->checkpoint_latest(s, &s->checkpointed, NULL, &state, err);
+    if (rc == FW_ERR_NOTFOUND) {
+        rc = FW_OK;
+    } else if (!rc && fw_merkle_acc_load(&s->acc, (const uint8_t *)state.data, state.len)) {
+        rc = fw_error_set(err, FW_ERR_STORE, "the latest checkpoint's tree state is corrupt");
+    }
+    fw_buf_release(&state);
+    if (!rc && (int64_t)s->acc.size < s->next_seq)
+        rc = s->ops->log_scan(s, (int64_t)s->acc.size, push_leaf, s, err);
+    if (!rc && (int64_t)s->acc.size != s->next_seq)
+        rc = fw_error_set(err, FW_ERR_STORE,
+                          "the record log has a gap at %llu: run 'forcewatch verify'",
+                          (unsigned long long)s->acc.size);
+    s->tree = rc == FW_OK;
+    return rc;
+}
+
+/* Sign and store a checkpoint of the tree as it now is. */
+static fw_rc write_checkpoint(fw_store *s, fw_error *err)
+{
+    fw_buf text, note;
+    uint8_t root[32], state[8 + 64 * 32];
+    size_t state_len;
+    char now[32];
+    time_t t;
+    fw_rc rc;
+
+    fw_buf_init(&text, 4096);
+    fw_buf_init(&note, 4096);
+    fw_merkle_acc_root(&s->acc, root);
+    rc = fw_checkpoint_text(s->opts.signer->name, s->acc.size, root, &text);
+    if (!rc)
+        rc = fw_note_sign(s->opts.signer, text.data, text.len, &note, err);
+    if (!rc) {
+        t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
+        fw_time_format_utc(t, now, sizeof now);
+        state_len = fw_merkle_acc_save(&s->acc, state);
+        rc = s->ops->checkpoint_append(s, (int64_t)s->acc.size, fw_buf_str(&note), state,
+                                       state_len, now, err);
+    }
+    fw_buf_release(&text);
+    fw_buf_release(&note);
+    return rc;
+}
+
 fw_rc fw_store_begin(fw_store *s, fw_error *err)
 {
     fw_rc rc;
@@ -92,6 +157,8 @@ fw_rc fw_store_begin(fw_store *s, fw_error *err)
     if (rc)
         return rc;
     rc = s->ops->log_size(s, &s->next_seq, err);
+    if (!rc && s->opts.signer)
+        rc = load_tree(s, err);
     if (rc) {
         s->ops->rollback(s);
         return rc;
@@ -105,10 +172,15 @@ fw_rc fw_store_commit(fw_store *s, fw_error *err)
     fw_rc rc;
     if (!s->in_write)
         return fw_error_set(err, FW_ERR_USAGE, "no write transaction is open");
-    rc = s->ops->commit(s, err);
+    rc = FW_OK;
+    if (s->tree && (int64_t)s->acc.size > s->checkpointed)
+        rc = write_checkpoint(s, err);
+    if (!rc)
+        rc = s->ops->commit(s, err);
     if (rc)
         s->ops->rollback(s);
     s->in_write = false;
+    s->tree = false;
     return rc;
 }
 
@@ -118,6 +190,7 @@ void fw_store_rollback(fw_store *s)
         return;
     s->ops->rollback(s);
     s->in_write = false;
+    s->tree = false;
 }
 
 fw_rc fw_store_begin_read(fw_store *s, fw_error *err)
@@ -264,6 +337,18 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
     return rc;
 }
 
+fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *type,
+                  const char *id, int64_t version, const char *sha256, fw_buf *out)
+{
+    json_t *lj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "seq", (json_int_t)seq,
+                           "time", time, "actor", actor, "action",
+                           version == 1 ? "create" : "update", "record_type", type, "record_id",
+                           id, "version", (json_int_t)version, "sha256", sha256);
+    fw_rc rc = lj ? fw_canon_write(lj, out) : FW_ERR_NOMEM;
+    json_decref(lj);
+    return rc;
+}
+
 fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
                             fw_put_result *res, fw_error *err)
 {
@@ -271,7 +356,6 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     fw_store_write w;
     char head_hex[65], now[32];
     int64_t head = 0;
-    json_t *lj = NULL;
     time_t t;
     fw_rc rc;
 
@@ -305,11 +389,7 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     w.actor = actor && *actor ? actor : "unknown";
     w.log_seq = s->next_seq;
 
-    lj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "seq", (json_int_t)w.log_seq,
-                   "time", now, "actor", w.actor, "action", head ? "update" : "create",
-                   "record_type", w.type, "record_id", w.id, "version", (json_int_t)w.version,
-                   "sha256", p->sha256);
-    if (!lj || fw_canon_write(lj, &leaf)) {
+    if (fw_log_leaf(w.log_seq, now, w.actor, w.type, w.id, w.version, p->sha256, &leaf)) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "cannot build the log leaf");
         goto done;
     }
@@ -327,11 +407,15 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     if (rc)
         goto done;
     s->next_seq++;
+    if (s->tree) {
+        uint8_t h[32];
+        fw_merkle_leaf_hash(leaf.data, leaf.len, h);
+        fw_merkle_acc_push(&s->acc, h);
+    }
     res->action = head ? FW_PUT_UPDATED : FW_PUT_CREATED;
     res->version = w.version;
     res->log_seq = w.log_seq;
 done:
-    json_decref(lj);
     fw_buf_release(&leaf);
     return rc;
 }
@@ -369,4 +453,29 @@ fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err)
 fw_rc fw_store_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err)
 {
     return s->ops->log_leaf(s, seq, leaf, err);
+}
+
+fw_rc fw_store_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err)
+{
+    return s->ops->log_scan(s, from, cb, arg, err);
+}
+
+fw_rc fw_store_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *err)
+{
+    return s->ops->record_scan(s, cb, arg, err);
+}
+
+fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err)
+{
+    return s->ops->checkpoint_latest(s, size, note, NULL, err);
+}
+
+fw_rc fw_store_setting(fw_store *s, const char *key, fw_buf *value, fw_error *err)
+{
+    return s->ops->setting_get(s, key, value, err);
+}
+
+fw_rc fw_store_setting_put(fw_store *s, const char *key, const char *value, fw_error *err)
+{
+    return s->ops->setting_put(s, key, value, err);
 }

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "error.h"
 #include "model.h"
+#include "note.h"
 
 typedef struct fw_store fw_store;
 
@@ -41,6 +42,9 @@ typedef struct fw_store_opts {
     unsigned flags;
     fw_clock clock;
     int busy_timeout_ms;   /* how long a writer waits for another; default 5000 */
+    /* The log's signing key.  With one, every commit that adds leaves also
+    ** stores a signed checkpoint of the new tree, in the same transaction. */
+    const fw_note_signer *signer;
 } fw_store_opts;
 
 /*
@@ -172,5 +176,32 @@ fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err);
 
 /* One leaf of the record log (its canonical JSON appended to leaf). */
 fw_rc fw_store_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err);
+
+/* The canonical JSON of the log leaf for one stored version (docs/record-log.md),
+** appended to out: what verification recomputes from the records. */
+fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *type,
+                  const char *id, int64_t version, const char *sha256, fw_buf *out);
+
+/* Every leaf from seq `from` on, in the order of their sequence numbers. */
+typedef int (*fw_leaf_cb)(void *arg, int64_t seq, const void *leaf, size_t len);
+fw_rc fw_store_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err);
+
+/* Every stored version of every record, in log order, as stored. */
+typedef struct fw_record_row {
+    const char *type, *id, *sha256, *created_at, *actor;
+    int64_t version, log_seq;
+    const void *body;
+    size_t body_len;
+} fw_record_row;
+typedef int (*fw_record_cb)(void *arg, const fw_record_row *row);
+fw_rc fw_store_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *err);
+
+/* The latest signed checkpoint (the note text appended to note) and the
+** tree size it covers; FW_ERR_NOTFOUND if the log has none yet. */
+fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err);
+
+/* Write-once settings (the log's verifier key). */
+fw_rc fw_store_setting(fw_store *s, const char *key, fw_buf *value, fw_error *err);
+fw_rc fw_store_setting_put(fw_store *s, const char *key, const char *value, fw_error *err);
 
 #endif

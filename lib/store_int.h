@@ -7,6 +7,7 @@
 #ifndef FW_STORE_INT_H
 #define FW_STORE_INT_H
 
+#include "merkle.h"
 #include "store.h"
 
 /* Everything one write stores, prepared by store.c. */
@@ -50,6 +51,15 @@ typedef struct fw_store_ops {
                   fw_error *err);
     fw_rc (*log_size)(fw_store *s, int64_t *size, fw_error *err);
     fw_rc (*log_leaf)(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err);
+    fw_rc (*log_scan)(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err);
+    fw_rc (*record_scan)(fw_store *s, fw_record_cb cb, void *arg, fw_error *err);
+    /* The latest checkpoint; FW_ERR_NOTFOUND if none.  note/state may be NULL. */
+    fw_rc (*checkpoint_latest)(fw_store *s, int64_t *size, fw_buf *note, fw_buf *state,
+                               fw_error *err);
+    fw_rc (*checkpoint_append)(fw_store *s, int64_t size, const char *note, const void *state,
+                               size_t state_len, const char *created_at, fw_error *err);
+    fw_rc (*setting_get)(fw_store *s, const char *key, fw_buf *value, fw_error *err);
+    fw_rc (*setting_put)(fw_store *s, const char *key, const char *value, fw_error *err);
 } fw_store_ops;
 
 struct fw_store {
@@ -59,6 +69,10 @@ struct fw_store {
     int schema_version;
     bool in_write;             /* inside fw_store_begin */
     int64_t next_seq;          /* next leaf index, valid while in_write */
+    /* The tree over the log, kept during a write when there is a signer. */
+    bool tree;
+    fw_merkle_acc acc;
+    int64_t checkpointed;      /* size of the latest stored checkpoint */
 };
 
 extern const fw_store_ops fw_store_sqlite_ops;

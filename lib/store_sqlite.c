@@ -57,6 +57,25 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the incident index is append-only'); END;\n"
     "CREATE TRIGGER incident_index_no_delete BEFORE DELETE ON incident_index\n"
     "  BEGIN SELECT RAISE(ABORT, 'the incident index is append-only'); END;\n",
+    /* 2: signed checkpoints of the record log, and write-once settings. */
+    "CREATE TABLE checkpoints(\n"
+    "  size INTEGER PRIMARY KEY CHECK (size > 0),\n"
+    "  note TEXT NOT NULL,\n"
+    "  state BLOB NOT NULL,\n"
+    "  created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE settings(\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints\n"
+    "  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;\n"
+    "CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints\n"
+    "  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;\n"
+    "CREATE TRIGGER settings_no_update BEFORE UPDATE ON settings\n"
+    "  BEGIN SELECT RAISE(ABORT, 'settings are written once'); END;\n"
+    "CREATE TRIGGER settings_no_delete BEFORE DELETE ON settings\n"
+    "  BEGIN SELECT RAISE(ABORT, 'settings are written once'); END;\n",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -71,6 +90,12 @@ enum {
     ST_LIST,
     ST_LOG_SIZE,
     ST_LOG_LEAF,
+    ST_LOG_SCAN,
+    ST_RECORD_SCAN,
+    ST_CKPT_LATEST,
+    ST_CKPT_INSERT,
+    ST_SETTING_GET,
+    ST_SETTING_PUT,
     ST_COUNT
 };
 
@@ -102,6 +127,14 @@ static const char *const statement_sql[ST_COUNT] = {
         "ORDER BY i.occurred_at, i.id LIMIT ?6",
     [ST_LOG_SIZE] = "SELECT coalesce(max(seq) + 1, 0) FROM log",
     [ST_LOG_LEAF] = "SELECT leaf FROM log WHERE seq = ?1",
+    [ST_LOG_SCAN] = "SELECT seq, leaf FROM log WHERE seq >= ?1 ORDER BY seq",
+    [ST_RECORD_SCAN] = "SELECT type, id, version, body, sha256, created_at, actor, log_seq "
+                       "FROM records ORDER BY log_seq",
+    [ST_CKPT_LATEST] = "SELECT size, note, state FROM checkpoints ORDER BY size DESC LIMIT 1",
+    [ST_CKPT_INSERT] = "INSERT INTO checkpoints(size, note, state, created_at) "
+                       "VALUES (?1, ?2, ?3, ?4)",
+    [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+    [ST_SETTING_PUT] = "INSERT INTO settings(key, value) VALUES (?1, ?2)",
 };
 
 typedef struct sqlite_backend {
@@ -490,6 +523,111 @@ static fw_rc sqlite_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *e
     return frc ? fw_error_set(err, frc, "out of memory") : FW_OK;
 }
 
+static fw_rc sqlite_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_LOG_SCAN);
+    int rc, stop = 0;
+
+    sqlite3_bind_int64(st, 1, from);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                  (size_t)sqlite3_column_bytes(st, 1));
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot read the log");
+    return FW_OK;
+}
+
+static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_RECORD_SCAN);
+    fw_record_row r;
+    int rc, stop = 0;
+
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r.type = col_text(st, 0);
+        r.id = col_text(st, 1);
+        r.version = sqlite3_column_int64(st, 2);
+        r.body = sqlite3_column_blob(st, 3);
+        r.body_len = (size_t)sqlite3_column_bytes(st, 3);
+        r.sha256 = col_text(st, 4);
+        r.created_at = col_text(st, 5);
+        r.actor = col_text(st, 6);
+        r.log_seq = sqlite3_column_int64(st, 7);
+        stop = cb(arg, &r);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot read the records");
+    return FW_OK;
+}
+
+static fw_rc sqlite_checkpoint_latest(fw_store *s, int64_t *size, fw_buf *note, fw_buf *state,
+                                      fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_CKPT_LATEST);
+    int rc = sqlite3_step(st);
+    fw_rc frc = FW_OK;
+
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return FW_ERR_NOTFOUND;
+    }
+    if (rc != SQLITE_ROW)
+        return db_error(b, err, "cannot read the checkpoints");
+    *size = sqlite3_column_int64(st, 0);
+    if (note)
+        frc = fw_buf_add(note, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+    if (!frc && state)
+        frc = fw_buf_add(state, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+    sqlite3_reset(st);
+    return frc ? fw_error_set(err, frc, "out of memory") : FW_OK;
+}
+
+static fw_rc sqlite_checkpoint_append(fw_store *s, int64_t size, const char *note,
+                                      const void *state, size_t state_len,
+                                      const char *created_at, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_CKPT_INSERT);
+    sqlite3_bind_int64(st, 1, size);
+    sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, state, (int)state_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, created_at, -1, SQLITE_STATIC);
+    return step_done(b, st, err, "cannot store the checkpoint");
+}
+
+static fw_rc sqlite_setting_get(fw_store *s, const char *key, fw_buf *value, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_SETTING_GET);
+    int rc;
+    fw_rc frc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return FW_ERR_NOTFOUND;
+    }
+    if (rc != SQLITE_ROW)
+        return db_error(b, err, "cannot read the settings");
+    frc = fw_buf_add(value, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    sqlite3_reset(st);
+    return frc ? fw_error_set(err, frc, "out of memory") : FW_OK;
+}
+
+static fw_rc sqlite_setting_put(fw_store *s, const char *key, const char *value, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_SETTING_PUT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return step_done(b, st, err, "cannot store the setting");
+}
+
 int fw_store_sqlite_schema_latest(void)
 {
     return NMIGRATIONS;
@@ -509,4 +647,10 @@ const fw_store_ops fw_store_sqlite_ops = {
     .list = sqlite_list,
     .log_size = sqlite_log_size,
     .log_leaf = sqlite_log_leaf,
+    .log_scan = sqlite_log_scan,
+    .record_scan = sqlite_record_scan,
+    .checkpoint_latest = sqlite_checkpoint_latest,
+    .checkpoint_append = sqlite_checkpoint_append,
+    .setting_get = sqlite_setting_get,
+    .setting_put = sqlite_setting_put,
 };

@@ -16,7 +16,8 @@ enum {
     EXIT_OK = 0,
     EXIT_RUNTIME = 1,   /* the database or a file could not be used */
     EXIT_USAGE = 2,     /* the command line was wrong */
-    EXIT_INVALID = 3    /* input documents failed validation */
+    EXIT_INVALID = 3,   /* input documents failed validation */
+    EXIT_VERIFY = 4     /* the record log failed verification */
 };
 
 typedef struct cli_opt {
@@ -40,6 +41,8 @@ typedef struct cli_args {
     int npos;
     const char *extra[32];    /* values of the command's repeatable option */
     int nextra;
+    const char *signing_key;  /* --signing-key, FORCEWATCH_SIGNING_KEY, or DB.key */
+    fw_note_signer signer;    /* loaded by cli_open_store for writes */
 } cli_args;
 
 typedef struct cli_command {
@@ -62,8 +65,12 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "forcewatch: MSG" on stderr; returns code. */
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Open the store named by a; prints the error and returns NULL on failure. */
-fw_store *cli_open_store(const cli_args *a, unsigned flags);
+/* Open the store named by a; prints the error and returns NULL on failure.
+** Unless FW_STORE_READONLY, loads the signing key so commits are checkpointed. */
+fw_store *cli_open_store(cli_args *a, unsigned flags);
+
+/* The signing key's path for a's database. */
+const char *cli_key_path(cli_args *a);
 
 /* Commands. */
 int cmd_init(cli_args *a);
@@ -74,6 +81,8 @@ int cmd_list(cli_args *a);
 int cmd_history(cli_args *a);
 int cmd_schema(cli_args *a);
 int cmd_policy(cli_args *a);
+int cmd_verify(cli_args *a);
+int cmd_log(cli_args *a);
 int cmd_review(cli_args *a);
 
 #endif

@@ -585,14 +585,3 @@ int cmd_check(cli_args *a)
     }
     return rc;
 }
-
-int cmd_init(cli_args *a)
-{
-    fw_store *s = cli_open_store(a, FW_STORE_CREATE);
-    if (!s)
-        return EXIT_RUNTIME;
-    printf("%s: forcewatch database, schema version %d (%s)\n", a->db,
-           fw_store_schema_version(s), fw_store_backend(s));
-    fw_store_close(s);
-    return EXIT_OK;
-}

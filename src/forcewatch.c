@@ -22,6 +22,8 @@ static const cli_opt global_opts[] = {
     {"db", 0, "PATH", "database file (default: $FORCEWATCH_DB, else ./forcewatch.db)", false},
     {"actor", 0, "NAME", "who is making the change, for the record log "
                          "(default: $FORCEWATCH_ACTOR, else cli:$USER)", false},
+    {"signing-key", 0, "PATH", "the log's signing key file (default: $FORCEWATCH_SIGNING_KEY, "
+                               "else the database path + .key)", false},
     {"policies", 0, "DIR", "policy directory (default: $FORCEWATCH_POLICIES, else ./policies, "
                            "else the one built in)", false},
     {"help", 'h', NULL, "show help", false},
@@ -76,11 +78,32 @@ static const cli_opt review_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt init_opts[] = {
+    {"origin", 0, "NAME", "the log's name in its checkpoints (default forcewatch.local/DBNAME)",
+     false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt verify_opts[] = {
+    {"checkpoint", 0, "FILE", "an older signed checkpoint to prove today's log extends", false},
+    {"key", 0, "VERIFIER", "the verifier key to trust (default: the one the log was made with)",
+     false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt log_opts[] = {
+    {"size", 0, "N", "with proof inclusion: the tree size (default: the latest checkpoint's)",
+     false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
-    {"init", cmd_init, "", "create a database, or upgrade an existing one's schema", no_opts,
-     0, 0,
+    {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
+     init_opts, 0, 0,
      "Creates the database file named by --db if it does not exist and brings its schema\n"
-     "to the current version.  Running it again is harmless."},
+     "to the current version.  Creates the record log's signing key (mode 0600, at\n"
+     "--signing-key or DB.key) if missing, and prints the verifier key: publish it, so\n"
+     "that anyone can check the log's checkpoints.  Running it again is harmless."},
     {"add", cmd_add, "FILE...", "validate and store incident and agency documents", add_opts,
      1, -1,
      "Each FILE holds one JSON document, or JSON Lines (one document a line; files\n"
@@ -113,6 +136,18 @@ static const cli_command commands[] = {
      "list: every policy version in the policy directory.  show: one version's rules.\n"
      "test: run the scenario tests in policies/tests/ (all, or the named versions).\n"
      "check: parse and check policy files, reporting FILE:LINE:COLUMN: problems."},
+    {"verify", cmd_verify, "", "prove the records and the log were not rewritten", verify_opts,
+     0, 0,
+     "Recomputes every log leaf from the stored records, checks the tree against the latest\n"
+     "signed checkpoint, and with --checkpoint proves that an older checkpoint (one a\n"
+     "reader saved) is a prefix of today's log.  On failure names the first bad sequence\n"
+     "number and what is wrong, and exits 4."},
+    {"log", cmd_log, "checkpoint | leaf SEQ | proof inclusion SEQ | proof consistency OLD NEW",
+     "print log artefacts for outside checking", log_opts, 1, 4,
+     "checkpoint: the latest signed checkpoint.  leaf: one leaf's bytes.  proof inclusion:\n"
+     "the RFC 9162 inclusion proof of leaf SEQ.  proof consistency: the consistency proof\n"
+     "between tree sizes OLD and NEW.  Hashes are base64, as in checkpoints; see\n"
+     "docs/record-log.md for checking them by hand."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},
@@ -147,7 +182,8 @@ static void main_help(FILE *f)
     fprintf(f, "\nglobal options:\n");
     print_opts(f, global_opts);
     fprintf(f, "      --version          print the version\n"
-               "\nexit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid input\n"
+               "\nexit codes: 0 ok, 1 runtime error, 2 usage error, 3 invalid input,\n"
+               "4 verification failed\n"
                "'forcewatch help COMMAND' or 'forcewatch COMMAND --help' for details.\n");
 }
 
@@ -216,7 +252,38 @@ bool cli_flag(const cli_args *a, const char *name)
     return false;
 }
 
-fw_store *cli_open_store(const cli_args *a, unsigned flags)
+const char *cli_key_path(cli_args *a)
+{
+    static char path[4096];
+    if (a->signing_key)
+        return a->signing_key;
+    snprintf(path, sizeof path, "%s.key", a->db);
+    return path;
+}
+
+/* Load the signing key from its file; prints the error. */
+static bool load_signer(cli_args *a)
+{
+    FILE *f = fopen(cli_key_path(a), "r");
+    char text[512];
+    fw_error err;
+    bool ok;
+
+    if (!f) {
+        cli_fail(EXIT_RUNTIME, "no signing key at %s (forcewatch init creates one; "
+                               "--signing-key names another)", cli_key_path(a));
+        return false;
+    }
+    ok = fgets(text, sizeof text, f) != NULL;
+    fclose(f);
+    if (!ok || fw_note_signer_parse(text, &a->signer, &err) != FW_OK) {
+        cli_fail(EXIT_RUNTIME, "%s: %s", cli_key_path(a), ok ? err.msg : "empty file");
+        return false;
+    }
+    return true;
+}
+
+fw_store *cli_open_store(cli_args *a, unsigned flags)
 {
     fw_store_opts o;
     fw_store *s;
@@ -224,6 +291,12 @@ fw_store *cli_open_store(const cli_args *a, unsigned flags)
 
     memset(&o, 0, sizeof o);
     o.flags = flags;
+    /* A missing database is the first thing to say, before a missing key. */
+    if (!(flags & (FW_STORE_READONLY | FW_STORE_CREATE)) && access(a->db, F_OK) == 0) {
+        if (!load_signer(a))
+            return NULL;
+        o.signer = &a->signer;
+    }
     if (fw_store_open(a->db, &o, &s, &err) != FW_OK) {
         cli_fail(EXIT_RUNTIME, "%s", err.msg);
         return NULL;
@@ -291,6 +364,8 @@ static int parse_option(cli_args *a, int argc, char **argv, int *i, bool *global
             a->actor = value;
         else if (strcmp(opt->name, "policies") == 0)
             a->policies = value;
+        else if (strcmp(opt->name, "signing-key") == 0)
+            a->signing_key = value;
         else
             *global_help = true;
         return 0;
@@ -334,6 +409,9 @@ int main(int argc, char **argv)
         snprintf(actor_buf, sizeof actor_buf, "cli:%s", user && *user ? user : "unknown");
         a.actor = actor_buf;
     }
+    a.signing_key = getenv("FORCEWATCH_SIGNING_KEY");
+    if (a.signing_key && !*a.signing_key)
+        a.signing_key = NULL;
     a.policies = getenv("FORCEWATCH_POLICIES");
     if (!a.policies || !*a.policies)
         a.policies = access("policies", F_OK) == 0 ? "policies" : FW_POLICY_DIR;

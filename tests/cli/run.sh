@@ -33,7 +33,7 @@ BASE="$TOP/tests/data/base.json"
 # ---- help and usage -------------------------------------------------------
 run 0 "--help" -- "$FW" --help
 has "$T/out" "usage: forcewatch" "--help"
-for cmd in init add check show list history schema review policy; do
+for cmd in init add check show list history schema review policy verify log; do
     run 0 "$cmd --help" -- "$FW" "$cmd" --help
     has "$T/out" "usage: forcewatch $cmd" "$cmd --help"
     run 0 "help $cmd" -- "$FW" help "$cmd"
@@ -63,7 +63,9 @@ run 1 "list before init" -- "$FW" --db "$DB" list
 
 # ---- init, add, versions ----------------------------------------------------
 run 0 "init" -- "$FW" --db "$DB" init
-has "$T/out" "schema version 1" "init"
+has "$T/out" "schema version 2" "init"
+has "$T/out" "verifier key: forcewatch.local/fw+" "init prints the verifier key"
+[ "$(stat -c %a "$DB.key")" = 600 ] && ok || bad "the signing key is not mode 0600"
 run 0 "init again" -- "$FW" --db "$DB" init
 run 0 "add" -- "$FW" --db "$DB" add "$BASE"
 has "$T/out" "1 document: 1 created, 0 updated, 0 unchanged" "add"
@@ -295,6 +297,74 @@ run 0 "review aimed firearm" -- "$FW" --db "$EDB" --policies "$BP" review ex-13-
 hasnt "$T/out" "OUT OF POLICY" "aimed firearm: nothing out of policy"
 hasnt "$T/out" "undetermined     deadly" "aimed firearm: deadly-force rules do not apply"
 has "$T/out" "not applicable   deadly-force-imminent-threat" "aimed firearm: deadly-force rule not applicable"
+
+
+# ---- the record log: verify, proofs, tampering ----------------------------------
+command -v sqlite3 >/dev/null || { echo "cli: sqlite3 shell missing (scripts/install-deps)"; exit 1; }
+LDB="$T/log.db"
+"$FW" --db "$LDB" init >/dev/null 2>&1
+"$FW" --db "$LDB" add "$TOP"/examples/*.json >/dev/null
+"$FW" --db "$LDB" log checkpoint > "$T/old.ckpt"
+"$FW" --db "$LDB" add "$BASE" "$T/b2.json" >/dev/null
+run 0 "verify" -- "$FW" --db "$LDB" verify --checkpoint "$T/old.ckpt"
+has "$T/out" "verified 17 leaves and 17 records" "verify counts"
+has "$T/out" "latest signed checkpoint (size 17) matches the log" "verify checkpoint"
+has "$T/out" "the older checkpoint (size 15) is a prefix of today's log" "verify consistency"
+run 0 "log checkpoint" -- "$FW" --db "$LDB" log checkpoint
+has "$T/out" "forcewatch.local/log" "checkpoint origin"
+sed -n 2p "$T/out" | grep -qx 17 && ok || bad "checkpoint tree size"
+run 0 "log leaf" -- "$FW" --db "$LDB" log leaf 0
+has "$T/out" '"action":"create"' "log leaf"
+run 0 "log proof inclusion" -- "$FW" --db "$LDB" log proof inclusion 3
+has "$T/out" "tree_size 17" "inclusion proof size"
+[ "$(grep -c '^proof ' "$T/out")" -eq 5 ] && ok || bad "inclusion proof length"
+run 0 "log proof consistency" -- "$FW" --db "$LDB" log proof consistency 15 17
+grep -q "^old_root $(sed -n 3p "$T/old.ckpt")\$" "$T/out" && ok || bad "consistency proof old root is the old checkpoint's"
+run 1 "log proof bad" -- "$FW" --db "$LDB" log proof consistency 18 17
+run 2 "log bad command" -- "$FW" --db "$LDB" log frob
+# Another key does not verify the log.
+"$FW" --db "$T/other.db" --signing-key "$T/other.key" init --origin other.example/log > "$T/other.out" 2>&1
+OTHERKEY=$(sed -n 's/^verifier key: //p' "$T/other.out")
+run 4 "verify with another key" -- "$FW" --db "$LDB" verify --key "$OTHERKEY"
+has "$T/err" "the latest checkpoint does not verify: no signature by other.example/log" "verify with another key"
+run 2 "verify bad key" -- "$FW" --db "$LDB" verify --key nonsense
+# Writing needs the signing key.
+run 1 "add without the key" -- "$FW" --db "$LDB" --signing-key "$T/nokey" add "$BASE"
+has "$T/err" "no signing key at $T/nokey" "add without the key"
+
+# Tampering: a copy of the database edited behind forcewatch's back.
+tamper() { # NAME SQL: copy the log db, drop the append-only triggers, run SQL
+    cp "$LDB" "$T/$1.db"
+    sqlite3 "$T/$1.db" "DROP TRIGGER records_no_update; DROP TRIGGER records_no_delete;
+        DROP TRIGGER log_no_update; DROP TRIGGER log_no_delete;
+        DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete; $2"
+}
+tamper edited "UPDATE records SET body = CAST(replace(CAST(body AS TEXT), '\"firm\"', '\"calm\"') AS BLOB) WHERE log_seq = 0"
+run 4 "verify: edited record" -- "$FW" --db "$T/edited.db" verify
+has "$T/err" "FAILED at seq 0: seq 0: incident demo-0007 version 1 was changed" "edited record named"
+tamper deleted "DELETE FROM records WHERE log_seq = 5"
+run 4 "verify: deleted record" -- "$FW" --db "$T/deleted.db" verify
+has "$T/err" "FAILED at seq 5: seq 5: no stored record for the leaf's" "deleted record named"
+tamper swapped "UPDATE log SET seq = 1000000 WHERE seq = 3; UPDATE log SET seq = 3 WHERE seq = 4; UPDATE log SET seq = 4 WHERE seq = 1000000"
+run 4 "verify: swapped leaves" -- "$FW" --db "$T/swapped.db" verify
+has "$T/err" "FAILED at seq 3: seq 3: the leaf here says it is seq 4 (the log was reordered)" "swapped leaves named"
+tamper leafedit "UPDATE log SET leaf = CAST(replace(CAST(leaf AS TEXT), '\"actor\":\"cli-test\"', '\"actor\":\"someone\"') AS BLOB) WHERE seq = 7"
+run 4 "verify: edited leaf" -- "$FW" --db "$T/leafedit.db" verify
+has "$T/err" "FAILED at seq 7: seq 7: the log leaf" "edited leaf named"
+tamper leafgone "DELETE FROM log WHERE seq = 6"
+run 4 "verify: deleted leaf" -- "$FW" --db "$T/leafgone.db" verify
+has "$T/err" "FAILED at seq 6: seq 6 is missing from the log" "deleted leaf named"
+"$FW" --db "$T/other.db" --signing-key "$T/other.key" add "$BASE" "$T/b2.json" >/dev/null
+FORGED=$("$FW" --db "$T/other.db" log checkpoint | sed 's/other.example/forcewatch.local/')
+tamper forged "DELETE FROM checkpoints; INSERT INTO checkpoints VALUES (17, '$FORGED', x'', '2026-01-01T00:00:00Z')"
+run 4 "verify: forged checkpoint" -- "$FW" --db "$T/forged.db" verify
+has "$T/err" "the latest checkpoint does not verify" "forged checkpoint"
+# A log rebuilt with different history, even signed with the right key, is
+# not an extension of a checkpoint a reader saved.
+"$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" init >/dev/null 2>&1
+"$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" add "$BASE" "$TOP"/examples/*.json >/dev/null
+run 4 "verify: rewritten history" -- "$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" verify --checkpoint "$T/old.ckpt"
+has "$T/err" "is not an extension of the older checkpoint of size 15" "rewritten history"
 
 # ---- check and schema -------------------------------------------------------
 run 0 "check valid" -- "$FW" check "$BASE" "$T/good.jsonl"

@@ -1,0 +1,41 @@
+/*
+** Verification of the record log (docs/record-log.md): every leaf is
+** recomputed from the stored records and compared with the log; the tree
+** over the log is checked against the latest signed checkpoint; an older
+** checkpoint (one a reader saved) is checked to be a prefix of today's log.
+** Reads the store; writes nothing.
+*/
+#ifndef FW_VERIFY_H
+#define FW_VERIFY_H
+
+#include <stdint.h>
+
+#include "merkle.h"
+#include "note.h"
+#include "store.h"
+
+typedef struct fw_verify_result {
+    int64_t leaves;            /* leaves in the log */
+    int64_t records;           /* stored versions */
+    uint64_t bytes;            /* record and leaf bytes hashed */
+    int64_t checkpoint_size;   /* size of the latest checkpoint checked, or -1 */
+    int64_t old_size;          /* size of the older checkpoint proven a prefix, or -1 */
+    int64_t bad_seq;           /* the first bad sequence number, or -1 */
+    char problem[512];         /* what is wrong, "" if nothing */
+    uint8_t root[32];          /* the tree hash of the whole log */
+} fw_verify_result;
+
+/*
+** Verify the store.  v is the verifier key to trust; NULL means the one the
+** store was initialized with.  old_note (may be NULL) is an older signed
+** checkpoint to prove consistent.  Returns FW_OK if everything holds,
+** FW_ERR_INVALID if a check failed (r->problem says which, r->bad_seq where),
+** another code if the store could not be read.
+*/
+fw_rc fw_verify(fw_store *s, const fw_note_verifier *v, const char *old_note, size_t old_len,
+                fw_verify_result *r, fw_error *err);
+
+/* Every leaf hash of the log, for proofs; *hashes is freed by the caller. */
+fw_rc fw_log_hashes(fw_store *s, fw_hash **hashes, uint64_t *n, fw_error *err);
+
+#endif
