@@ -745,6 +745,7 @@ const char *fw_record_type_name(fw_record_type t)
     switch (t) {
     case FW_RECORD_AGENCY: return "agency";
     case FW_RECORD_REVIEW: return "review";
+    case FW_RECORD_ACCESS: return "access";
     default: return "incident";
     }
 }
@@ -910,4 +911,40 @@ const fw_party *fw_doc_party(const fw_doc *doc, const char *id)
         if (strcmp(doc->parties[i].id, id) == 0)
             return &doc->parties[i];
     return NULL;
+}
+
+/* Personal fields of one object against its schema, under path prefix. */
+static size_t personal_in(const json_t *obj, const fw_object *schema, const char *prefix,
+                          fw_buf *paths)
+{
+    size_t i, k, n = 0;
+    char sub[96];
+
+    for (i = 0; i < schema->nfields; i++) {
+        const fw_field *f = &schema->fields[i];
+        const json_t *v = json_object_get(obj, f->name);
+        if (!v)
+            continue;
+        if (f->flags & FW_PERSONAL) {
+            fw_buf_printf(paths, "%s%s%s%s", paths->len ? "," : "", prefix, *prefix ? "." : "",
+                          f->name);
+            n++;
+        } else if (f->type == FW_F_OBJECT && f->obj) {
+            snprintf(sub, sizeof sub, "%s%s%s", prefix, *prefix ? "." : "", f->name);
+            n += personal_in(v, f->obj, sub, paths);
+        } else if (f->type == FW_F_OBJECT_LIST && f->obj && f->obj != &fw_schema_event_common) {
+            for (k = 0; k < json_array_size(v); k++) {
+                snprintf(sub, sizeof sub, "%s%s%s[%zu]", prefix, *prefix ? "." : "", f->name, k);
+                n += personal_in(json_array_get(v, k), f->obj, sub, paths);
+            }
+        }
+    }
+    return n;
+}
+
+size_t fw_doc_personal_fields(const fw_doc *doc, fw_buf *paths)
+{
+    if (doc->type != FW_RECORD_INCIDENT)
+        return 0;
+    return personal_in(doc->root, &fw_schema_incident, "", paths);
 }

@@ -38,7 +38,8 @@ static inline size_t fw_diag_count(const fw_diag *d) { return d->n + d->dropped;
 typedef enum fw_record_type {
     FW_RECORD_INCIDENT,
     FW_RECORD_AGENCY,
-    FW_RECORD_REVIEW      /* a stored review of an incident under a policy version */
+    FW_RECORD_REVIEW,     /* a stored review of an incident under a policy version */
+    FW_RECORD_ACCESS      /* a logged read of personal data */
 } fw_record_type;
 
 /* Name of a record type as stored and logged ("incident", "agency", "review"). */
@@ -106,6 +107,10 @@ void fw_doc_free(fw_doc *doc);
 
 /* Append the document's canonical JSON (canon.h) to out. */
 fw_rc fw_doc_canonical(const fw_doc *doc, fw_buf *out);
+
+/* The paths of the personal-data fields (FW_PERSONAL) the document holds,
+** comma-separated, appended to paths; returns how many. */
+size_t fw_doc_personal_fields(const fw_doc *doc, fw_buf *paths);
 
 /* Find a party of the incident by id; NULL if absent. */
 const fw_party *fw_doc_party(const fw_doc *doc, const char *id);

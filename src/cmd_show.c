@@ -126,6 +126,63 @@ static void show_incident(const fw_doc *doc)
     }
 }
 
+/*
+** Reading personal data of private people is itself recorded: if the
+** incident holds any, an access record (who, what, when, why) is stored,
+** and so logged, before anything is shown.  *s is reopened for writing.
+*/
+static int log_personal_read(cli_args *a, fw_store **s, const char *id, const char *body,
+                             size_t len, int64_t version)
+{
+    fw_diag diag;
+    fw_doc *doc = NULL;
+    fw_buf paths;
+    fw_error err;
+    fw_prepared prep;
+    fw_put_result res;
+    json_t *rec = NULL, *fields;
+    char rid[256], *save = NULL, *p;
+    int64_t seq = 0;
+    int rc = EXIT_OK;
+
+    fw_diag_init(&diag, 2);
+    fw_buf_init(&paths, 1 << 16);
+    memset(&prep, 0, sizeof prep);
+    if (fw_doc_parse(body, len, NULL, &doc, &diag) != FW_OK ||
+        fw_doc_personal_fields(doc, &paths) == 0)
+        goto done; /* nothing personal (or unreadable: show says so) */
+    fw_store_close(*s);
+    *s = cli_open_store(a, 0);
+    if (!*s) {
+        rc = cli_fail(EXIT_RUNTIME, "%s holds personal data and its reading cannot be logged: "
+                                    "not shown", id);
+        goto done;
+    }
+    fields = json_array();
+    for (p = strtok_r(paths.data, ",", &save); p; p = strtok_r(NULL, ",", &save))
+        json_array_append_new(fields, json_string(p));
+    rec = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s?}", "action", "read", "record_type",
+                    "incident", "record_id", id, "version", (json_int_t)version, "fields",
+                    fields, "reader", a->actor, "reason", cli_value(a, "reason"));
+    if (fw_store_begin(*s, &err) || fw_store_log_size(*s, &seq, &err)) {
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+        goto done;
+    }
+    snprintf(rid, sizeof rid, "%s:read:%lld", id, (long long)seq);
+    if (!rec || fw_prepare_json(FW_RECORD_ACCESS, rid, rec, &prep) ||
+        fw_store_put_prepared(*s, &prep, a->actor, &res, &err) || fw_store_commit(*s, &err)) {
+        fw_store_rollback(*s);
+        rc = cli_fail(EXIT_RUNTIME, "cannot log the reading of %s's personal data: not shown", id);
+    }
+done:
+    fw_prepared_release(&prep);
+    json_decref(rec);
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    fw_buf_release(&paths);
+    return rc;
+}
+
 int cmd_show(cli_args *a)
 {
     const char *id = a->pos[0], *vs = cli_value(a, "version");
@@ -149,32 +206,39 @@ int cmd_show(cli_args *a)
         return EXIT_RUNTIME;
     fw_buf_init(&body, FW_BUF_UNLIMITED);
     fw_diag_init(&diag, 10);
-    /* An id names an incident, an agency or a review ("INCIDENT:POLICY"). */
+    /* An id names an incident, an agency, a review ("INCIDENT:POLICY") or an
+    ** access record ("INCIDENT:read:SEQ"). */
     frc = fw_store_get(s, type, id, version, &body, &info, &err);
-    if (frc == FW_ERR_NOTFOUND && fw_store_get(s, FW_RECORD_AGENCY, id, 0, &body, &info, NULL) ==
-                                      FW_OK) {
-        type = FW_RECORD_AGENCY;
-        fw_buf_reset(&body);
-        frc = fw_store_get(s, type, id, version, &body, &info, &err);
-    } else if (frc == FW_ERR_NOTFOUND &&
-               fw_store_get(s, FW_RECORD_REVIEW, id, 0, &body, &info, NULL) == FW_OK) {
-        type = FW_RECORD_REVIEW;
-        fw_buf_reset(&body);
-        frc = fw_store_get(s, type, id, version, &body, &info, &err);
+    if (frc == FW_ERR_NOTFOUND) {
+        static const fw_record_type others[] = {FW_RECORD_AGENCY, FW_RECORD_REVIEW,
+                                                FW_RECORD_ACCESS};
+        size_t k;
+        for (k = 0; k < sizeof others / sizeof others[0]; k++) {
+            fw_buf_reset(&body);
+            if (fw_store_get(s, others[k], id, 0, &body, &info, NULL) == FW_OK) {
+                type = others[k];
+                fw_buf_reset(&body);
+                frc = fw_store_get(s, type, id, version, &body, &info, &err);
+                break;
+            }
+        }
     }
     if (frc) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         goto done;
     }
+    if (type == FW_RECORD_INCIDENT && (rc = log_personal_read(a, &s, id, body.data, body.len,
+                                                              info.version)) != EXIT_OK)
+        goto done;
     if (cli_flag(a, "json") && !cli_flag(a, "pretty")) {
         fwrite(body.data, 1, body.len, stdout);
         putchar('\n');
         goto done;
     }
-    if (type == FW_RECORD_REVIEW) {
-        /* A review is not a document: show its JSON. */
+    if (type == FW_RECORD_REVIEW || type == FW_RECORD_ACCESS) {
+        /* Not a document: show its JSON. */
         json_t *j = json_loadb(body.data, body.len, 0, NULL);
-        printf("review %s  version %lld of %lld  stored %s by %s\nsha256     %s\n", id,
+        printf("%s %s  version %lld of %lld  stored %s by %s\nsha256     %s\n", fw_record_type_name(type), id,
                (long long)info.version, (long long)info.latest, info.created_at, info.actor,
                info.sha256);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
@@ -352,6 +416,8 @@ int cmd_history(cli_args *a)
         frc = fw_store_history(s, FW_RECORD_AGENCY, a->pos[0], print_version, &o, NULL);
     if (frc == FW_ERR_NOTFOUND)
         frc = fw_store_history(s, FW_RECORD_REVIEW, a->pos[0], print_version, &o, NULL);
+    if (frc == FW_ERR_NOTFOUND)
+        frc = fw_store_history(s, FW_RECORD_ACCESS, a->pos[0], print_version, &o, NULL);
     fw_store_close(s);
     if (frc)
         return cli_fail(EXIT_RUNTIME, "%s", err.msg);

@@ -41,6 +41,8 @@ static const cli_opt show_opts[] = {
     {"version", 'v', "N", "show version N instead of the latest", false},
     {"json", 0, NULL, "print the stored canonical JSON (its SHA-256 is the record hash)", false},
     {"pretty", 0, NULL, "with --json: indent the JSON for reading", false},
+    {"reason", 0, "TEXT", "why you read it, recorded when the incident holds personal data",
+     false},
     {0, 0, 0, 0, false},
 };
 
@@ -117,7 +119,9 @@ static const cli_command commands[] = {
      "Reads FILE as add does and reports every problem; never opens the database."},
     {"show", cmd_show, "ID", "show an incident, agency or review record", show_opts, 1, 1,
      "Prints the latest version, or --version N.  --json prints the canonical bytes\n"
-     "exactly as stored and hashed."},
+     "exactly as stored and hashed.  Showing an incident that holds personal data of\n"
+     "private people (names, addresses, dates of birth) first stores an access record\n"
+     "(who, what, when, --reason) in the record log."},
     {"list", cmd_list, "", "list the latest version of each incident", list_opts, 0, 0,
      "Filters combine with AND.  Incidents are ordered by when they occurred."},
     {"history", cmd_history, "ID", "list every stored version of a record", history_opts, 1,

@@ -322,6 +322,21 @@ run 0 "log proof consistency" -- "$FW" --db "$LDB" log proof consistency 15 17
 grep -q "^old_root $(sed -n 3p "$T/old.ckpt")\$" "$T/out" && ok || bad "consistency proof old root is the old checkpoint's"
 run 1 "log proof bad" -- "$FW" --db "$LDB" log proof consistency 18 17
 run 2 "log bad command" -- "$FW" --db "$LDB" log frob
+
+# Reading personal data is logged before it is shown.
+run 0 "show personal data" -- "$FW" --db "$LDB" show ex-11-ecd --reason "IA case 12"
+run 0 "access record" -- "$FW" --db "$LDB" show ex-11-ecd:read:17
+has "$T/out" '"reason": "IA case 12"' "access record reason"
+has "$T/out" '"reader": "cli-test"' "access record reader"
+has "$T/out" 'subjects[0].name' "access record names the fields"
+run 0 "access leaf" -- "$FW" --db "$LDB" log leaf 17
+has "$T/out" '"record_type":"access"' "access leaf"
+run 0 "verify after access" -- "$FW" --db "$LDB" verify
+run 0 "show without personal data" -- "$FW" --db "$LDB" show base-0002
+run 1 "no leaf for a plain read" -- "$FW" --db "$LDB" log leaf 18
+run 1 "personal data without the key" -- "$FW" --db "$LDB" --signing-key "$T/nokey" show ex-11-ecd
+has "$T/err" "its reading cannot be logged: not shown" "personal data refused without logging"
+hasnt "$T/out" "occurred" "nothing shown"
 # Another key does not verify the log.
 "$FW" --db "$T/other.db" --signing-key "$T/other.key" init --origin other.example/log > "$T/other.out" 2>&1
 OTHERKEY=$(sed -n 's/^verifier key: //p' "$T/other.out")
