@@ -81,7 +81,7 @@ bench/gen: bench/gen.c
 unit-test: $(UNIT_BIN)
 cli-test: $(FW)
 
-test: $(FW) $(UNIT_BIN) $(FUZZ_RUN)
+test: $(FW) $(UNIT_BIN) $(FUZZ_RUN) bench/gen
 	@FW=$(FW) BUILD=$(BUILD) tests/run
 
 run: $(FW)

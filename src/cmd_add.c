@@ -559,6 +559,8 @@ int cmd_add(cli_args *a)
         if (!quiet)
             printf("%s: %zu document%s: %zu created, %zu updated, %zu unchanged\n", j.name,
                    j.docs, j.docs == 1 ? "" : "s", j.created, j.updated, j.unchanged);
+        /* The line acknowledges a commit: let it out now, not at exit. */
+        fflush(stdout);
     }
     fw_store_close(s);
     return rc;
