@@ -112,6 +112,7 @@ fuzz: $(BUILD)/libforcewatch.a
 bench: $(FW) bench/gen
 	bench/add
 	bench/review
+	bench/verify
 
 clean:
 	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm

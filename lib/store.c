@@ -81,6 +81,18 @@ int fw_store_schema_version(const fw_store *s)
     return s->schema_version;
 }
 
+double fw_store_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double fw_store_log_seconds(const fw_store *s)
+{
+    return s->log_seconds;
+}
+
 static int push_leaf(void *arg, int64_t seq, const void *leaf, size_t len)
 {
     fw_store *s = arg;
@@ -173,8 +185,11 @@ fw_rc fw_store_commit(fw_store *s, fw_error *err)
     if (!s->in_write)
         return fw_error_set(err, FW_ERR_USAGE, "no write transaction is open");
     rc = FW_OK;
-    if (s->tree && (int64_t)s->acc.size > s->checkpointed)
+    if (s->tree && (int64_t)s->acc.size > s->checkpointed) {
+        double t0 = fw_store_clock();
         rc = write_checkpoint(s, err);
+        s->log_seconds += fw_store_clock() - t0;
+    }
     if (!rc)
         rc = s->ops->commit(s, err);
     if (rc)
@@ -356,6 +371,7 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     fw_store_write w;
     char head_hex[65], now[32];
     int64_t head = 0;
+    double t0;
     time_t t;
     fw_rc rc;
 
@@ -389,12 +405,14 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     w.actor = actor && *actor ? actor : "unknown";
     w.log_seq = s->next_seq;
 
+    t0 = fw_store_clock();
     if (fw_log_leaf(w.log_seq, now, w.actor, w.type, w.id, w.version, p->sha256, &leaf)) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "cannot build the log leaf");
         goto done;
     }
     w.leaf = leaf.data;
     w.leaf_len = leaf.len;
+    s->log_seconds += fw_store_clock() - t0;
     if (p->type == FW_RECORD_INCIDENT) {
         w.agency = p->agency;
         w.occurred_at = p->occurred_at;
@@ -409,8 +427,10 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     s->next_seq++;
     if (s->tree) {
         uint8_t h[32];
+        t0 = fw_store_clock();
         fw_merkle_leaf_hash(leaf.data, leaf.len, h);
         fw_merkle_acc_push(&s->acc, h);
+        s->log_seconds += fw_store_clock() - t0;
     }
     res->action = head ? FW_PUT_UPDATED : FW_PUT_CREATED;
     res->version = w.version;

@@ -171,6 +171,10 @@ typedef int (*fw_incident_cb)(void *arg, const fw_incident_row *row);
 fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb, void *arg,
                     fw_error *err);
 
+/* Seconds this handle has spent keeping the record log (building leaves,
+** appending them, the tree, signing checkpoints): its share of write time. */
+double fw_store_log_seconds(const fw_store *s);
+
 /* Number of leaves in the record log. */
 fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err);
 

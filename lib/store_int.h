@@ -73,7 +73,11 @@ struct fw_store {
     bool tree;
     fw_merkle_acc acc;
     int64_t checkpointed;      /* size of the latest stored checkpoint */
+    double log_seconds;        /* time spent keeping the log, for fw_store_log_seconds */
 };
+
+/* A monotonic clock in seconds, for the log's share of write time. */
+double fw_store_clock(void);
 
 extern const fw_store_ops fw_store_sqlite_ops;
 

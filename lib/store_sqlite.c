@@ -349,10 +349,13 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_stmt *st;
     fw_rc rc;
 
+    double t0 = fw_store_clock();
     st = stmt(b, ST_INSERT_LOG);
     sqlite3_bind_int64(st, 1, w->log_seq);
     sqlite3_bind_blob(st, 2, w->leaf, (int)w->leaf_len, SQLITE_STATIC);
-    if ((rc = step_done(b, st, err, "cannot append to the record log")))
+    rc = step_done(b, st, err, "cannot append to the record log");
+    s->log_seconds += fw_store_clock() - t0;
+    if (rc)
         return rc;
 
     st = stmt(b, ST_INSERT_RECORD);

@@ -526,6 +526,7 @@ int cmd_add(cli_args *a)
     fw_error err;
     int i, rc = EXIT_OK;
     bool quiet = cli_flag(a, "quiet");
+    double started = now_seconds();
 
     s = cli_open_store(a, 0);
     if (!s)
@@ -561,6 +562,11 @@ int cmd_add(cli_args *a)
                    j.docs, j.docs == 1 ? "" : "s", j.created, j.updated, j.unchanged);
         /* The line acknowledges a commit: let it out now, not at exit. */
         fflush(stdout);
+    }
+    if (cli_flag(a, "stats")) {
+        double total = now_seconds() - started;
+        fprintf(stderr, "add: %.3f s, of which %.3f s (%.1f%%) keeping the record log\n", total,
+                fw_store_log_seconds(s), total > 0 ? 100 * fw_store_log_seconds(s) / total : 0);
     }
     fw_store_close(s);
     return rc;

@@ -34,6 +34,7 @@ static const cli_opt no_opts[] = {{0, 0, 0, 0, false}};
 
 static const cli_opt add_opts[] = {
     {"quiet", 'q', NULL, "print nothing on success", false},
+    {"stats", 0, NULL, "print the time taken and the record log's share of it", false},
     {0, 0, 0, 0, false},
 };
 
