@@ -93,6 +93,39 @@ static void test_sign_and_open(void **state)
     fw_buf_release(&text);
 }
 
+/* Base64 holds '+', the separator of key texts: keys with one must round-trip. */
+static void test_keys_with_plus(void **state)
+{
+    fw_note_signer s, s2;
+    fw_note_verifier v;
+    fw_buf key, vkey;
+    fw_error err;
+    int tries, seen = 0;
+    (void)state;
+    fw_buf_init(&key, 4096);
+    fw_buf_init(&vkey, 4096);
+    for (tries = 0; tries < 400 && seen < 3; tries++) {
+        fw_buf_reset(&key);
+        fw_buf_reset(&vkey);
+        assert_int_equal(fw_note_generate("a.example/log", &s, &err), FW_OK);
+        fw_note_signer_format(&s, &key);
+        fw_note_verifier_format(&s, &vkey);
+        /* The base64 starts after "a.example/log+ID+" (23 bytes) or
+        ** "PRIVATE+KEY+a.example/log+ID+" (35 bytes). */
+        assert_true(vkey.len > 23 && key.len > 35);
+        if (!strchr(vkey.data + 23, '+') && !strchr(key.data + 35, '+'))
+            continue;
+        seen++;
+        assert_int_equal(fw_note_signer_parse(fw_buf_str(&key), &s2, &err), FW_OK);
+        assert_memory_equal(s.pk, s2.pk, 32);
+        assert_int_equal(fw_note_verifier_parse(fw_buf_str(&vkey), &v, &err), FW_OK);
+        assert_memory_equal(s.pk, v.pk, 32);
+    }
+    assert_true(seen > 0);
+    fw_buf_release(&key);
+    fw_buf_release(&vkey);
+}
+
 static void test_malformed(void **state)
 {
     fw_note_verifier v;
@@ -121,6 +154,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_published_example),
         cmocka_unit_test(test_sign_and_open),
+        cmocka_unit_test(test_keys_with_plus),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests_name("note", tests, NULL, NULL);
