@@ -69,6 +69,9 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 ** Unless FW_STORE_READONLY, loads the signing key so commits are checkpointed. */
 fw_store *cli_open_store(cli_args *a, unsigned flags);
 
+/* Read a whole file into b, up to b's limit; prints the error on failure. */
+bool cli_read_file(const char *path, fw_buf *b);
+
 /* The signing key's path for a's database. */
 const char *cli_key_path(cli_args *a);
 

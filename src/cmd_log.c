@@ -113,25 +113,6 @@ int cmd_init(cli_args *a)
     return rc;
 }
 
-static bool read_small_file(const char *path, fw_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[4096];
-    size_t n;
-    if (!f) {
-        cli_fail(EXIT_RUNTIME, "cannot open %s: %s", path, strerror(errno));
-        return false;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (fw_buf_add(b, chunk, n)) {
-            fclose(f);
-            cli_fail(EXIT_RUNTIME, "%s: too large for a checkpoint", path);
-            return false;
-        }
-    fclose(f);
-    return true;
-}
-
 int cmd_verify(cli_args *a)
 {
     fw_store *s;
@@ -147,7 +128,7 @@ int cmd_verify(cli_args *a)
     if (key && fw_note_verifier_parse(key, &v, &err) != FW_OK)
         return cli_usage_error("--key: %s", err.msg);
     fw_buf_init(&old, 1 << 20);
-    if (ck && !read_small_file(ck, &old)) {
+    if (ck && !cli_read_file(ck, &old)) {
         fw_buf_release(&old);
         return EXIT_RUNTIME;
     }

@@ -17,35 +17,6 @@
 
 #define MAX_FILE_BYTES (16 * 1024 * 1024)
 
-/* ---- files ----------------------------------------------------------------- */
-
-/* Read a whole file (at most MAX_FILE_BYTES) into b; prints the error. */
-static bool read_file(const char *path, fw_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-
-    if (!f) {
-        cli_fail(EXIT_RUNTIME, "cannot open %s: %s", path, strerror(errno));
-        return false;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (fw_buf_add(b, chunk, n) != FW_OK) {
-            fclose(f);
-            cli_fail(EXIT_RUNTIME, "%s: larger than %d bytes", path, MAX_FILE_BYTES);
-            return false;
-        }
-    }
-    if (ferror(f)) {
-        fclose(f);
-        cli_fail(EXIT_RUNTIME, "%s: read error", path);
-        return false;
-    }
-    fclose(f);
-    return true;
-}
-
 /* ---- the policy set -------------------------------------------------------- */
 
 typedef struct loaded_policy {
@@ -84,7 +55,7 @@ static bool load_policy_file(policy_set *ps, const char *path)
 
     fw_buf_init(&text, MAX_FILE_BYTES);
     fw_diag_init(&diag, 100);
-    if (!read_file(path, &text))
+    if (!cli_read_file(path, &text))
         goto done;
     if (fw_policy_parse(path, fw_buf_str(&text), text.len, &p, &diag) != FW_OK) {
         for (i = 0; i < diag.n; i++)
@@ -309,7 +280,7 @@ static void check_incident(test_run *t, const policy_set *ps, const fw_policy *p
 
     fw_buf_init(&text, MAX_FILE_BYTES);
     fw_diag_init(&diag, 5);
-    if (!read_file(incident_path, &text)) {
+    if (!cli_read_file(incident_path, &text)) {
         t->failed++;
         goto done;
     }
@@ -420,7 +391,7 @@ static void run_tests_file(test_run *t, const policy_set *ps, const fw_policy *p
     const char *slash;
 
     fw_buf_init(&text, MAX_FILE_BYTES);
-    if (!read_file(t->file, &text)) {
+    if (!cli_read_file(t->file, &text)) {
         t->failed++;
         fw_buf_release(&text);
         return;

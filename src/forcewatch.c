@@ -4,6 +4,7 @@
 ** truth for `--help` and docs/cli.md), the option parser and main.  Each
 ** command lives in a cmd_*.c file and uses only the library's public API.
 */
+#include <errno.h>
 #include <malloc.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -255,6 +256,32 @@ bool cli_flag(const cli_args *a, const char *name)
         if (strcmp(a->opts[i].name, name) == 0)
             return a->set[i];
     return false;
+}
+
+bool cli_read_file(const char *path, fw_buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+
+    if (!f) {
+        cli_fail(EXIT_RUNTIME, "cannot open %s: %s", path, strerror(errno));
+        return false;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (fw_buf_add(b, chunk, n) != FW_OK) {
+            fclose(f);
+            cli_fail(EXIT_RUNTIME, "%s: larger than %zu bytes", path, b->max);
+            return false;
+        }
+    }
+    if (ferror(f)) {
+        fclose(f);
+        cli_fail(EXIT_RUNTIME, "%s: read error", path);
+        return false;
+    }
+    fclose(f);
+    return true;
 }
 
 const char *cli_key_path(cli_args *a)
