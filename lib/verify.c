@@ -248,6 +248,12 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
         else if (memcmp(v.root_a, ck_root, 32) != 0)
             problem(&v, -1, "the log's tree at size %lld does not match the signed checkpoint "
                             "(the log was rewritten)", (long long)v.want_a);
+        else if ((uint64_t)v.want_a < v.acc.size)
+            /* Every commit signs the whole log: unsigned leaves mean a
+            ** checkpoint was removed or an old one put back. */
+            problem(&v, v.want_a, "seq %lld: the latest checkpoint (size %lld) is stale: "
+                                  "leaves from here on are not covered by any signed checkpoint",
+                    (long long)v.want_a, (long long)v.want_a);
     }
     if (v.want_b >= 0) {
         if (!v.have_b)

@@ -374,6 +374,9 @@ FORGED=$("$FW" --db "$T/other.db" log checkpoint | sed 's/other.example/forcewat
 tamper forged "DELETE FROM checkpoints; INSERT INTO checkpoints VALUES (17, '$FORGED', x'', '2026-01-01T00:00:00Z')"
 run 4 "verify: forged checkpoint" -- "$FW" --db "$T/forged.db" verify
 has "$T/err" "the latest checkpoint does not verify" "forged checkpoint"
+tamper stale "DELETE FROM checkpoints WHERE size = (SELECT max(size) FROM checkpoints)"
+run 4 "verify: stale checkpoint" -- "$FW" --db "$T/stale.db" verify
+has "$T/err" "the latest checkpoint (size 17) is stale" "stale checkpoint"
 # A log rebuilt with different history, even signed with the right key, is
 # not an extension of a checkpoint a reader saved.
 "$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" init >/dev/null 2>&1
