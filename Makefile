@@ -5,7 +5,7 @@
 
 CC       ?= cc
 SANITIZE ?= 0
-PKGS     := sqlite3 jansson libsodium
+PKGS     := sqlite3 jansson libsodium libmicrohttpd
 ifeq ($(SANITIZE),1)
 BUILD    := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -499,3 +499,46 @@ fw_rc fw_store_setting_put(fw_store *s, const char *key, const char *value, fw_e
 {
     return s->ops->setting_put(s, key, value, err);
 }
+
+fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const char *paths,
+                          const char *actor, const char *reason, fw_error *err)
+{
+    json_t *rec, *fields = json_array();
+    fw_prepared prep;
+    fw_put_result res;
+    const char *p = paths, *comma;
+    char rid[256];
+    int64_t seq = 0;
+    fw_rc rc;
+
+    while (*p) {
+        comma = strchr(p, ',');
+        json_array_append_new(fields, json_stringn(p, comma ? (size_t)(comma - p) : strlen(p)));
+        p = comma ? comma + 1 : p + strlen(p);
+    }
+    rec = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s?}", "action", "read", "record_type",
+                    "incident", "record_id", id, "version", (json_int_t)version, "fields", fields,
+                    "reader", actor, "reason", reason);
+    memset(&prep, 0, sizeof prep);
+    if (!rec)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    if ((rc = fw_store_begin(s, err)) != FW_OK)
+        goto done;
+    if ((rc = fw_store_log_size(s, &seq, err)) != FW_OK)
+        goto fail;
+    snprintf(rid, sizeof rid, "%s:read:%lld", id, (long long)seq);
+    if ((rc = fw_prepare_json(FW_RECORD_ACCESS, rid, rec, &prep)) != FW_OK) {
+        fw_error_set(err, rc, "out of memory");
+        goto fail;
+    }
+    if ((rc = fw_store_put_prepared(s, &prep, actor, &res, err)) != FW_OK)
+        goto fail;
+    rc = fw_store_commit(s, err);
+    goto done;
+fail:
+    fw_store_rollback(s);
+done:
+    fw_prepared_release(&prep);
+    json_decref(rec);
+    return rc;
+}

@@ -153,6 +153,7 @@ typedef struct fw_list_filter {
     const char *encounter;    /* exact encounter kind */
     const char *force_kind;   /* any account applied this kind of force */
     int64_t limit;            /* 0 = no limit */
+    const char *after_occurred, *after_id;  /* keyset cursor: rows after this one */
 } fw_list_filter;
 
 typedef struct fw_incident_row {
@@ -170,6 +171,14 @@ typedef struct fw_incident_row {
 typedef int (*fw_incident_cb)(void *arg, const fw_incident_row *row);
 fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb, void *arg,
                     fw_error *err);
+
+/*
+** Record a read of personal data: an access record (reader, the incident id
+** and version, the field paths, why) stored in its own transaction, and so
+** logged.  paths is comma-separated; reason may be NULL.
+*/
+fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const char *paths,
+                          const char *actor, const char *reason, fw_error *err);
 
 /* Seconds this handle has spent keeping the record log (building leaves,
 ** appending them, the tree, signing checkpoints): its share of write time. */

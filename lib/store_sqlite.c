@@ -124,6 +124,7 @@ static const char *const statement_sql[ST_COUNT] = {
         "AND (?3 IS NULL OR substr(i.occurred_at, 1, 10) <= ?3) "
         "AND (?4 IS NULL OR i.encounter = ?4) "
         "AND (?5 IS NULL OR instr(',' || i.force_kinds || ',', ',' || ?5 || ',') > 0) "
+        "AND (?7 IS NULL OR (i.occurred_at, i.id) > (?7, ?8)) "
         "ORDER BY i.occurred_at, i.id LIMIT ?6",
     [ST_LOG_SIZE] = "SELECT coalesce(max(seq) + 1, 0) FROM log",
     [ST_LOG_LEAF] = "SELECT leaf FROM log WHERE seq = ?1",
@@ -476,6 +477,8 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
     bind_opt(st, 4, f->encounter);
     bind_opt(st, 5, f->force_kind);
     sqlite3_bind_int64(st, 6, f->limit > 0 ? f->limit : -1);
+    bind_opt(st, 7, f->after_occurred);
+    bind_opt(st, 8, f->after_id);
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         r.id = col_text(st, 0);
         r.version = sqlite3_column_int64(st, 1);

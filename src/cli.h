@@ -85,6 +85,7 @@ int cmd_history(cli_args *a);
 int cmd_schema(cli_args *a);
 int cmd_policy(cli_args *a);
 int cmd_verify(cli_args *a);
+int cmd_serve(cli_args *a);
 int cmd_log(cli_args *a);
 int cmd_review(cli_args *a);
 

@@ -138,45 +138,20 @@ static int log_personal_read(cli_args *a, fw_store **s, const char *id, const ch
     fw_doc *doc = NULL;
     fw_buf paths;
     fw_error err;
-    fw_prepared prep;
-    fw_put_result res;
-    json_t *rec = NULL, *fields;
-    char rid[256], *save = NULL, *p;
-    int64_t seq = 0;
     int rc = EXIT_OK;
 
     fw_diag_init(&diag, 2);
     fw_buf_init(&paths, 1 << 16);
-    memset(&prep, 0, sizeof prep);
     if (fw_doc_parse(body, len, NULL, &doc, &diag) != FW_OK ||
         fw_doc_personal_fields(doc, &paths) == 0)
         goto done; /* nothing personal (or unreadable: show says so) */
     fw_store_close(*s);
     *s = cli_open_store(a, 0);
-    if (!*s) {
+    if (!*s || fw_store_log_access(*s, id, version, fw_buf_str(&paths), a->actor,
+                                   cli_value(a, "reason"), &err) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "%s holds personal data and its reading cannot be logged: "
                                     "not shown", id);
-        goto done;
-    }
-    fields = json_array();
-    for (p = strtok_r(paths.data, ",", &save); p; p = strtok_r(NULL, ",", &save))
-        json_array_append_new(fields, json_string(p));
-    rec = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s?}", "action", "read", "record_type",
-                    "incident", "record_id", id, "version", (json_int_t)version, "fields",
-                    fields, "reader", a->actor, "reason", cli_value(a, "reason"));
-    if (fw_store_begin(*s, &err) || fw_store_log_size(*s, &seq, &err)) {
-        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
-        goto done;
-    }
-    snprintf(rid, sizeof rid, "%s:read:%lld", id, (long long)seq);
-    if (!rec || fw_prepare_json(FW_RECORD_ACCESS, rid, rec, &prep) ||
-        fw_store_put_prepared(*s, &prep, a->actor, &res, &err) || fw_store_commit(*s, &err)) {
-        fw_store_rollback(*s);
-        rc = cli_fail(EXIT_RUNTIME, "cannot log the reading of %s's personal data: not shown", id);
-    }
 done:
-    fw_prepared_release(&prep);
-    json_decref(rec);
     fw_doc_free(doc);
     fw_diag_release(&diag);
     fw_buf_release(&paths);

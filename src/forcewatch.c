@@ -101,6 +101,16 @@ static const cli_opt log_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt serve_opts[] = {
+    {"listen", 'l', "ADDR:PORT", "where to listen (default 127.0.0.1:8080; port 0 picks one)",
+     false},
+    {"config", 'c', "FILE", "configuration file of 'key = value' lines (docs/server.md)", false},
+    {"port-file", 0, "FILE", "write the port listened on to FILE once ready", false},
+    {"routes", 0, NULL, "print the routes served and exit", false},
+    {"config-keys", 0, NULL, "print the configuration keys as a Markdown table and exit", false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
     {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
      init_opts, 0, 0,
@@ -154,6 +164,11 @@ static const cli_command commands[] = {
      "the RFC 9162 inclusion proof of leaf SEQ.  proof consistency: the consistency proof\n"
      "between tree sizes OLD and NEW.  Hashes are base64, as in checkpoints; see\n"
      "docs/record-log.md for checking them by hand."},
+    {"serve", cmd_serve, "", "serve the HTTP API", serve_opts, 0, 0,
+     "Serves API v1 (docs/openapi.yaml) on --listen, with a pool of threads, a pool of\n"
+     "database handles and the limits of the configuration file.  Logs one JSON line a\n"
+     "request on stderr.  SIGTERM or SIGINT stops it: no new connections are taken, and\n"
+     "requests in flight are finished (up to 10 s)."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},

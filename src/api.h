@@ -1,0 +1,20 @@
+/*
+** The API's route table: method, path pattern, handler, summary.  The
+** server serves exactly these; docs/openapi.yaml documents exactly these
+** (tests/api/run.sh checks both ways, from `forcewatch serve --routes`).
+*/
+#ifndef FW_API_H
+#define FW_API_H
+
+#include "server.h"
+
+typedef struct api_route {
+    const char *method;
+    const char *pattern;       /* "/api/v1/incidents/{id}" */
+    void (*handler)(request *r);
+    const char *summary;
+} api_route;
+
+extern const api_route api_routes[];   /* ends with a zero entry */
+
+#endif

@@ -1,0 +1,569 @@
+/*
+** `forcewatch serve`: the HTTP server on libmicrohttpd (a thread pool sized
+** to the cores, epoll).  This file is the plumbing: configuration, limits,
+** request bodies, routing through the table in api.c, a pool of store
+** handles (SQLite connections are not shared between threads), JSON
+** errors, the access log, metrics, and graceful shutdown on SIGTERM/SIGINT.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "server.h"
+
+/* ---- configuration --------------------------------------------------------- */
+
+typedef struct config_key {
+    const char *name;
+    size_t offset;             /* into server_config */
+    bool is_string;
+    long def, min, max;
+    const char *def_string;
+    const char *help;
+} config_key;
+
+#define CFG(f) offsetof(server_config, f)
+static const config_key config_keys[] = {
+    {"listen", CFG(listen), true, 0, 0, 0, "127.0.0.1:8080",
+     "address and port to listen on (IPv4); port 0 picks a free one"},
+    {"max_body_bytes", CFG(max_body_bytes), false, 2 * 1024 * 1024, 1024, 64 * 1024 * 1024,
+     NULL, "largest request body accepted; larger ones get 413"},
+    {"max_connections", CFG(max_connections), false, 512, 1, 65536, NULL,
+     "most connections open at once; more are refused"},
+    {"connection_timeout_s", CFG(connection_timeout_s), false, 30, 1, 3600, NULL,
+     "seconds an idle or slow connection is kept"},
+    {"threads", CFG(threads), false, 0, 0, 256, NULL,
+     "worker threads; 0 means one per core"},
+    {"store_pool", CFG(store_pool), false, 0, 0, 1024, NULL,
+     "database handles kept open; 0 means threads + 2"},
+};
+#define NKEYS (sizeof config_keys / sizeof config_keys[0])
+
+void server_config_help(FILE *out)
+{
+    size_t i;
+    fprintf(out, "| key | default | range | meaning |\n|---|---|---|---|\n");
+    for (i = 0; i < NKEYS; i++) {
+        const config_key *k = &config_keys[i];
+        if (k->is_string)
+            fprintf(out, "| `%s` | `%s` | | %s |\n", k->name, k->def_string, k->help);
+        else
+            fprintf(out, "| `%s` | %ld | %ld to %ld | %s |\n", k->name, k->def, k->min, k->max,
+                    k->help);
+    }
+}
+
+static bool set_key(server_config *cfg, const config_key *k, const char *value, const char *where)
+{
+    char *end;
+    long v;
+    if (k->is_string) {
+        char *dst = (char *)cfg + k->offset;
+        if (strlen(value) >= sizeof cfg->listen) {
+            fprintf(stderr, "%s: %s: value too long\n", where, k->name);
+            return false;
+        }
+        memcpy(dst, value, strlen(value) + 1);
+        return true;
+    }
+    errno = 0;
+    v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < k->min || v > k->max) {
+        fprintf(stderr, "%s: %s: expected a whole number from %ld to %ld, not '%s'\n", where,
+                k->name, k->min, k->max, value);
+        return false;
+    }
+    *(long *)((char *)cfg + k->offset) = v;
+    return true;
+}
+
+bool server_config_load(server_config *cfg, const char *file)
+{
+    FILE *f;
+    char line[1024], where[512];
+    size_t i, lineno = 0;
+    bool ok = true;
+
+    memset(cfg, 0, sizeof *cfg);
+    for (i = 0; i < NKEYS; i++) {
+        if (config_keys[i].is_string)
+            set_key(cfg, &config_keys[i], config_keys[i].def_string, "default");
+        else
+            *(long *)((char *)cfg + config_keys[i].offset) = config_keys[i].def;
+    }
+    if (!file)
+        return true;
+    f = fopen(file, "r");
+    if (!f) {
+        fprintf(stderr, "forcewatch: cannot open %s: %s\n", file, strerror(errno));
+        return false;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *p = line, *eq, *key, *value, *e;
+        lineno++;
+        snprintf(where, sizeof where, "%s:%zu", file, lineno);
+        p[strcspn(p, "#\r\n")] = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            continue;
+        eq = strchr(p, '=');
+        if (!eq) {
+            fprintf(stderr, "%s: expected 'key = value'\n", where);
+            ok = false;
+            continue;
+        }
+        *eq = '\0';
+        key = p;
+        value = eq + 1;
+        for (e = eq - 1; e >= key && (*e == ' ' || *e == '\t'); e--)
+            *e = '\0';
+        while (*value == ' ' || *value == '\t')
+            value++;
+        for (e = value + strlen(value) - 1; e >= value && (*e == ' ' || *e == '\t'); e--)
+            *e = '\0';
+        for (i = 0; i < NKEYS && strcmp(config_keys[i].name, key) != 0; i++)
+            ;
+        if (i == NKEYS) {
+            fprintf(stderr, "%s: unknown key '%s'\n", where, key);
+            ok = false;
+            continue;
+        }
+        ok &= set_key(cfg, &config_keys[i], value, where);
+    }
+    fclose(f);
+    return ok;
+}
+
+/* ---- the server ------------------------------------------------------------- */
+
+#define LATENCY_BUCKETS 10
+static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                       0.025, 0.05, 0.1, 0.5, 1.0};
+
+struct server {
+    cli_args *args;
+    server_config cfg;
+    struct MHD_Daemon *daemon;
+    /* The store pool. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    fw_store **free_stores;
+    size_t nfree, nstores;
+    /* Metrics, under mu. */
+    unsigned long *requests;     /* [route + 1][status class 0..5] */
+    unsigned long latency[LATENCY_BUCKETS + 1];
+    double latency_sum;
+    unsigned long latency_count;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+fw_store *request_store(request *r)
+{
+    server *s = r->srv;
+    fw_store *st;
+    pthread_mutex_lock(&s->mu);
+    while (s->nfree == 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    st = s->free_stores[--s->nfree];
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+static void store_return(server *s, fw_store *st)
+{
+    pthread_mutex_lock(&s->mu);
+    s->free_stores[s->nfree++] = st;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+int reply_json(request *r, int status, json_t *j)
+{
+    json_decref(r->json);
+    r->json = j;
+    r->status = status;
+    r->content_type = "application/json";
+    return status;
+}
+
+int reply_error(request *r, int status, const char *error, const char *field, const char *fmt,
+                ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return reply_json(r, status,
+                      json_pack("{s:s, s:s, s:s?}", "error", error, "message", msg, "field", field));
+}
+
+const char *query_arg(request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Match path against a pattern like "/api/v1/incidents/{id}/versions". */
+static bool match(const char *pattern, const char *path, const char **params, char *storage,
+                  size_t storage_len)
+{
+    size_t np = 0, used = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *end = strchr(pattern, '}');
+            size_t n = strcspn(path, "/");
+            if (!end || n == 0 || np == MAX_PARAMS || used + n + 1 > storage_len)
+                return false;
+            memcpy(storage + used, path, n);
+            storage[used + n] = '\0';
+            params[np++] = storage + used;
+            used += n + 1;
+            pattern = end + 1;
+            path += n;
+            continue;
+        }
+        if (*pattern != *path)
+            return false;
+        pattern++;
+        path++;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+typedef struct connection_state {
+    request req;
+    char param_storage[512];
+} connection_state;
+
+static void access_log(request *r, size_t bytes)
+{
+    char now[32];
+    double ms = (now_s() - r->started) * 1000;
+    fw_time_format_utc(time(NULL), now, sizeof now);
+    fprintf(stderr, "{\"time\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,\"ms\":%.2f,\"bytes\":%zu}\n",
+            now, r->method, r->path, r->status, ms, bytes);
+}
+
+static void count(server *s, request *r)
+{
+    double dt = now_s() - r->started;
+    int cls = r->status / 100;
+    size_t b;
+    if (cls < 0 || cls > 5)
+        cls = 0;
+    pthread_mutex_lock(&s->mu);
+    s->requests[(size_t)(r->route + 1) * 6 + (size_t)cls]++;
+    for (b = 0; b < LATENCY_BUCKETS && dt > latency_bounds[b]; b++)
+        ;
+    s->latency[b]++;
+    s->latency_sum += dt;
+    s->latency_count++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result send_reply(server *s, request *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    char *text = NULL;
+    size_t len;
+
+    if (r->json) {
+        text = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+        len = text ? strlen(text) : 0;
+        resp = MHD_create_response_from_buffer(len, text ? text : (char *)"", MHD_RESPMEM_MUST_FREE);
+        if (!text)
+            r->status = 500;
+    } else {
+        len = r->text.len;
+        resp = MHD_create_response_from_buffer(len, (void *)fw_buf_str(&r->text),
+                                               MHD_RESPMEM_MUST_COPY);
+    }
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type",
+                            r->content_type ? r->content_type : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    access_log(r, len);
+    count(s, r);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    server *s = cls;
+    connection_state *cs = *con_cls;
+    request *r;
+    size_t i;
+    bool path_matched = false;
+    (void)version;
+
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        r = &cs->req;
+        r->srv = s;
+        r->conn = conn;
+        r->method = method;
+        r->path = url;
+        r->started = now_s();
+        r->route = -1;
+        fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
+        fw_buf_init(&r->text, 64 * 1024 * 1024);
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    r = &cs->req;
+    if (*upload_data_size) {
+        if (!r->body_too_large && fw_buf_add(&r->body, upload_data, *upload_data_size) != FW_OK)
+            r->body_too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->body_too_large) {
+        reply_error(r, 413, "too_large", NULL, "the request body is over the limit of %ld bytes",
+                    s->cfg.max_body_bytes);
+        return send_reply(s, r);
+    }
+    for (i = 0; api_routes[i].pattern; i++) {
+        if (!match(api_routes[i].pattern, url, r->params, cs->param_storage,
+                   sizeof cs->param_storage))
+            continue;
+        path_matched = true;
+        if (strcmp(api_routes[i].method, method) != 0)
+            continue;
+        r->route = (int)i;
+        api_routes[i].handler(r);
+        break;
+    }
+    if (r->route < 0) {
+        if (path_matched)
+            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method, url);
+        else
+            reply_error(r, 404, "not_found", NULL, "no such route: %s", url);
+    }
+    if (r->status == 0)
+        reply_error(r, 500, "internal", NULL, "the handler gave no answer");
+    return send_reply(s, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    connection_state *cs = *con_cls;
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!cs)
+        return;
+    json_decref(cs->req.json);
+    fw_buf_release(&cs->req.body);
+    fw_buf_release(&cs->req.text);
+    free(cs);
+    *con_cls = NULL;
+}
+
+/* Metrics in the Prometheus text format. */
+void server_metrics(request *r)
+{
+    server *s = r->srv;
+    static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    int64_t log_size = 0;
+    fw_store *st;
+    fw_error err;
+    size_t i, c, b;
+    unsigned long cum = 0;
+
+    r->content_type = "text/plain; version=0.0.4";
+    r->status = 200;
+    st = request_store(r);
+    fw_store_log_size(st, &log_size, &err);
+    store_return(s, st);
+    pthread_mutex_lock(&s->mu);
+    fw_buf_printf(&r->text, "# HELP forcewatch_requests_total Requests by route and status class.\n"
+                            "# TYPE forcewatch_requests_total counter\n");
+    for (i = 0; api_routes[i].pattern || i == 0; i++) {
+        for (c = 0; c < 6; c++) {
+            unsigned long n = s->requests[(i + 1) * 6 + c];
+            if (n)
+                fw_buf_printf(&r->text, "forcewatch_requests_total{route=\"%s %s\",status=\"%s\"} %lu\n",
+                              api_routes[i].method, api_routes[i].pattern, classes[c], n);
+        }
+        if (!api_routes[i].pattern)
+            break;
+    }
+    for (c = 0; c < 6; c++)
+        if (s->requests[c])
+            fw_buf_printf(&r->text, "forcewatch_requests_total{route=\"unmatched\",status=\"%s\"} %lu\n",
+                          classes[c], s->requests[c]);
+    fw_buf_printf(&r->text, "# HELP forcewatch_request_seconds Request latency.\n"
+                            "# TYPE forcewatch_request_seconds histogram\n");
+    for (b = 0; b < LATENCY_BUCKETS; b++) {
+        cum += s->latency[b];
+        fw_buf_printf(&r->text, "forcewatch_request_seconds_bucket{le=\"%g\"} %lu\n",
+                      latency_bounds[b], cum);
+    }
+    cum += s->latency[LATENCY_BUCKETS];
+    fw_buf_printf(&r->text, "forcewatch_request_seconds_bucket{le=\"+Inf\"} %lu\n"
+                            "forcewatch_request_seconds_sum %g\nforcewatch_request_seconds_count %lu\n",
+                  cum, s->latency_sum, s->latency_count);
+    pthread_mutex_unlock(&s->mu);
+    fw_buf_printf(&r->text, "# HELP forcewatch_log_leaves Leaves in the record log.\n"
+                            "# TYPE forcewatch_log_leaves gauge\nforcewatch_log_leaves %lld\n",
+                  (long long)log_size);
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    char *end;
+    long port;
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return false;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    port = strtol(colon + 1, &end, 10);
+    if (*end || end == colon + 1 || port < 0 || port > 65535)
+        return false;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
+}
+
+int cmd_serve(cli_args *a)
+{
+    server s;
+    struct sockaddr_in sa;
+    const union MHD_DaemonInfo *info;
+    sigset_t set;
+    int sig, rc = EXIT_OK;
+    size_t i, nroutes;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *port_file = cli_value(a, "port-file");
+    double deadline;
+
+    if (cli_flag(a, "routes")) {
+        for (i = 0; api_routes[i].pattern; i++)
+            printf("%s %s\t%s\n", api_routes[i].method, api_routes[i].pattern,
+                   api_routes[i].summary);
+        return EXIT_OK;
+    }
+    if (cli_flag(a, "config-keys")) {
+        server_config_help(stdout);
+        return EXIT_OK;
+    }
+    memset(&s, 0, sizeof s);
+    s.args = a;
+    if (!server_config_load(&s.cfg, cli_value(a, "config")))
+        return EXIT_USAGE;
+    if (cli_value(a, "listen") && !set_key(&s.cfg, &config_keys[0], cli_value(a, "listen"), "--listen"))
+        return EXIT_USAGE;
+    if (!parse_listen(s.cfg.listen, &sa))
+        return cli_usage_error("listen: expected IPV4:PORT, not '%s'", s.cfg.listen);
+    if (s.cfg.threads == 0)
+        s.cfg.threads = ncpu > 0 ? ncpu : 1;
+    if (s.cfg.store_pool == 0)
+        s.cfg.store_pool = s.cfg.threads + 2;
+
+    for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
+        ;
+    s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
+    s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    if (!s.requests || !s.free_stores) {
+        rc = cli_fail(EXIT_RUNTIME, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < (size_t)s.cfg.store_pool; i++) {
+        fw_store *st = cli_open_store(a, 0);
+        if (!st) {
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        s.free_stores[s.nfree++] = st;
+        s.nstores++;
+    }
+
+    /* Signals are taken by this thread alone, with sigwait below. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    s.daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+        NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s.cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)s.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)s.cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+    if (!s.daemon) {
+        rc = cli_fail(EXIT_RUNTIME, "cannot listen on %s", s.cfg.listen);
+        goto done;
+    }
+    info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    fprintf(stderr, "forcewatch: serving %s on http://%.*s:%u (%ld threads)\n", a->db,
+            (int)(strrchr(s.cfg.listen, ':') - s.cfg.listen), s.cfg.listen,
+            info ? info->port : 0, s.cfg.threads);
+    if (port_file) {
+        FILE *pf = fopen(port_file, "w");
+        if (!pf || fprintf(pf, "%u\n", info ? info->port : 0) < 0 || fclose(pf) != 0) {
+            rc = cli_fail(EXIT_RUNTIME, "cannot write %s", port_file);
+            goto stop;
+        }
+    }
+    while (sigwait(&set, &sig) != 0)
+        ;
+    fprintf(stderr, "forcewatch: %s: finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    /* Stop accepting, then give the connections in flight up to 10 s. */
+    MHD_quiesce_daemon(s.daemon);
+    deadline = now_s() + 10;
+    while (now_s() < deadline) {
+        info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!info || info->num_connections == 0)
+            break;
+        usleep(10000);
+    }
+stop:
+    MHD_stop_daemon(s.daemon);
+    fprintf(stderr, "forcewatch: stopped; every commit was checkpointed as it happened\n");
+done:
+    for (i = 0; i < s.nfree; i++)
+        fw_store_close(s.free_stores[i]);
+    free(s.free_stores);
+    free(s.requests);
+    pthread_mutex_destroy(&s.mu);
+    pthread_cond_destroy(&s.cv);
+    return rc;
+}
+
+void server_store_return(request *r, fw_store *st)
+{
+    store_return(r->srv, st);
+}

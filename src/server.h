@@ -1,0 +1,71 @@
+/*
+** The HTTP server's private interface: the configuration table, the
+** per-request context handed to route handlers, and the handlers themselves.
+** The route table in server.c is the single source of truth for what is
+** served (and docs/openapi.yaml is checked against it).
+*/
+#ifndef FW_SERVER_H
+#define FW_SERVER_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "cli.h"
+
+/* ---- configuration: one table of keys, defaults, limits and help ---- */
+
+typedef struct server_config {
+    char listen[128];
+    long max_body_bytes;
+    long max_connections;
+    long connection_timeout_s;
+    long threads;
+    long store_pool;
+} server_config;
+
+/* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
+** as FILE:LINE: message.  Returns false on any error. */
+bool server_config_load(server_config *cfg, const char *file);
+/* The configuration keys as documentation (docs/server.md is made from it). */
+void server_config_help(FILE *out);
+
+/* ---- requests ---- */
+
+typedef struct server server;
+
+#define MAX_PARAMS 4
+
+typedef struct request {
+    server *srv;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    const char *params[MAX_PARAMS];   /* {name} parts of the route, in order */
+    fw_buf body;
+    bool body_too_large;
+    double started;
+    /* What the handler answers. */
+    int status;
+    json_t *json;                     /* owned; NULL for text */
+    fw_buf text;
+    const char *content_type;
+    int route;                        /* index into the route table, or -1 */
+} request;
+
+/* Answer with a JSON error {error, message, field}; returns status. */
+int reply_error(request *r, int status, const char *error, const char *field,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Answer with JSON (takes the reference). */
+int reply_json(request *r, int status, json_t *j);
+/* A query-string argument, or NULL. */
+const char *query_arg(request *r, const char *name);
+
+/* Borrow a store handle from the pool; give it back with server_store_return. */
+fw_store *request_store(request *r);
+void server_store_return(request *r, fw_store *st);
+
+/* GET /metrics. */
+void server_metrics(request *r);
+
+#endif

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# API tests against a real server started on a free port with a temporary
+# database: every route, malformed requests (which must get a 4xx naming the
+# field and write nothing), cursor pagination, concurrent writers, the
+# routes matching docs/openapi.yaml, and shutdown on SIGTERM.
+# Prints "api: N passed, N failed".
+set -u
+FW=${FW:-./forcewatch}
+FW=$(cd "$(dirname "$FW")" && pwd)/$(basename "$FW")
+TOP=$(pwd)
+T=$(mktemp -d)
+pass=0 fail=0
+pid=
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+DB="$T/api.db"
+"$FW" --db "$DB" init >/dev/null 2>&1
+"$FW" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>"$T/serve.log" &
+pid=$!
+# Wait for the server to say where it listens, then for /healthz.
+for _ in $(seq 1 500); do [ -s "$T/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+[ -s "$T/port" ] || { echo "api: the server did not start"; cat "$T/serve.log"; echo "api: 0 passed, 1 failed"; exit 1; }
+U="http://127.0.0.1:$(cat "$T/port")"
+curl -s --retry 20 --retry-connrefused --retry-delay 0 -o /dev/null "$U/healthz"
+
+# req EXPECTED_STATUS DESCRIPTION curl-args...: body in $T/body
+req() {
+    local want=$1 what=$2
+    shift 2
+    local got
+    got=$(curl -s -o "$T/body" -w '%{http_code}' "$@")
+    if [ "$got" = "$want" ]; then ok; else bad "$what: status $got, expected $want: $(head -c 300 "$T/body")"; fi
+}
+has() { if grep -qF -- "$1" "$T/body"; then ok; else bad "$2: '$1' not in $(head -c 300 "$T/body")"; fi; }
+leaves() { curl -s "$U/api/v1/log/checkpoint" | sed -n 2p; }
+
+req 200 "healthz" "$U/healthz"
+has '"status":"ok"' "healthz"
+req 201 "create" -X POST --data-binary @"$TOP/tests/data/base.json" "$U/api/v1/incidents"
+has '"action":"created"' "create"
+req 200 "create again" -X POST --data-binary @"$TOP/tests/data/base.json" "$U/api/v1/incidents"
+has '"action":"unchanged"' "unchanged"
+sed 's/"press release"/"press release, corrected"/' "$TOP/tests/data/base.json" > "$T/v2.json"
+req 200 "update" -X POST --data-binary @"$T/v2.json" "$U/api/v1/incidents"
+has '"version":2' "update"
+req 200 "get" "$U/api/v1/incidents/base-0001"
+has '"latest":2' "get latest"
+has 'press release, corrected' "get body"
+req 200 "get version" "$U/api/v1/incidents/base-0001/versions/1"
+has '"version":1' "get version"
+req 404 "get missing version" "$U/api/v1/incidents/base-0001/versions/9"
+req 400 "bad version" "$U/api/v1/incidents/base-0001/versions/x"
+has '"field":"version"' "bad version field"
+req 404 "get missing" "$U/api/v1/incidents/nope"
+has '"field":"id"' "missing field"
+req 200 "versions" "$U/api/v1/incidents/base-0001/versions"
+has '"log_seq":1' "versions"
+
+# ---- malformed requests: a 4xx naming the field, and nothing written ----
+before=$(leaves)
+head -c 200 "$TOP/tests/data/base.json" > "$T/truncated.json"
+req 422 "truncated JSON" -X POST --data-binary @"$T/truncated.json" "$U/api/v1/incidents"
+has 'invalid JSON at line' "truncated JSON message"
+sed 's/"tone": "firm"/"tone": 7/' "$TOP/tests/data/base.json" > "$T/wrongtype.json"
+req 422 "wrong type" -X POST --data-binary @"$T/wrongtype.json" "$U/api/v1/incidents"
+has '"field":"accounts[0].events[0].tone"' "wrong type field"
+sed 's/"id": "base-0001",/"id": "base-0001", "colour": "red",/' "$TOP/tests/data/base.json" > "$T/unknown.json"
+req 422 "unknown field" -X POST --data-binary @"$T/unknown.json" "$U/api/v1/incidents"
+has '"field":"colour"' "unknown field named"
+python_free_deep() { local s='{"id":"d","agency":"a","occurred_at":"2020-01-01","officers":[],"accounts":[{"id":"x","kind":"other","source":"s","events":[{"t":0,"type":"odd","x":'; for _ in $(seq 30); do s="$s{\"a\":"; done; s="${s}1"; for _ in $(seq 30); do s="$s}"; done; printf '%s}]}]}' "$s"; }
+python_free_deep > "$T/deep.json"
+req 422 "deep nesting" -X POST --data-binary @"$T/deep.json" "$U/api/v1/incidents"
+has 'nesting deeper than' "deep nesting message"
+printf '{"id":"\xff"}' > "$T/utf8.json"
+req 422 "invalid UTF-8" -X POST --data-binary @"$T/utf8.json" "$U/api/v1/incidents"
+has 'invalid UTF-8' "invalid UTF-8 message"
+head -c 10485760 /dev/zero | tr '\0' ' ' > "$T/big.json"
+req 413 "10 MB body" -X POST --data-binary @"$T/big.json" "$U/api/v1/incidents"
+req 400 "empty body" -X POST "$U/api/v1/incidents"
+has '"field":"body"' "empty body field"
+printf '{"record":"agency","id":"a","name":"A"}' > "$T/agency.json"
+req 422 "agency on the incident route" -X POST --data-binary @"$T/agency.json" "$U/api/v1/incidents"
+[ "$(leaves)" = "$before" ] && ok || bad "a rejected request wrote to the log"
+
+# ---- listing and cursors -------------------------------------------------------
+for i in 1 2 3 4 5; do
+    sed -e "s/\"base-0001\"/\"page-$i\"/" -e "s/2026-01-07/2025-0$i-07/g" "$TOP/tests/data/base.json" > "$T/p$i.json"
+    curl -s -o /dev/null -X POST --data-binary @"$T/p$i.json" "$U/api/v1/incidents"
+done
+req 200 "list page 1" "$U/api/v1/incidents?limit=2"
+has '"id":"page-1"' "page 1"
+cursor=$(grep -o '"next_cursor":"[^"]*"' "$T/body" | cut -d'"' -f4)
+[ -n "$cursor" ] && ok || bad "no next_cursor"
+req 200 "list page 2" "$U/api/v1/incidents?limit=2&cursor=$cursor"
+has '"id":"page-3"' "page 2"
+cursor=$(grep -o '"next_cursor":"[^"]*"' "$T/body" | cut -d'"' -f4)
+req 200 "list page 3" "$U/api/v1/incidents?limit=2&cursor=$cursor"
+has '"id":"page-5"' "page 3"
+has '"id":"base-0001"' "page 3 last"
+grep -q next_cursor "$T/body" && bad "page 3 has a next cursor" || ok
+req 200 "list filter" "$U/api/v1/incidents?since=2025-03-01&until=2025-04-30"
+has '"id":"page-3"' "filter"
+grep -q '"page-5"' "$T/body" && bad "filter let page-5 through" || ok
+req 400 "bad cursor" "$U/api/v1/incidents?cursor=garbage!!"
+has '"field":"cursor"' "bad cursor field"
+req 400 "bad limit" "$U/api/v1/incidents?limit=0"
+has '"field":"limit"' "bad limit field"
+req 400 "bad date" "$U/api/v1/incidents?since=yesterday"
+has '"field":"since"' "bad date field"
+req 400 "bad enum" "$U/api/v1/incidents?force_kind=taser"
+has '"field":"force_kind"' "bad enum field"
+
+# ---- the record log over HTTP ---------------------------------------------------
+req 200 "checkpoint" "$U/api/v1/log/checkpoint"
+grep -q '^forcewatch.local/api$' "$T/body" && ok || bad "checkpoint origin"
+req 200 "inclusion proof" "$U/api/v1/log/proof/inclusion?seq=1"
+has '"leaf_index":1' "inclusion proof"
+req 200 "consistency proof" "$U/api/v1/log/proof/consistency?old=2"
+has '"old_size":2' "consistency proof"
+req 400 "proof without seq" "$U/api/v1/log/proof/inclusion"
+has '"field":"seq"' "proof without seq field"
+req 400 "proof bad old" "$U/api/v1/log/proof/consistency?old=-1"
+req 404 "no such route" "$U/api/v2/nothing"
+req 405 "wrong method" -X DELETE "$U/api/v1/incidents"
+req 200 "metrics" "$U/metrics"
+has 'forcewatch_requests_total{route="POST /api/v1/incidents",status="4xx"}' "metrics by route and status"
+has 'forcewatch_request_seconds_bucket{le="+Inf"}' "metrics histogram"
+has 'forcewatch_log_leaves' "metrics log size"
+grep -q '"method":"POST","path":"/api/v1/incidents","status":413' "$T/serve.log" && ok || bad "no access log line"
+
+# ---- concurrent writers: every acknowledged create is readable -----------------
+"$TOP/bench/gen" -n 400 --seed 11 > "$T/many.jsonl"
+split -n l/8 -d "$T/many.jsonl" "$T/w-"
+for f in "$T"/w-*; do
+    ( while read -r line; do
+        printf '%s' "$line" > "$f.doc"
+        code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$f.doc" "$U/api/v1/incidents")
+        id=$(printf '%s' "$line" | grep -o '"id":"gen-[0-9]*"' | head -1 | cut -d'"' -f4)
+        [ "$code" = 201 ] && echo "$id"
+      done < "$f" > "$f.acked" ) &
+done
+wait $(jobs -p | grep -v "^$pid\$") 2>/dev/null
+acked=$(cat "$T"/w-*.acked | wc -l)
+[ "$acked" -eq 400 ] && ok || bad "only $acked of 400 concurrent creates acknowledged"
+missing=0
+while read -r id; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$U/api/v1/incidents/$id")" = 200 ] || missing=$((missing + 1))
+done < <(cat "$T"/w-*.acked)
+[ "$missing" -eq 0 ] && ok || bad "$missing acknowledged incidents are not readable"
+
+# ---- routes and their documentation agree ---------------------------------------
+"$FW" serve --routes | awk '{ print $1, $2 }' | sort > "$T/served"
+awk '/^  \//{ sub(":", "", $1); path = $1 } /^    (get|post|put|delete|patch):/{ m = toupper($1); sub(":", "", m); print m, path }' \
+    "$TOP/docs/openapi.yaml" | sort > "$T/documented"
+if cmp -s "$T/served" "$T/documented"; then ok; else bad "served and documented routes differ: $(diff "$T/served" "$T/documented" | tr '\n' ' ')"; fi
+
+# ---- configuration ---------------------------------------------------------------
+printf 'max_body_bytes = 12\nthreads = lots\n' > "$T/bad.conf"
+"$FW" --db "$DB" serve --config "$T/bad.conf" > /dev/null 2> "$T/conf.err"
+[ $? -eq 2 ] && ok || bad "a bad configuration file did not exit 2"
+grep -q "bad.conf:1: max_body_bytes: expected a whole number from 1024" "$T/conf.err" && ok || bad "config error line 1: $(cat "$T/conf.err")"
+grep -q "bad.conf:2: threads: expected a whole number" "$T/conf.err" && ok || bad "config error line 2"
+"$FW" serve --config-keys > "$T/keys.md"
+grep -qF "$(sed -n 3p "$T/keys.md")" "$TOP/docs/server.md" && ok || bad "docs/server.md lacks the configuration table"
+
+# ---- shutdown ---------------------------------------------------------------------
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" -eq 0 ] && ok || bad "the server exited $rc on SIGTERM"
+grep -q "finishing requests in flight" "$T/serve.log" && ok || bad "no shutdown message"
+"$FW" --db "$DB" verify > "$T/verify.out" 2>&1 && ok || bad "the log does not verify after the server: $(cat "$T/verify.out")"
+
+echo "api: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
