@@ -85,11 +85,14 @@ test: $(FW) $(UNIT_BIN) $(FUZZ_RUN) bench/gen
 	@FW=$(FW) BUILD=$(BUILD) tests/run
 
 run: $(FW)
-	@rm -f demo.db demo.db-wal demo.db-shm
+	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
 	./$(FW) --db demo.db list
 	./$(FW) --db demo.db review demo-0007 --policy dhs
+	./$(FW) --db demo.db user add demo-admin --role admin
+	@echo "serving the API on http://127.0.0.1:8080 (sign in as demo-admin; Ctrl-C stops)"
+	./$(FW) --db demo.db serve --listen 127.0.0.1:8080
 
 # Documents generated from the code's own tables; tests check they are current.
 docs: $(FW)

@@ -746,6 +746,8 @@ const char *fw_record_type_name(fw_record_type t)
     case FW_RECORD_AGENCY: return "agency";
     case FW_RECORD_REVIEW: return "review";
     case FW_RECORD_ACCESS: return "access";
+    case FW_RECORD_USER: return "user";
+    case FW_RECORD_TOKEN: return "token";
     default: return "incident";
     }
 }

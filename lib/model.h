@@ -39,7 +39,9 @@ typedef enum fw_record_type {
     FW_RECORD_INCIDENT,
     FW_RECORD_AGENCY,
     FW_RECORD_REVIEW,     /* a stored review of an incident under a policy version */
-    FW_RECORD_ACCESS      /* a logged read of personal data */
+    FW_RECORD_ACCESS,     /* a logged read of personal data */
+    FW_RECORD_USER,       /* a user account (auth.h) */
+    FW_RECORD_TOKEN       /* an API token, stored as its hash */
 } fw_record_type;
 
 /* Name of a record type as stored and logged ("incident", "agency", "review"). */

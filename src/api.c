@@ -12,7 +12,14 @@
 #include "merkle.h"
 #include "verify.h"
 
-#define API_ACTOR "api"
+/* The actor recorded for a change: the user's name. */
+#define API_ACTOR (r->user.name[0] ? r->user.name : "api")
+
+#define R(x) FW_ROLE_BIT(FW_ROLE_##x)
+#define ANYONE FW_ROLES_ALL
+#define SIGNED_IN FW_ROLES_SIGNED_IN
+#define READERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR) | R(ANALYST))
+#define WRITERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(OFFICER))
 
 static void health(request *r)
 {
@@ -204,6 +211,31 @@ static void list_incidents(request *r)
     reply_json(r, 200, page);
 }
 
+/* Remove every personal field (schema.h FW_PERSONAL) for the analyst role. */
+static void strip_personal(json_t *obj, const fw_object *schema)
+{
+    size_t i, k;
+    for (i = 0; i < schema->nfields; i++) {
+        const fw_field *f = &schema->fields[i];
+        json_t *v = json_object_get(obj, f->name);
+        if (!v)
+            continue;
+        if (f->flags & FW_PERSONAL)
+            json_object_del(obj, f->name);
+        else if (f->type == FW_F_OBJECT && f->obj)
+            strip_personal(v, f->obj);
+        else if (f->type == FW_F_OBJECT_LIST && f->obj && f->obj != &fw_schema_event_common)
+            for (k = 0; k < json_array_size(v); k++)
+                strip_personal(json_array_get(v, k), f->obj);
+    }
+}
+
+static void deidentify(json_t *incident)
+{
+    if (incident)
+        strip_personal(incident, &fw_schema_incident);
+}
+
 static bool parse_version(request *r, const char *s, int64_t *v)
 {
     char *end;
@@ -239,15 +271,29 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         goto done;
     }
-    /* Reading personal data is logged first; if it cannot be, it is not shown. */
-    if (fw_doc_parse(body.data, body.len, NULL, &doc, &diag) == FW_OK &&
-        fw_doc_personal_fields(doc, &paths) > 0 &&
-        fw_store_log_access(st, id, info.version, fw_buf_str(&paths), API_ACTOR,
-                            query_arg(r, "reason"), &err) != FW_OK) {
+    if (fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK) {
+        reply_error(r, 500, "store", NULL, "stored incident %s no longer validates", id);
+        goto done;
+    }
+    /* An officer sees only incidents they are part of. */
+    if (r->user.role == FW_ROLE_OFFICER) {
+        const fw_party *p = r->user.officer[0] ? fw_doc_party(doc, r->user.officer) : NULL;
+        if (!p || p->kind != FW_REF_OFFICER) {
+            reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
+            goto done;
+        }
+    }
+    j = json_loadb(body.data, body.len, 0, NULL);
+    if (r->user.role == FW_ROLE_ANALYST) {
+        deidentify(j);
+    } else if (fw_doc_personal_fields(doc, &paths) > 0 &&
+               fw_store_log_access(st, id, info.version, fw_buf_str(&paths), API_ACTOR,
+                                   query_arg(r, "reason"), &err) != FW_OK) {
+        /* Reading personal data is logged first; if it cannot be, it is not shown. */
+        json_decref(j);
         reply_error(r, 503, "store", NULL, "the read could not be logged: %s", err.msg);
         goto done;
     }
-    j = json_loadb(body.data, body.len, 0, NULL);
     reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:s, s:s, s:s}", "incident", j, "version",
                                  (json_int_t)info.version, "latest", (json_int_t)info.latest,
                                  "sha256", info.sha256, "stored_at", info.created_at,
@@ -406,16 +452,216 @@ static void consistency_proof(request *r)
     proof(r, false);
 }
 
+/* ---- sign-in, users, tokens ------------------------------------------------- */
+
+static json_t *body_json(request *r)
+{
+    json_error_t e;
+    json_t *j;
+    if (fw_utf8_check(r->body.data ? r->body.data : "", r->body.len) < r->body.len) {
+        reply_error(r, 400, "invalid", "body", "invalid UTF-8");
+        return NULL;
+    }
+    j = r->body.len ? json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &e) : NULL;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        reply_error(r, 400, "invalid", "body", "expected a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+/* A string member of j, or NULL after answering 400 naming it. */
+static const char *member(request *r, json_t *j, const char *name, bool required)
+{
+    json_t *v = json_object_get(j, name);
+    if (!v && !required)
+        return NULL;
+    if (!json_is_string(v) || json_string_length(v) > 256) {
+        reply_error(r, 400, "invalid", name, "expected a string of at most 256 bytes");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static bool only_members(request *r, json_t *j, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) {
+        size_t i;
+        for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
+            ;
+        if (!allowed[i]) {
+            reply_error(r, 400, "invalid", key, "unknown field");
+            return false;
+        }
+    }
+    return true;
+}
+
+static json_t *user_json(const fw_user *u)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "name", u->name, "role", fw_role_name(u->role),
+                     "agency", u->agency, "officer", u->officer);
+}
+
+static void sign_in(request *r)
+{
+    static const char *const allowed[] = {"username", "password", NULL};
+    json_t *j = body_json(r);
+    const char *name, *pw;
+    fw_store *st;
+    fw_user u;
+    fw_error err;
+    char csrf[65];
+    fw_rc rc;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(name = member(r, j, "username", true)) ||
+        !(pw = member(r, j, "password", true)))
+        goto done;
+    if (!server_signin_allowed(r, name)) {
+        reply_error(r, 429, "rate_limited", "username", "too many failed sign-ins; wait a minute");
+        goto done;
+    }
+    st = request_store(r);
+    rc = fw_user_authenticate(st, name, pw, &u, &err);
+    server_store_return(r, st);
+    if (rc) {
+        server_signin_failed(r, name);
+        reply_error(r, 401, "unauthorized", "password", "wrong username or password");
+    } else if (!server_session_new(r, &u, csrf)) {
+        reply_error(r, 503, "busy", NULL, "too many sessions");
+    } else {
+        reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "csrf_token", csrf));
+    }
+done:
+    json_decref(j);
+}
+
+static void whoami(request *r)
+{
+    reply_json(r, 200, json_pack("{s:o}", "user", user_json(&r->user)));
+}
+
+static void sign_out(request *r)
+{
+    server_session_end(r);
+    reply_json(r, 200, json_pack("{s:s}", "status", "signed out"));
+}
+
+static void create_user(request *r)
+{
+    static const char *const allowed[] = {"username", "role", "agency", "officer", "password", NULL};
+    json_t *j = body_json(r);
+    const char *name, *role, *agency, *officer, *pw;
+    char generated[33] = "";
+    fw_store *st;
+    fw_user u;
+    fw_error err;
+    fw_rc rc;
+    int ri;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(name = member(r, j, "username", true)) ||
+        !(role = member(r, j, "role", true)))
+        goto done;
+    agency = member(r, j, "agency", false);
+    officer = member(r, j, "officer", false);
+    pw = member(r, j, "password", false);
+    if (r->status)
+        goto done;
+    if ((ri = fw_role_parse(role)) < 0) {
+        reply_error(r, 400, "invalid", "role", "unknown role '%s'", role);
+        goto done;
+    }
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "%s", name);
+    u.role = (fw_role)ri;
+    snprintf(u.agency, sizeof u.agency, "%s", agency ? agency : "");
+    snprintf(u.officer, sizeof u.officer, "%s", officer ? officer : "");
+    st = request_store(r);
+    rc = fw_user_create(st, &u, pw, generated, API_ACTOR, &err);
+    server_store_return(r, st);
+    if (rc == FW_ERR_EXISTS)
+        reply_error(r, 409, "exists", "username", "%s", err.msg);
+    else if (rc == FW_ERR_INVALID)
+        reply_error(r, 400, "invalid", strncmp(err.msg, "password", 8) ? "username" : "password",
+                    "%s", err.msg);
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else
+        reply_json(r, 201, json_pack("{s:o, s:s?}", "user", user_json(&u), "password",
+                                     pw ? NULL : generated));
+done:
+    json_decref(j);
+}
+
+static void get_user(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_user u;
+    fw_error err;
+    fw_rc rc = fw_user_get(st, r->params[0], &u, &err);
+    server_store_return(r, st);
+    if (rc == FW_ERR_NOTFOUND)
+        reply_error(r, 404, "not_found", "name", "no user %s", r->params[0]);
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else
+        reply_json(r, 200, json_pack("{s:o}", "user", user_json(&u)));
+}
+
+static void create_token(request *r)
+{
+    fw_store *st = request_store(r);
+    char token[96], id[17];
+    fw_error err;
+    fw_rc rc = fw_token_create(st, r->user.name, API_ACTOR, token, id, &err);
+    server_store_return(r, st);
+    if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else
+        reply_json(r, 201, json_pack("{s:s, s:s, s:s}", "id", id, "token", token, "note",
+                                     "shown once: only its hash is kept"));
+}
+
+static void revoke_token(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_error err;
+    fw_rc rc = fw_token_revoke(st, r->params[0],
+                               r->user.role == FW_ROLE_ADMIN ? NULL : r->user.name, API_ACTOR,
+                               &err);
+    server_store_return(r, st);
+    if (rc == FW_ERR_NOTFOUND)
+        reply_error(r, 404, "not_found", "id", "no token %s", r->params[0]);
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else
+        reply_json(r, 200, json_pack("{s:s, s:b}", "id", r->params[0], "revoked", 1));
+}
+
 const api_route api_routes[] = {
-    {"GET", "/healthz", health, "liveness: 200 while the server runs"},
-    {"GET", "/metrics", metrics, "metrics in the Prometheus text format"},
-    {"POST", "/api/v1/incidents", create_incident, "store an incident (a new version if the id exists)"},
-    {"GET", "/api/v1/incidents", list_incidents, "list incidents, with filters and a cursor"},
-    {"GET", "/api/v1/incidents/{id}", get_incident, "the latest version of an incident"},
-    {"GET", "/api/v1/incidents/{id}/versions", list_versions, "every stored version"},
-    {"GET", "/api/v1/incidents/{id}/versions/{version}", get_version, "one version"},
-    {"GET", "/api/v1/log/checkpoint", checkpoint, "the latest signed checkpoint"},
-    {"GET", "/api/v1/log/proof/inclusion", inclusion_proof, "an RFC 9162 inclusion proof"},
-    {"GET", "/api/v1/log/proof/consistency", consistency_proof, "an RFC 9162 consistency proof"},
-    {NULL, NULL, NULL, NULL},
+    {"GET", "/healthz", health, ANYONE, "liveness: 200 while the server runs"},
+    {"GET", "/metrics", metrics, R(ADMIN) | R(AUDITOR), "metrics in the Prometheus text format"},
+    {"POST", "/api/v1/session", sign_in, ANYONE, "sign in: a session cookie and a CSRF token"},
+    {"GET", "/api/v1/session", whoami, SIGNED_IN, "who is signed in"},
+    {"DELETE", "/api/v1/session", sign_out, SIGNED_IN, "sign out"},
+    {"POST", "/api/v1/users", create_user, R(ADMIN), "create a user"},
+    {"GET", "/api/v1/users/{name}", get_user, R(ADMIN), "one user"},
+    {"POST", "/api/v1/tokens", create_token, SIGNED_IN, "a new API token for the caller"},
+    {"DELETE", "/api/v1/tokens/{id}", revoke_token, SIGNED_IN, "revoke a token"},
+    {"POST", "/api/v1/incidents", create_incident, WRITERS, "store an incident (a new version if the id exists)"},
+    {"GET", "/api/v1/incidents", list_incidents, READERS, "list incidents, with filters and a cursor"},
+    {"GET", "/api/v1/incidents/{id}", get_incident, READERS | R(OFFICER), "the latest version of an incident"},
+    {"GET", "/api/v1/incidents/{id}/versions", list_versions, READERS, "every stored version"},
+    {"GET", "/api/v1/incidents/{id}/versions/{version}", get_version, READERS | R(OFFICER), "one version"},
+    {"GET", "/api/v1/log/checkpoint", checkpoint, ANYONE, "the latest signed checkpoint"},
+    {"GET", "/api/v1/log/proof/inclusion", inclusion_proof, ANYONE, "an RFC 9162 inclusion proof"},
+    {"GET", "/api/v1/log/proof/consistency", consistency_proof, ANYONE, "an RFC 9162 consistency proof"},
+    {NULL, NULL, NULL, 0, NULL},
 };

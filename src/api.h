@@ -6,12 +6,14 @@
 #ifndef FW_API_H
 #define FW_API_H
 
+#include "auth.h"
 #include "server.h"
 
 typedef struct api_route {
     const char *method;
     const char *pattern;       /* "/api/v1/incidents/{id}" */
     void (*handler)(request *r);
+    unsigned roles;            /* FW_ROLE_BIT()s allowed; others get 401 or 403 */
     const char *summary;
 } api_route;
 

@@ -86,6 +86,8 @@ int cmd_schema(cli_args *a);
 int cmd_policy(cli_args *a);
 int cmd_verify(cli_args *a);
 int cmd_serve(cli_args *a);
+int cmd_user(cli_args *a);
+int cmd_token(cli_args *a);
 int cmd_log(cli_args *a);
 int cmd_review(cli_args *a);
 

@@ -111,6 +111,14 @@ static const cli_opt serve_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt user_opts[] = {
+    {"role", 0, "ROLE", "admin, supervisor, investigator, board, auditor, officer or analyst",
+     false},
+    {"agency", 0, "ID", "the agency the user belongs to (none: spans agencies)", false},
+    {"officer", 0, "ID", "for officers: their officer id in incidents", false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
     {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
      init_opts, 0, 0,
@@ -169,6 +177,12 @@ static const cli_command commands[] = {
      "database handles and the limits of the configuration file.  Logs one JSON line a\n"
      "request on stderr.  SIGTERM or SIGINT stops it: no new connections are taken, and\n"
      "requests in flight are finished (up to 10 s)."},
+    {"user", cmd_user, "add NAME --role ROLE", "create a user of the server", user_opts, 2, 2,
+     "Creates a user with a random one-time password, printed once.  The user record\n"
+     "(with the password's Argon2id hash) is stored and logged like any other."},
+    {"token", cmd_token, "create USER | revoke ID", "create or revoke an API token", no_opts, 2,
+     2, "create prints a new bearer token for USER, once; only its SHA-256 is kept.\n"
+        "revoke stores a new version of the token marked revoked."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -159,6 +160,18 @@ struct server {
     pthread_cond_t cv;
     fw_store **free_stores;
     size_t nfree, nstores;
+    /* Sessions and sign-in failures, under mu. */
+    struct session {
+        char id[65], csrf[65];
+        fw_user user;
+        time_t expires;
+    } *sessions;
+    size_t nsessions;
+    struct failure {
+        char name[65];
+        int count;
+        time_t since;
+    } failures[256];
     /* Metrics, under mu. */
     unsigned long *requests;     /* [route + 1][status class 0..5] */
     unsigned long latency[LATENCY_BUCKETS + 1];
@@ -217,6 +230,154 @@ int reply_error(request *r, int status, const char *error, const char *field, co
 const char *query_arg(request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+#define MAX_SESSIONS 4096
+#define SESSION_SECONDS (12 * 3600)
+#define SIGNIN_WINDOW 60
+#define SIGNIN_MAX_FAILURES 5
+
+static void random_hex(char *out, size_t bytes)
+{
+    unsigned char buf[32];
+    randombytes_buf(buf, bytes);
+    sodium_bin2hex(out, bytes * 2 + 1, buf, bytes);
+}
+
+bool server_session_new(request *r, const fw_user *u, char csrf[65])
+{
+    server *s = r->srv;
+    struct session *ss = NULL;
+    time_t now = time(NULL);
+    size_t i;
+
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nsessions && !ss; i++)
+        if (s->sessions[i].expires < now)
+            ss = &s->sessions[i];
+    if (!ss && s->nsessions < MAX_SESSIONS)
+        ss = &s->sessions[s->nsessions++];
+    if (ss) {
+        random_hex(ss->id, 32);
+        random_hex(ss->csrf, 32);
+        ss->user = *u;
+        ss->expires = now + SESSION_SECONDS;
+        memcpy(csrf, ss->csrf, 65);
+        snprintf(r->set_cookie, sizeof r->set_cookie,
+                 "fw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", ss->id,
+                 SESSION_SECONDS);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return ss != NULL;
+}
+
+void server_session_end(request *r)
+{
+    server *s = r->srv;
+    size_t i;
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nsessions; i++)
+        if (r->session[0] && sodium_memcmp(s->sessions[i].id, r->session, 64) == 0)
+            s->sessions[i].expires = 0;
+    pthread_mutex_unlock(&s->mu);
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             "fw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+static struct failure *failure_of(server *s, const char *name, bool create)
+{
+    time_t now = time(NULL);
+    size_t i, oldest = 0;
+    for (i = 0; i < 256; i++) {
+        if (strcmp(s->failures[i].name, name) == 0)
+            return &s->failures[i];
+        if (s->failures[i].since < s->failures[oldest].since)
+            oldest = i;
+    }
+    if (!create)
+        return NULL;
+    snprintf(s->failures[oldest].name, sizeof s->failures[oldest].name, "%s", name);
+    s->failures[oldest].count = 0;
+    s->failures[oldest].since = now;
+    return &s->failures[oldest];
+}
+
+bool server_signin_allowed(request *r, const char *name)
+{
+    server *s = r->srv;
+    struct failure *f;
+    bool ok;
+    pthread_mutex_lock(&s->mu);
+    f = failure_of(s, name, false);
+    ok = !f || f->count < SIGNIN_MAX_FAILURES || time(NULL) - f->since > SIGNIN_WINDOW;
+    pthread_mutex_unlock(&s->mu);
+    return ok;
+}
+
+void server_signin_failed(request *r, const char *name)
+{
+    server *s = r->srv;
+    struct failure *f;
+    pthread_mutex_lock(&s->mu);
+    f = failure_of(s, name, true);
+    if (time(NULL) - f->since > SIGNIN_WINDOW) {
+        f->count = 0;
+        f->since = time(NULL);
+    }
+    f->count++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Who is asking: a bearer token, a session cookie, or nobody (public).
+** Returns an HTTP status if the credentials themselves are bad, else 0. */
+static int authenticate(server *s, request *r)
+{
+    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fw_session");
+    fw_store *st;
+    fw_error err;
+    size_t i;
+    int rc = 0;
+
+    memset(&r->user, 0, sizeof r->user);
+    r->user.role = FW_ROLE_PUBLIC;
+    if (auth) {
+        if (strncmp(auth, "Bearer ", 7) != 0)
+            return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
+        st = request_store(r);
+        if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
+            rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
+        server_store_return(r, st);
+        if (rc)
+            memset(&r->user, 0, sizeof r->user);
+        return rc;
+    }
+    if (cookie && strlen(cookie) == 64) {
+        time_t now = time(NULL);
+        pthread_mutex_lock(&s->mu);
+        for (i = 0; i < s->nsessions; i++) {
+            struct session *ss = &s->sessions[i];
+            if (ss->expires >= now && sodium_memcmp(ss->id, cookie, 64) == 0) {
+                const char *csrf;
+                r->user = ss->user;
+                r->via_cookie = true;
+                memcpy(r->session, ss->id, 65);
+                /* A cookie rides along with any request a browser makes:
+                ** unsafe methods must also show the token only our pages know. */
+                if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+                    csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+                    if (!csrf || strlen(csrf) != 64 || sodium_memcmp(csrf, ss->csrf, 64) != 0)
+                        rc = 403;
+                }
+                break;
+            }
+        }
+        pthread_mutex_unlock(&s->mu);
+        if (rc)
+            return reply_error(r, 403, "csrf", "X-CSRF-Token",
+                               "a signed-in browser request that changes something needs its CSRF token");
+    }
+    return 0;
 }
 
 /* Match path against a pattern like "/api/v1/incidents/{id}/versions". */
@@ -300,6 +461,9 @@ static enum MHD_Result send_reply(server *s, request *r)
     MHD_add_response_header(resp, "Content-Type",
                             r->content_type ? r->content_type : "text/plain; charset=utf-8");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->set_cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
     ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     access_log(r, len);
@@ -355,6 +519,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (strcmp(api_routes[i].method, method) != 0)
             continue;
         r->route = (int)i;
+        if (authenticate(s, r))
+            break;
+        if (!(api_routes[i].roles & FW_ROLE_BIT(r->user.role))) {
+            if (r->user.role == FW_ROLE_PUBLIC)
+                reply_error(r, 401, "unauthorized", NULL, "sign in or send a bearer token");
+            else
+                reply_error(r, 403, "forbidden", NULL, "the %s role may not %s %s",
+                            fw_role_name(r->user.role), method, api_routes[i].pattern);
+            break;
+        }
         api_routes[i].handler(r);
         break;
     }
@@ -467,9 +641,15 @@ int cmd_serve(cli_args *a)
     double deadline;
 
     if (cli_flag(a, "routes")) {
-        for (i = 0; api_routes[i].pattern; i++)
-            printf("%s %s\t%s\n", api_routes[i].method, api_routes[i].pattern,
-                   api_routes[i].summary);
+        for (i = 0; api_routes[i].pattern; i++) {
+            int k;
+            printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
+            for (k = 0; k < FW_NROLES; k++)
+                if (api_routes[i].roles & FW_ROLE_BIT(k))
+                    printf("%s%s", k && (api_routes[i].roles & (FW_ROLE_BIT(k) - 1)) ? "," : "",
+                           fw_role_name((fw_role)k));
+            printf("\t%s\n", api_routes[i].summary);
+        }
         return EXIT_OK;
     }
     if (cli_flag(a, "config-keys")) {
@@ -492,10 +672,11 @@ int cmd_serve(cli_args *a)
     for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
         ;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
+    s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
     s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
-    if (!s.requests || !s.free_stores) {
+    if (!s.requests || !s.free_stores || !s.sessions || sodium_init() < 0) {
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
         goto done;
     }
@@ -558,6 +739,9 @@ done:
         fw_store_close(s.free_stores[i]);
     free(s.free_stores);
     free(s.requests);
+    if (s.sessions)
+        sodium_memzero(s.sessions, MAX_SESSIONS * sizeof *s.sessions);
+    free(s.sessions);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);
     return rc;

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "auth.h"
 #include "cli.h"
 
 /* ---- configuration: one table of keys, defaults, limits and help ---- */
@@ -51,6 +52,12 @@ typedef struct request {
     fw_buf text;
     const char *content_type;
     int route;                        /* index into the route table, or -1 */
+    /* Who is asking: FW_ROLE_PUBLIC unless a token or a session says. */
+    fw_user user;
+    bool via_cookie;
+    char session[65];
+    /* Extra response headers (Set-Cookie). */
+    char set_cookie[256];
 } request;
 
 /* Answer with a JSON error {error, message, field}; returns status. */
@@ -67,5 +74,12 @@ void server_store_return(request *r, fw_store *st);
 
 /* GET /metrics. */
 void server_metrics(request *r);
+
+/* Sessions (in memory) and sign-in rate limiting. */
+bool server_session_new(request *r, const fw_user *u, char csrf[65]);
+void server_session_end(request *r);
+/* Whether name may try a password now (false: too many recent failures). */
+bool server_signin_allowed(request *r, const char *name);
+void server_signin_failed(request *r, const char *name);
 
 #endif

@@ -18,6 +18,16 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 DB="$T/api.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
+# A user and a token for every role, made with the command line.
+ROLES="admin supervisor investigator board auditor officer analyst"
+for role in $ROLES; do
+    extra=
+    [ "$role" = officer ] && extra="--officer o-101"
+    "$FW" --db "$DB" user add "u-$role" --role "$role" $extra > "$T/user-$role" 2>&1
+    "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"
+done
+ADMIN=$(cat "$T/token-admin")
+ADMIN_PW=$(sed -n 's/.*one-time password: //p' "$T/user-admin")
 "$FW" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>"$T/serve.log" &
 pid=$!
 # Wait for the server to say where it listens, then for /healthz.
@@ -31,7 +41,7 @@ req() {
     local want=$1 what=$2
     shift 2
     local got
-    got=$(curl -s -o "$T/body" -w '%{http_code}' "$@")
+    got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$@")
     if [ "$got" = "$want" ]; then ok; else bad "$what: status $got, expected $want: $(head -c 300 "$T/body")"; fi
 }
 has() { if grep -qF -- "$1" "$T/body"; then ok; else bad "$2: '$1' not in $(head -c 300 "$T/body")"; fi; }
@@ -88,7 +98,7 @@ req 422 "agency on the incident route" -X POST --data-binary @"$T/agency.json" "
 # ---- listing and cursors -------------------------------------------------------
 for i in 1 2 3 4 5; do
     sed -e "s/\"base-0001\"/\"page-$i\"/" -e "s/2026-01-07/2025-0$i-07/g" "$TOP/tests/data/base.json" > "$T/p$i.json"
-    curl -s -o /dev/null -X POST --data-binary @"$T/p$i.json" "$U/api/v1/incidents"
+    curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" -X POST --data-binary @"$T/p$i.json" "$U/api/v1/incidents"
 done
 req 200 "list page 1" "$U/api/v1/incidents?limit=2"
 has '"id":"page-1"' "page 1"
@@ -137,7 +147,7 @@ split -n l/8 -d "$T/many.jsonl" "$T/w-"
 for f in "$T"/w-*; do
     ( while read -r line; do
         printf '%s' "$line" > "$f.doc"
-        code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$f.doc" "$U/api/v1/incidents")
+        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ADMIN" -X POST --data-binary @"$f.doc" "$U/api/v1/incidents")
         id=$(printf '%s' "$line" | grep -o '"id":"gen-[0-9]*"' | head -1 | cut -d'"' -f4)
         [ "$code" = 201 ] && echo "$id"
       done < "$f" > "$f.acked" ) &
@@ -147,15 +157,97 @@ acked=$(cat "$T"/w-*.acked | wc -l)
 [ "$acked" -eq 400 ] && ok || bad "only $acked of 400 concurrent creates acknowledged"
 missing=0
 while read -r id; do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$U/api/v1/incidents/$id")" = 200 ] || missing=$((missing + 1))
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$U/api/v1/incidents/$id")" = 200 ] || missing=$((missing + 1))
 done < <(cat "$T"/w-*.acked)
 [ "$missing" -eq 0 ] && ok || bad "$missing acknowledged incidents are not readable"
+
+
+# ---- authorization matrix: every route x every role, from the route table -------
+"$FW" serve --routes | awk '{ print $1, $2, $3 }' > "$T/routes"
+matrix_bad=0 cells=0
+while read -r method pattern allowed; do
+    path=$(printf '%s' "$pattern" | sed -e 's/{id}/base-0001/' -e 's/{version}/1/' -e 's/{name}/u-admin/')
+    [ "$pattern" = "/api/v1/tokens/{id}" ] && path=/api/v1/tokens/0000000000000000
+    for role in public $ROLES; do
+        auth=()
+        [ "$role" != public ] && auth=(-H "Authorization: Bearer $(cat "$T/token-$role")")
+        code=$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" -X "$method" "$U$path")
+        cells=$((cells + 1))
+        if printf ',%s,' "$allowed" | grep -q ",$role,"; then
+            case $code in 401|403) matrix_bad=$((matrix_bad + 1)); echo "  $role $method $pattern: $code, but allowed" >&2 ;; esac
+        else
+            want=403; [ "$role" = public ] && want=401
+            [ "$code" = "$want" ] || { matrix_bad=$((matrix_bad + 1)); echo "  $role $method $pattern: $code, expected $want" >&2; }
+        fi
+    done
+done < "$T/routes"
+[ "$matrix_bad" -eq 0 ] && ok || bad "authorization matrix: $matrix_bad of $cells cells wrong"
+[ "$cells" -ge 120 ] && ok || bad "authorization matrix too small ($cells cells)"
+
+# ---- sign-in, sessions, CSRF, tokens ----------------------------------------------
+J="$T/cookies"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -c "$J" -X POST -d "{\"username\":\"u-admin\",\"password\":\"$ADMIN_PW\"}" "$U/api/v1/session")
+[ "$code" = 200 ] && ok || bad "sign-in: $code $(cat "$T/body")"
+CSRF=$(grep -o '"csrf_token":"[0-9a-f]*"' "$T/body" | cut -d'"' -f4)
+grep -qi 'HttpOnly' "$J" || grep -q '#HttpOnly_' "$J" && ok || bad "session cookie is not HttpOnly"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$J" "$U/api/v1/session")
+[ "$code" = 200 ] && grep -q '"name":"u-admin"' "$T/body" && ok || bad "session whoami: $code"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$J" -X POST "$U/api/v1/tokens")
+[ "$code" = 403 ] && grep -q '"field":"X-CSRF-Token"' "$T/body" && ok || bad "unsafe cookie request without CSRF token: $code"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$J" -H "X-CSRF-Token: $CSRF" -X POST "$U/api/v1/tokens")
+[ "$code" = 201 ] && ok || bad "cookie request with CSRF token: $code"
+NEWTOK=$(grep -o '"token":"[^"]*"' "$T/body" | cut -d'"' -f4)
+NEWID=$(grep -o '"id":"[^"]*"' "$T/body" | cut -d'"' -f4)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $NEWTOK" "$U/api/v1/session")
+[ "$code" = 200 ] && ok || bad "new token: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$J" -H "X-CSRF-Token: $CSRF" -X DELETE "$U/api/v1/tokens/$NEWID")
+[ "$code" = 200 ] && ok || bad "revoke: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $NEWTOK" "$U/api/v1/session")
+[ "$code" = 401 ] && ok || bad "revoked token still works: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer fwt_nonsense" "$U/api/v1/session")
+[ "$code" = 401 ] && ok || bad "bad token: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$J" -H "X-CSRF-Token: $CSRF" -X DELETE "$U/api/v1/session")
+[ "$code" = 200 ] && ok || bad "sign out: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$J" "$U/api/v1/session")
+[ "$code" = 401 ] && ok || bad "session still valid after sign-out: $code"
+for i in 1 2 3 4 5; do
+    curl -s -o /dev/null -X POST -d '{"username":"u-board","password":"wrong password!"}' "$U/api/v1/session"
+done
+code=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -d '{"username":"u-board","password":"wrong password!"}' "$U/api/v1/session")
+[ "$code" = 429 ] && ok || bad "sign-in not rate limited: $code"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -d '{"username":"u-x","pass":"y"}' "$U/api/v1/session")
+[ "$code" = 400 ] && grep -q '"field":"pass"' "$T/body" && ok || bad "sign-in unknown field: $code"
+req 201 "create user" -X POST -d '{"username":"new-one","role":"board"}' "$U/api/v1/users"
+has '"password":' "one-time password"
+req 409 "create user again" -X POST -d '{"username":"new-one","role":"board"}' "$U/api/v1/users"
+req 400 "bad role" -X POST -d '{"username":"x2","role":"king"}' "$U/api/v1/users"
+has '"field":"role"' "bad role field"
+
+# ---- de-identified for analysts, own incidents for officers, reads logged --------
+req 201 "incident with personal data" -X POST --data-binary @"$TOP/examples/11-ecd-taser.json" "$U/api/v1/incidents"
+before=$(leaves)
+curl -s -o "$T/body" -H "Authorization: Bearer $(cat "$T/token-analyst")" "$U/api/v1/incidents/ex-11-ecd"
+grep -q '"date_of_birth"' "$T/body" && bad "the analyst saw a date of birth" || ok
+grep -q '"subjects"' "$T/body" && ok || bad "the analyst saw no subjects at all"
+[ "$(leaves)" = "$before" ] && ok || bad "a de-identified read was logged as a personal-data read"
+req 200 "personal read" "$U/api/v1/incidents/ex-11-ecd?reason=audit"
+has '"date_of_birth"' "admin sees personal data"
+[ "$(leaves)" -gt "$before" ] && ok || bad "a personal-data read was not logged"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-officer")" "$U/api/v1/incidents/base-0001")
+[ "$code" = 200 ] && ok || bad "an officer cannot read an incident they are in: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-officer")" "$U/api/v1/incidents/ex-11-ecd")
+[ "$code" = 404 ] && ok || bad "an officer read an incident they are not in: $code"
 
 # ---- routes and their documentation agree ---------------------------------------
 "$FW" serve --routes | awk '{ print $1, $2 }' | sort > "$T/served"
 awk '/^  \//{ sub(":", "", $1); path = $1 } /^    (get|post|put|delete|patch):/{ m = toupper($1); sub(":", "", m); print m, path }' \
     "$TOP/docs/openapi.yaml" | sort > "$T/documented"
 if cmp -s "$T/served" "$T/documented"; then ok; else bad "served and documented routes differ: $(diff "$T/served" "$T/documented" | tr '\n' ' ')"; fi
+"$FW" serve --routes | awk '{ print $1, $2, $3 }' | sort > "$T/served-roles"
+awk '/^  \//{ sub(":", "", $1); path = $1 } /^    (get|post|put|delete|patch):/{ m = toupper($1); sub(":", "", m) }
+     /^      x-roles:/{ r = $0; sub(/.*\[/, "", r); sub(/\].*/, "", r); gsub(/, /, ",", r); print m, path, r }' \
+    "$TOP/docs/openapi.yaml" | sort > "$T/documented-roles"
+if cmp -s "$T/served-roles" "$T/documented-roles"; then ok; else bad "served and documented roles differ: $(diff "$T/served-roles" "$T/documented-roles" | tr '\n' ' ')"; fi
 
 # ---- configuration ---------------------------------------------------------------
 printf 'max_body_bytes = 12\nthreads = lots\n' > "$T/bad.conf"
