@@ -41,7 +41,8 @@ typedef enum fw_record_type {
     FW_RECORD_REVIEW,     /* a stored review of an incident under a policy version */
     FW_RECORD_ACCESS,     /* a logged read of personal data */
     FW_RECORD_USER,       /* a user account (auth.h) */
-    FW_RECORD_TOKEN       /* an API token, stored as its hash */
+    FW_RECORD_TOKEN,      /* an API token, stored as its hash */
+    FW_RECORD_TRAINING    /* an officer's training record (duties.h) */
 } fw_record_type;
 
 /* Name of a record type as stored and logged ("incident", "agency", "review"). */

@@ -12,25 +12,14 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "policy.h"
+#include "policyset.h"
 #include "review.h"
 
 #define MAX_FILE_BYTES (16 * 1024 * 1024)
 
 /* ---- the policy set -------------------------------------------------------- */
 
-typedef struct loaded_policy {
-    fw_policy *policy;
-    char *path;
-    char sha256[65];           /* of the file's bytes */
-} loaded_policy;
-
-typedef struct policy_set {
-    loaded_policy *items;
-    size_t n;
-} policy_set;
-
-static void policy_set_release(policy_set *ps)
+void policy_set_release(policy_set *ps)
 {
     size_t i;
     for (i = 0; i < ps->n; i++) {
@@ -88,7 +77,7 @@ static int name_cmp(const void *a, const void *b)
 
 /* Every *.policy in dir, in name order.  Returns false (after printing) if
 ** the directory or any policy in it cannot be used. */
-static bool load_policies(const char *dir, policy_set *ps)
+bool load_policies(const char *dir, policy_set *ps)
 {
     DIR *d = opendir(dir);
     struct dirent *e;

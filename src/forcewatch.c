@@ -119,6 +119,21 @@ static const cli_opt user_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt duties_opts[] = {
+    {"incident", 0, "ID", "only this incident", false},
+    {"officer", 0, "ID", "only this officer's items", false},
+    {"now", 0, "DATETIME", "judge deadlines as of this time (default: now)", false},
+    {"statement-hours", 0, "H", "hours officers have to file a statement (default 24)", false},
+    {"json", 0, NULL, "print JSON", false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt training_opts[] = {
+    {"completed", 0, "DATE", "when the course was completed (YYYY-MM-DD)", false},
+    {"expires", 0, "DATE", "when the certification expires", false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
     {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
      init_opts, 0, 0,
@@ -183,6 +198,16 @@ static const cli_command commands[] = {
     {"token", cmd_token, "create USER | revoke ID", "create or revoke an API token", no_opts, 2,
      2, "create prints a new bearer token for USER, once; only its SHA-256 is kept.\n"
         "revoke stores a new version of the token marked revoked."},
+    {"duties", cmd_duties, "", "list the duties that follow uses of force", duties_opts, 0, 0,
+     "Items for review, never findings: statements overdue or late for every officer\n"
+     "listed; officers present at force out of policy (under the adopted policies in\n"
+     "effect) with no intervene event; injuries without medical aid in time; force with\n"
+     "a device the officer was not certified for, and crowd-control deployments without\n"
+     "crowd-control training."},
+    {"training", cmd_training, "add OFFICER COURSE --completed DATE | show OFFICER",
+     "record or show officers' training", training_opts, 2, 3,
+     "Courses that certify devices: ecd, chemical_agents, less_lethal_launcher,\n"
+     "impact_weapon, canine, firearm; and crowd_control."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},

@@ -33,7 +33,7 @@ BASE="$TOP/tests/data/base.json"
 # ---- help and usage -------------------------------------------------------
 run 0 "--help" -- "$FW" --help
 has "$T/out" "usage: forcewatch" "--help"
-for cmd in init add check show list history schema review policy verify log; do
+for cmd in init add check show list history schema review policy verify log duties training user token serve; do
     run 0 "$cmd --help" -- "$FW" "$cmd" --help
     has "$T/out" "usage: forcewatch $cmd" "$cmd --help"
     run 0 "help $cmd" -- "$FW" help "$cmd"
@@ -298,6 +298,30 @@ hasnt "$T/out" "OUT OF POLICY" "aimed firearm: nothing out of policy"
 hasnt "$T/out" "undetermined     deadly" "aimed firearm: deadly-force rules do not apply"
 has "$T/out" "not applicable   deadly-force-imminent-threat" "aimed firearm: deadly-force rule not applicable"
 
+
+
+# ---- duties and training ----------------------------------------------------------
+run 0 "duties" -- "$FW" --db "$EDB" --policies "$BP" duties --now 2026-11-23T00:00:00Z
+has "$T/out" "demo-0007                intervention           o-102" "intervention item for the officer present"
+has "$T/out" "ex-10-silent-witness     statement_overdue      o-1002" "silent witness overdue"
+run 0 "duties before the deadline" -- "$FW" --db "$EDB" --policies "$BP" duties --incident ex-10-silent-witness --now 2025-10-05T22:00:00-04:00
+[ ! -s "$T/out" ] && ok || bad "duties before the deadline listed items"
+run 0 "duties per officer" -- "$FW" --db "$EDB" --policies "$BP" duties --officer o-1002 --now 2026-11-23T00:00:00Z --json
+has "$T/out" '"officer": "o-1002"' "duties --officer"
+hasnt "$T/out" '"officer": "o-102"' "duties --officer filters"
+run 2 "duties bad time" -- "$FW" --db "$EDB" duties --now soon
+run 0 "training add" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01 --expires 2026-01-01
+run 0 "training show" -- "$FW" --db "$EDB" training show o-1101
+has "$T/out" '"course":"ecd"' "training show"
+run 2 "training bad date" -- "$FW" --db "$EDB" training add o-1101 ecd --completed yesterday
+run 0 "duties after training" -- "$FW" --db "$EDB" --policies "$BP" duties --incident ex-11-ecd --now 2026-11-23T00:00:00Z
+hasnt "$T/out" "training_device        o-1101" "certified officer has no training item"
+run 0 "user add" -- "$FW" --db "$EDB" user add clerk --role board
+has "$T/out" "one-time password:" "user add"
+run 2 "user add bad role" -- "$FW" --db "$EDB" user add clerk2 --role king
+run 1 "user add twice" -- "$FW" --db "$EDB" user add clerk --role board
+run 0 "token create" -- "$FW" --db "$EDB" token create clerk
+grep -qE '^fwt_[0-9a-f]{16}_[0-9a-f]{64}$' "$T/out" && ok || bad "token format"
 
 # ---- the record log: verify, proofs, tampering ----------------------------------
 command -v sqlite3 >/dev/null || { echo "cli: sqlite3 shell missing (scripts/install-deps)"; exit 1; }
