@@ -749,6 +749,7 @@ const char *fw_record_type_name(fw_record_type t)
     case FW_RECORD_USER: return "user";
     case FW_RECORD_TOKEN: return "token";
     case FW_RECORD_TRAINING: return "training";
+    case FW_RECORD_CASE: return "case";
     default: return "incident";
     }
 }

@@ -42,7 +42,8 @@ typedef enum fw_record_type {
     FW_RECORD_ACCESS,     /* a logged read of personal data */
     FW_RECORD_USER,       /* a user account (auth.h) */
     FW_RECORD_TOKEN,      /* an API token, stored as its hash */
-    FW_RECORD_TRAINING    /* an officer's training record (duties.h) */
+    FW_RECORD_TRAINING,   /* an officer's training record (duties.h) */
+    FW_RECORD_CASE        /* an incident's review workflow (cases.h) */
 } fw_record_type;
 
 /* Name of a record type as stored and logged ("incident", "agency", "review"). */

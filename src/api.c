@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "api.h"
+#include "cases.h"
+#include "duties.h"
 #include "merkle.h"
+#include "policyset.h"
+#include "review.h"
 #include "verify.h"
 
 /* The actor recorded for a change: the user's name. */
@@ -645,6 +649,211 @@ static void revoke_token(request *r)
         reply_json(r, 200, json_pack("{s:s, s:b}", "id", r->params[0], "revoked", 1));
 }
 
+/* ---- cases, duties, training ----------------------------------------------- */
+
+/* The latest version of incident id, or NULL after answering 404/503. */
+static fw_doc *load_doc(request *r, fw_store *st, const char *id)
+{
+    fw_buf body;
+    fw_diag diag;
+    fw_error err;
+    fw_doc *doc = NULL;
+    fw_rc rc;
+    fw_buf_init(&body, FW_BUF_UNLIMITED);
+    fw_diag_init(&diag, 2);
+    rc = fw_store_get(st, FW_RECORD_INCIDENT, id, 0, &body, NULL, &err);
+    if (rc == FW_ERR_NOTFOUND)
+        reply_error(r, 404, "not_found", "id", "%s", err.msg);
+    else if (rc || fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK)
+        reply_error(r, 503, "store", NULL, "cannot read incident %s", id);
+    fw_buf_release(&body);
+    fw_diag_release(&diag);
+    return doc;
+}
+
+static void get_case(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_doc *doc = load_doc(r, st, r->params[0]);
+    json_t *c = NULL;
+    fw_error err;
+    if (doc && fw_case_get(st, doc, &c, &err) == FW_OK)
+        reply_json(r, 200, c);
+    else if (doc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    server_store_return(r, st);
+    fw_doc_free(doc);
+}
+
+static void move_case(request *r)
+{
+    static const char *const allowed[] = {"to", "finding", "note", NULL};
+    json_t *j = body_json(r), *c = NULL;
+    const char *to, *finding, *note;
+    fw_store *st;
+    fw_doc *doc;
+    fw_error err;
+    fw_rc rc;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(to = member(r, j, "to", true))) {
+        json_decref(j);
+        return;
+    }
+    finding = member(r, j, "finding", false);
+    note = member(r, j, "note", false);
+    if (r->status) {
+        json_decref(j);
+        return;
+    }
+    st = request_store(r);
+    doc = load_doc(r, st, r->params[0]);
+    if (doc) {
+        rc = fw_case_transition(st, doc, to, finding, note, API_ACTOR, server_now(r), &c, &err);
+        if (rc == FW_ERR_INVALID)
+            reply_error(r, 409, "illegal_transition",
+                        strncmp(err.msg, "finding", 7) == 0 ? "finding" : "to", "%s", err.msg);
+        else if (rc)
+            reply_error(r, 503, "store", NULL, "%s", err.msg);
+        else
+            reply_json(r, 200, c);
+    }
+    server_store_return(r, st);
+    fw_doc_free(doc);
+    json_decref(j);
+}
+
+typedef struct duty_walk {
+    request *r;
+    fw_store *st;
+    json_t *training, *items;
+    double now;
+    fw_buf body;
+} duty_walk;
+
+static void doc_duties(duty_walk *w, fw_doc *doc)
+{
+    const policy_set *ps = server_policies(w->r);
+    fw_review reviews[32];
+    fw_error err;
+    size_t i, n = 0;
+    for (i = 0; i < ps->n && n < 32; i++)
+        if (fw_policy_in_effect(ps->items[i].policy, doc->occurred_at) &&
+            fw_review_run(doc, ps->items[i].policy, NULL, NULL, &reviews[n], &err) == FW_OK)
+            n++;
+    fw_duties(doc, reviews, n, w->training, w->now, NULL, w->items);
+    for (i = 0; i < n; i++)
+        fw_review_release(&reviews[i]);
+}
+
+static int duty_row(void *arg, const fw_incident_row *row)
+{
+    duty_walk *w = arg;
+    fw_diag diag;
+    fw_doc *doc = NULL;
+    fw_buf_reset(&w->body);
+    fw_diag_init(&diag, 2);
+    if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
+            FW_OK &&
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK)
+        doc_duties(w, doc);
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    return 0;
+}
+
+static void list_duties(request *r)
+{
+    duty_walk w;
+    fw_error err;
+    const char *incident = query_arg(r, "incident"), *officer = query_arg(r, "officer");
+    json_t *shown;
+    size_t i;
+
+    memset(&w, 0, sizeof w);
+    w.r = r;
+    w.now = server_now(r);
+    w.items = json_array();
+    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
+    w.st = request_store(r);
+    if (fw_training_all(w.st, &w.training, &err) != FW_OK) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    } else if (incident) {
+        fw_doc *doc = load_doc(r, w.st, incident);
+        if (doc)
+            doc_duties(&w, doc);
+        fw_doc_free(doc);
+    } else {
+        fw_store_list(w.st, NULL, duty_row, &w, &err);
+    }
+    server_store_return(r, w.st);
+    if (!r->status) {
+        shown = json_array();
+        for (i = 0; i < json_array_size(w.items); i++) {
+            json_t *it = json_array_get(w.items, i);
+            const char *o = json_string_value(json_object_get(it, "officer"));
+            if (!officer || (o && strcmp(o, officer) == 0))
+                json_array_append(shown, it);
+        }
+        reply_json(r, 200, json_pack("{s:o}", "duties", shown));
+    }
+    json_decref(w.items);
+    json_decref(w.training);
+    fw_buf_release(&w.body);
+}
+
+static void add_training(request *r)
+{
+    static const char *const allowed[] = {"course", "completed", "expires", NULL};
+    json_t *j = body_json(r);
+    const char *course, *completed, *expires;
+    fw_store *st;
+    fw_error err;
+    fw_rc rc;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(course = member(r, j, "course", true)) ||
+        !(completed = member(r, j, "completed", true))) {
+        json_decref(j);
+        return;
+    }
+    expires = member(r, j, "expires", false);
+    if (!r->status) {
+        st = request_store(r);
+        rc = fw_training_add(st, r->params[0], course, completed, expires, API_ACTOR, &err);
+        server_store_return(r, st);
+        if (rc == FW_ERR_INVALID) {
+            char field[32];
+            snprintf(field, sizeof field, "%.*s", (int)strcspn(err.msg, ":"), err.msg);
+            reply_error(r, 400, "invalid", field, "%s", err.msg);
+        } else if (rc) {
+            reply_error(r, 503, "store", NULL, "%s", err.msg);
+        } else {
+            reply_json(r, 201, json_pack("{s:s, s:s}", "officer", r->params[0], "course", course));
+        }
+    }
+    json_decref(j);
+}
+
+static void get_training(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_buf body;
+    fw_error err;
+    fw_buf_init(&body, 1 << 20);
+    if (fw_store_get(st, FW_RECORD_TRAINING, r->params[0], 0, &body, NULL, &err) == FW_OK)
+        reply_json(r, 200, json_loadb(body.data, body.len, 0, NULL));
+    else
+        reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
+    server_store_return(r, st);
+    fw_buf_release(&body);
+}
+
+#define OVERSIGHT (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR))
+#define CASE_MOVERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD))
+
 const api_route api_routes[] = {
     {"GET", "/healthz", health, ANYONE, "liveness: 200 while the server runs"},
     {"GET", "/metrics", metrics, R(ADMIN) | R(AUDITOR), "metrics in the Prometheus text format"},
@@ -660,6 +869,11 @@ const api_route api_routes[] = {
     {"GET", "/api/v1/incidents/{id}", get_incident, READERS | R(OFFICER), "the latest version of an incident"},
     {"GET", "/api/v1/incidents/{id}/versions", list_versions, READERS, "every stored version"},
     {"GET", "/api/v1/incidents/{id}/versions/{version}", get_version, READERS | R(OFFICER), "one version"},
+    {"GET", "/api/v1/cases/{id}", get_case, OVERSIGHT, "an incident's review case"},
+    {"POST", "/api/v1/cases/{id}/transitions", move_case, CASE_MOVERS, "move a case (finding when closing)"},
+    {"GET", "/api/v1/duties", list_duties, OVERSIGHT, "duty items, per incident or officer"},
+    {"GET", "/api/v1/officers/{id}/training", get_training, OVERSIGHT, "an officer's training record"},
+    {"POST", "/api/v1/officers/{id}/training", add_training, R(ADMIN) | R(SUPERVISOR), "record a completed course"},
     {"GET", "/api/v1/log/checkpoint", checkpoint, ANYONE, "the latest signed checkpoint"},
     {"GET", "/api/v1/log/proof/inclusion", inclusion_proof, ANYONE, "an RFC 9162 inclusion proof"},
     {"GET", "/api/v1/log/proof/consistency", consistency_proof, ANYONE, "an RFC 9162 consistency proof"},

@@ -134,6 +134,14 @@ static const cli_opt training_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt case_opts[] = {
+    {"finding", 0, "FINDING", "when closing: within_policy, out_of_policy, not_sustained, "
+                              "exonerated or unfounded", false},
+    {"note", 0, "TEXT", "a note kept with the transition", false},
+    {"now", 0, "DATETIME", "the transition's time (default: now)", false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
     {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
      init_opts, 0, 0,
@@ -208,6 +216,11 @@ static const cli_command commands[] = {
      "record or show officers' training", training_opts, 2, 3,
      "Courses that certify devices: ecd, chemical_agents, less_lethal_launcher,\n"
      "impact_weapon, canine, firearm; and crowd_control."},
+    {"case", cmd_case, "show ID | move ID STATE [--finding F]",
+     "show or move an incident's review case", case_opts, 2, 3,
+     "States: reported, supervisor_review, investigation, board_review, closed.  A death,\n"
+     "serious bodily injury or firearm discharge at a person cannot be closed before\n"
+     "investigation and board review.  Every move is a new, logged version of the case."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "policyset.h"
 #include "server.h"
 
 /* ---- configuration --------------------------------------------------------- */
@@ -154,6 +155,7 @@ static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.
 struct server {
     cli_args *args;
     server_config cfg;
+    policy_set policies;
     struct MHD_Daemon *daemon;
     /* The store pool. */
     pthread_mutex_t mu;
@@ -184,6 +186,22 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const struct policy_set *server_policies(request *r)
+{
+    return &r->srv->policies;
+}
+
+/* The clock duties are judged by: FORCEWATCH_NOW (for tests) or the real one. */
+double server_now(request *r)
+{
+    const char *fixed = getenv("FORCEWATCH_NOW");
+    fw_time t;
+    (void)r;
+    if (fixed && fw_time_parse(fixed, &t))
+        return t.epoch;
+    return (double)time(NULL);
 }
 
 fw_store *request_store(request *r)
@@ -671,6 +689,8 @@ int cmd_serve(cli_args *a)
 
     for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
         ;
+    if (!load_policies(a->policies, &s.policies))
+        return EXIT_RUNTIME;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
     s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
     s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
@@ -742,6 +762,7 @@ done:
     if (s.sessions)
         sodium_memzero(s.sessions, MAX_SESSIONS * sizeof *s.sessions);
     free(s.sessions);
+    policy_set_release(&s.policies);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);
     return rc;

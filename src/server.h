@@ -72,6 +72,11 @@ const char *query_arg(request *r, const char *name);
 fw_store *request_store(request *r);
 void server_store_return(request *r, fw_store *st);
 
+/* The policies loaded at start (for duties). */
+struct policy_set;
+const struct policy_set *server_policies(request *r);
+double server_now(request *r);
+
 /* GET /metrics. */
 void server_metrics(request *r);
 

@@ -28,7 +28,7 @@ for role in $ROLES; do
 done
 ADMIN=$(cat "$T/token-admin")
 ADMIN_PW=$(sed -n 's/.*one-time password: //p' "$T/user-admin")
-"$FW" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>"$T/serve.log" &
+FORCEWATCH_NOW=2030-01-01T00:00:00Z "$FW" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>"$T/serve.log" &
 pid=$!
 # Wait for the server to say where it listens, then for /healthz.
 for _ in $(seq 1 500); do [ -s "$T/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
@@ -237,6 +237,38 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$
 [ "$code" = 200 ] && ok || bad "an officer cannot read an incident they are in: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-officer")" "$U/api/v1/incidents/ex-11-ecd")
 [ "$code" = 404 ] && ok || bad "an officer read an incident they are not in: $code"
+
+
+# ---- cases, duties, training --------------------------------------------------------
+req 200 "case" "$U/api/v1/cases/base-0001"
+has '"state":"reported"' "new case is reported"
+has '"mandatory_review":true' "firearm discharge makes review mandatory"
+req 200 "case to supervisor" -X POST -d '{"to":"supervisor_review"}' "$U/api/v1/cases/base-0001/transitions"
+req 409 "mandatory case closed early" -X POST -d '{"to":"closed","finding":"exonerated"}' "$U/api/v1/cases/base-0001/transitions"
+has 'needs investigation and board review' "mandatory routing"
+req 409 "skip a state" -X POST -d '{"to":"board_review"}' "$U/api/v1/cases/base-0001/transitions"
+has '"field":"to"' "illegal transition field"
+has 'allowed: investigation, closed' "illegal transition names the allowed moves"
+req 200 "to investigation" -X POST -d '{"to":"investigation","note":"assigned"}' "$U/api/v1/cases/base-0001/transitions"
+req 200 "to board" -X POST -d '{"to":"board_review"}' "$U/api/v1/cases/base-0001/transitions"
+req 409 "close without finding" -X POST -d '{"to":"closed"}' "$U/api/v1/cases/base-0001/transitions"
+has '"field":"finding"' "close without finding field"
+req 200 "close" -X POST -d '{"to":"closed","finding":"out_of_policy"}' "$U/api/v1/cases/base-0001/transitions"
+has '"reviewer":"u-admin"' "closing records the reviewer"
+req 409 "reopen closed" -X POST -d '{"to":"investigation"}' "$U/api/v1/cases/base-0001/transitions"
+req 400 "case unknown field" -X POST -d '{"to":"investigation","x":1}' "$U/api/v1/cases/base-0001/transitions"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-analyst")" -X POST -d '{"to":"supervisor_review"}' "$U/api/v1/cases/page-1/transitions")
+[ "$code" = 403 ] && ok || bad "an analyst moved a case: $code"
+req 200 "duties" "$U/api/v1/duties?incident=base-0001"
+has '"kind":"statement_overdue"' "duties with the injected clock (2030)"
+has '"officer":"o-102"' "o-102 owes a statement"
+req 200 "duties per officer" "$U/api/v1/duties?officer=o-101"
+grep -q '"officer":"o-102"' "$T/body" && bad "officer filter let o-102 through" || ok
+req 201 "add training" -X POST -d '{"course":"firearm","completed":"2024-01-01"}' "$U/api/v1/officers/o-101/training"
+req 200 "get training" "$U/api/v1/officers/o-101/training"
+has '"course":"firearm"' "training record"
+req 400 "bad training date" -X POST -d '{"course":"ecd","completed":"soon"}' "$U/api/v1/officers/o-101/training"
+has '"field":"completed"' "bad training field"
 
 # ---- routes and their documentation agree ---------------------------------------
 "$FW" serve --routes | awk '{ print $1, $2 }' | sort > "$T/served"

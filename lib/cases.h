@@ -1,0 +1,33 @@
+/*
+** The review workflow of an incident (DESIGN.md, "Duties and workflow"):
+** reported -> supervisor_review -> investigation -> board_review -> closed.
+** A case is a logged record (type "case", id = the incident's) whose every
+** transition is a new version: who moved it, when, from where to where,
+** with what finding.  Death, serious bodily injury and a firearm discharge
+** at a person make investigation and board review mandatory.
+*/
+#ifndef FW_CASES_H
+#define FW_CASES_H
+
+#include <jansson.h>
+
+#include "model.h"
+#include "store.h"
+
+/* Whether doc must be investigated and reviewed by the board. */
+bool fw_case_mandatory(const fw_doc *doc);
+
+/* The case of incident doc (a new, "reported" one if none is stored); the
+** caller decrefs *out. */
+fw_rc fw_case_get(fw_store *s, const fw_doc *doc, json_t **out, fw_error *err);
+
+/*
+** Move the case of doc to state `to` (finding is required when closing: one
+** of within_policy, out_of_policy, not_sustained, exonerated, unfounded).
+** FW_ERR_INVALID with a message naming the allowed moves for an illegal one.
+*/
+fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const char *finding,
+                         const char *note, const char *reviewer, double now, json_t **out,
+                         fw_error *err);
+
+#endif
