@@ -851,6 +851,178 @@ static void get_training(request *r)
     fw_buf_release(&body);
 }
 
+/* ---- accounts and reviews ------------------------------------------------------ */
+
+/* Add an account (a witness statement, an officer's report...) to an
+** incident: a new version of the whole incident, validated as a whole. */
+static void add_account(request *r)
+{
+    json_t *acc = body_json(r), *root = NULL, *accounts;
+    fw_store *st;
+    fw_doc *doc = NULL, *next = NULL;
+    fw_diag diag;
+    fw_put_result res;
+    fw_error err;
+    const char *author, *kind;
+    size_t i;
+
+    if (!acc)
+        return;
+    fw_diag_init(&diag, 100);
+    st = request_store(r);
+    doc = load_doc(r, st, r->params[0]);
+    if (!doc)
+        goto done;
+    author = json_string_value(json_object_get(acc, "author"));
+    kind = json_string_value(json_object_get(acc, "kind"));
+    if (r->user.role == FW_ROLE_OFFICER) {
+        /* Officers file their own statements, on incidents they were part of. */
+        const fw_party *p = fw_doc_party(doc, r->user.officer);
+        if (!p || p->kind != FW_REF_OFFICER) {
+            reply_error(r, 404, "not_found", "id", "no incident with id %s", r->params[0]);
+            goto done;
+        }
+        if (!author || strcmp(author, r->user.officer) != 0) {
+            reply_error(r, 403, "forbidden", "author", "officers file only their own statements");
+            goto done;
+        }
+        if (!kind || (strcmp(kind, "officer_report") && strcmp(kind, "witness_officer_statement"))) {
+            reply_error(r, 403, "forbidden", "kind",
+                        "officers file officer_report or witness_officer_statement accounts");
+            goto done;
+        }
+    }
+    root = json_deep_copy(doc->root);
+    accounts = json_object_get(root, "accounts");
+    for (i = 0; i < json_array_size(accounts); i++)
+        if (json_equal(json_object_get(json_array_get(accounts, i), "id"), json_object_get(acc, "id"))) {
+            reply_error(r, 409, "exists", "id", "the incident already has an account with that id");
+            goto done;
+        }
+    json_array_append(accounts, acc);
+    if (fw_doc_from_json(root, NULL, &next, &diag) != FW_OK) {
+        reply_invalid(r, &diag);
+        goto done;
+    }
+    if (fw_store_begin(st, &err) || fw_store_put(st, next, API_ACTOR, &res, &err) ||
+        fw_store_commit(st, &err)) {
+        fw_store_rollback(st);
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+        goto done;
+    }
+    reply_json(r, 201, json_pack("{s:s, s:I, s:I}", "id", next->id, "version",
+                                 (json_int_t)res.version, "accounts",
+                                 (json_int_t)next->naccounts));
+done:
+    server_store_return(r, st);
+    fw_doc_free(doc);
+    fw_doc_free(next);
+    json_decref(root);
+    json_decref(acc);
+    fw_diag_release(&diag);
+}
+
+/* The loaded policy named name (a version, or a family's version in effect on date). */
+static const loaded_policy *pick_policy(request *r, const char *name, const char *date)
+{
+    const policy_set *ps = server_policies(r);
+    size_t i;
+    for (i = 0; i < ps->n; i++)
+        if (strcmp(fw_policy_fullname(ps->items[i].policy), name) == 0)
+            return &ps->items[i];
+    for (i = 0; i < ps->n; i++)
+        if (strcmp(fw_policy_name(ps->items[i].policy), name) == 0 &&
+            (fw_policy_in_effect(ps->items[i].policy, date) ||
+             strcmp(fw_policy_kind(ps->items[i].policy), "adopted") != 0))
+            return &ps->items[i];
+    return NULL;
+}
+
+/* Run a review of an incident under one policy and store it (a new version
+** only if it changed). */
+static void run_review(request *r)
+{
+    json_t *body = r->body.len ? body_json(r) : json_object(), *j = NULL;
+    const char *name;
+    const loaded_policy *lp;
+    fw_store *st;
+    fw_doc *doc = NULL;
+    fw_review rv;
+    fw_record_info info;
+    fw_buf raw;
+    fw_prepared prep;
+    fw_put_result res;
+    fw_error err;
+    char rid[200];
+
+    if (!body)
+        return;
+    memset(&prep, 0, sizeof prep);
+    fw_buf_init(&raw, FW_BUF_UNLIMITED);
+    name = member(r, body, "policy", true);
+    st = request_store(r);
+    if (!name)
+        goto done;
+    doc = load_doc(r, st, r->params[0]);
+    if (!doc)
+        goto done;
+    lp = pick_policy(r, name, doc->occurred_at);
+    if (!lp) {
+        reply_error(r, 400, "invalid", "policy", "no policy %s in effect on %.10s", name,
+                    doc->occurred_at);
+        goto done;
+    }
+    if (fw_review_run(doc, lp->policy, NULL, NULL, &rv, &err) != FW_OK) {
+        reply_error(r, 503, "review", NULL, "%s", err.msg);
+        goto done;
+    }
+    j = fw_review_json(&rv);
+    fw_review_release(&rv);
+    fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &raw, &info, NULL);
+    json_object_set_new(j, "incident_version", json_integer(info.version));
+    json_object_set_new(j, "incident_sha256", json_string(info.sha256));
+    json_object_set_new(j, "policy_sha256", json_string(lp->sha256));
+    snprintf(rid, sizeof rid, "%s:%s", doc->id, fw_policy_fullname(lp->policy));
+    if (fw_prepare_json(FW_RECORD_REVIEW, rid, j, &prep) || fw_store_begin(st, &err) ||
+        fw_store_put_prepared(st, &prep, API_ACTOR, &res, &err) || fw_store_commit(st, &err)) {
+        fw_store_rollback(st);
+        reply_error(r, 503, "store", NULL, "cannot store the review");
+        goto done;
+    }
+    json_object_set_new(j, "review_version", json_integer(res.version));
+    reply_json(r, 200, j);
+    j = NULL;
+done:
+    server_store_return(r, st);
+    fw_prepared_release(&prep);
+    fw_buf_release(&raw);
+    fw_doc_free(doc);
+    json_decref(j);
+    json_decref(body);
+}
+
+static void get_review(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_buf body;
+    fw_record_info info;
+    fw_error err;
+    char rid[200];
+    json_t *j;
+
+    fw_buf_init(&body, FW_BUF_UNLIMITED);
+    snprintf(rid, sizeof rid, "%s:%s", r->params[0], r->params[1]);
+    if (fw_store_get(st, FW_RECORD_REVIEW, rid, 0, &body, &info, &err) != FW_OK) {
+        reply_error(r, 404, "not_found", "policy", "no stored review %s (POST one first)", rid);
+    } else {
+        j = json_loadb(body.data, body.len, 0, NULL);
+        json_object_set_new(j, "review_version", json_integer(info.version));
+        reply_json(r, 200, j);
+    }
+    server_store_return(r, st);
+    fw_buf_release(&body);
+}
+
 #define OVERSIGHT (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR))
 #define CASE_MOVERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD))
 
@@ -869,6 +1041,9 @@ const api_route api_routes[] = {
     {"GET", "/api/v1/incidents/{id}", get_incident, READERS | R(OFFICER), "the latest version of an incident"},
     {"GET", "/api/v1/incidents/{id}/versions", list_versions, READERS, "every stored version"},
     {"GET", "/api/v1/incidents/{id}/versions/{version}", get_version, READERS | R(OFFICER), "one version"},
+    {"POST", "/api/v1/incidents/{id}/accounts", add_account, WRITERS, "add an account (a statement) to an incident"},
+    {"POST", "/api/v1/incidents/{id}/reviews", run_review, READERS, "review an incident under a policy, and store the review"},
+    {"GET", "/api/v1/incidents/{id}/reviews/{policy}", get_review, READERS, "a stored review"},
     {"GET", "/api/v1/cases/{id}", get_case, OVERSIGHT, "an incident's review case"},
     {"POST", "/api/v1/cases/{id}/transitions", move_case, CASE_MOVERS, "move a case (finding when closing)"},
     {"GET", "/api/v1/duties", list_duties, OVERSIGHT, "duty items, per incident or officer"},

@@ -166,7 +166,7 @@ done < <(cat "$T"/w-*.acked)
 "$FW" serve --routes | awk '{ print $1, $2, $3 }' > "$T/routes"
 matrix_bad=0 cells=0
 while read -r method pattern allowed; do
-    path=$(printf '%s' "$pattern" | sed -e 's/{id}/base-0001/' -e 's/{version}/1/' -e 's/{name}/u-admin/')
+    path=$(printf '%s' "$pattern" | sed -e 's/{id}/base-0001/' -e 's/{version}/1/' -e 's/{name}/u-admin/' -e 's/{policy}/dhs-2023/')
     [ "$pattern" = "/api/v1/tokens/{id}" ] && path=/api/v1/tokens/0000000000000000
     for role in public $ROLES; do
         auth=()
@@ -269,6 +269,32 @@ req 200 "get training" "$U/api/v1/officers/o-101/training"
 has '"course":"firearm"' "training record"
 req 400 "bad training date" -X POST -d '{"course":"ecd","completed":"soon"}' "$U/api/v1/officers/o-101/training"
 has '"field":"completed"' "bad training field"
+
+
+# ---- accounts and reviews ------------------------------------------------------------
+OFF=$(cat "$T/token-officer")
+stmt='{"id":"o-101-statement","kind":"witness_officer_statement","source":"written statement","author":"o-101","filed_at":"2026-01-07","events":[{"t":4.6,"type":"force","actor":"o-101","kind":"firearm_discharge","target":"s-1"}]}'
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -X POST -d "$stmt" "$U/api/v1/incidents/base-0001/accounts")
+[ "$code" = 201 ] && ok || bad "officer's own statement: $code $(cat "$T/body")"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -X POST -d "${stmt//o-101-statement/x2}" "$U/api/v1/incidents/page-1/accounts")
+[ "$code" = 201 ] && ok || bad "officer on another incident they are part of: $code"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -X POST -d "$(printf '%s' "$stmt" | sed 's/"author":"o-101"/"author":"o-102"/; s/o-101-statement/x3/')" "$U/api/v1/incidents/base-0001/accounts")
+[ "$code" = 403 ] && grep -q '"field":"author"' "$T/body" && ok || bad "officer filing for another: $code"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $OFF" -X POST -d "${stmt//o-101-statement/x4}" "$U/api/v1/incidents/ex-11-ecd/accounts")
+[ "$code" = 404 ] && ok || bad "officer on an incident they are not in: $code"
+req 409 "duplicate account id" -X POST -d "$stmt" "$U/api/v1/incidents/base-0001/accounts"
+req 422 "invalid account" -X POST -d '{"id":"bad","kind":"rumour","source":"s","events":[]}' "$U/api/v1/incidents/base-0001/accounts"
+has '"field":"accounts[3].kind"' "invalid account field"
+req 200 "run review" -X POST -d '{"policy":"dhs"}' "$U/api/v1/incidents/base-0001/reviews"
+has '"policy":"dhs-2023"' "review picks the version in effect"
+has '"review_version":1' "review stored"
+req 200 "run review again" -X POST -d '{"policy":"dhs-2023"}' "$U/api/v1/incidents/base-0001/reviews"
+has '"review_version":1' "unchanged review, no new version"
+req 200 "fetch review" "$U/api/v1/incidents/base-0001/reviews/dhs-2023"
+has '"applications"' "fetched review"
+req 404 "no stored review" "$U/api/v1/incidents/base-0001/reviews/doj-2022"
+req 400 "no such policy" -X POST -d '{"policy":"nope"}' "$U/api/v1/incidents/base-0001/reviews"
+has '"field":"policy"' "no such policy field"
 
 # ---- routes and their documentation agree ---------------------------------------
 "$FW" serve --routes | awk '{ print $1, $2 }' | sort > "$T/served"
