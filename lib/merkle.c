@@ -1,26 +1,47 @@
 /*
-** RFC 9162 Merkle trees (see merkle.h).  The tree hash is computed with a
-** stack of perfect-subtree roots, as the accumulator does, so it needs no
-** recursion; proofs recurse on the RFC's definitions, at most 64 deep.
+** RFC 9162 Merkle trees (see merkle.h).
+**
+** The RFC defines MTH, PATH and SUBPROOF recursively.  Here the tree hash is
+** computed with the accumulator's stack of perfect-subtree roots, and the
+** proof generators walk the RFC's recursion top-down in a loop, noting the
+** sibling subtree at each level, then emit the siblings' hashes bottom-up:
+** the RFC's recursions put the inner (deeper) part of the proof first, so
+** the order is the reverse of the descent.  That keeps the stack at
+** O(log n) and the work at O(n) hashes per call.
 */
 #include "merkle.h"
 
 #include <sodium.h>
 #include <string.h>
 
+/* A run of leaves [start, start + count), the subject of a subtree hash. */
+typedef struct span {
+    uint64_t start, count;
+} span;
+
+/* The hash of the empty tree, SHA-256 of zero bytes. */
+static void empty_root(uint8_t out[32])
+{
+    crypto_hash_sha256(out, (const unsigned char *)"", 0);
+}
+
 void fw_merkle_leaf_hash(const void *leaf, size_t len, uint8_t out[32])
 {
     crypto_hash_sha256_state st;
-    uint8_t prefix = 0x00;
+    static const uint8_t prefix = 0x00;
+
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, &prefix, 1);
-    crypto_hash_sha256_update(&st, leaf, len);
+    if (len > 0)
+        crypto_hash_sha256_update(&st, leaf, len);
     crypto_hash_sha256_final(&st, out);
 }
 
 void fw_merkle_node_hash(const uint8_t left[32], const uint8_t right[32], uint8_t out[32])
 {
-    uint8_t buf[65];
+    uint8_t buf[1 + 2 * 32];
+
+    /* Both children are copied before out is written, so out may alias them. */
     buf[0] = 0x01;
     memcpy(buf + 1, left, 32);
     memcpy(buf + 33, right, 32);
@@ -32,29 +53,42 @@ void fw_merkle_acc_init(fw_merkle_acc *acc)
     memset(acc, 0, sizeof *acc);
 }
 
-void fw_merkle_acc_push(fw_merkle_acc *acc, const uint8_t leaf_hash[32])
+fw_rc fw_merkle_acc_push(fw_merkle_acc *acc, const uint8_t leaf_hash[32])
 {
+    uint8_t h[32];
     uint64_t size = acc->size;
-    memcpy(acc->stack[acc->depth++], leaf_hash, 32);
-    /* Each trailing 1 bit of the old size is a subtree of equal height to merge. */
+
+    if (size == UINT64_MAX)
+        return FW_ERR_LIMIT;
+    /*
+    ** Each trailing 1 bit of the old size is a perfect subtree as tall as
+    ** the one being carried up: merge them, like binary addition.  Merging
+    ** before storing keeps the stack within popcount(size + 1) <= 64.
+    */
+    memcpy(h, leaf_hash, 32);
     while (size & 1) {
-        fw_merkle_node_hash(acc->stack[acc->depth - 2], acc->stack[acc->depth - 1],
-                            acc->stack[acc->depth - 2]);
-        acc->depth--;
+        fw_merkle_node_hash(acc->stack[--acc->depth], h, h);
         size >>= 1;
     }
+    memcpy(acc->stack[acc->depth++], h, 32);
     acc->size++;
+    return FW_OK;
 }
 
 void fw_merkle_acc_root(const fw_merkle_acc *acc, uint8_t root[32])
 {
     uint8_t h[32];
     int i;
+
     if (acc->depth == 0) {
-        crypto_hash_sha256(root, (const uint8_t *)"", 0);
+        empty_root(root);
         return;
     }
-    /* Fold the subtrees right to left: the smaller ones hang off the right. */
+    /*
+    ** MTH splits at the largest power of two, so the largest subtree is the
+    ** left child of the root and the smaller ones hang off to the right:
+    ** fold from the smallest (rightmost) up.
+    */
     memcpy(h, acc->stack[acc->depth - 1], 32);
     for (i = acc->depth - 2; i >= 0; i--)
         fw_merkle_node_hash(acc->stack[i], h, h);
@@ -64,6 +98,7 @@ void fw_merkle_acc_root(const fw_merkle_acc *acc, uint8_t root[32])
 size_t fw_merkle_acc_save(const fw_merkle_acc *acc, uint8_t *out)
 {
     int i;
+
     for (i = 0; i < 8; i++)
         out[i] = (uint8_t)(acc->size >> (56 - 8 * i));
     memcpy(out + 8, acc->stack, (size_t)acc->depth * 32);
@@ -73,6 +108,7 @@ size_t fw_merkle_acc_save(const fw_merkle_acc *acc, uint8_t *out)
 static int popcount64(uint64_t v)
 {
     int n = 0;
+
     for (; v; v &= v - 1)
         n++;
     return n;
@@ -81,129 +117,197 @@ static int popcount64(uint64_t v)
 fw_rc fw_merkle_acc_load(fw_merkle_acc *acc, const uint8_t *in, size_t len)
 {
     uint64_t size = 0;
-    int i;
-    if (len < 8)
+    int i, depth;
+
+    if (!in || len < 8)
         return FW_ERR_INVALID;
     for (i = 0; i < 8; i++)
         size = size << 8 | in[i];
-    if (len != 8 + (size_t)popcount64(size) * 32)
+    depth = popcount64(size);
+    if (len != 8 + (size_t)depth * 32)
         return FW_ERR_INVALID;
     fw_merkle_acc_init(acc);
     acc->size = size;
-    acc->depth = popcount64(size);
+    acc->depth = depth;
     memcpy(acc->stack, in + 8, len - 8);
     return FW_OK;
 }
 
-fw_rc fw_merkle_root(const fw_hash *leaf_hashes, uint64_t n, uint8_t root[32])
+/* MTH of count leaf hashes at d, which the caller has checked exist. */
+static void tree_hash(const fw_hash *d, uint64_t count, uint8_t out[32])
 {
     fw_merkle_acc acc;
     uint64_t i;
+
     fw_merkle_acc_init(&acc);
-    for (i = 0; i < n; i++)
-        fw_merkle_acc_push(&acc, leaf_hashes[i]);
-    fw_merkle_acc_root(&acc, root);
+    for (i = 0; i < count; i++)
+        (void)fw_merkle_acc_push(&acc, d[i]); /* count < 2^64 - 1: cannot fail */
+    fw_merkle_acc_root(&acc, out);
+}
+
+fw_rc fw_merkle_root(const fw_hash *leaf_hashes, uint64_t n, uint8_t root[32])
+{
+    if (!root || (n > 0 && !leaf_hashes))
+        return FW_ERR_USAGE;
+    tree_hash(leaf_hashes, n, root);
     return FW_OK;
 }
 
-/* The largest power of two smaller than n (n > 1). */
-static uint64_t split(uint64_t n)
+/* The largest power of two smaller than n, for n > 1 (RFC 9162's k). */
+static uint64_t split_point(uint64_t n)
 {
-    uint64_t k = 1;
-    while (k << 1 < n)
+    uint64_t v = n - 1, k = 1;
+
+    /* The highest set bit of n - 1; written so nothing can overflow. */
+    while (v >>= 1)
         k <<= 1;
     return k;
 }
 
-static void subtree_root(const fw_hash *leaves, uint64_t n, uint8_t out[32])
+/*
+** The generators' arguments: the leaves must fit in memory, which bounds n
+** far below 2^63 and so every proof to FW_MERKLE_MAX_PROOF hashes.
+*/
+static bool generator_args_ok(const fw_hash *leaf_hashes, uint64_t n, const fw_hash *proof,
+                              const size_t *proof_len)
 {
-    fw_merkle_root(leaves, n, out);
+    return leaf_hashes && proof && proof_len && n <= (uint64_t)(SIZE_MAX / sizeof(fw_hash));
 }
 
-/* PATH(m, D[n]), RFC 9162 2.1.3.1, appended to proof. */
-static void path(const fw_hash *d, uint64_t n, uint64_t m, fw_hash *proof, size_t *len)
+/* Write the hashes of the n siblings, last noted first, after proof[*len]. */
+static void emit_siblings(const fw_hash *d, const span *sib, size_t n, fw_hash *proof,
+                          size_t *len)
 {
-    uint64_t k;
-    if (n <= 1)
-        return;
-    k = split(n);
-    if (m < k) {
-        path(d, k, m, proof, len);
-        subtree_root(d + k, n - k, proof[(*len)++]);
-    } else {
-        path(d + k, n - k, m - k, proof, len);
-        subtree_root(d, k, proof[(*len)++]);
-    }
+    while (n-- > 0)
+        tree_hash(d + sib[n].start, sib[n].count, proof[(*len)++]);
 }
 
 fw_rc fw_merkle_inclusion_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t index,
                                 fw_hash *proof, size_t *proof_len)
 {
-    *proof_len = 0;
+    span sib[FW_MERKLE_MAX_PROOF];
+    size_t nsib = 0;
+    uint64_t start = 0, count = n, m = index;
+
+    if (proof_len)
+        *proof_len = 0;
+    if (!generator_args_ok(leaf_hashes, n, proof, proof_len))
+        return FW_ERR_USAGE;
     if (index >= n)
         return FW_ERR_INVALID;
-    path(leaf_hashes, n, index, proof, proof_len);
+    /*
+    ** PATH(m, D[n]) for n > 1, with k the split point:
+    **   m < k:  PATH(m, D[0:k]) : MTH(D[k:n])
+    **   m >= k: PATH(m - k, D[k:n]) : MTH(D[0:k])
+    ** and PATH(0, {d(0)}) = {}.  Descend to the leaf noting each sibling.
+    */
+    while (count > 1) {
+        uint64_t k = split_point(count);
+        if (m < k) {
+            sib[nsib].start = start + k;
+            sib[nsib].count = count - k;
+            count = k;
+        } else {
+            sib[nsib].start = start;
+            sib[nsib].count = k;
+            start += k;
+            m -= k;
+            count -= k;
+        }
+        nsib++;
+    }
+    emit_siblings(leaf_hashes, sib, nsib, proof, proof_len);
     return FW_OK;
+}
+
+fw_rc fw_merkle_consistency_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t m,
+                                  fw_hash *proof, size_t *proof_len)
+{
+    span sib[FW_MERKLE_MAX_PROOF];
+    size_t nsib = 0;
+    uint64_t start = 0, count = n, old = m;
+    bool whole = true; /* the RFC's b: old is still the whole left edge */
+
+    if (proof_len)
+        *proof_len = 0;
+    if (!generator_args_ok(leaf_hashes, n, proof, proof_len))
+        return FW_ERR_USAGE;
+    if (m == 0 || m > n)
+        return FW_ERR_INVALID;
+    /*
+    ** PROOF(m, D[n]) = SUBPROOF(m, D[n], true), and for m < n, k the split:
+    **   m <= k: SUBPROOF(m, D[0:k], b) : MTH(D[k:n])
+    **   m > k:  SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k])
+    ** ending at SUBPROOF(m, D[m], b) = {} if b, else {MTH(D[m])}: the old
+    ** tree's root is known to the verifier only while it is a whole subtree
+    ** of the new tree that begins at leaf 0.
+    */
+    while (old != count) {
+        uint64_t k = split_point(count);
+        if (old <= k) {
+            sib[nsib].start = start + k;
+            sib[nsib].count = count - k;
+            count = k;
+        } else {
+            sib[nsib].start = start;
+            sib[nsib].count = k;
+            start += k;
+            old -= k;
+            count -= k;
+            whole = false;
+        }
+        nsib++;
+    }
+    if (!whole)
+        tree_hash(leaf_hashes + start, count, proof[(*proof_len)++]);
+    emit_siblings(leaf_hashes, sib, nsib, proof, proof_len);
+    return FW_OK;
+}
+
+/*
+** Step 4 of both RFC 9162 verification loops, for a proof hash that is a
+** left sibling (LSB(fn) set, or fn == sn): when fn was even, the right
+** edge of the tree skipped levels that have no right sibling, so shift
+** fn and sn until fn is odd again or 0.  The caller then shifts once more.
+*/
+static void skip_right_edge(uint64_t *fn, uint64_t *sn)
+{
+    if (*fn & 1)
+        return;
+    while (*fn != 0 && !(*fn & 1)) {
+        *fn >>= 1;
+        *sn >>= 1;
+    }
 }
 
 bool fw_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf_hash[32],
                                 const fw_hash *proof, size_t proof_len, const uint8_t root[32])
 {
-    uint64_t fn = index, sn = size - 1;
+    uint64_t fn, sn;
     uint8_t r[32];
     size_t i;
 
+    if (!leaf_hash || !root || (proof_len > 0 && !proof))
+        return false;
     if (index >= size)
         return false;
+    fn = index;
+    sn = size - 1;
     memcpy(r, leaf_hash, 32);
     for (i = 0; i < proof_len; i++) {
         if (sn == 0)
-            return false;
+            return false; /* more hashes than levels: not a proof for this size */
         if ((fn & 1) || fn == sn) {
             fw_merkle_node_hash(proof[i], r, r);
-            if (!(fn & 1))
-                while (fn != 0 && !(fn & 1)) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
+            skip_right_edge(&fn, &sn);
         } else {
             fw_merkle_node_hash(r, proof[i], r);
         }
         fn >>= 1;
         sn >>= 1;
     }
-    return sn == 0 && memcmp(r, root, 32) == 0;
-}
-
-/* SUBPROOF(m, D[n], b), RFC 9162 2.1.4.1. */
-static void subproof(const fw_hash *d, uint64_t n, uint64_t m, bool b, fw_hash *proof,
-                     size_t *len)
-{
-    uint64_t k;
-    if (m == n) {
-        if (!b)
-            subtree_root(d, n, proof[(*len)++]);
-        return;
-    }
-    k = split(n);
-    if (m <= k) {
-        subproof(d, k, m, b, proof, len);
-        subtree_root(d + k, n - k, proof[(*len)++]);
-    } else {
-        subproof(d + k, n - k, m - k, false, proof, len);
-        subtree_root(d, k, proof[(*len)++]);
-    }
-}
-
-fw_rc fw_merkle_consistency_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t m,
-                                  fw_hash *proof, size_t *proof_len)
-{
-    *proof_len = 0;
-    if (m == 0 || m > n)
-        return FW_ERR_INVALID;
-    if (m < n)
-        subproof(leaf_hashes, n, m, true, proof, proof_len);
-    return FW_OK;
+    /* sn == 0: the path reached the root, not a subtree short of it. */
+    return sn == 0 && sodium_memcmp(r, root, 32) == 0;
 }
 
 bool fw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size, const uint8_t old_root[32],
@@ -212,25 +316,34 @@ bool fw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size, const ui
 {
     uint64_t fn, sn;
     uint8_t fr[32], sr[32];
-    size_t i = 0;
+    size_t i;
 
+    if (!old_root || !new_root || (proof_len > 0 && !proof))
+        return false;
     if (old_size == 0 || old_size > new_size)
         return false;
     if (old_size == new_size)
-        return proof_len == 0 && memcmp(old_root, new_root, 32) == 0;
+        return proof_len == 0 && sodium_memcmp(old_root, new_root, 32) == 0;
     if (proof_len == 0)
         return false;
-    /* If old_size is a power of two, the old root is the first node. */
-    fn = old_size - 1;
-    sn = new_size - 1;
+    /*
+    ** When old_size is a power of two the old tree is a whole subtree of the
+    ** new one, its hash is old_root itself, and the proof leaves it out:
+    ** the RFC prepends old_root to the path.  Do the same by starting from
+    ** old_root and reading the proof from its first hash instead.
+    */
     if ((old_size & (old_size - 1)) == 0) {
         memcpy(fr, old_root, 32);
-        memcpy(sr, old_root, 32);
+        i = 0;
     } else {
         memcpy(fr, proof[0], 32);
-        memcpy(sr, proof[0], 32);
         i = 1;
     }
+    memcpy(sr, fr, 32);
+    fn = old_size - 1;
+    sn = new_size - 1;
+    /* Levels where the old tree's last node is a right child are inside the
+    ** first proof node already. */
     while (fn & 1) {
         fn >>= 1;
         sn >>= 1;
@@ -241,16 +354,13 @@ bool fw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size, const ui
         if ((fn & 1) || fn == sn) {
             fw_merkle_node_hash(proof[i], fr, fr);
             fw_merkle_node_hash(proof[i], sr, sr);
-            if (!(fn & 1))
-                while (fn != 0 && !(fn & 1)) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
+            skip_right_edge(&fn, &sn);
         } else {
             fw_merkle_node_hash(sr, proof[i], sr);
         }
         fn >>= 1;
         sn >>= 1;
     }
-    return sn == 0 && memcmp(fr, old_root, 32) == 0 && memcmp(sr, new_root, 32) == 0;
+    return sn == 0 && sodium_memcmp(fr, old_root, 32) == 0 &&
+           sodium_memcmp(sr, new_root, 32) == 0;
 }
