@@ -1023,6 +1023,113 @@ static void get_review(request *r)
     fw_buf_release(&body);
 }
 
+/* What-if: how many force applications a policy would flag, by rule. */
+typedef struct whatif {
+    request *r;
+    fw_store *st;
+    const loaded_policy *lp;
+    size_t incidents, applications, out_apps;
+    size_t *out, *undetermined;
+    json_t *flagged;           /* per rule: incident ids (first 100) */
+    fw_buf body;
+} whatif;
+
+static int whatif_row(void *arg, const fw_incident_row *row)
+{
+    whatif *w = arg;
+    fw_diag diag;
+    fw_doc *doc = NULL;
+    fw_review rv;
+    fw_error err;
+    size_t i, k, n = fw_policy_nrules(w->lp->policy);
+
+    w->incidents++;
+    if (!*row->force_kinds)
+        return 0;
+    fw_buf_reset(&w->body);
+    fw_diag_init(&diag, 2);
+    if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
+            FW_OK &&
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK &&
+        fw_review_run(doc, w->lp->policy, NULL, NULL, &rv, &err) == FW_OK) {
+        for (i = 0; i < rv.nitems; i++) {
+            w->applications++;
+            w->out_apps += fw_review_item_outcome(&rv, i) == FW_OUT;
+            for (k = 0; k < n; k++) {
+                json_t *ids = json_array_get(w->flagged, k);
+                if (rv.items[i].results[k].outcome == FW_OUT) {
+                    w->out[k]++;
+                    const char *last = json_string_value(
+                        json_array_get(ids, json_array_size(ids) ? json_array_size(ids) - 1 : 0));
+                    if (json_array_size(ids) < 100 && (!last || strcmp(last, doc->id) != 0))
+                        json_array_append_new(ids, json_string(doc->id));
+                } else if (rv.items[i].results[k].outcome == FW_UNDETERMINED) {
+                    w->undetermined[k]++;
+                }
+            }
+        }
+        fw_review_release(&rv);
+    }
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    return 0;
+}
+
+static void what_if(request *r)
+{
+    const char *name = query_arg(r, "policy");
+    const policy_set *ps = server_policies(r);
+    whatif w;
+    fw_error err;
+    json_t *rules;
+    size_t i, n;
+
+    memset(&w, 0, sizeof w);
+    for (i = 0; name && i < ps->n && !w.lp; i++)
+        if (strcmp(fw_policy_fullname(ps->items[i].policy), name) == 0)
+            w.lp = &ps->items[i];
+    for (i = ps->n; name && !w.lp && i-- > 0;)
+        if (strcmp(fw_policy_name(ps->items[i].policy), name) == 0)
+            w.lp = &ps->items[i];
+    if (!w.lp) {
+        reply_error(r, 400, "invalid", "policy", "no policy '%s'", name ? name : "");
+        return;
+    }
+    n = fw_policy_nrules(w.lp->policy);
+    w.r = r;
+    w.out = calloc(n + 1, sizeof *w.out);
+    w.undetermined = calloc(n + 1, sizeof *w.undetermined);
+    w.flagged = json_array();
+    for (i = 0; i < n; i++)
+        json_array_append_new(w.flagged, json_array());
+    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
+    w.st = request_store(r);
+    if (!w.out || !w.undetermined || fw_store_list(w.st, NULL, whatif_row, &w, &err) != FW_OK) {
+        reply_error(r, 503, "store", NULL, "cannot review the incidents");
+    } else {
+        rules = json_array();
+        for (i = 0; i < n; i++) {
+            fw_rule_info info;
+            fw_policy_rule(w.lp->policy, i, &info);
+            json_array_append_new(rules, json_pack("{s:s, s:s, s:I, s:I, s:O}", "rule", info.id,
+                                                   "cite", info.cite, "out", (json_int_t)w.out[i],
+                                                   "undetermined", (json_int_t)w.undetermined[i],
+                                                   "incidents", json_array_get(w.flagged, i)));
+        }
+        reply_json(r, 200, json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "policy",
+                                     fw_policy_fullname(w.lp->policy), "kind",
+                                     fw_policy_kind(w.lp->policy), "incidents",
+                                     (json_int_t)w.incidents, "applications",
+                                     (json_int_t)w.applications, "out_of_policy",
+                                     (json_int_t)w.out_apps, "rules", rules));
+    }
+    server_store_return(r, w.st);
+    free(w.out);
+    free(w.undetermined);
+    json_decref(w.flagged);
+    fw_buf_release(&w.body);
+}
+
 #define OVERSIGHT (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR))
 #define CASE_MOVERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD))
 
@@ -1044,6 +1151,7 @@ const api_route api_routes[] = {
     {"POST", "/api/v1/incidents/{id}/accounts", add_account, WRITERS, "add an account (a statement) to an incident"},
     {"POST", "/api/v1/incidents/{id}/reviews", run_review, READERS, "review an incident under a policy, and store the review"},
     {"GET", "/api/v1/incidents/{id}/reviews/{policy}", get_review, READERS, "a stored review"},
+    {"GET", "/api/v1/whatif", what_if, READERS, "how many force applications a policy would flag, by rule"},
     {"GET", "/api/v1/cases/{id}", get_case, OVERSIGHT, "an incident's review case"},
     {"POST", "/api/v1/cases/{id}/transitions", move_case, CASE_MOVERS, "move a case (finding when closing)"},
     {"GET", "/api/v1/duties", list_duties, OVERSIGHT, "duty items, per incident or officer"},

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -622,6 +623,13 @@ void server_metrics(request *r)
                             "forcewatch_request_seconds_sum %g\nforcewatch_request_seconds_count %lu\n",
                   cum, s->latency_sum, s->latency_count);
     pthread_mutex_unlock(&s->mu);
+    {
+        struct stat stbuf;
+        if (stat(s->args->db, &stbuf) == 0)
+            fw_buf_printf(&r->text, "# HELP forcewatch_database_bytes Size of the database file.\n"
+                                    "# TYPE forcewatch_database_bytes gauge\n"
+                                    "forcewatch_database_bytes %lld\n", (long long)stbuf.st_size);
+    }
     fw_buf_printf(&r->text, "# HELP forcewatch_log_leaves Leaves in the record log.\n"
                             "# TYPE forcewatch_log_leaves gauge\nforcewatch_log_leaves %lld\n",
                   (long long)log_size);
