@@ -166,6 +166,14 @@ static void list_incidents(request *r)
 
     memset(&f, 0, sizeof f);
     f.agency = query_arg(r, "agency");
+    /* A user who belongs to an agency sees that agency's incidents only. */
+    if (r->user.agency[0]) {
+        if (f.agency && strcmp(f.agency, r->user.agency) != 0) {
+            reply_json(r, 200, json_pack("{s:[]}", "incidents"));
+            return;
+        }
+        f.agency = r->user.agency;
+    }
     f.since = query_arg(r, "since");
     f.until = query_arg(r, "until");
     f.encounter = query_arg(r, "encounter");
@@ -277,6 +285,11 @@ static void get_incident_version(request *r, const char *id, int64_t version)
     }
     if (fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK) {
         reply_error(r, 500, "store", NULL, "stored incident %s no longer validates", id);
+        goto done;
+    }
+    if (r->user.agency[0] && strcmp(doc->agency, r->user.agency) != 0 &&
+        !json_array_size(json_object_get(doc->root, "other_agencies"))) {
+        reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         goto done;
     }
     /* An officer sees only incidents they are part of. */

@@ -26,6 +26,8 @@ for role in $ROLES; do
     "$FW" --db "$DB" user add "u-$role" --role "$role" $extra > "$T/user-$role" 2>&1
     "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"
 done
+"$FW" --db "$DB" user add u-local --role supervisor --agency other-agency > /dev/null 2>&1
+"$FW" --db "$DB" token create u-local > "$T/token-local"
 ADMIN=$(cat "$T/token-admin")
 ADMIN_PW=$(sed -n 's/.*one-time password: //p' "$T/user-admin")
 FORCEWATCH_NOW=2030-01-01T00:00:00Z "$FW" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>"$T/serve.log" &
@@ -301,6 +303,12 @@ req 400 "what-if without policy" "$U/api/v1/whatif"
 has '"field":"policy"' "what-if field"
 req 400 "no such policy" -X POST -d '{"policy":"nope"}' "$U/api/v1/incidents/base-0001/reviews"
 has '"field":"policy"' "no such policy field"
+
+# ---- users who belong to an agency see its incidents only ----------------------------
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents")
+[ "$code" = 200 ] && ! grep -q '"id"' "$T/body" && ok || bad "an agency user listed another agency's incidents: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents/base-0001")
+[ "$code" = 404 ] && ok || bad "an agency user read another agency's incident: $code"
 
 # ---- routes and their documentation agree ---------------------------------------
 "$FW" serve --routes | awk '{ print $1, $2 }' | sort > "$T/served"
