@@ -38,30 +38,17 @@ static bool valid_name(const char *s)
 }
 
 /* Store body as a new version of record (type, id) in its own transaction. */
+/* Store body (consumed) as a new version of record (type, id) in its own transaction. */
 static fw_rc put_record(fw_store *s, fw_record_type type, const char *id, json_t *body,
                         const char *actor, fw_error *err)
 {
-    fw_prepared prep;
-    fw_put_result res;
     fw_rc rc;
-
-    memset(&prep, 0, sizeof prep);
     if (!body)
         return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
-    if ((rc = fw_store_begin(s, err)) != FW_OK)
-        goto done;
-    if ((rc = fw_prepare_json(type, id, body, &prep)) != FW_OK) {
-        fw_error_set(err, rc, "out of memory");
-        fw_store_rollback(s);
-        goto done;
+    if ((rc = fw_store_begin(s, err)) == FW_OK) {
+        rc = fw_store_put_json(s, type, id, body, actor, NULL, err);
+        rc = rc ? (fw_store_rollback(s), rc) : fw_store_commit(s, err);
     }
-    if ((rc = fw_store_put_prepared(s, &prep, actor, &res, err)) != FW_OK) {
-        fw_store_rollback(s);
-        goto done;
-    }
-    rc = fw_store_commit(s, err);
-done:
-    fw_prepared_release(&prep);
     json_decref(body);
     return rc;
 }

@@ -75,12 +75,9 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
     char allowed[256] = "", at[32];
     size_t i, len = 0;
     bool ok = false;
-    fw_prepared prep;
-    fw_put_result res;
     fw_rc rc;
 
     *out = NULL;
-    memset(&prep, 0, sizeof prep);
     if ((rc = fw_store_begin(s, err)) != FW_OK)
         return rc;
     if ((rc = fw_case_get(s, doc, &c, err)) != FW_OK)
@@ -128,11 +125,7 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
         json_object_set_new(c, "finding", json_string(finding));
         json_object_set_new(c, "reviewer", json_string(reviewer));
     }
-    if ((rc = fw_prepare_json(FW_RECORD_CASE, doc->id, c, &prep)) != FW_OK) {
-        fw_error_set(err, rc, "out of memory");
-        goto fail;
-    }
-    if ((rc = fw_store_put_prepared(s, &prep, reviewer, &res, err)) != FW_OK)
+    if ((rc = fw_store_put_json(s, FW_RECORD_CASE, doc->id, c, reviewer, NULL, err)) != FW_OK)
         goto fail;
     if ((rc = fw_store_commit(s, err)) != FW_OK)
         goto done;
@@ -142,7 +135,6 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
 fail:
     fw_store_rollback(s);
 done:
-    fw_prepared_release(&prep);
     json_decref(c);
     return rc;
 }

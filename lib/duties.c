@@ -273,8 +273,6 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
 {
     fw_buf body;
     json_t *rec = NULL, *courses;
-    fw_prepared prep;
-    fw_put_result res;
     fw_time t;
     fw_rc rc;
 
@@ -284,7 +282,6 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
         return fw_error_set(err, FW_ERR_INVALID, "expires: expected a date YYYY-MM-DD");
     if (!course || !*course || strlen(course) > 64)
         return fw_error_set(err, FW_ERR_INVALID, "course: 1 to 64 bytes");
-    memset(&prep, 0, sizeof prep);
     fw_buf_init(&body, 1 << 20);
     if ((rc = fw_store_begin(s, err)) != FW_OK)
         goto done;
@@ -295,18 +292,12 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
     courses = json_object_get(rec, "courses");
     json_array_append_new(courses, json_pack("{s:s, s:s, s:s?}", "course", course, "completed",
                                              completed, "expires", expires));
-    if ((rc = fw_prepare_json(FW_RECORD_TRAINING, officer, rec, &prep)) != FW_OK) {
-        fw_error_set(err, rc, "out of memory");
-        fw_store_rollback(s);
-        goto done;
-    }
-    if ((rc = fw_store_put_prepared(s, &prep, actor, &res, err)) != FW_OK) {
+    if ((rc = fw_store_put_json(s, FW_RECORD_TRAINING, officer, rec, actor, NULL, err)) != FW_OK) {
         fw_store_rollback(s);
         goto done;
     }
     rc = fw_store_commit(s, err);
 done:
-    fw_prepared_release(&prep);
     json_decref(rec);
     fw_buf_release(&body);
     return rc;

@@ -504,7 +504,6 @@ fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const ch
                           const char *actor, const char *reason, fw_error *err)
 {
     json_t *rec, *fields = json_array();
-    fw_prepared prep;
     fw_put_result res;
     const char *p = paths, *comma;
     char rid[256];
@@ -519,7 +518,6 @@ fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const ch
     rec = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s?}", "action", "read", "record_type",
                     "incident", "record_id", id, "version", (json_int_t)version, "fields", fields,
                     "reader", actor, "reason", reason);
-    memset(&prep, 0, sizeof prep);
     if (!rec)
         return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     if ((rc = fw_store_begin(s, err)) != FW_OK)
@@ -527,18 +525,27 @@ fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const ch
     if ((rc = fw_store_log_size(s, &seq, err)) != FW_OK)
         goto fail;
     snprintf(rid, sizeof rid, "%s:read:%lld", id, (long long)seq);
-    if ((rc = fw_prepare_json(FW_RECORD_ACCESS, rid, rec, &prep)) != FW_OK) {
-        fw_error_set(err, rc, "out of memory");
-        goto fail;
-    }
-    if ((rc = fw_store_put_prepared(s, &prep, actor, &res, err)) != FW_OK)
+    if ((rc = fw_store_put_json(s, FW_RECORD_ACCESS, rid, rec, actor, &res, err)) != FW_OK)
         goto fail;
     rc = fw_store_commit(s, err);
     goto done;
 fail:
     fw_store_rollback(s);
 done:
-    fw_prepared_release(&prep);
     json_decref(rec);
+    return rc;
+}
+
+fw_rc fw_store_put_json(fw_store *s, fw_record_type type, const char *id, const json_t *body,
+                        const char *actor, fw_put_result *res, fw_error *err)
+{
+    fw_prepared prep;
+    fw_put_result ignored;
+    fw_rc rc = fw_prepare_json(type, id, body, &prep);
+    if (rc)
+        fw_error_set(err, rc, "cannot prepare %s %s", fw_record_type_name(type), id);
+    else
+        rc = fw_store_put_prepared(s, &prep, actor, res ? res : &ignored, err);
+    fw_prepared_release(&prep);
     return rc;
 }

@@ -112,6 +112,11 @@ fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p);
 ** form is written from body. */
 fw_rc fw_prepare_json(fw_record_type type, const char *id, const json_t *body, fw_prepared *p);
 void fw_prepared_release(fw_prepared *p);
+
+/* Store body (not consumed) as a new version of record (type, id), inside
+** the caller's transaction: prepare and put in one call. */
+fw_rc fw_store_put_json(fw_store *s, fw_record_type type, const char *id, const json_t *body,
+                        const char *actor, fw_put_result *res, fw_error *err);
 fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
                             fw_put_result *res, fw_error *err);
 
