@@ -19,7 +19,7 @@ endif
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
              -D_DEFAULT_SOURCE -Iinclude -Ilib $(SANFLAGS) $(CFLAGS) \
-             -DFW_POLICY_DIR='"$(CURDIR)/policies"' \
+             -DFW_POLICY_DIR='"$(CURDIR)/policies"' -DFW_IMPORT_DIR='"$(CURDIR)/import"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS  += $(SANFLAGS)
@@ -88,7 +88,9 @@ run: $(FW)
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
-	./$(FW) --db demo.db list
+	@if [ -f ../shared/datasets/wapo-v2/fatal-police-shootings-data.csv ]; then \
+	    ./$(FW) --db demo.db import wapo-v2 ../shared/datasets/wapo-v2/fatal-police-shootings-data.csv; fi
+	./$(FW) --db demo.db list --limit 20
 	./$(FW) --db demo.db review demo-0007 --policy dhs
 	./$(FW) --db demo.db user add demo-admin --role admin
 	@echo "serving the API on http://127.0.0.1:8080 (sign in as demo-admin; Ctrl-C stops)"

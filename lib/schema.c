@@ -355,6 +355,9 @@ static const fw_field incident_fields[] = {
      "the accounts of what happened", NULL},
     {"sources", FW_F_ID_LIST, 0, NULL, 0, 0, 32, NULL,
      "identifiers of the dataset rows this incident was imported from", NULL},
+    F_BOOL("withdrawn", 0,
+           "the source no longer lists this record (a re-import did not find it); kept, never "
+           "deleted"),
 };
 const fw_object fw_schema_incident = {"incident", incident_fields, N(incident_fields),
                                       "a use-of-force incident"};

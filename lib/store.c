@@ -299,6 +299,7 @@ fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
         if ((rc = force_kinds(doc, &p->strings, &p->nevents)))
             return rc;
         p->naccounts = (int64_t)doc->naccounts;
+        p->withdrawn = json_is_true(json_object_get(doc->root, "withdrawn"));
     }
     /* Pointers only now: the buffer no longer moves. */
     p->body = p->strings.data + o_body;
@@ -420,6 +421,7 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
         w.force_kinds = p->force_kinds;
         w.naccounts = p->naccounts;
         w.nevents = p->nevents;
+        w.withdrawn = p->withdrawn;
     }
     rc = s->ops->append(s, &w, err);
     if (rc)

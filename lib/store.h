@@ -104,6 +104,7 @@ typedef struct fw_prepared {
     size_t body_len;
     char sha256[65];
     int64_t naccounts, nevents;
+    bool withdrawn;
     fw_buf strings;              /* owns the text the pointers above point into */
 } fw_prepared;
 
@@ -159,6 +160,7 @@ typedef struct fw_list_filter {
     const char *force_kind;   /* any account applied this kind of force */
     int64_t limit;            /* 0 = no limit */
     const char *after_occurred, *after_id;  /* keyset cursor: rows after this one */
+    bool include_withdrawn;   /* also incidents their source withdrew */
 } fw_list_filter;
 
 typedef struct fw_incident_row {

@@ -29,6 +29,7 @@ typedef struct fw_store_write {
     const char *encounter;
     const char *force_kinds;
     int64_t naccounts, nevents;
+    bool withdrawn;
 } fw_store_write;
 
 typedef struct fw_store_ops {

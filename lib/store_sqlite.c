@@ -76,6 +76,8 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'settings are written once'); END;\n"
     "CREATE TRIGGER settings_no_delete BEFORE DELETE ON settings\n"
     "  BEGIN SELECT RAISE(ABORT, 'settings are written once'); END;\n",
+    /* 3: incidents their source withdrew are listed only on request. */
+    "ALTER TABLE incident_index ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;\n",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -106,8 +108,8 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_INSERT_RECORD] = "INSERT INTO records(type, id, version, body, sha256, created_at, "
                          "actor, log_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_INSERT_INDEX] = "INSERT INTO incident_index(id, version, agency, occurred_at, "
-                        "encounter, force_kinds, naccounts, nevents) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        "encounter, force_kinds, naccounts, nevents, withdrawn) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_GET_LATEST] = "SELECT body, version, created_at, actor, sha256, log_seq, version "
                       "FROM records WHERE type = ?1 AND id = ?2 ORDER BY version DESC LIMIT 1",
     [ST_GET_VERSION] = "SELECT body, version, created_at, actor, sha256, log_seq, "
@@ -125,6 +127,7 @@ static const char *const statement_sql[ST_COUNT] = {
         "AND (?4 IS NULL OR i.encounter = ?4) "
         "AND (?5 IS NULL OR instr(',' || i.force_kinds || ',', ',' || ?5 || ',') > 0) "
         "AND (?7 IS NULL OR (i.occurred_at, i.id) > (?7, ?8)) "
+        "AND (?9 OR i.withdrawn = 0) "
         "ORDER BY i.occurred_at, i.id LIMIT ?6",
     [ST_LOG_SIZE] = "SELECT coalesce(max(seq) + 1, 0) FROM log",
     [ST_LOG_LEAF] = "SELECT leaf FROM log WHERE seq = ?1",
@@ -382,6 +385,7 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_bind_text(st, 6, w->force_kinds, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, w->naccounts);
     sqlite3_bind_int64(st, 8, w->nevents);
+    sqlite3_bind_int(st, 9, w->withdrawn);
     return step_done(b, st, err, "cannot index the incident");
 }
 
@@ -479,6 +483,7 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
     sqlite3_bind_int64(st, 6, f->limit > 0 ? f->limit : -1);
     bind_opt(st, 7, f->after_occurred);
     bind_opt(st, 8, f->after_id);
+    sqlite3_bind_int(st, 9, f->include_withdrawn);
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         r.id = col_text(st, 0);
         r.version = sqlite3_column_int64(st, 1);

@@ -90,6 +90,7 @@ int cmd_user(cli_args *a);
 int cmd_duties(cli_args *a);
 int cmd_training(cli_args *a);
 int cmd_case(cli_args *a);
+int cmd_import(cli_args *a);
 int cmd_token(cli_args *a);
 int cmd_log(cli_args *a);
 int cmd_review(cli_args *a);

@@ -329,6 +329,7 @@ int cmd_list(cli_args *a)
     f.until = cli_value(a, "until");
     f.encounter = cli_value(a, "encounter");
     f.force_kind = cli_value(a, "force-kind");
+    f.include_withdrawn = cli_flag(a, "withdrawn");
     if (f.since && !valid_date(f.since))
         return cli_usage_error("--since needs a date YYYY-MM-DD, not '%s'", f.since);
     if (f.until && !valid_date(f.until))

@@ -55,6 +55,7 @@ static const cli_opt list_opts[] = {
     {"encounter", 0, "KIND", "only this kind of encounter (vehicle_stop, foot_pursuit, ...)", false},
     {"force-kind", 0, "KIND", "only incidents where some account has this force kind", false},
     {"limit", 'n', "N", "at most N incidents", false},
+    {"withdrawn", 0, NULL, "also incidents their source has withdrawn", false},
     {"json", 0, NULL, "print a JSON array instead of a table", false},
     {0, 0, 0, 0, false},
 };
@@ -142,6 +143,12 @@ static const cli_opt case_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt import_opts[] = {
+    {"dry-run", 0, NULL, "read and check everything, store nothing", false},
+    {"rejects", 0, "FILE", "write every rejected row as LINE<TAB>REASON to FILE", false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
     {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
      init_opts, 0, 0,
@@ -221,6 +228,13 @@ static const cli_command commands[] = {
      "States: reported, supervisor_review, investigation, board_review, closed.  A death,\n"
      "serious bodily injury or firearm discharge at a person cannot be closed before\n"
      "investigation and board review.  Every move is a new, logged version of the case."},
+    {"import", cmd_import, "PROFILE FILE", "import a public dataset through a profile",
+     import_opts, 2, 2,
+     "PROFILE is a built-in profile (wapo-v1, wapo-v2) or a .profile file\n"
+     "(docs/import.md).  FILE is CSV ('-' for standard input).  Rows that cannot be\n"
+     "imported are reported with their line and reason and skipped.  A record already\n"
+     "stored becomes a new version only if it changed; records of the profile that FILE\n"
+     "no longer lists are marked withdrawn, never deleted."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},

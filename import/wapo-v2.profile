@@ -1,0 +1,22 @@
+# The Washington Post "Fatal Force" database, version 2 layout (2015 onward):
+# one row per person shot and killed by an on-duty officer.  Every field is
+# quoted; multi-valued fields are separated by ';'.  See docs/import.md.
+profile wapo-v2 "The Washington Post, Fatal Force (v2)"
+source "The Washington Post, Fatal Force database v2 (CC BY-NC-SA 4.0)"
+id       id                 prefix wapo-
+date     date               format YYYY-MM-DD
+agency   agency_ids         split ; prefix wapo-agency- default wapo-agency-unknown
+city     city
+county   county
+state    state
+lat      latitude
+lon      longitude
+name     name
+age      age
+sex      gender             map male=male female=female non-binary=other *=unknown
+race     race               split ; map W=white B=black A=asian N=american_indian O=other H=hispanic *=unknown
+armed    armed_with         split ; map gun=firearm knife=knife vehicle=vehicle replica=replica blunt_object=blunt_object unarmed=none undetermined=unknown unknown=unknown *=other
+threat   threat_type        map shoot=death point=death attack=death threat=serious_bodily_injury move=serious_bodily_injury flee=none accident=none undetermined= *=
+flee     flee_status        map not= car=vehicle foot=foot other=other *=
+mental   was_mental_illness_related  map True=mental_health *=
+force    -                  const firearm_discharge
