@@ -23,7 +23,33 @@
 #define ANYONE FW_ROLES_ALL
 #define SIGNED_IN FW_ROLES_SIGNED_IN
 #define READERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR) | R(ANALYST))
-#define WRITERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(OFFICER))
+#define WRITERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR))
+
+static fw_doc *load_doc(request *r, fw_store *st, const char *id);
+
+/*
+** Whether the caller may see this incident: a user who belongs to an agency
+** sees incidents of that agency (its own or one it took part in); an officer
+** sees only incidents in which they are a party.
+*/
+static bool may_see(const request *r, const fw_doc *doc)
+{
+    if (r->user.agency[0]) {
+        const json_t *others = json_object_get(doc->root, "other_agencies");
+        bool ok = strcmp(doc->agency, r->user.agency) == 0;
+        size_t i;
+        for (i = 0; !ok && i < json_array_size(others); i++)
+            ok = strcmp(json_string_value(json_array_get(others, i)), r->user.agency) == 0;
+        if (!ok)
+            return false;
+    }
+    if (r->user.role == FW_ROLE_OFFICER) {
+        const fw_party *p = r->user.officer[0] ? fw_doc_party(doc, r->user.officer) : NULL;
+        if (!p || p->kind != FW_REF_OFFICER)
+            return false;
+    }
+    return true;
+}
 
 static void health(request *r)
 {
@@ -75,7 +101,32 @@ static void create_incident(request *r)
         reply_error(r, 422, "invalid", "record", "this route takes incidents");
         goto done;
     }
+    if (!may_see(r, doc)) {
+        reply_error(r, 403, "forbidden", "agency", "you may not write incidents of agency %s",
+                    doc->agency);
+        goto done;
+    }
     st = request_store(r);
+    {
+        /* Replacing a record needs the right to see the one it replaces. */
+        fw_buf prior;
+        fw_diag pd;
+        fw_doc *old = NULL;
+        bool denied = false;
+        fw_buf_init(&prior, FW_BUF_UNLIMITED);
+        fw_diag_init(&pd, 1);
+        if (fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &prior, NULL, NULL) == FW_OK &&
+            fw_doc_parse(prior.data, prior.len, NULL, &old, &pd) == FW_OK && !may_see(r, old))
+            denied = true;
+        fw_doc_free(old);
+        fw_diag_release(&pd);
+        fw_buf_release(&prior);
+        if (denied) {
+            server_store_return(r, st);
+            reply_error(r, 403, "forbidden", "id", "you may not replace incident %s", doc->id);
+            goto done;
+        }
+    }
     if (fw_store_begin(st, &err) || fw_store_put(st, doc, API_ACTOR, &res, &err) ||
         fw_store_commit(st, &err)) {
         fw_store_rollback(st);
@@ -287,18 +338,9 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         reply_error(r, 500, "store", NULL, "stored incident %s no longer validates", id);
         goto done;
     }
-    if (r->user.agency[0] && strcmp(doc->agency, r->user.agency) != 0 &&
-        !json_array_size(json_object_get(doc->root, "other_agencies"))) {
+    if (!may_see(r, doc)) {
         reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         goto done;
-    }
-    /* An officer sees only incidents they are part of. */
-    if (r->user.role == FW_ROLE_OFFICER) {
-        const fw_party *p = r->user.officer[0] ? fw_doc_party(doc, r->user.officer) : NULL;
-        if (!p || p->kind != FW_REF_OFFICER) {
-            reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
-            goto done;
-        }
     }
     j = json_loadb(body.data, body.len, 0, NULL);
     if (r->user.role == FW_ROLE_ANALYST) {
@@ -349,7 +391,15 @@ static void list_versions(request *r)
     fw_store *st = request_store(r);
     json_t *items = json_array();
     fw_error err;
-    fw_rc rc = fw_store_history(st, FW_RECORD_INCIDENT, r->params[0], version_row, items, &err);
+    fw_doc *doc = load_doc(r, st, r->params[0]);
+    fw_rc rc;
+    if (!doc) {
+        server_store_return(r, st);
+        json_decref(items);
+        return;
+    }
+    fw_doc_free(doc);
+    rc = fw_store_history(st, FW_RECORD_INCIDENT, r->params[0], version_row, items, &err);
     server_store_return(r, st);
     if (rc == FW_ERR_NOTFOUND) {
         json_decref(items);
@@ -679,6 +729,11 @@ static fw_doc *load_doc(request *r, fw_store *st, const char *id)
         reply_error(r, 404, "not_found", "id", "%s", err.msg);
     else if (rc || fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK)
         reply_error(r, 503, "store", NULL, "cannot read incident %s", id);
+    else if (!may_see(r, doc)) {
+        reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
+        fw_doc_free(doc);
+        doc = NULL;
+    }
     fw_buf_release(&body);
     fw_diag_release(&diag);
     return doc;
@@ -769,7 +824,7 @@ static int duty_row(void *arg, const fw_incident_row *row)
     fw_diag_init(&diag, 2);
     if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
             FW_OK &&
-        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK)
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK && may_see(w->r, doc))
         doc_duties(w, doc);
     fw_doc_free(doc);
     fw_diag_release(&diag);
@@ -1022,6 +1077,13 @@ static void get_review(request *r)
     fw_error err;
     char rid[200];
     json_t *j;
+    fw_doc *doc = load_doc(r, st, r->params[0]);
+
+    if (!doc) {
+        server_store_return(r, st);
+        return;
+    }
+    fw_doc_free(doc);
 
     fw_buf_init(&body, FW_BUF_UNLIMITED);
     snprintf(rid, sizeof rid, "%s:%s", r->params[0], r->params[1]);
@@ -1063,7 +1125,7 @@ static int whatif_row(void *arg, const fw_incident_row *row)
     fw_diag_init(&diag, 2);
     if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
             FW_OK &&
-        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK &&
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK && may_see(w->r, doc) &&
         fw_review_run(doc, w->lp->policy, NULL, NULL, &rv, &err) == FW_OK) {
         for (i = 0; i < rv.nitems; i++) {
             w->applications++;
@@ -1161,8 +1223,8 @@ const api_route api_routes[] = {
     {"GET", "/api/v1/incidents/{id}", get_incident, READERS | R(OFFICER), "the latest version of an incident"},
     {"GET", "/api/v1/incidents/{id}/versions", list_versions, READERS, "every stored version"},
     {"GET", "/api/v1/incidents/{id}/versions/{version}", get_version, READERS | R(OFFICER), "one version"},
-    {"POST", "/api/v1/incidents/{id}/accounts", add_account, WRITERS, "add an account (a statement) to an incident"},
-    {"POST", "/api/v1/incidents/{id}/reviews", run_review, READERS, "review an incident under a policy, and store the review"},
+    {"POST", "/api/v1/incidents/{id}/accounts", add_account, WRITERS | R(OFFICER), "add an account (a statement) to an incident"},
+    {"POST", "/api/v1/incidents/{id}/reviews", run_review, CASE_MOVERS, "review an incident under a policy, and store the review"},
     {"GET", "/api/v1/incidents/{id}/reviews/{policy}", get_review, READERS, "a stored review"},
     {"GET", "/api/v1/whatif", what_if, READERS, "how many force applications a policy would flag, by rule"},
     {"GET", "/api/v1/cases/{id}", get_case, OVERSIGHT, "an incident's review case"},
