@@ -217,7 +217,7 @@ typedef struct batch {
     size_t off[BATCH_DOCS], len[BATCH_DOCS], full[BATCH_DOCS], lineno[BATCH_DOCS];
     fw_prepared prep[BATCH_DOCS];
     bool ok[BATCH_DOCS];
-    fw_buf msgs;                  /* problems, "LINE\tMESSAGE\n" each */
+    fw_buf msgs;                  /* problems, "LINE\tMESSAGE\x1e" each: messages may hold newlines */
     size_t problems, bad;
     bool done;
 } batch;
@@ -240,7 +240,7 @@ static void batch_work(batch *b, bool prepare, fw_diag *diag)
     for (i = 0; i < b->n; i++) {
         b->ok[i] = false;
         if (b->full[i] > b->len[i]) {
-            fw_buf_printf(&b->msgs, "%zu\tdocument is %zu bytes, over the limit of %d\n",
+            fw_buf_printf(&b->msgs, "%zu\tdocument is %zu bytes, over the limit of %d\x1e",
                           b->lineno[i], b->full[i], FW_MAX_DOC_BYTES);
             b->problems++;
             b->bad++;
@@ -249,14 +249,14 @@ static void batch_work(batch *b, bool prepare, fw_diag *diag)
         fw_diag_reset(diag);
         if (fw_doc_parse(b->text.data + b->off[i], b->len[i], NULL, &doc, diag) != FW_OK) {
             for (k = 0; k < diag->n; k++)
-                fw_buf_printf(&b->msgs, "%zu\t%s\n", b->lineno[i], diag->msgs[k]);
+                fw_buf_printf(&b->msgs, "%zu\t%s\x1e", b->lineno[i], diag->msgs[k]);
             b->problems += fw_diag_count(diag) ? fw_diag_count(diag) : 1;
             b->bad++;
             continue;
         }
         if (prepare && fw_prepare(doc, &b->prep[i]) != FW_OK) {
             fw_prepared_release(&b->prep[i]);
-            fw_buf_printf(&b->msgs, "%zu\tout of memory\n", b->lineno[i]);
+            fw_buf_printf(&b->msgs, "%zu\tout of memory\x1e", b->lineno[i]);
             b->problems++;
             b->bad++;
         } else {
@@ -305,9 +305,11 @@ static void consume(file_job *j, pipeline *p)
         pthread_cond_wait(&p->cv, &p->mu);
     pthread_mutex_unlock(&p->mu);
 
-    for (line = b->msgs.len ? strtok_r(b->msgs.data, "\n", &save) : NULL; line;
-         line = strtok_r(NULL, "\n", &save)) {
+    for (line = b->msgs.len ? strtok_r(b->msgs.data, "\x1e", &save) : NULL; line;
+         line = strtok_r(NULL, "\x1e", &save)) {
         char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
         *tab = '\0';
         report(j, (size_t)strtoull(line, NULL, 10), tab + 1);
         printed++;
