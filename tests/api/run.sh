@@ -5,16 +5,7 @@
 # routes matching docs/openapi.yaml, and shutdown on SIGTERM.
 # Prints "api: N passed, N failed".
 set -u
-FW=${FW:-./forcewatch}
-FW=$(cd "$(dirname "$FW")" && pwd)/$(basename "$FW")
-TOP=$(pwd)
-T=$(mktemp -d)
-pass=0 fail=0
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. tests/lib.sh
 
 DB="$T/api.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
@@ -30,13 +21,8 @@ done
 "$FW" --db "$DB" token create u-local > "$T/token-local"
 ADMIN=$(cat "$T/token-admin")
 ADMIN_PW=$(sed -n 's/.*one-time password: //p' "$T/user-admin")
-FORCEWATCH_NOW=2030-01-01T00:00:00Z "$FW" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>"$T/serve.log" &
-pid=$!
-# Wait for the server to say where it listens, then for /healthz.
-for _ in $(seq 1 500); do [ -s "$T/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-[ -s "$T/port" ] || { echo "api: the server did not start"; cat "$T/serve.log"; echo "api: 0 passed, 1 failed"; exit 1; }
-U="http://127.0.0.1:$(cat "$T/port")"
-curl -s --retry 20 --retry-connrefused --retry-delay 0 -o /dev/null "$U/healthz"
+serve_start "$DB" FORCEWATCH_NOW=2030-01-01T00:00:00Z ||
+    { echo "api: the server did not start"; cat "$T/serve.log"; echo "api: 0 passed, 1 failed"; exit 1; }
 
 # req EXPECTED_STATUS DESCRIPTION curl-args...: body in $T/body
 req() {
@@ -339,5 +325,5 @@ pid=
 grep -q "finishing requests in flight" "$T/serve.log" && ok || bad "no shutdown message"
 "$FW" --db "$DB" verify > "$T/verify.out" 2>&1 && ok || bad "the log does not verify after the server: $(cat "$T/verify.out")"
 
-echo "api: $pass passed, $fail failed"
+finish api
 [ "$fail" -eq 0 ]

@@ -5,27 +5,10 @@
 # acknowledged write.  Request loops are bounded in time and count, and
 # only loopback is used.  Prints "load: N passed, N failed".
 set -u
-FW=${FW:-./forcewatch}
-FW=$(cd "$(dirname "$FW")" && pwd)/$(basename "$FW")
-TOP=$(pwd)
+. tests/lib.sh
 CLIENTS=${LOAD_CLIENTS:-200}
 SECONDS_LOAD=${LOAD_SECONDS:-10}
-T=$(mktemp -d)
-pass=0 fail=0
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-start() {
-    rm -f "$T/port"
-    "$FW" --db "$T/load.db" serve --listen 127.0.0.1:0 --port-file "$T/port" 2>>"$T/serve.log" &
-    pid=$!
-    for _ in $(seq 1 500); do [ -s "$T/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-    U="http://127.0.0.1:$(cat "$T/port")"
-    curl -s --retry 20 --retry-connrefused --retry-delay 0 -o /dev/null "$U/healthz"
-}
+start() { serve_start "$T/load.db"; }
 
 "$FW" --db "$T/load.db" init >/dev/null 2>&1
 "$FW" --db "$T/load.db" user add loader --role admin >/dev/null
@@ -85,5 +68,5 @@ missing=$(comm -23 "$T/term-acked" "$T/stored" | wc -l)
 [ "$missing" -eq 0 ] && ok || bad "$missing writes acknowledged before SIGTERM are missing"
 "$FW" --db "$T/load.db" verify > "$T/verify" 2>&1 && ok || bad "the log does not verify after the load: $(cat "$T/verify")"
 
-echo "load: $pass passed, $fail failed"
+finish load
 [ "$fail" -eq 0 ]
