@@ -20,6 +20,7 @@ CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
              -D_DEFAULT_SOURCE -Iinclude -Ilib $(SANFLAGS) $(CFLAGS) \
              -DFW_POLICY_DIR='"$(CURDIR)/policies"' -DFW_IMPORT_DIR='"$(CURDIR)/import"' \
+             -DFW_WEB_DIR='"$(CURDIR)/web/dist"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS  += $(SANFLAGS)
@@ -39,8 +40,8 @@ else
 FW := forcewatch
 endif
 
-.PHONY: all deps test unit-test cli-test run bench fuzz clean docs
-all: $(FW)
+.PHONY: all deps test unit-test cli-test run bench fuzz clean docs web
+all: $(FW) web
 
 # Dependencies: check with pkg-config; install what is missing (as root), or
 # say exactly what to run.
@@ -54,6 +55,16 @@ $(DEPS_STAMP): scripts/install-deps
 	fi
 	@touch $@
 deps: $(DEPS_STAMP)
+
+# The dashboard: npm installs exactly the locked packages (npm ci), then
+# web/build.mjs bundles web/src into web/dist, which the server serves.
+WEB_SRC := $(wildcard web/src/*) web/build.mjs web/index.html
+web/node_modules/.ci-stamp: web/package.json web/package-lock.json | $(DEPS_STAMP)
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+web/dist/index.html: $(WEB_SRC) web/node_modules/.ci-stamp
+	cd web && node build.mjs
+web: web/dist/index.html
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -81,10 +92,10 @@ bench/gen: bench/gen.c
 unit-test: $(UNIT_BIN)
 cli-test: $(FW)
 
-test: $(FW) $(UNIT_BIN) $(FUZZ_RUN) bench/gen
+test: $(FW) $(UNIT_BIN) $(FUZZ_RUN) bench/gen web
 	@FW=$(FW) BUILD=$(BUILD) tests/run
 
-run: $(FW)
+run: $(FW) web
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
@@ -93,7 +104,7 @@ run: $(FW)
 	./$(FW) --db demo.db list --limit 20
 	./$(FW) --db demo.db review demo-0007 --policy dhs
 	./$(FW) --db demo.db user add demo-admin --role admin
-	@echo "serving the API on http://127.0.0.1:8080 (sign in as demo-admin; Ctrl-C stops)"
+	@echo "dashboard: http://127.0.0.1:8080/ (sign in as demo-admin with the password above; Ctrl-C stops)"
 	./$(FW) --db demo.db serve --listen 127.0.0.1:8080
 
 # Documents generated from the code's own tables; tests check they are current.
@@ -120,7 +131,7 @@ bench: $(FW) bench/gen
 	bench/verify
 
 clean:
-	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm
+	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm web/dist
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/tests/unit/*.d
 .SECONDARY:

@@ -19,6 +19,17 @@ static const struct {
     {"board_review", "closed"},
 };
 
+/* Days a case may stay in each open state (cases.h). */
+static const struct {
+    const char *state;
+    int days;
+} allowed_days[] = {
+    {"reported", 3},
+    {"supervisor_review", 14},
+    {"investigation", 90},
+    {"board_review", 30},
+};
+
 static const char *const findings[] = {"within_policy", "out_of_policy", "not_sustained",
                                        "exonerated", "unfounded", NULL};
 
@@ -137,4 +148,37 @@ fail:
 done:
     json_decref(c);
     return rc;
+}
+
+bool fw_case_state_known(const char *state)
+{
+    size_t i;
+    for (i = 0; i < sizeof allowed_days / sizeof allowed_days[0]; i++)
+        if (strcmp(allowed_days[i].state, state) == 0)
+            return true;
+    return strcmp(state, "closed") == 0;
+}
+
+bool fw_case_due(const json_t *c, const char *occurred_at, double *due)
+{
+    const char *state = json_string_value(json_object_get(c, "state"));
+    const json_t *moves_made = json_object_get(c, "transitions");
+    const char *since = occurred_at;
+    fw_time t;
+    size_t i;
+
+    if (!state)
+        return false;
+    if (json_array_size(moves_made))
+        since = json_string_value(
+            json_object_get(json_array_get(moves_made, json_array_size(moves_made) - 1), "at"));
+    for (i = 0; i < sizeof allowed_days / sizeof allowed_days[0]; i++)
+        if (strcmp(allowed_days[i].state, state) == 0)
+            break;
+    if (i == sizeof allowed_days / sizeof allowed_days[0] || !since || !fw_time_parse(since, &t))
+        return false;
+    /* A bare local date or time counts as UTC: a deadline a few hours off is
+    ** still the right day's. */
+    *due = t.epoch + allowed_days[i].days * 86400.0;
+    return true;
 }

@@ -30,4 +30,17 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
                          const char *note, const char *reviewer, double now, json_t **out,
                          fw_error *err);
 
+/*
+** The deadline of case c (as fw_case_get gives it) in its current state:
+** when it entered that state (its last transition's time, or occurred_at,
+** the incident's time, while "reported") plus the days that state allows:
+** reported 3 (to be taken up by a supervisor), supervisor_review 14,
+** investigation 90, board_review 30.  Writes the epoch to *due and returns
+** true; false for a closed case or an unreadable time.
+*/
+bool fw_case_due(const json_t *c, const char *occurred_at, double *due);
+
+/* Whether state is one of the case states. */
+bool fw_case_state_known(const char *state);
+
 #endif

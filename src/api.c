@@ -1208,6 +1208,165 @@ static void what_if(request *r)
 #define OVERSIGHT (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR))
 #define CASE_MOVERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD))
 
+/* ---- for the dashboard ----------------------------------------------------------- */
+
+/* The policies loaded, for choosing one (what-if, reviews). */
+static void list_policies(request *r)
+{
+    const policy_set *ps = server_policies(r);
+    json_t *items = json_array();
+    size_t i;
+    for (i = 0; i < ps->n; i++) {
+        const fw_policy *p = ps->items[i].policy;
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:s}", "name",
+                             fw_policy_name(p), "version", fw_policy_fullname(p), "title",
+                             fw_policy_title(p), "kind", fw_policy_kind(p), "effective",
+                             fw_policy_effective(p), "until", fw_policy_until(p), "rules",
+                             (json_int_t)fw_policy_nrules(p), "sha256", ps->items[i].sha256));
+    }
+    reply_json(r, 200, json_pack("{s:o}", "policies", items));
+}
+
+/* An incident judged under every adopted policy in effect on its date (or
+** the one ?policy= names), computed and not stored: reading findings is not
+** a change, so every reader may see them. */
+static void incident_findings(request *r)
+{
+    const policy_set *ps = server_policies(r);
+    const char *name = query_arg(r, "policy");
+    fw_store *st = request_store(r);
+    fw_doc *doc = load_doc(r, st, r->params[0]);
+    json_t *reviews;
+    fw_review rv;
+    fw_error err;
+    size_t i;
+
+    server_store_return(r, st);
+    if (!doc)
+        return;
+    reviews = json_array();
+    for (i = 0; i < ps->n; i++) {
+        const loaded_policy *lp = &ps->items[i];
+        if (name ? lp != pick_policy(r, name, doc->occurred_at)
+                 : !fw_policy_in_effect(lp->policy, doc->occurred_at))
+            continue;
+        if (fw_review_run(doc, lp->policy, NULL, NULL, &rv, &err) != FW_OK) {
+            json_decref(reviews);
+            reply_error(r, 503, "review", NULL, "%s", err.msg);
+            goto done;
+        }
+        json_array_append_new(reviews, fw_review_json(&rv));
+        fw_review_release(&rv);
+    }
+    if (name && json_array_size(reviews) == 0) {
+        json_decref(reviews);
+        reply_error(r, 400, "invalid", "policy", "no policy %s in effect on %.10s", name,
+                    doc->occurred_at);
+        goto done;
+    }
+    reply_json(r, 200, json_pack("{s:s, s:o}", "incident", doc->id, "reviews", reviews));
+done:
+    fw_doc_free(doc);
+}
+
+/* The review queue: cases in one state (or all), oldest incident first, each
+** with its deadline. */
+typedef struct case_walk {
+    request *r;
+    fw_store *st;
+    const char *state;
+    long limit;
+    bool more;
+    double now;
+    json_t *items;
+    fw_buf body;
+} case_walk;
+
+static int case_row(void *arg, const fw_incident_row *row)
+{
+    case_walk *w = arg;
+    json_t *c = NULL;
+    fw_doc *doc = NULL;
+    fw_diag diag;
+    fw_error err;
+    const char *state;
+    double due;
+
+    if ((long)json_array_size(w->items) == w->limit) {
+        w->more = true;
+        return 1;
+    }
+    fw_buf_reset(&w->body);
+    fw_diag_init(&diag, 2);
+    if (fw_store_get(w->st, FW_RECORD_CASE, row->id, 0, &w->body, NULL, NULL) == FW_OK) {
+        c = json_loadb(w->body.data, w->body.len, 0, NULL);
+    } else if (!w->state || strcmp(w->state, "reported") == 0) {
+        /* No move yet: "reported", and whether review is mandatory needs the incident. */
+        if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL,
+                         NULL) == FW_OK &&
+            fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK)
+            fw_case_get(w->st, doc, &c, &err);
+    }
+    state = json_string_value(json_object_get(c, "state"));
+    if (state && (!w->state || strcmp(state, w->state) == 0)) {
+        json_object_set_new(c, "agency", json_string(row->agency));
+        json_object_set_new(c, "occurred_at", json_string(row->occurred_at));
+        json_object_set_new(c, "force_kinds", json_string(row->force_kinds));
+        if (fw_case_due(c, row->occurred_at, &due)) {
+            char at[32];
+            fw_time_format_utc((time_t)due, at, sizeof at);
+            json_object_set_new(c, "due", json_string(at));
+            json_object_set_new(c, "overdue", json_boolean(due < w->now));
+        }
+        json_array_append(w->items, c);
+    }
+    json_decref(c);
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    return 0;
+}
+
+static void list_cases(request *r)
+{
+    const char *limit = query_arg(r, "limit");
+    fw_list_filter f;
+    case_walk w;
+    fw_error err;
+    char *end;
+
+    memset(&w, 0, sizeof w);
+    memset(&f, 0, sizeof f);
+    w.r = r;
+    w.limit = 100;
+    w.state = query_arg(r, "state");
+    if (w.state && !fw_case_state_known(w.state)) {
+        reply_error(r, 400, "invalid", "state", "unknown case state '%s'", w.state);
+        return;
+    }
+    if (limit) {
+        errno = 0;
+        w.limit = strtol(limit, &end, 10);
+        if (errno || *end || end == limit || w.limit < 1 || w.limit > 1000) {
+            reply_error(r, 400, "invalid", "limit", "expected 1 to 1000, not '%s'", limit);
+            return;
+        }
+    }
+    f.agency = r->user.agency[0] ? r->user.agency : query_arg(r, "agency");
+    w.now = server_now(r);
+    w.items = json_array();
+    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
+    w.st = request_store(r);
+    if (fw_store_list(w.st, &f, case_row, &w, &err) != FW_OK) {
+        json_decref(w.items);
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    } else {
+        reply_json(r, 200, json_pack("{s:o, s:b}", "cases", w.items, "more", w.more));
+    }
+    server_store_return(r, w.st);
+    fw_buf_release(&w.body);
+}
+
 const api_route api_routes[] = {
     {"GET", "/healthz", health, ANYONE, "liveness: 200 while the server runs"},
     {"GET", "/metrics", metrics, R(ADMIN) | R(AUDITOR), "metrics in the Prometheus text format"},
@@ -1227,6 +1386,9 @@ const api_route api_routes[] = {
     {"POST", "/api/v1/incidents/{id}/reviews", run_review, CASE_MOVERS, "review an incident under a policy, and store the review"},
     {"GET", "/api/v1/incidents/{id}/reviews/{policy}", get_review, READERS, "a stored review"},
     {"GET", "/api/v1/whatif", what_if, READERS, "how many force applications a policy would flag, by rule"},
+    {"GET", "/api/v1/policies", list_policies, READERS, "the policies loaded"},
+    {"GET", "/api/v1/incidents/{id}/findings", incident_findings, READERS, "an incident judged under the policies in effect, not stored"},
+    {"GET", "/api/v1/cases", list_cases, OVERSIGHT, "the review queue: cases by state, with deadlines"},
     {"GET", "/api/v1/cases/{id}", get_case, OVERSIGHT, "an incident's review case"},
     {"POST", "/api/v1/cases/{id}/transitions", move_case, CASE_MOVERS, "move a case (finding when closing)"},
     {"GET", "/api/v1/duties", list_duties, OVERSIGHT, "duty items, per incident or officer"},

@@ -22,8 +22,13 @@
 #include "api.h"
 #include "policyset.h"
 #include "server.h"
+#include "webfiles.h"
 
 /* ---- configuration --------------------------------------------------------- */
+
+#ifndef FW_WEB_DIR
+#define FW_WEB_DIR "web/dist"
+#endif
 
 typedef struct config_key {
     const char *name;
@@ -32,22 +37,26 @@ typedef struct config_key {
     long def, min, max;
     const char *def_string;
     const char *help;
+    size_t size;               /* of a string key's buffer */
 } config_key;
 
 #define CFG(f) offsetof(server_config, f)
+#define CFG_SIZE(f) sizeof(((server_config *)0)->f)
 static const config_key config_keys[] = {
     {"listen", CFG(listen), true, 0, 0, 0, "127.0.0.1:8080",
-     "address and port to listen on (IPv4); port 0 picks a free one"},
+     "address and port to listen on (IPv4); port 0 picks a free one", CFG_SIZE(listen)},
     {"max_body_bytes", CFG(max_body_bytes), false, 2 * 1024 * 1024, 1024, 64 * 1024 * 1024,
-     NULL, "largest request body accepted; larger ones get 413"},
+     NULL, "largest request body accepted; larger ones get 413", 0},
     {"max_connections", CFG(max_connections), false, 512, 1, 65536, NULL,
-     "most connections open at once; more are refused"},
+     "most connections open at once; more are refused", 0},
     {"connection_timeout_s", CFG(connection_timeout_s), false, 30, 1, 3600, NULL,
-     "seconds an idle or slow connection is kept"},
+     "seconds an idle or slow connection is kept", 0},
     {"threads", CFG(threads), false, 0, 0, 256, NULL,
-     "worker threads; 0 means one per core"},
+     "worker threads; 0 means one per core", 0},
     {"store_pool", CFG(store_pool), false, 0, 0, 1024, NULL,
-     "database handles kept open; 0 means threads + 2"},
+     "database handles kept open; 0 means threads + 2", 0},
+    {"web_dir", CFG(web_dir), true, 0, 0, 0, FW_WEB_DIR,
+     "the built dashboard (`make web`) served at `/`; empty serves none", CFG_SIZE(web_dir)},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -71,7 +80,7 @@ static bool set_key(server_config *cfg, const config_key *k, const char *value, 
     long v;
     if (k->is_string) {
         char *dst = (char *)cfg + k->offset;
-        if (strlen(value) >= sizeof cfg->listen) {
+        if (strlen(value) >= k->size) {
             fprintf(stderr, "%s: %s: value too long\n", where, k->name);
             return false;
         }
@@ -480,7 +489,9 @@ static enum MHD_Result send_reply(server *s, request *r)
     MHD_add_response_header(resp, "Content-Type",
                             r->content_type ? r->content_type : "text/plain; charset=utf-8");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-store");
+    MHD_add_response_header(resp, "Content-Security-Policy", WEB_CSP);
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     if (r->set_cookie[0])
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
     ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
@@ -551,6 +562,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         api_routes[i].handler(r);
         break;
     }
+    /* Not an API route: the dashboard's files, for reads outside /api/. */
+    if (r->route < 0 && !path_matched && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+        strncmp(url, "/api/", 5) != 0 && web_serve(r, s->cfg.web_dir))
+        return send_reply(s, r);
     if (r->route < 0) {
         if (path_matched)
             reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method, url);

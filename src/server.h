@@ -23,6 +23,7 @@ typedef struct server_config {
     long connection_timeout_s;
     long threads;
     long store_pool;
+    char web_dir[512];
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -51,6 +52,7 @@ typedef struct request {
     json_t *json;                     /* owned; NULL for text */
     fw_buf text;
     const char *content_type;
+    const char *cache_control;        /* NULL: no-store */
     int route;                        /* index into the route table, or -1 */
     /* Who is asking: FW_ROLE_PUBLIC unless a token or a session says. */
     fw_user user;

@@ -1,0 +1,267 @@
+// Browser tests of the dashboard: Debian's chromium driven by playwright-core
+// against a server this file starts on a free port, with a temporary
+// database built like the demo (the examples, users made with the CLI).
+// Screenshots of every page, on a laptop and a phone, go to
+// build/web-screenshots/.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const TOP = resolve(new URL("../..", import.meta.url).pathname);
+const require = createRequire(join(TOP, "web/package.json"));
+const { chromium } = require("playwright-core");
+const FW = resolve(process.env.FW || join(TOP, "forcewatch"));
+const SHOTS = join(TOP, "build/web-screenshots");
+const VIEWPORTS = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+
+let dir, server, base, browser, password;
+
+function fw(...args) {
+  return execFileSync(FW, ["--db", join(dir, "web.db"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function waitFor(check, what, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20)); // polling, not a fixed wait
+  }
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "fw-web-"));
+  fw("init");
+  const examples = readdirSync(join(TOP, "examples")).filter((f) => f.endsWith(".json")).map((f) => join(TOP, "examples", f));
+  fw("add", join(TOP, "examples/agencies.jsonl"), ...examples);
+  password = fw("user", "add", "web-admin", "--role", "admin").match(/one-time password: (\S+)/)[1];
+  const portFile = join(dir, "port");
+  server = spawn(FW, ["--db", join(dir, "web.db"), "serve", "--listen", "127.0.0.1:0", "--port-file", portFile],
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, FORCEWATCH_NOW: "2026-06-01T00:00:00Z" } });
+  let log = "";
+  server.stderr.on("data", (d) => { log += d; });
+  const port = await waitFor(() => { try { return readFileSync(portFile, "utf8").trim(); } catch { return null; } }, `the port file (${log})`);
+  base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => { try { return (await fetch(`${base}/healthz`)).ok; } catch { return false; } }, "/healthz");
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// A page whose console errors (a CSP refusal, a script error) fail the test.
+async function newPage(viewport = "laptop") {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  page.errors = [];
+  // An API answering 401 or 404 is the page's business; a missing asset or
+  // a refused script or style is an error.
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) page.errors.push(m.text()); });
+  page.on("response", (r) => { if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith("/api/") && !new URL(r.url()).pathname.startsWith("/public/")) page.errors.push(`${r.status()} ${r.url()}`); });
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  return page;
+}
+
+async function signIn(page) {
+  await page.goto(`${base}/#/signin`);
+  await page.getByLabel("User name").fill("web-admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+async function shoot(page, name, viewport = "laptop") {
+  await page.screenshot({ path: join(SHOTS, `${viewport}-${name}.png`), fullPage: true });
+}
+
+// The API's own answer, fetched with the page's session.
+async function apiJson(page, path) {
+  const res = await page.request.get(`${base}${path}`);
+  assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
+  return res.json();
+}
+
+describe("dashboard", () => {
+  test("the app's files come from this server with a CSP; traversal is refused", async () => {
+    const res = await fetch(`${base}/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-security-policy"), /default-src 'none'; script-src 'self'/);
+    const html = await res.text();
+    const scripts = [...html.matchAll(/(?:<script[^>]* src|<link[^>]* href)="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(scripts.length >= 2 && scripts.every((s) => s.startsWith("/")), `assets: ${scripts}`);
+    const js = await fetch(`${base}${scripts.find((s) => s.endsWith(".js"))}`);
+    assert.equal(js.headers.get("content-type"), "text/javascript; charset=utf-8");
+    assert.match(js.headers.get("cache-control"), /immutable/);
+    assert.equal((await fetch(`${base}/%2e%2e/Makefile`)).status, 404);
+  });
+
+  test("sign in shows the admin every page", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    const publicNav = await page.locator("#nav a").allTextContents();
+    assert.deepEqual(publicNav, ["Overview", "Record log"]);
+    await signIn(page);
+    const nav = await page.locator("#nav a").allTextContents();
+    assert.deepEqual(nav, ["Overview", "Incidents", "Cases", "Duties", "What-if", "Record log"]);
+    await page.locator("#chart-map svg, .notice").first().waitFor();
+    await shoot(page, "overview");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("the disputed vehicle stop shows each account's finding and the decisive fact", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/incidents/demo-0007`);
+    const dhs = page.locator('section.review[data-policy="dhs-2023"]');
+    await dhs.waitFor();
+    assert.equal(await dhs.locator('tr[data-account="agency"]').getAttribute("data-outcome"), "within");
+    assert.equal(await dhs.locator('tr[data-account="video"]').getAttribute("data-outcome"), "out");
+    assert.match(await dhs.locator('tr[data-account="video"] .outcome').textContent(), /OUT OF POLICY/);
+    const decisive = dhs.locator('.decisive li[data-fact="vehicle.toward_officer"]');
+    assert.equal(await decisive.count(), 1);
+    assert.match(await decisive.textContent(), /agency says true; video says false/);
+    assert.equal(await decisive.locator("mark").textContent(), "vehicle.toward_officer");
+    // Swim lanes for both accounts and a plan view from the video's positions.
+    assert.equal(await page.locator("#swimlanes svg").count(), 1);
+    assert.ok((await page.locator("#swimlanes").textContent()).includes("video"));
+    assert.equal(await page.locator('figure.plan[data-account="video"]').count(), 1);
+    await shoot(page, "incident");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("the incident list filters by encounter", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/incidents`);
+    await page.locator("#incident-list").waitFor();
+    const all = await page.locator("#incident-list tbody tr").count();
+    await page.getByLabel("Encounter").selectOption("vehicle_stop");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForFunction((n) => document.querySelectorAll("#incident-list tbody tr").length !== n, all);
+    const encounters = await page.locator("#incident-list tbody tr td:nth-child(4)").allTextContents();
+    const expected = (await apiJson(page, "/api/v1/incidents?encounter=vehicle_stop&limit=1000")).incidents;
+    assert.equal(encounters.length, expected.length);
+    assert.ok(encounters.length > 0 && encounters.length < all);
+    assert.ok(encounters.every((e) => e === "vehicle stop"), encounters.join());
+    assert.ok((await page.locator("#incident-list").textContent()).includes("demo-0007"));
+    await shoot(page, "incidents");
+  });
+
+  test("a what-if run shows what the policy would flag, by rule", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/whatif`);
+    await page.getByLabel("Policy").selectOption("no-shoot-pledge-1");
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.locator("#whatif-total").waitFor();
+    const w = await apiJson(page, "/api/v1/whatif?policy=no-shoot-pledge-1");
+    assert.ok(w.out_of_policy > 0);
+    assert.equal(await page.locator("#whatif-total").textContent(),
+      `no-shoot-pledge-1 (${w.kind}) would flag ${w.out_of_policy} of ${w.applications} force applications in ${w.incidents} incidents.`);
+    const rows = page.locator("#whatif-rules tbody tr");
+    assert.equal(await rows.count(), w.rules.length);
+    assert.equal(await rows.nth(0).locator("td").nth(2).textContent(), String(w.rules[0].out));
+    await shoot(page, "whatif");
+  });
+
+  test("the review queue, a case and the duties", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/cases`);
+    await page.locator("#case-list").waitFor();
+    assert.ok((await page.locator("#case-list").textContent()).includes("demo-0007"));
+    await shoot(page, "cases");
+    await page.goto(`${base}/#/cases/demo-0007`);
+    assert.equal(await page.locator("#case-state").textContent(), "reported");
+    await page.getByLabel("To").selectOption("supervisor_review");
+    await page.getByRole("button", { name: "Move" }).click();
+    await page.waitForFunction(() => document.getElementById("case-state")?.textContent === "supervisor review");
+    assert.equal((await apiJson(page, "/api/v1/cases/demo-0007")).state, "supervisor_review");
+    await shoot(page, "case");
+    await page.goto(`${base}/#/duties`);
+    await page.locator("section.officer").first().waitFor();
+    const { duties } = await apiJson(page, "/api/v1/duties");
+    const officers = new Set(duties.map((d) => d.officer || "(no officer named)"));
+    assert.equal(await page.locator("section.officer").count(), officers.size);
+    await shoot(page, "duties");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("the record log verifies a saved checkpoint", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/log`);
+    const checkpoint = await page.locator("#checkpoint").textContent();
+    assert.match(checkpoint, /^forcewatch\.local\/\S+\n\d+\n/);
+    await page.getByLabel("Checkpoint or stamp").fill(checkpoint);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.locator("#verify-result .notice").waitFor();
+    assert.match(await page.locator("#verify-result").textContent(), /^Consistent/);
+    await page.getByLabel("Checkpoint or stamp").fill(checkpoint.replace(/\n(\d+)\n/, "\n999999\n"));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.waitForFunction(() => !/^Consistent|^Checking/.test(document.getElementById("verify-result").textContent));
+    assert.doesNotMatch(await page.locator("#verify-result").textContent(), /^Consistent/);
+    await shoot(page, "log");
+  });
+
+  test("the public sees no names and no cell under the threshold", async () => {
+    const names = readdirSync(join(TOP, "examples")).filter((f) => f.endsWith(".json"))
+      .flatMap((f) => { const d = JSON.parse(readFileSync(join(TOP, "examples", f), "utf8")); return [...(d.officers || []), ...(d.subjects || [])]; })
+      .map((p) => p.name).filter(Boolean);
+    assert.ok(names.length > 0);
+    const page = await newPage();
+    await page.goto(`${base}/#/overview`);
+    await page.locator("#chart-map svg").waitFor();
+    const text = await page.locator("body").textContent();
+    for (const n of names) assert.ok(!text.includes(n), `the public page shows ${n}`);
+    const { k } = await (await fetch(`${base}/public/stats?by=state`)).json();
+    const cells = await page.locator("table.cells tbody tr td:last-child").allTextContents();
+    assert.ok(cells.length > 0);
+    for (const c of cells) assert.ok(c === "suppressed" || Number(c) >= k, `a public cell shows ${c} (k=${k})`);
+    assert.deepEqual(await page.locator("#nav a").allTextContents(), ["Overview", "Record log"]);
+    await shoot(page, "public-overview");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("every page on a phone", async () => {
+    const page = await newPage("phone");
+    await signIn(page);
+    for (const [name, hash, ready] of [["overview", "#/overview", "#chart-map svg, .notice"], ["incidents", "#/incidents", "#incident-list"],
+      ["incident", "#/incidents/demo-0007", "section.review"], ["cases", "#/cases", "#case-list, .notice"], ["duties", "#/duties", "section.officer"],
+      ["whatif", "#/whatif", "form"], ["log", "#/log", "#checkpoint"]]) {
+      await page.goto(`${base}/${hash}`);
+      await page.locator(ready).first().waitFor();
+      // Nothing wider than the phone's screen but what scrolls inside its own box.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${name} is ${overflow}px wider than the phone`);
+      await shoot(page, name, "phone");
+    }
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("link", { name: "Cases" }).click();
+    await page.locator("#case-list, .notice").first().waitFor();
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("keyboard: skip link and focus on the page heading", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/log`);
+    await page.locator("#checkpoint").waitFor();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.waitForFunction(() => document.activeElement?.tagName === "H1");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Overview");
+  });
+});

@@ -1,0 +1,105 @@
+// The dashboard's shell: who is signed in, the navigation their role may
+// see, and a hash router (#/incidents/ID) so the server serves one page.
+import { currentUser, signIn, signOut } from "./api.js";
+import { h, field, notice } from "./dom.js";
+import { PAGES, mayOpen, roleOf } from "./roles.js";
+import { overviewPage } from "./pages/overview.js";
+import { incidentsPage, incidentPage } from "./pages/incidents.js";
+import { casesPage, casePage } from "./pages/cases.js";
+import { dutiesPage } from "./pages/duties.js";
+import { whatifPage } from "./pages/whatif.js";
+import { logPage } from "./pages/log.js";
+
+const state = { user: null };
+
+const routes = {
+  overview: overviewPage,
+  incidents: (ctx, id) => (id ? incidentPage(ctx, id) : incidentsPage(ctx)),
+  cases: (ctx, id) => (id ? casePage(ctx, id) : casesPage(ctx)),
+  duties: dutiesPage,
+  whatif: whatifPage,
+  log: logPage,
+};
+
+function homePath() {
+  return roleOf(state.user) === "officer" ? "incidents" : "overview";
+}
+
+function renderNav(current) {
+  const nav = document.getElementById("nav");
+  nav.replaceChildren(h("ul", {},
+    PAGES.filter((p) => mayOpen(state.user, p.path)).map((p) =>
+      h("li", {}, h("a", { href: `#/${p.path}`, "aria-current": p.path === current ? "page" : null }, p.title)))));
+  const who = document.getElementById("who");
+  if (state.user) {
+    who.replaceChildren(
+      h("span", {}, `${state.user.name} (${state.user.role}${state.user.agency ? `, ${state.user.agency}` : ""})`),
+      h("button", { type: "button", onclick: async () => { await signOut(); state.user = null; location.hash = "#/overview"; route(); } }, "Sign out"));
+  } else {
+    who.replaceChildren(h("a", { href: "#/signin", class: "button" }, "Sign in"));
+  }
+}
+
+function signinPage(ctx) {
+  const user = h("input", { name: "username", autocomplete: "username", required: true });
+  const pass = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const status = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "signin", onsubmit: async (ev) => {
+    ev.preventDefault();
+    status.replaceChildren();
+    try {
+      state.user = await signIn(user.value, pass.value);
+      location.hash = `#/${homePath()}`;
+    } catch (e) {
+      status.replaceChildren(notice(e.message, "error"));
+    }
+  } },
+  field("User name", user), field("Password", pass), h("button", { type: "submit" }, "Sign in"), status);
+  ctx.main.append(h("h1", { tabindex: -1 }, "Sign in"),
+    h("p", {}, "Oversight staff, officers and analysts sign in; anyone may read the public statistics and check the record log."),
+    form);
+}
+
+async function route() {
+  const main = document.getElementById("main");
+  const [, path = "", ...rest] = location.hash.replace(/^#/, "").split("/");
+  const id = rest.length ? decodeURIComponent(rest.join("/")) : null;
+  const page = path || homePath();
+  renderNav(page);
+  document.getElementById("nav").classList.remove("open");
+  document.getElementById("menu").setAttribute("aria-expanded", "false");
+  main.replaceChildren();
+  const ctx = { main, user: state.user, route };
+  try {
+    if (page === "signin") signinPage(ctx);
+    else if (!routes[page]) main.append(h("h1", { tabindex: -1 }, "Not found"), notice(`No page ${page}.`, "error"));
+    else if (!mayOpen(state.user, page)) {
+      main.append(h("h1", { tabindex: -1 }, "Sign in needed"),
+        notice(state.user ? `The ${state.user.role} role may not see this page.` : "Sign in to see this page.", "error"));
+    } else await routes[page](ctx, id);
+  } catch (e) {
+    main.append(notice(`Could not load this page: ${e.message}`, "error"));
+  }
+  const title = main.querySelector("h1");
+  document.title = title ? `${title.textContent} · forcewatch` : "forcewatch";
+  if (title && route.moved) title.focus();
+  route.moved = true;
+  main.setAttribute("aria-busy", "false");
+}
+
+async function start() {
+  document.getElementById("menu").addEventListener("click", (ev) => {
+    const nav = document.getElementById("nav");
+    const open = nav.classList.toggle("open");
+    ev.currentTarget.setAttribute("aria-expanded", String(open));
+  });
+  try {
+    state.user = await currentUser();
+  } catch {
+    state.user = null;
+  }
+  window.addEventListener("hashchange", route);
+  await route();
+}
+
+start();

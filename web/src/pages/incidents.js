@@ -1,0 +1,216 @@
+// Incidents: the list with filters and pages, and the incident page: the
+// accounts as swim lanes on one time axis with the force applications
+// marked, the findings per policy and account with the decisive disputed
+// facts, and a plan view of positions at each force application.
+import { api, query } from "../api.js";
+import { h, field, humanize, link, notice, select, table } from "../dom.js";
+import { isReader } from "../roles.js";
+import { Plot, plot } from "../charts.js";
+import { ENCOUNTERS } from "./overview.js";
+
+const FORCE_KINDS = ["", "firearm_drawn", "firearm_aimed", "firearm_discharge", "warning_shot", "ecd", "oc_spray",
+  "impact_weapon", "takedown", "hands_on", "chokehold", "carotid_restraint", "canine", "less_lethal_projectile",
+  "chemical_munition", "vehicle_contact", "other"];
+const PAGE = 20;
+
+export async function incidentsPage(ctx) {
+  const openId = h("input", { name: "id", required: true, placeholder: "demo-0007" });
+  ctx.main.append(h("h1", { tabindex: -1 }, "Incidents"),
+    h("form", { class: "inline", onsubmit: (ev) => { ev.preventDefault(); location.hash = `#/incidents/${encodeURIComponent(openId.value.trim())}`; } },
+      field("Open incident by id", openId), h("button", { type: "submit" }, "Open")));
+  if (!isReader(ctx.user)) {
+    ctx.main.append(h("p", {}, "Officers open the incidents they took part in by id."));
+    return;
+  }
+  const agency = h("input", { name: "agency", placeholder: "any" });
+  const since = h("input", { name: "since", type: "date" });
+  const until = h("input", { name: "until", type: "date" });
+  const encounter = select("encounter", ENCOUNTERS.map((e) => [e, e ? humanize(e) : "any"]), "");
+  const force = select("force_kind", FORCE_KINDS.map((e) => [e, e ? humanize(e) : "any"]), "");
+  const out = h("div", { "aria-live": "polite" });
+  const cursors = [null];
+  let pageNo = 0;
+  ctx.main.append(
+    h("form", { class: "filters", "aria-label": "Filters", onsubmit: (ev) => { ev.preventDefault(); cursors.length = 1; pageNo = 0; load(); } },
+      field("Agency", agency), field("From", since), field("To", until), field("Encounter", encounter), field("Force kind", force),
+      h("button", { type: "submit" }, "Filter")),
+    out);
+
+  async function load() {
+    const data = await api(`/api/v1/incidents${query({ limit: PAGE, agency: agency.value.trim(), since: since.value, until: until.value,
+      encounter: encounter.value, force_kind: force.value, cursor: cursors[pageNo] })}`);
+    if (data.next_cursor) cursors[pageNo + 1] = data.next_cursor;
+    const rows = data.incidents.map((i) => [link(`#/incidents/${encodeURIComponent(i.id)}`, i.id), i.occurred_at.slice(0, 10),
+      i.agency, humanize(i.encounter || ""), humanize(i.force_kinds).replaceAll(",", ", "), String(i.accounts)]);
+    out.replaceChildren(
+      data.incidents.length ? table(`Incidents, page ${pageNo + 1}`, ["id", "date", "agency", "encounter", "force", "accounts"], rows, { id: "incident-list" })
+        : notice("No incident matches these filters."),
+      h("div", { class: "pager" },
+        h("button", { type: "button", disabled: pageNo === 0, onclick: () => { pageNo--; load(); } }, "Previous page"),
+        h("span", {}, `Page ${pageNo + 1}`),
+        h("button", { type: "button", disabled: !data.next_cursor, onclick: () => { pageNo++; load(); } }, "Next page")));
+  }
+  await load();
+}
+
+function eventText(ev) {
+  const bits = [humanize(ev.type)];
+  if (ev.actor) bits.push(ev.actor);
+  if (ev.kind) bits.push(humanize(ev.kind));
+  if (ev.direction) bits.push(`${ev.direction}${ev.relative_to ? ` ${ev.relative_to}` : ""}`);
+  if (ev.target || ev.target_id) bits.push(`at ${ev.target_id || ev.target}`);
+  return bits.join(" ");
+}
+
+function swimLanes(doc, applications) {
+  const accounts = doc.accounts.map((a) => a.id);
+  const events = doc.accounts.flatMap((a) => a.events.filter((e) => typeof e.t === "number")
+    .map((e) => ({ account: a.id, t: e.t, type: e.type, force: e.type === "force", label: eventText(e), note: e.note || "" })));
+  const forces = [...new Map(applications.map((k) => [k.key, k])).values()];
+  const svg = plot({
+    width: Math.max(320, Math.min(900, document.getElementById("main").clientWidth - 32)),
+    height: 70 + 56 * accounts.length, marginLeft: 90, marginTop: 30,
+    x: { label: "seconds from the start", grid: true },
+    y: { domain: accounts, label: null },
+    color: { legend: true, label: "event" },
+    marks: [
+      Plot.ruleX(forces, { x: "t", stroke: "#b3261e", strokeDasharray: "4,3" }),
+      Plot.text(forces, { x: "t", text: (f) => `${f.actor} ${humanize(f.kind)}`, frameAnchor: "top", dy: -18, fill: "#b3261e" }),
+      Plot.dot(events.filter((e) => !e.force), { x: "t", y: "account", fill: "type", r: 6, title: (e) => `${e.account} t=${e.t} s: ${e.label}. ${e.note}` }),
+      Plot.dot(events.filter((e) => e.force), { x: "t", y: "account", symbol: "diamond", r: 9, fill: "#b3261e", stroke: "#000", title: (e) => `${e.account} t=${e.t} s: ${e.label}. ${e.note}` }),
+    ],
+  });
+  const rows = events.slice().sort((a, b) => a.t - b.t || a.account.localeCompare(b.account))
+    .map((e) => [e.account, `${e.t}`, e.force ? h("strong", {}, e.label) : e.label, e.note]);
+  return h("figure", { class: "chart", id: "swimlanes", "aria-labelledby": "lanes-cap" },
+    h("figcaption", { id: "lanes-cap" }, "The accounts on one time axis (force applications marked in red)"),
+    svg,
+    h("details", {}, h("summary", {}, "Every event, in time order"), table(null, ["account", "t (s)", "event", "note"], rows)));
+}
+
+const OUTCOME = { within: "within policy", out: "OUT OF POLICY", undetermined: "undetermined", "n/a": "not applicable" };
+
+function findingsFor(review) {
+  const byKey = new Map();
+  for (const a of review.applications) {
+    if (!byKey.has(a.key)) byKey.set(a.key, []);
+    byKey.get(a.key).push(a);
+  }
+  const decisive = review.decisive || [];
+  const section = h("section", { class: "review", "data-policy": review.policy, "aria-labelledby": `pol-${review.policy}` },
+    h("h3", { id: `pol-${review.policy}` }, `Under ${review.policy}`, review.policy_kind ? ` (${review.policy_kind}${review.policy_effective ? `, in effect from ${review.policy_effective}` : ""})` : ""));
+  for (const [key, apps] of byKey) {
+    const first = apps[0];
+    section.append(h("h4", {}, `${first.actor} ${humanize(first.kind)} at t=${first.t} s${first.target ? ` at ${first.target}` : ""}`));
+    const rows = apps.map((a) => {
+      const notable = a.rules.filter((r) => r.outcome === "out" || r.outcome === "undetermined");
+      return h("tr", { class: `outcome-${a.outcome.replace("/", "")}`, "data-account": a.account, "data-outcome": a.outcome },
+        h("th", { scope: "row" }, a.account),
+        h("td", { class: "outcome" }, OUTCOME[a.outcome] || a.outcome),
+        h("td", {}, notable.length ? h("ul", {}, notable.map((r) => h("li", {},
+          h("span", { class: "rule" }, r.rule), ` (${r.cite}): ${OUTCOME[r.outcome]}`,
+          r.outcome === "undetermined" && r.unknown.length
+            ? h("div", { class: "decide" }, "Would be decided by: ", r.unknown.join(", ")) : null))) : "no rule breached or open"));
+    });
+    section.append(h("div", { class: "scroll" }, h("table", { class: "findings" },
+      h("thead", {}, h("tr", {}, ["account", "finding", "rules out of policy or undetermined"].map((x) => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, rows))));
+    const dk = decisive.filter((d) => d.key === key);
+    if (dk.length) {
+      section.append(h("div", { class: "decisive", role: "note" },
+        h("strong", {}, "Decisive disputed facts: "),
+        h("ul", {}, dk.map((d) => h("li", { "data-fact": d.fact },
+          h("mark", {}, d.fact), ` (rule ${d.rule}): `,
+          Object.entries(d.values).map(([acc, v]) => `${acc} says ${v}`).join("; "))))));
+    }
+  }
+  return section;
+}
+
+function planViews(doc, applications) {
+  const vehicles = new Set((doc.vehicles || []).map((v) => v.id));
+  const figures = [];
+  for (const acc of doc.accounts) {
+    const pos = acc.events.filter((e) => e.type === "position" && typeof e.x === "number" && typeof e.y === "number");
+    if (!pos.length) continue;
+    const forces = applications.filter((a) => a.account === acc.id);
+    for (const f of forces.length ? forces : [{ t: Math.max(...pos.map((p) => p.t)), actor: "", kind: "", key: "last" }]) {
+      const latest = new Map();
+      for (const p of pos) if (p.t <= f.t && (!latest.has(p.actor) || latest.get(p.actor).t <= p.t)) latest.set(p.actor, p);
+      const at = [...latest.values()];
+      const path = pos.filter((p) => vehicles.has(p.actor)).sort((a, b) => a.t - b.t);
+      const arrows = at.filter((p) => typeof p.heading_deg === "number").map((p) => {
+        const rad = (p.heading_deg * Math.PI) / 180, len = 2.5;
+        return { x1: p.x, y1: p.y, x2: p.x + len * Math.sin(rad), y2: p.y + len * Math.cos(rad) };
+      });
+      const xs = pos.map((p) => p.x).concat(arrows.map((a) => a.x2)), ys = pos.map((p) => p.y).concat(arrows.map((a) => a.y2));
+      const pad = 3;
+      const svg = plot({
+        width: 340, height: 300, inset: 10,
+        x: { domain: [Math.min(...xs) - pad, Math.max(...xs) + pad], label: "x (m, east)" },
+        y: { domain: [Math.min(...ys) - pad, Math.max(...ys) + pad], label: "y (m, north)" },
+        marks: [
+          Plot.line(path, { x: "x", y: "y", z: "actor", stroke: "#888", strokeDasharray: "3,3" }),
+          Plot.arrow(arrows, { x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: "#b3261e", strokeWidth: 2 }),
+          Plot.dot(at, { x: "x", y: "y", r: 7, fill: (p) => (vehicles.has(p.actor) ? "#b3261e" : "#1d3a5f"), symbol: (p) => (vehicles.has(p.actor) ? "square" : "circle") }),
+          Plot.text(at, { x: "x", y: "y", text: "actor", dy: -14 }),
+        ],
+      });
+      figures.push(h("figure", { class: "chart plan", "data-account": acc.id },
+        h("figcaption", {}, `Plan view, ${acc.id} account: positions at t=${f.t} s${f.actor ? ` (${f.actor} ${humanize(f.kind)})` : ""}`),
+        svg,
+        table(null, ["who", "x (m)", "y (m)", "as of t (s)", "heading (°)"], at.map((p) => [p.actor, String(p.x), String(p.y), String(p.t), p.heading_deg ?? ""]))));
+    }
+  }
+  return figures;
+}
+
+export async function incidentPage(ctx, id) {
+  const data = await api(`/api/v1/incidents/${encodeURIComponent(id)}`).catch((e) => {
+    if (e.status === 404) return null;
+    throw e;
+  });
+  if (!data) {
+    ctx.main.append(h("h1", { tabindex: -1 }, `Incident ${id}`), notice(`No incident ${id} that you may see.`, "error"));
+    return;
+  }
+  const doc = data.incident;
+  const where = doc.location ? [doc.location.city, doc.location.state].filter(Boolean).join(", ") : "";
+  ctx.main.append(
+    h("p", { class: "crumbs" }, link("#/incidents", "Incidents"), " / ", doc.id),
+    h("h1", { tabindex: -1 }, `Incident ${doc.id}`),
+    h("dl", { class: "facts" },
+      h("dt", {}, "When"), h("dd", {}, doc.occurred_at),
+      h("dt", {}, "Agency"), h("dd", {}, doc.agency),
+      where ? [h("dt", {}, "Where"), h("dd", {}, where)] : null,
+      doc.encounter ? [h("dt", {}, "Encounter"), h("dd", {}, humanize(doc.encounter))] : null,
+      h("dt", {}, "Version"), h("dd", {}, `${data.version} of ${data.latest}, stored ${data.stored_at}`)),
+    doc.summary ? h("p", { class: "summary" }, doc.summary) : null,
+    partiesTable(doc));
+
+  let reviews = [];
+  if (isReader(ctx.user)) {
+    const f = await api(`/api/v1/incidents/${encodeURIComponent(id)}/findings`);
+    reviews = f.reviews;
+  }
+  const applications = reviews.length ? reviews[0].applications
+    : doc.accounts.flatMap((a) => a.events.filter((e) => e.type === "force" && typeof e.t === "number")
+      .map((e) => ({ account: a.id, key: `${e.actor}@${e.t}`, actor: e.actor, kind: e.kind, t: e.t })));
+  ctx.main.append(h("h2", {}, "Accounts"), swimLanes(doc, applications));
+  if (isReader(ctx.user)) {
+    ctx.main.append(h("h2", {}, "Findings"),
+      ...(reviews.length ? reviews.map(findingsFor) : [notice("No adopted policy was in effect on the incident's date.")]));
+  }
+  const plans = planViews(doc, applications);
+  if (plans.length) ctx.main.append(h("h2", {}, "Plan view"), h("div", { class: "plans" }, plans));
+}
+
+function partiesTable(doc) {
+  const rows = [
+    ...(doc.officers || []).map((o) => [o.id, "officer", humanize(o.role), o.name || "", humanize(o.injury || "")]),
+    ...(doc.subjects || []).map((s) => [s.id, "subject", s.armed ? `armed: ${humanize(s.armed)}` : "", s.name || "", humanize(s.injury || "")]),
+    ...(doc.vehicles || []).map((v) => [v.id, "vehicle", humanize(v.kind || ""), v.description || "", ""]),
+  ];
+  return h("details", { class: "parties" }, h("summary", {}, `People and vehicles (${rows.length})`),
+    table(null, ["id", "party", "role", "name or description", "injury"], rows));
+}
