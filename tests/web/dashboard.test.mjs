@@ -135,7 +135,7 @@ describe("dashboard", () => {
     assert.match(await decisive.textContent(), /agency says true; video says false/);
     assert.equal(await decisive.locator("mark").textContent(), "vehicle.toward_officer");
     // Swim lanes for both accounts and a plan view from the video's positions.
-    assert.equal(await page.locator("#swimlanes svg").count(), 1);
+    assert.ok((await page.locator("#swimlanes svg").count()) >= 1);
     assert.ok((await page.locator("#swimlanes").textContent()).includes("video"));
     assert.equal(await page.locator('figure.plan[data-account="video"]').count(), 1);
     await shoot(page, "incident");
