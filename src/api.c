@@ -608,9 +608,14 @@ done:
     json_decref(j);
 }
 
+/* A browser that reloads learns its CSRF token here again (the cookie is
+** HttpOnly, and only pages of the same origin can read this answer). */
 static void whoami(request *r)
 {
-    reply_json(r, 200, json_pack("{s:o}", "user", user_json(&r->user)));
+    json_t *j = json_pack("{s:o}", "user", user_json(&r->user));
+    if (r->via_cookie)
+        json_object_set_new(j, "csrf_token", json_string(r->csrf));
+    reply_json(r, 200, j);
 }
 
 static void sign_out(request *r)

@@ -56,6 +56,7 @@ typedef struct request {
     fw_user user;
     bool via_cookie;
     char session[65];
+    char csrf[65];                    /* the session's CSRF token, when via_cookie */
     /* Extra response headers (Set-Cookie). */
     char set_cookie[256];
 } request;
