@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cache.h"
 #include "canon.h"
 #include "model.h"
 #include "policyset.h"
@@ -51,6 +52,8 @@ static const config_key config_keys[] = {
      "worker threads; 0 means one per core"},
     {"store_pool", CFG(store_pool), false, 0, 0, 1024, NULL,
      "database handles kept open; 0 means threads + 2"},
+    {"cache_bytes", CFG(cache_bytes), false, 64L * 1024 * 1024, 0, 64L * 1024 * 1024 * 1024, NULL,
+     "memory for served incident versions (immutable, so never stale); 0 turns the cache off"},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -174,6 +177,13 @@ struct server {
     } *sessions;
     size_t nsessions;
     fw_ratelimit *failures;
+    /* Who tokens belong to, for TOKEN_TTL seconds (key: SHA-256 of the
+    ** token); cleared when this process revokes a token or changes a user,
+    ** and auth_generation counts those clearings, under mu. */
+    fw_cache *tokens;
+    unsigned long auth_generation;
+    /* Served incident versions (api.c). */
+    fw_cache *incidents;
     /* Metrics, under mu. */
     unsigned long *requests;     /* [route + 1][status class 0..5] */
     unsigned long latency[LATENCY_BUCKETS + 1];
@@ -186,6 +196,25 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double server_clock(void)
+{
+    return now_s();
+}
+
+struct fw_cache *server_incident_cache(request *r)
+{
+    return r->srv->incidents;
+}
+
+void server_auth_changed(request *r)
+{
+    server *s = r->srv;
+    pthread_mutex_lock(&s->mu);
+    s->auth_generation++;
+    fw_cache_clear(s->tokens);
+    pthread_mutex_unlock(&s->mu);
 }
 
 const struct policy_set *server_policies(request *r)
@@ -271,6 +300,8 @@ const char *query_arg(request *r, const char *name)
 #define SIGNIN_WINDOW 60
 #define SIGNIN_MAX_FAILURES 5
 #define SIGNIN_TABLE 4096      /* names tracked at once (see ratelimit.h) */
+#define TOKEN_TTL 5            /* seconds a token check is reused (docs/server.md) */
+#define TOKEN_CACHE 1024       /* tokens remembered at once */
 
 static void random_hex(char *out, size_t bytes)
 {
@@ -351,15 +382,39 @@ static int authenticate(server *s, request *r)
     memset(&r->user, 0, sizeof r->user);
     r->user.role = FW_ROLE_PUBLIC;
     if (auth) {
+        uint8_t key[FW_SHA256_BYTES];
+        fw_cache_entry *held;
+        fw_user *known;
+        unsigned long generation;
         if (strncmp(auth, "Bearer ", 7) != 0)
             return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
+        fw_sha256(auth + 7, strlen(auth + 7), key);
+        if ((known = fw_cache_get(s->tokens, key, sizeof key, now_s(), &held)) != NULL) {
+            r->user = *known;
+            fw_cache_release(s->tokens, held);
+            return 0;
+        }
+        pthread_mutex_lock(&s->mu);
+        generation = s->auth_generation;
+        pthread_mutex_unlock(&s->mu);
         st = request_store(r);
         if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
             rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
         server_store_return(r, st);
-        if (rc)
+        if (rc) {
             memset(&r->user, 0, sizeof r->user);
-        return rc;
+            return rc;
+        }
+        /* Not if a revocation came in meanwhile: that check may predate it. */
+        pthread_mutex_lock(&s->mu);
+        if (generation == s->auth_generation && (known = malloc(sizeof *known)) != NULL) {
+            *known = r->user;
+            if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known, now_s() + TOKEN_TTL,
+                              now_s(), NULL))
+                free(known);
+        }
+        pthread_mutex_unlock(&s->mu);
+        return 0;
     }
     if (cookie && strlen(cookie) == 64) {
         time_t now = time(NULL);
@@ -714,10 +769,13 @@ int cmd_serve(cli_args *a)
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
     s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
     s.failures = fw_ratelimit_new(SIGNIN_TABLE, SIGNIN_MAX_FAILURES, SIGNIN_WINDOW);
+    s.tokens = fw_cache_new(TOKEN_CACHE, TOKEN_CACHE * sizeof(fw_user), free);
+    s.incidents = fw_cache_new(4096, (size_t)s.cfg.cache_bytes, api_served_incident_free);
     s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
-    if (!s.requests || !s.free_stores || !s.sessions || !s.failures || sodium_init() < 0) {
+    if (!s.requests || !s.free_stores || !s.sessions || !s.failures || !s.tokens ||
+        !s.incidents || sodium_init() < 0) {
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
         goto done;
     }
@@ -744,7 +802,7 @@ int cmd_serve(cli_args *a)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s.cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)s.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)s.cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+        (size_t)16 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
     if (!s.daemon) {
         rc = cli_fail(EXIT_RUNTIME, "cannot listen on %s", s.cfg.listen);
         goto done;
@@ -784,6 +842,8 @@ done:
         sodium_memzero(s.sessions, MAX_SESSIONS * sizeof *s.sessions);
     free(s.sessions);
     fw_ratelimit_free(s.failures);
+    fw_cache_free(s.tokens);
+    fw_cache_free(s.incidents);
     policy_set_release(&s.policies);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);

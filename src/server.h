@@ -23,6 +23,7 @@ typedef struct server_config {
     long connection_timeout_s;
     long threads;
     long store_pool;
+    long cache_bytes;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -77,6 +78,14 @@ void server_store_return(request *r, fw_store *st);
 struct policy_set;
 const struct policy_set *server_policies(request *r);
 double server_now(request *r);
+
+/* The cache of served incident versions (values freed by api_served_incident_free). */
+struct fw_cache;
+struct fw_cache *server_incident_cache(request *r);
+/* The monotonic clock caches are timed by, in seconds. */
+double server_clock(void);
+/* A token was revoked or a user changed: forget who tokens belong to. */
+void server_auth_changed(request *r);
 
 /* GET /metrics. */
 void server_metrics(request *r);
