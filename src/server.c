@@ -54,6 +54,9 @@ static const config_key config_keys[] = {
      "database handles kept open; 0 means threads + 2"},
     {"cache_bytes", CFG(cache_bytes), false, 64L * 1024 * 1024, 0, 64L * 1024 * 1024 * 1024, NULL,
      "memory for served incident versions (immutable, so never stale); 0 turns the cache off"},
+    {"token_cache_seconds", CFG(token_cache_seconds), false, 5, 0, 300, NULL,
+     "seconds a checked bearer token is trusted without the database: how long a token revoked "
+     "by another process still works here; 0 checks every request"},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -177,7 +180,7 @@ struct server {
     } *sessions;
     size_t nsessions;
     fw_ratelimit *failures;
-    /* Who tokens belong to, for TOKEN_TTL seconds (key: SHA-256 of the
+    /* Who tokens belong to, for token_cache_seconds (key: SHA-256 of the
     ** token); cleared when this process revokes a token or changes a user,
     ** and auth_generation counts those clearings, under mu. */
     fw_cache *tokens;
@@ -300,7 +303,6 @@ const char *query_arg(request *r, const char *name)
 #define SIGNIN_WINDOW 60
 #define SIGNIN_MAX_FAILURES 5
 #define SIGNIN_TABLE 4096      /* names tracked at once (see ratelimit.h) */
-#define TOKEN_TTL 5            /* seconds a token check is reused (docs/server.md) */
 #define TOKEN_CACHE 1024       /* tokens remembered at once */
 
 static void random_hex(char *out, size_t bytes)
@@ -407,10 +409,11 @@ static int authenticate(server *s, request *r)
         }
         /* Not if a revocation came in meanwhile: that check may predate it. */
         pthread_mutex_lock(&s->mu);
-        if (generation == s->auth_generation && (known = malloc(sizeof *known)) != NULL) {
+        if (s->cfg.token_cache_seconds > 0 && generation == s->auth_generation &&
+            (known = malloc(sizeof *known)) != NULL) {
             *known = r->user;
-            if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known, now_s() + TOKEN_TTL,
-                              now_s(), NULL))
+            if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known,
+                              now_s() + (double)s->cfg.token_cache_seconds, now_s(), NULL))
                 free(known);
         }
         pthread_mutex_unlock(&s->mu);

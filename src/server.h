@@ -24,6 +24,7 @@ typedef struct server_config {
     long threads;
     long store_pool;
     long cache_bytes;
+    long token_cache_seconds;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
