@@ -26,6 +26,10 @@ fw_rc fw_canon_write(const json_t *v, fw_buf *out);
 /* Append the canonical form of a number to out (used for messages too). */
 fw_rc fw_canon_number(double d, fw_buf *out);
 
+/* Append len bytes of s as a JSON string (quoted, escaped as above); s must
+** be valid UTF-8 (model.h's fw_utf8_repair makes any text so). */
+fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out);
+
 /* SHA-256 of len bytes of data into digest. */
 void fw_sha256(const void *data, size_t len, uint8_t digest[FW_SHA256_BYTES]);
 

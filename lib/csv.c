@@ -1,7 +1,10 @@
 /*
 ** The CSV reader (see csv.h): a byte-at-a-time state machine over a row
 ** buffer, so chunk boundaries can fall anywhere, inside quotes or between a
-** CR and its LF.
+** CR and its LF.  A bad row keeps going through the same states with its
+** bytes discarded, so it ends exactly where a good row would: at the first
+** line end outside a quoted field.  After a stray quote the rest of the
+** field is read as plain text.
 */
 #include "csv.h"
 
@@ -10,7 +13,7 @@
 
 #include "model.h"
 
-enum state { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED, AFTER_CR, SKIP_BAD_ROW };
+enum state { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED, AFTER_CR };
 
 struct fw_csv {
     fw_csv_cb cb;
@@ -23,10 +26,9 @@ struct fw_csv {
     const char **fields;
     size_t nfields;
     enum state st;
-    bool bad_in_quotes;        /* while skipping a bad row: inside quotes? */
     size_t line, row_line;
     bool at_start, bom_checked, stopped;
-    const char *error;
+    const char *error;         /* non-NULL: the row is bad; its bytes are discarded */
     char bom[3];
     size_t nbom;
 };
@@ -75,43 +77,45 @@ static void reset_row(fw_csv *p)
     p->st = FIELD_START;
 }
 
-/* Skip the rest of a bad row, then report it once it ends. */
+/* The row is bad: keep its first reason, discard the rest of its bytes,
+** and report it once it ends. */
 static void fail_row(fw_csv *p, const char *why)
 {
     if (!p->error)
         p->error = why;
-    p->bad_in_quotes = p->st == QUOTED;
-    p->st = SKIP_BAD_ROW;
 }
 
-static bool put(fw_csv *p, char c)
+static void put(fw_csv *p, char c)
 {
+    if (p->error)
+        return;
     if (p->data_bytes >= p->max_row) {
         fail_row(p, "row longer than the limit");
-        return false;
+        return;
     }
     p->buf[p->used++] = c;
     p->data_bytes++;
     p->lens[p->nfields]++;
-    return true;
 }
 
 static void open_field(fw_csv *p)
 {
     if (p->at_start)
         p->row_line = p->line;
+    p->at_start = false;
+    if (p->error)
+        return;
     if (p->nfields >= p->max_fields) {
         fail_row(p, "more fields than the limit");
         return;
     }
     p->starts[p->nfields] = p->used;
     p->lens[p->nfields] = 0;
-    p->at_start = false;
 }
 
 static void close_field(fw_csv *p)
 {
-    if (p->st == SKIP_BAD_ROW)
+    if (p->error)
         return;
     p->buf[p->used++] = '\0';
     p->nfields++;
@@ -126,8 +130,6 @@ static void emit(fw_csv *p)
         reset_row(p); /* an empty line is no row */
         return;
     }
-    if (p->st == SKIP_BAD_ROW)
-        p->st = FIELD_START;
     memset(&row, 0, sizeof row);
     row.line = p->row_line;
     row.error = p->error;
@@ -172,13 +174,10 @@ static void step(fw_csv *p, char c)
         if (c == '\n' || c == '\r') {
             if (!p->at_start)
                 open_field(p); /* an empty last field after a comma */
-            if (p->st != SKIP_BAD_ROW)
-                end_row(p, c);
+            end_row(p, c);
             return;
         }
         open_field(p);
-        if (p->st == SKIP_BAD_ROW)
-            return;
         if (c == '"')
             p->st = QUOTED;
         else if (c == ',')
@@ -195,7 +194,7 @@ static void step(fw_csv *p, char c)
         } else if (c == '\n' || c == '\r') {
             end_row(p, c);
         } else if (c == '"') {
-            fail_row(p, "a quote inside an unquoted field");
+            fail_row(p, "a quote inside an unquoted field"); /* and the field goes on as text */
         } else {
             put(p, c);
         }
@@ -217,15 +216,7 @@ static void step(fw_csv *p, char c)
             end_row(p, c);
         } else {
             fail_row(p, "text after a closing quote");
-        }
-        return;
-    case SKIP_BAD_ROW:
-        if (c == '"') {
-            p->bad_in_quotes = !p->bad_in_quotes;
-        } else if ((c == '\n' || c == '\r') && !p->bad_in_quotes) {
-            emit(p);
-            if (c == '\r')
-                p->st = AFTER_CR;
+            p->st = UNQUOTED; /* the rest of the field is text */
         }
         return;
     }
@@ -269,10 +260,7 @@ fw_rc fw_csv_finish(fw_csv *p)
         return FW_ERR_USAGE;
     switch (p->st) {
     case QUOTED:
-        p->error = "unterminated quoted field";
-        emit(p);
-        break;
-    case SKIP_BAD_ROW:
+        fail_row(p, "unterminated quoted field");
         emit(p);
         break;
     case UNQUOTED:

@@ -117,6 +117,21 @@ size_t fw_utf8_check(const char *str, size_t len)
     return len;
 }
 
+fw_rc fw_utf8_repair(const char *s, size_t len, fw_buf *out)
+{
+    fw_rc rc = FW_OK;
+    while (len && !rc) {
+        size_t ok = fw_utf8_check(s, len);
+        rc = fw_buf_add(out, s, ok);
+        if (ok == len || rc)
+            break;
+        rc = fw_buf_adds(out, "\xef\xbf\xbd");
+        s += ok + 1;
+        len -= ok + 1;
+    }
+    return rc;
+}
+
 /* ---- validation ------------------------------------------------------- */
 
 typedef struct party_ref {

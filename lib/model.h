@@ -121,5 +121,9 @@ const fw_party *fw_doc_party(const fw_doc *doc, const char *id);
 
 /* Offset of the first invalid UTF-8 sequence in s, or len if it is valid. */
 size_t fw_utf8_check(const char *s, size_t len);
+/* Append s to out with every byte that does not begin a valid UTF-8
+** sequence replaced by U+FFFD, so the result is always valid UTF-8 (for
+** echoing untrusted text into JSON). */
+fw_rc fw_utf8_repair(const char *s, size_t len, fw_buf *out);
 
 #endif

@@ -450,6 +450,15 @@ fw_rc fw_store_get(fw_store *s, fw_record_type type, const char *id, int64_t ver
                        err);
 }
 
+fw_rc fw_store_head(fw_store *s, fw_record_type type, const char *id, int64_t *version,
+                    char sha256[65], fw_error *err)
+{
+    fw_rc rc = s->ops->head(s, fw_record_type_name(type), id, version, sha256, err);
+    if (rc == FW_ERR_NOTFOUND)
+        fw_error_set(err, rc, "no %s with id %s", fw_record_type_name(type), id);
+    return rc;
+}
+
 fw_rc fw_store_history(fw_store *s, fw_record_type type, const char *id, fw_meta_cb cb,
                        void *arg, fw_error *err)
 {

@@ -146,6 +146,12 @@ typedef struct fw_record_info {
 fw_rc fw_store_get(fw_store *s, fw_record_type type, const char *id, int64_t version,
                    fw_buf *body, fw_record_info *info, fw_error *err);
 
+/* The latest version of a record and its SHA-256 (hex) without its bytes:
+** one index lookup, for callers that cache immutable versions.
+** FW_ERR_NOTFOUND ("no TYPE with id ID") if there is no such record. */
+fw_rc fw_store_head(fw_store *s, fw_record_type type, const char *id, int64_t *version,
+                    char sha256[65], fw_error *err);
+
 /* Every version of a record, oldest first.  A non-zero return from cb stops
 ** the walk and is returned. */
 typedef int (*fw_meta_cb)(void *arg, const fw_record_meta *meta);

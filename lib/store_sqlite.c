@@ -328,8 +328,10 @@ static fw_rc sqlite_head(fw_store *s, const char *type, const char *id, int64_t 
     sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
         return FW_ERR_NOTFOUND;
+    }
     if (rc != SQLITE_ROW)
         return db_error(b, err, "cannot read the latest version");
     *version = sqlite3_column_int64(st, 0);

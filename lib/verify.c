@@ -72,6 +72,13 @@ static int on_record(void *arg, const fw_record_row *row)
         v->rc = FW_ERR_NOMEM;
         return 1;
     }
+    if (v->exp[row->log_seq].state != 0) {
+        /* The schema forbids this; only a database edited behind our back
+        ** has it, and one of the two would otherwise hide behind the other. */
+        problem(v, row->log_seq, "seq %lld: two stored records claim this log leaf (%s %s version %lld is one)",
+                (long long)row->log_seq, row->type, row->id, (long long)row->version);
+        return 0;
+    }
     fw_merkle_leaf_hash(v->leaf.data, v->leaf.len, v->exp[row->log_seq].leaf_hash);
     v->exp[row->log_seq].state = strcmp(hex, row->sha256) == 0 ? 1 : 2;
     return 0;

@@ -4,11 +4,14 @@
 ** {error, message, field} and changes nothing.
 */
 #include <errno.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "cache.h"
+#include "canon.h"
 #include "cases.h"
 #include "duties.h"
 #include "merkle.h"
@@ -311,21 +314,108 @@ static bool parse_version(request *r, const char *s, int64_t *v)
     return true;
 }
 
-static void get_incident_version(request *r, const char *id, int64_t version)
+/*
+** A stored incident version as served.  Stored versions never change, so
+** this is built once per version (parsed for the visibility checks,
+** serialized whole and de-identified, its personal fields listed) and kept
+** in the server's cache; only which version is the latest is asked of the
+** database on every read.
+*/
+typedef struct served_incident {
+    fw_doc *doc;
+    char *full, *deid;         /* the "incident" member of the answer */
+    char *paths;               /* personal fields, comma-separated */
+    size_t npersonal;
+    fw_record_info info;       /* of this version (its "latest" is not used) */
+} served_incident;
+
+void api_served_incident_free(void *p)
 {
-    fw_store *st = request_store(r);
+    served_incident *si = p;
+    if (!si)
+        return;
+    fw_doc_free(si->doc);
+    free(si->full);
+    free(si->deid);
+    free(si->paths);
+    free(si);
+}
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))
+
+/* Build the served form of version of incident id, or NULL after answering. */
+static served_incident *load_served(request *r, fw_store *st, const char *id, int64_t version,
+                                    size_t *cost)
+{
+    served_incident *si = calloc(1, sizeof *si);
     fw_buf body, paths;
-    fw_record_info info;
     fw_error err;
     fw_diag diag;
-    fw_doc *doc = NULL;
-    json_t *j;
+    json_t *j = NULL, *deid = NULL;
     fw_rc rc;
 
     fw_buf_init(&body, FW_BUF_UNLIMITED);
     fw_buf_init(&paths, 1 << 16);
     fw_diag_init(&diag, 2);
-    rc = fw_store_get(st, FW_RECORD_INCIDENT, id, version, &body, &info, &err);
+    if (!si) {
+        reply_error(r, 503, "busy", NULL, "out of memory");
+        goto done;
+    }
+    rc = fw_store_get(st, FW_RECORD_INCIDENT, id, version, &body, &si->info, &err);
+    if (rc == FW_ERR_NOTFOUND) {
+        reply_error(r, 404, "not_found", "id", "%s", err.msg);
+        goto fail;
+    }
+    if (rc) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+        goto fail;
+    }
+    if (fw_doc_parse(body.data, body.len, NULL, &si->doc, &diag) != FW_OK) {
+        reply_error(r, 500, "store", NULL, "stored incident %s no longer validates", id);
+        goto fail;
+    }
+    j = json_loadb(body.data, body.len, 0, NULL);
+    deid = json_deep_copy(j);
+    deidentify(deid);
+    si->npersonal = fw_doc_personal_fields(si->doc, &paths);
+    si->full = j ? json_dumps(j, DUMP_FLAGS) : NULL;
+    si->deid = deid ? json_dumps(deid, DUMP_FLAGS) : NULL;
+    si->paths = fw_buf_detach(&paths);
+    if (!si->full || !si->deid || (!si->paths && si->npersonal)) {
+        reply_error(r, 503, "busy", NULL, "out of memory");
+        goto fail;
+    }
+    /* The parsed document is about ten times its bytes. */
+    *cost = sizeof *si + 10 * body.len + strlen(si->full) + strlen(si->deid) +
+            (si->paths ? strlen(si->paths) : 0);
+    goto done;
+fail:
+    api_served_incident_free(si);
+    si = NULL;
+done:
+    json_decref(j);
+    json_decref(deid);
+    fw_diag_release(&diag);
+    fw_buf_release(&body);
+    fw_buf_release(&paths);
+    return si;
+}
+
+static void get_incident_version(request *r, const char *id, int64_t version)
+{
+    fw_store *st = request_store(r);
+    fw_cache *cache = server_incident_cache(r);
+    fw_cache_entry *held = NULL;
+    served_incident *si = NULL;
+    bool owned = false;
+    char key[256], head_sha[65];
+    int keylen;
+    int64_t latest;
+    size_t cost = 0;
+    fw_error err;
+    fw_rc rc;
+
+    rc = fw_store_head(st, FW_RECORD_INCIDENT, id, &latest, head_sha, &err);
     if (rc == FW_ERR_NOTFOUND) {
         reply_error(r, 404, "not_found", "id", "%s", err.msg);
         goto done;
@@ -334,35 +424,58 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         goto done;
     }
-    if (fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK) {
-        reply_error(r, 500, "store", NULL, "stored incident %s no longer validates", id);
+    if (version == 0)
+        version = latest;
+    if (version > latest) {
+        reply_error(r, 404, "not_found", "id", "incident %s has no version %lld", id,
+                    (long long)version);
         goto done;
     }
-    if (!may_see(r, doc)) {
+    keylen = snprintf(key, sizeof key, "%s%c%lld", id, 0, (long long)version);
+    if (keylen > 0 && (size_t)keylen < sizeof key)
+        si = fw_cache_get(cache, key, (size_t)keylen, server_clock(), &held);
+    if (si && version == latest && strcmp(si->info.sha256, head_sha) != 0) {
+        fw_cache_release(cache, held); /* not what the database holds: build it again */
+        si = NULL;
+    }
+    if (!si) {
+        if (!(si = load_served(r, st, id, version, &cost)))
+            goto done;
+        owned = !(keylen > 0 && (size_t)keylen < sizeof key &&
+                  fw_cache_put(cache, key, (size_t)keylen, si, cost, INFINITY, server_clock(), &held));
+    }
+    if (!may_see(r, si->doc)) {
         reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         goto done;
     }
-    j = json_loadb(body.data, body.len, 0, NULL);
-    if (r->user.role == FW_ROLE_ANALYST) {
-        deidentify(j);
-    } else if (fw_doc_personal_fields(doc, &paths) > 0 &&
-               fw_store_log_access(st, id, info.version, fw_buf_str(&paths), API_ACTOR,
-                                   query_arg(r, "reason"), &err) != FW_OK) {
-        /* Reading personal data is logged first; if it cannot be, it is not shown. */
-        json_decref(j);
+    /* Reading personal data is logged first; if it cannot be, it is not shown. */
+    if (r->user.role != FW_ROLE_ANALYST && si->npersonal > 0 &&
+        fw_store_log_access(st, id, si->info.version, si->paths, API_ACTOR,
+                            query_arg(r, "reason"), &err) != FW_OK) {
         reply_error(r, 503, "store", NULL, "the read could not be logged: %s", err.msg);
         goto done;
     }
-    reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:s, s:s, s:s}", "incident", j, "version",
-                                 (json_int_t)info.version, "latest", (json_int_t)info.latest,
-                                 "sha256", info.sha256, "stored_at", info.created_at,
-                                 "stored_by", info.actor));
+    /* The answer, in the order JSON_SORT_KEYS gives the other routes'. */
+    fw_buf_reset(&r->text);
+    fw_buf_adds(&r->text, "{\"incident\":");
+    fw_buf_adds(&r->text, r->user.role == FW_ROLE_ANALYST ? si->deid : si->full);
+    fw_buf_printf(&r->text, ",\"latest\":%lld,\"sha256\":", (long long)latest);
+    fw_canon_string(si->info.sha256, strlen(si->info.sha256), &r->text);
+    fw_buf_adds(&r->text, ",\"stored_at\":");
+    fw_canon_string(si->info.created_at, strlen(si->info.created_at), &r->text);
+    fw_buf_adds(&r->text, ",\"stored_by\":");
+    fw_canon_string(si->info.actor, strlen(si->info.actor), &r->text);
+    if (fw_buf_printf(&r->text, ",\"version\":%lld}", (long long)si->info.version) != FW_OK) {
+        reply_error(r, 503, "busy", NULL, "out of memory");
+        goto done;
+    }
+    r->status = 200;
+    r->content_type = "application/json";
 done:
     server_store_return(r, st);
-    fw_doc_free(doc);
-    fw_diag_release(&diag);
-    fw_buf_release(&body);
-    fw_buf_release(&paths);
+    fw_cache_release(cache, held);
+    if (owned)
+        api_served_incident_free(si);
 }
 
 static void get_incident(request *r)
@@ -608,9 +721,14 @@ done:
     json_decref(j);
 }
 
+/* A browser that reloads learns its CSRF token here again (the cookie is
+** HttpOnly, and only pages of the same origin can read this answer). */
 static void whoami(request *r)
 {
-    reply_json(r, 200, json_pack("{s:o}", "user", user_json(&r->user)));
+    json_t *j = json_pack("{s:o}", "user", user_json(&r->user));
+    if (r->via_cookie)
+        json_object_set_new(j, "csrf_token", json_string(r->csrf));
+    reply_json(r, 200, j);
 }
 
 static void sign_out(request *r)
@@ -708,8 +826,10 @@ static void revoke_token(request *r)
         reply_error(r, 404, "not_found", "id", "no token %s", r->params[0]);
     else if (rc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
-    else
+    else {
+        server_auth_changed(r);
         reply_json(r, 200, json_pack("{s:s, s:b}", "id", r->params[0], "revoked", 1));
+    }
 }
 
 /* ---- cases, duties, training ----------------------------------------------- */

@@ -20,7 +20,11 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cache.h"
+#include "canon.h"
+#include "model.h"
 #include "policyset.h"
+#include "ratelimit.h"
 #include "server.h"
 #include "webfiles.h"
 
@@ -55,6 +59,11 @@ static const config_key config_keys[] = {
      "worker threads; 0 means one per core", 0},
     {"store_pool", CFG(store_pool), false, 0, 0, 1024, NULL,
      "database handles kept open; 0 means threads + 2", 0},
+    {"cache_bytes", CFG(cache_bytes), false, 64L * 1024 * 1024, 0, 64L * 1024 * 1024 * 1024, NULL,
+     "memory for served incident versions (immutable, so never stale); 0 turns the cache off", 0},
+    {"token_cache_seconds", CFG(token_cache_seconds), false, 5, 0, 300, NULL,
+     "seconds a checked bearer token is trusted without the database: how long a token revoked "
+     "by another process still works here; 0 checks every request", 0},
     {"web_dir", CFG(web_dir), true, 0, 0, 0, FW_WEB_DIR,
      "the built dashboard (`make web`) served at `/`; empty serves none", CFG_SIZE(web_dir)},
 };
@@ -179,11 +188,14 @@ struct server {
         time_t expires;
     } *sessions;
     size_t nsessions;
-    struct failure {
-        char name[65];
-        int count;
-        time_t since;
-    } failures[256];
+    fw_ratelimit *failures;
+    /* Who tokens belong to, for token_cache_seconds (key: SHA-256 of the
+    ** token); cleared when this process revokes a token or changes a user,
+    ** and auth_generation counts those clearings, under mu. */
+    fw_cache *tokens;
+    unsigned long auth_generation;
+    /* Served incident versions (api.c). */
+    fw_cache *incidents;
     /* Metrics, under mu. */
     unsigned long *requests;     /* [route + 1][status class 0..5] */
     unsigned long latency[LATENCY_BUCKETS + 1];
@@ -196,6 +208,25 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double server_clock(void)
+{
+    return now_s();
+}
+
+struct fw_cache *server_incident_cache(request *r)
+{
+    return r->srv->incidents;
+}
+
+void server_auth_changed(request *r)
+{
+    server *s = r->srv;
+    pthread_mutex_lock(&s->mu);
+    s->auth_generation++;
+    fw_cache_clear(s->tokens);
+    pthread_mutex_unlock(&s->mu);
 }
 
 const struct policy_set *server_policies(request *r)
@@ -236,6 +267,10 @@ static void store_return(server *s, fw_store *st)
 
 int reply_json(request *r, int status, json_t *j)
 {
+    if (!j) { /* jansson refused to build it: still answer JSON */
+        status = 500;
+        j = json_pack("{s:s, s:s}", "error", "internal", "message", "the reply could not be built");
+    }
     json_decref(r->json);
     r->json = j;
     r->status = status;
@@ -243,16 +278,28 @@ int reply_json(request *r, int status, json_t *j)
     return status;
 }
 
+/* Messages and fields may echo the request (a path, a value, a key): bytes
+** that are not UTF-8 become U+FFFD so the body is always valid JSON. */
 int reply_error(request *r, int status, const char *error, const char *field, const char *fmt,
                 ...)
 {
     char msg[1024];
+    fw_buf m, f;
     va_list ap;
+    json_t *j;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return reply_json(r, status,
-                      json_pack("{s:s, s:s, s:s?}", "error", error, "message", msg, "field", field));
+    fw_buf_init(&m, 4 * sizeof msg);
+    fw_buf_init(&f, 4096);
+    fw_utf8_repair(msg, strlen(msg), &m);
+    if (field)
+        fw_utf8_repair(field, strnlen(field, 1024), &f);
+    j = json_pack("{s:s, s:s, s:s?}", "error", error, "message", fw_buf_str(&m), "field",
+                  field ? fw_buf_str(&f) : NULL);
+    fw_buf_release(&m);
+    fw_buf_release(&f);
+    return reply_json(r, status, j);
 }
 
 const char *query_arg(request *r, const char *name)
@@ -264,6 +311,8 @@ const char *query_arg(request *r, const char *name)
 #define SESSION_SECONDS (12 * 3600)
 #define SIGNIN_WINDOW 60
 #define SIGNIN_MAX_FAILURES 5
+#define SIGNIN_TABLE 4096      /* names tracked at once (see ratelimit.h) */
+#define TOKEN_CACHE 1024       /* tokens remembered at once */
 
 static void random_hex(char *out, size_t bytes)
 {
@@ -312,32 +361,12 @@ void server_session_end(request *r)
              "fw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
-static struct failure *failure_of(server *s, const char *name, bool create)
-{
-    time_t now = time(NULL);
-    size_t i, oldest = 0;
-    for (i = 0; i < 256; i++) {
-        if (strcmp(s->failures[i].name, name) == 0)
-            return &s->failures[i];
-        if (s->failures[i].since < s->failures[oldest].since)
-            oldest = i;
-    }
-    if (!create)
-        return NULL;
-    snprintf(s->failures[oldest].name, sizeof s->failures[oldest].name, "%s", name);
-    s->failures[oldest].count = 0;
-    s->failures[oldest].since = now;
-    return &s->failures[oldest];
-}
-
 bool server_signin_allowed(request *r, const char *name)
 {
     server *s = r->srv;
-    struct failure *f;
     bool ok;
     pthread_mutex_lock(&s->mu);
-    f = failure_of(s, name, false);
-    ok = !f || f->count < SIGNIN_MAX_FAILURES || time(NULL) - f->since > SIGNIN_WINDOW;
+    ok = fw_ratelimit_allowed(s->failures, name, now_s());
     pthread_mutex_unlock(&s->mu);
     return ok;
 }
@@ -345,14 +374,8 @@ bool server_signin_allowed(request *r, const char *name)
 void server_signin_failed(request *r, const char *name)
 {
     server *s = r->srv;
-    struct failure *f;
     pthread_mutex_lock(&s->mu);
-    f = failure_of(s, name, true);
-    if (time(NULL) - f->since > SIGNIN_WINDOW) {
-        f->count = 0;
-        f->since = time(NULL);
-    }
-    f->count++;
+    fw_ratelimit_failed(s->failures, name, now_s());
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -370,15 +393,40 @@ static int authenticate(server *s, request *r)
     memset(&r->user, 0, sizeof r->user);
     r->user.role = FW_ROLE_PUBLIC;
     if (auth) {
+        uint8_t key[FW_SHA256_BYTES];
+        fw_cache_entry *held;
+        fw_user *known;
+        unsigned long generation;
         if (strncmp(auth, "Bearer ", 7) != 0)
             return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
+        fw_sha256(auth + 7, strlen(auth + 7), key);
+        if ((known = fw_cache_get(s->tokens, key, sizeof key, now_s(), &held)) != NULL) {
+            r->user = *known;
+            fw_cache_release(s->tokens, held);
+            return 0;
+        }
+        pthread_mutex_lock(&s->mu);
+        generation = s->auth_generation;
+        pthread_mutex_unlock(&s->mu);
         st = request_store(r);
         if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
             rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
         server_store_return(r, st);
-        if (rc)
+        if (rc) {
             memset(&r->user, 0, sizeof r->user);
-        return rc;
+            return rc;
+        }
+        /* Not if a revocation came in meanwhile: that check may predate it. */
+        pthread_mutex_lock(&s->mu);
+        if (s->cfg.token_cache_seconds > 0 && generation == s->auth_generation &&
+            (known = malloc(sizeof *known)) != NULL) {
+            *known = r->user;
+            if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known,
+                              now_s() + (double)s->cfg.token_cache_seconds, now_s(), NULL))
+                free(known);
+        }
+        pthread_mutex_unlock(&s->mu);
+        return 0;
     }
     if (cookie && strlen(cookie) == 64) {
         time_t now = time(NULL);
@@ -390,6 +438,7 @@ static int authenticate(server *s, request *r)
                 r->user = ss->user;
                 r->via_cookie = true;
                 memcpy(r->session, ss->id, 65);
+                memcpy(r->csrf, ss->csrf, 65);
                 /* A cookie rides along with any request a browser makes:
                 ** unsafe methods must also show the token only our pages know. */
                 if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
@@ -440,13 +489,34 @@ typedef struct connection_state {
     char param_storage[512];
 } connection_state;
 
+/* s as a JSON string on line: client bytes, so repaired to UTF-8 first if need be. */
+static void log_string(fw_buf *line, const char *s, size_t n)
+{
+    fw_buf fixed;
+    if (fw_utf8_check(s, n) == n) {
+        fw_canon_string(s, n, line);
+        return;
+    }
+    fw_buf_init(&fixed, 3 * n + 1);
+    fw_utf8_repair(s, n, &fixed);
+    fw_canon_string(fw_buf_str(&fixed), fixed.len, line);
+    fw_buf_release(&fixed);
+}
+
+/* One JSON line a request; the method and path are escaped, so every line parses. */
 static void access_log(request *r, size_t bytes)
 {
     char now[32];
     double ms = (now_s() - r->started) * 1000;
+    fw_buf *line = &r->text; /* done with: the reply is queued (copied or owned) */
     fw_time_format_utc(time(NULL), now, sizeof now);
-    fprintf(stderr, "{\"time\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,\"ms\":%.2f,\"bytes\":%zu}\n",
-            now, r->method, r->path, r->status, ms, bytes);
+    fw_buf_reset(line);
+    fw_buf_printf(line, "{\"time\":\"%s\",\"method\":", now);
+    log_string(line, r->method, strlen(r->method));
+    fw_buf_adds(line, ",\"path\":");
+    log_string(line, r->path, strlen(r->path));
+    fw_buf_printf(line, ",\"status\":%d,\"ms\":%.2f,\"bytes\":%zu}\n", r->status, ms, bytes);
+    fwrite(line->data, 1, line->len, stderr);
 }
 
 static void count(server *s, request *r)
@@ -716,10 +786,14 @@ int cmd_serve(cli_args *a)
         return EXIT_RUNTIME;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
     s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
+    s.failures = fw_ratelimit_new(SIGNIN_TABLE, SIGNIN_MAX_FAILURES, SIGNIN_WINDOW);
+    s.tokens = fw_cache_new(TOKEN_CACHE, TOKEN_CACHE * sizeof(fw_user), free);
+    s.incidents = fw_cache_new(4096, (size_t)s.cfg.cache_bytes, api_served_incident_free);
     s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
-    if (!s.requests || !s.free_stores || !s.sessions || sodium_init() < 0) {
+    if (!s.requests || !s.free_stores || !s.sessions || !s.failures || !s.tokens ||
+        !s.incidents || sodium_init() < 0) {
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
         goto done;
     }
@@ -746,7 +820,7 @@ int cmd_serve(cli_args *a)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s.cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)s.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)s.cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+        (size_t)16 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
     if (!s.daemon) {
         rc = cli_fail(EXIT_RUNTIME, "cannot listen on %s", s.cfg.listen);
         goto done;
@@ -785,6 +859,9 @@ done:
     if (s.sessions)
         sodium_memzero(s.sessions, MAX_SESSIONS * sizeof *s.sessions);
     free(s.sessions);
+    fw_ratelimit_free(s.failures);
+    fw_cache_free(s.tokens);
+    fw_cache_free(s.incidents);
     policy_set_release(&s.policies);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);

@@ -23,6 +23,8 @@ typedef struct server_config {
     long connection_timeout_s;
     long threads;
     long store_pool;
+    long cache_bytes;
+    long token_cache_seconds;
     char web_dir[512];
 } server_config;
 
@@ -58,6 +60,7 @@ typedef struct request {
     fw_user user;
     bool via_cookie;
     char session[65];
+    char csrf[65];                    /* the session's CSRF token, when via_cookie */
     /* Extra response headers (Set-Cookie). */
     char set_cookie[256];
 } request;
@@ -78,6 +81,14 @@ void server_store_return(request *r, fw_store *st);
 struct policy_set;
 const struct policy_set *server_policies(request *r);
 double server_now(request *r);
+
+/* The cache of served incident versions (values freed by api_served_incident_free). */
+struct fw_cache;
+struct fw_cache *server_incident_cache(request *r);
+/* The monotonic clock caches are timed by, in seconds. */
+double server_clock(void);
+/* A token was revoked or a user changed: forget who tokens belong to. */
+void server_auth_changed(request *r);
 
 /* GET /metrics. */
 void server_metrics(request *r);

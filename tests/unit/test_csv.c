@@ -112,6 +112,37 @@ static void test_limits(void **state)
     free(got);
 }
 
+/* As expect, with limits on a row's bytes and fields. */
+static void expect_limited(const char *text, size_t max_row, size_t max_fields, const char *want)
+{
+    size_t step, len = strlen(text);
+    for (step = 0; step <= 7; step++) {
+        char *got = parse(text, len, step, max_row, max_fields);
+        if (strcmp(got, want) != 0)
+            fail_msg("input %s (chunks of %zu):\n got:\n%s want:\n%s", text, step, got, want);
+        free(got);
+    }
+}
+
+/* A bad row ends where a good one would: at the first line end outside a
+** properly quoted field, and the rows after it are read as usual. */
+static void test_bad_row_ends(void **state)
+{
+    (void)state;
+    /* A line end right after a field that failed to start (one too many). */
+    expect_limited("a,b,c,\nd\n", 0, 3, "1:!more fields than the limit\n2:d\n");
+    expect_limited("a,b,c,\r\nd\r\n", 0, 3, "1:!more fields than the limit\n2:d\n");
+    /* The field that failed to start was quoted: its newline is data. */
+    expect_limited("a,b,c,\"x\ny\"\nd\n", 0, 3, "1:!more fields than the limit\n3:d\n");
+    /* After a stray quote the rest of the field is text: its quotes open nothing. */
+    expect("a,b\"c\"d,e\nnext\n", "1:!a quote inside an unquoted field\n2:next\n");
+    expect("5'10\",6'2\"\nnext\n", "1:!a quote inside an unquoted field\n2:next\n");
+    expect("a\"b,\"x\ny\"\nnext\n", "1:!a quote inside an unquoted field\n3:next\n");
+    expect("\"a\"b\"c\nnext\n", "1:!text after a closing quote\n2:next\n");
+    /* A row too long inside quotes still honours doubled quotes. */
+    expect_limited("\"aaaaaa\"\"\n\"\"\",x\nok\n", 3, 0, "1:!row longer than the limit\n3:ok\n");
+}
+
 static int stop_after_one(void *arg, const fw_csv_row *row)
 {
     (void)row;
@@ -190,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_bom_and_utf8),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_bad_row_ends),
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_published_files),
     };
