@@ -30,8 +30,8 @@ static const struct {
     {"board_review", 30},
 };
 
-static const char *const findings[] = {"within_policy", "out_of_policy", "not_sustained",
-                                       "exonerated", "unfounded", NULL};
+const char *const fw_case_findings[] = {"within_policy", "out_of_policy", "not_sustained",
+                                              "exonerated", "unfounded", NULL};
 
 bool fw_case_mandatory(const fw_doc *doc)
 {
@@ -108,9 +108,9 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
         goto fail;
     }
     if (strcmp(to, "closed") == 0) {
-        for (i = 0; findings[i] && (!finding || strcmp(findings[i], finding)); i++)
+        for (i = 0; fw_case_findings[i] && (!finding || strcmp(fw_case_findings[i], finding)); i++)
             ;
-        if (!findings[i]) {
+        if (!fw_case_findings[i]) {
             rc = fw_error_set(err, FW_ERR_INVALID,
                               "finding: closing needs one of within_policy, out_of_policy, "
                               "not_sustained, exonerated, unfounded");

@@ -14,6 +14,9 @@
 #include "model.h"
 #include "store.h"
 
+/* The findings a closed case may record, NULL-terminated. */
+extern const char *const fw_case_findings[];
+
 /* Whether doc must be investigated and reviewed by the board. */
 bool fw_case_mandatory(const fw_doc *doc);
 

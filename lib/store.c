@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "canon.h"
+#include "stats.h"
+
+_Static_assert(FW_STATS_FACTS_BYTES == sizeof ((fw_prepared *)0)->stats,
+               "the prepared document holds the statistics facts");
 
 static const struct {
     const char *prefix;
@@ -300,6 +304,9 @@ fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
             return rc;
         p->naccounts = (int64_t)doc->naccounts;
         p->withdrawn = json_is_true(json_object_get(doc->root, "withdrawn"));
+        fw_stats_facts facts;
+        fw_stats_facts_of(doc, &facts);
+        fw_stats_facts_encode(&facts, p->stats);
     }
     /* Pointers only now: the buffer no longer moves. */
     p->body = p->strings.data + o_body;
@@ -422,6 +429,7 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
         w.naccounts = p->naccounts;
         w.nevents = p->nevents;
         w.withdrawn = p->withdrawn;
+        w.stats = p->stats;
     }
     rc = s->ops->append(s, &w, err);
     if (rc)
@@ -494,6 +502,34 @@ fw_rc fw_store_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_
 fw_rc fw_store_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *err)
 {
     return s->ops->record_scan(s, cb, arg, err);
+}
+
+fw_rc fw_store_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
+{
+    return s->ops->stats_scan(s, cb, arg, err);
+}
+
+fw_rc fw_store_latest_scan(fw_store *s, fw_record_type type, fw_record_cb cb, void *arg,
+                           fw_error *err)
+{
+    return s->ops->latest_scan(s, fw_record_type_name(type), cb, arg, err);
+}
+
+fw_rc fw_store_stats_facts(const void *body, size_t len, uint8_t out[FW_STATS_FACTS_BYTES])
+{
+    fw_stats_facts facts;
+    fw_doc *doc = NULL;
+    fw_diag d;
+    fw_rc rc;
+    fw_diag_init(&d, 1);
+    rc = fw_doc_parse(body, len, NULL, &doc, &d);
+    fw_diag_release(&d);
+    if (rc)
+        return rc;
+    fw_stats_facts_of(doc, &facts);
+    fw_stats_facts_encode(&facts, out);
+    fw_doc_free(doc);
+    return FW_OK;
 }
 
 fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err)

@@ -105,6 +105,7 @@ typedef struct fw_prepared {
     char sha256[65];
     int64_t naccounts, nevents;
     bool withdrawn;
+    uint8_t stats[20];           /* incidents: the statistics index's facts (stats.h) */
     fw_buf strings;              /* owns the text the pointers above point into */
 } fw_prepared;
 
@@ -186,6 +187,21 @@ fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb
                     fw_error *err);
 
 /*
+** The statistics index (docs/statistics.md): for the latest version of each
+** incident, by id, its agency, whether its source withdrew it, and the
+** facts statistics count (stats.h's fw_stats_facts, encoded).
+*/
+typedef struct fw_stats_index_row {
+    const char *id;
+    const char *agency;
+    bool withdrawn;
+    const void *facts;
+    size_t facts_len;
+} fw_stats_index_row;
+typedef int (*fw_stats_index_cb)(void *arg, const fw_stats_index_row *row);
+fw_rc fw_store_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
+
+/*
 ** Record a read of personal data: an access record (reader, the incident id
 ** and version, the field paths, why) stored in its own transaction, and so
 ** logged.  paths is comma-separated; reason may be NULL.
@@ -221,6 +237,11 @@ typedef struct fw_record_row {
 } fw_record_row;
 typedef int (*fw_record_cb)(void *arg, const fw_record_row *row);
 fw_rc fw_store_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *err);
+
+/* The latest version of every record of one type, by id (only id, version,
+** body and body_len of the row are set). */
+fw_rc fw_store_latest_scan(fw_store *s, fw_record_type type, fw_record_cb cb, void *arg,
+                           fw_error *err);
 
 /* The latest signed checkpoint (the note text appended to note) and the
 ** tree size it covers; FW_ERR_NOTFOUND if the log has none yet. */

@@ -30,6 +30,7 @@ typedef struct fw_store_write {
     const char *force_kinds;
     int64_t naccounts, nevents;
     bool withdrawn;
+    const uint8_t *stats;       /* FW_STATS_FACTS_BYTES of statistics facts */
 } fw_store_write;
 
 typedef struct fw_store_ops {
@@ -54,6 +55,9 @@ typedef struct fw_store_ops {
     fw_rc (*log_leaf)(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err);
     fw_rc (*log_scan)(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err);
     fw_rc (*record_scan)(fw_store *s, fw_record_cb cb, void *arg, fw_error *err);
+    fw_rc (*stats_scan)(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
+    fw_rc (*latest_scan)(fw_store *s, const char *type, fw_record_cb cb, void *arg,
+                         fw_error *err);
     /* The latest checkpoint; FW_ERR_NOTFOUND if none.  note/state may be NULL. */
     fw_rc (*checkpoint_latest)(fw_store *s, int64_t *size, fw_buf *note, fw_buf *state,
                                fw_error *err);
@@ -76,6 +80,10 @@ struct fw_store {
     int64_t checkpointed;      /* size of the latest stored checkpoint */
     double log_seconds;        /* time spent keeping the log, for fw_store_log_seconds */
 };
+
+/* The statistics facts of a stored incident body, for backfilling the
+** index when a database is upgraded (FW_ERR_INVALID if it does not parse). */
+fw_rc fw_store_stats_facts(const void *body, size_t len, uint8_t out[20]);
 
 /* A monotonic clock in seconds, for the log's share of write time. */
 double fw_store_clock(void);

@@ -14,6 +14,7 @@
 #include "store_int.h"
 
 #define APPLICATION_ID 0x46574348 /* "FWCH" */
+#define FW_STATS_FACTS_BYTES_SQLITE 20   /* stats.h's FW_STATS_FACTS_BYTES */
 
 /* Migration N (1-based) takes the schema from version N-1 to N. */
 static const char *const migrations[] = {
@@ -78,6 +79,24 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'settings are written once'); END;\n",
     /* 3: incidents their source withdrew are listed only on request. */
     "ALTER TABLE incident_index ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;\n",
+    /* 4: the statistics index (docs/statistics.md), one row per incident
+    ** version, backfilled from the stored bodies by fw_stats_facts(). */
+    "CREATE TABLE stats_index(\n"
+    "  id TEXT NOT NULL,\n"
+    "  version INTEGER NOT NULL,\n"
+    "  agency TEXT NOT NULL,\n"
+    "  withdrawn INTEGER NOT NULL,\n"
+    "  facts BLOB NOT NULL,\n"
+    "  PRIMARY KEY (id, version)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO stats_index(id, version, agency, withdrawn, facts)\n"
+    "  SELECT i.id, i.version, i.agency, i.withdrawn, fw_stats_facts(r.body)\n"
+    "  FROM incident_index i JOIN records r\n"
+    "    ON r.type = 'incident' AND r.id = i.id AND r.version = i.version;\n"
+    "CREATE TRIGGER stats_index_no_update BEFORE UPDATE ON stats_index\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the statistics index is append-only'); END;\n"
+    "CREATE TRIGGER stats_index_no_delete BEFORE DELETE ON stats_index\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the statistics index is append-only'); END;\n",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -86,6 +105,9 @@ enum {
     ST_INSERT_LOG,
     ST_INSERT_RECORD,
     ST_INSERT_INDEX,
+    ST_INSERT_STATS,
+    ST_STATS_SCAN,
+    ST_LATEST_SCAN,
     ST_GET_LATEST,
     ST_GET_VERSION,
     ST_HISTORY,
@@ -110,6 +132,13 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_INSERT_INDEX] = "INSERT INTO incident_index(id, version, agency, occurred_at, "
                         "encounter, force_kinds, naccounts, nevents, withdrawn) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_INSERT_STATS] = "INSERT INTO stats_index(id, version, agency, withdrawn, facts) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)",
+    /* In primary-key order, so the last row of each id is its latest version. */
+    [ST_STATS_SCAN] = "SELECT id, agency, withdrawn, facts FROM stats_index ORDER BY id, version",
+    [ST_LATEST_SCAN] = "SELECT id, version, body FROM records r WHERE type = ?1 AND version = "
+                       "(SELECT max(version) FROM records s WHERE s.type = ?1 AND s.id = r.id) "
+                       "ORDER BY id",
     [ST_GET_LATEST] = "SELECT body, version, created_at, actor, sha256, log_seq, version "
                       "FROM records WHERE type = ?1 AND id = ?2 ORDER BY version DESC LIMIT 1",
     [ST_GET_VERSION] = "SELECT body, version, created_at, actor, sha256, log_seq, "
@@ -175,6 +204,20 @@ static fw_rc pragma_int(sqlite_backend *b, const char *sql, int *out, fw_error *
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_error(b, err, b->path);
     return FW_OK;
+}
+
+/* fw_stats_facts(body): the statistics facts of a stored incident, for the
+** backfill in migration 4. */
+static void sql_stats_facts(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint8_t facts[FW_STATS_FACTS_BYTES_SQLITE];
+    (void)argc;
+    if (fw_store_stats_facts(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+                             facts) != FW_OK) {
+        sqlite3_result_error(ctx, "a stored incident does not parse", -1);
+        return;
+    }
+    sqlite3_result_blob(ctx, facts, sizeof facts, SQLITE_TRANSIENT);
 }
 
 static fw_rc migrate(fw_store *s, sqlite_backend *b, int from, fw_error *err)
@@ -274,6 +317,12 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
     if (!readonly) {
         if ((rc = exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)))
             goto fail;
+        if (sqlite3_create_function(b->db, "fw_stats_facts", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_stats_facts,
+                                    NULL, NULL) != SQLITE_OK) {
+            rc = db_error(b, err, "cannot register fw_stats_facts");
+            goto fail;
+        }
         if (version < NMIGRATIONS && (rc = migrate(s, b, version, err)))
             goto fail;
     }
@@ -388,7 +437,16 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_bind_int64(st, 7, w->naccounts);
     sqlite3_bind_int64(st, 8, w->nevents);
     sqlite3_bind_int(st, 9, w->withdrawn);
-    return step_done(b, st, err, "cannot index the incident");
+    if ((rc = step_done(b, st, err, "cannot index the incident")))
+        return rc;
+
+    st = stmt(b, ST_INSERT_STATS);
+    sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, w->version);
+    sqlite3_bind_text(st, 3, w->agency, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, w->withdrawn);
+    sqlite3_bind_blob(st, 5, w->stats, FW_STATS_FACTS_BYTES_SQLITE, SQLITE_STATIC);
+    return step_done(b, st, err, "cannot index the incident's statistics");
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -577,6 +635,91 @@ static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_erro
     return FW_OK;
 }
 
+/* The last row of each run of equal ids is the latest version: hold each
+** row until the next one shows whether its id goes on. */
+typedef struct held_row {
+    char id[80], agency[80];
+    uint8_t facts[FW_STATS_FACTS_BYTES_SQLITE];
+    size_t facts_len;
+    bool withdrawn, full;
+} held_row;
+
+static int emit_held(held_row *h, fw_stats_index_cb cb, void *arg)
+{
+    fw_stats_index_row r;
+    if (!h->full)
+        return 0;
+    r.id = h->id;
+    r.agency = h->agency;
+    r.withdrawn = h->withdrawn;
+    r.facts = h->facts;
+    r.facts_len = h->facts_len;
+    return cb(arg, &r);
+}
+
+static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_STATS_SCAN);
+    held_row h;
+    int rc, stop = 0;
+
+    h.full = false;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        size_t idlen = (size_t)sqlite3_column_bytes(st, 0);
+        const char *agency;
+        size_t alen, flen;
+        if (h.full && strcmp(h.id, id ? id : "") != 0)
+            stop = emit_held(&h, cb, arg);
+        agency = (const char *)sqlite3_column_text(st, 1);
+        alen = (size_t)sqlite3_column_bytes(st, 1);
+        flen = (size_t)sqlite3_column_bytes(st, 3);
+        /* Ids and agency ids are at most 64 bytes (the format's id type). */
+        if (!id || idlen >= sizeof h.id || !agency || alen >= sizeof h.agency ||
+            flen > sizeof h.facts) {
+            sqlite3_reset(st);
+            return fw_error_set(err, FW_ERR_STORE, "a statistics index row is malformed");
+        }
+        memcpy(h.id, id, idlen + 1);
+        memcpy(h.agency, agency, alen + 1);
+        h.withdrawn = sqlite3_column_int(st, 2) != 0;
+        memcpy(h.facts, sqlite3_column_blob(st, 3), flen);
+        h.facts_len = flen;
+        h.full = true;
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot read the statistics index");
+    if (!stop)
+        emit_held(&h, cb, arg);
+    return FW_OK;
+}
+
+static fw_rc sqlite_latest_scan(fw_store *s, const char *type, fw_record_cb cb, void *arg,
+                                fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_LATEST_SCAN);
+    fw_record_row r;
+    int rc, stop = 0;
+
+    memset(&r, 0, sizeof r);
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r.type = type;
+        r.id = col_text(st, 0);
+        r.version = sqlite3_column_int64(st, 1);
+        r.body = sqlite3_column_blob(st, 2);
+        r.body_len = (size_t)sqlite3_column_bytes(st, 2);
+        stop = cb(arg, &r);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot read the records");
+    return FW_OK;
+}
+
 static fw_rc sqlite_checkpoint_latest(fw_store *s, int64_t *size, fw_buf *note, fw_buf *state,
                                       fw_error *err)
 {
@@ -662,6 +805,8 @@ const fw_store_ops fw_store_sqlite_ops = {
     .log_leaf = sqlite_log_leaf,
     .log_scan = sqlite_log_scan,
     .record_scan = sqlite_record_scan,
+    .stats_scan = sqlite_stats_scan,
+    .latest_scan = sqlite_latest_scan,
     .checkpoint_latest = sqlite_checkpoint_latest,
     .checkpoint_append = sqlite_checkpoint_append,
     .setting_get = sqlite_setting_get,

@@ -17,6 +17,7 @@
 #include "merkle.h"
 #include "policyset.h"
 #include "review.h"
+#include "stats_run.h"
 #include "verify.h"
 
 /* The actor recorded for a change: the user's name. */
@@ -1325,6 +1326,65 @@ static void what_if(request *r)
     fw_buf_release(&w.body);
 }
 
+/*
+** Statistics.  Signed-in readers get exact counts (a user who belongs to an
+** agency counts that agency's incidents only); anyone gets the public table:
+** no filter, at most two dimensions, every value under k suppressed with
+** complementary suppression (docs/statistics.md).
+*/
+static void stats(request *r, bool public)
+{
+    static const char *const exact_args[] = {"by", "where", NULL};
+    static const char *const public_args[] = {"by", NULL};
+    const char *field, *other = query_other_arg(r, public ? public_args : exact_args);
+    fw_stats_query q;
+    fw_stats_table *t = NULL;
+    fw_store *st;
+    fw_error err;
+
+    if (other) {
+        if (public)
+            reply_error(r, 400, "invalid", other,
+                        "public statistics take only 'by': they are not filtered, and never "
+                        "show names, addresses or dates");
+        else
+            reply_error(r, 400, "invalid", other, "unknown parameter (by and where are known)");
+        return;
+    }
+    if (fw_stats_query_parse(query_arg(r, "by"), query_arg(r, "where"), &q, &field, &err)) {
+        reply_error(r, 400, "invalid", field, "%s", err.msg);
+        return;
+    }
+    if (public && q.nby > 2) {
+        reply_error(r, 400, "invalid", "by", "public statistics group by at most two dimensions");
+        return;
+    }
+    st = request_store(r);
+    if (fw_stats_run(st, &q, public || !r->user.agency[0] ? NULL : r->user.agency, &t, &err)) {
+        server_store_return(r, st);
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+        return;
+    }
+    server_store_return(r, st);
+    if (public && fw_stats_suppress(t, server_public_stats_k(r), &err)) {
+        fw_stats_table_free(t);
+        reply_error(r, 500, "internal", NULL, "%s", err.msg);
+        return;
+    }
+    reply_json(r, 200, fw_stats_json(t));
+    fw_stats_table_free(t);
+}
+
+static void exact_stats(request *r)
+{
+    stats(r, false);
+}
+
+static void public_stats(request *r)
+{
+    stats(r, true);
+}
+
 #define OVERSIGHT (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR))
 #define CASE_MOVERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD))
 
@@ -1509,6 +1569,8 @@ const api_route api_routes[] = {
     {"GET", "/api/v1/policies", list_policies, READERS, "the policies loaded"},
     {"GET", "/api/v1/incidents/{id}/findings", incident_findings, READERS, "an incident judged under the policies in effect, not stored"},
     {"GET", "/api/v1/cases", list_cases, OVERSIGHT, "the review queue: cases by state, with deadlines"},
+    {"GET", "/api/v1/stats", exact_stats, READERS, "incident counts grouped by dimensions, exact"},
+    {"GET", "/public/stats", public_stats, ANYONE, "incident counts for the public, small cells suppressed"},
     {"GET", "/api/v1/cases/{id}", get_case, OVERSIGHT, "an incident's review case"},
     {"POST", "/api/v1/cases/{id}/transitions", move_case, CASE_MOVERS, "move a case (finding when closing)"},
     {"GET", "/api/v1/duties", list_duties, OVERSIGHT, "duty items, per incident or officer"},

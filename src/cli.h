@@ -94,5 +94,6 @@ int cmd_import(cli_args *a);
 int cmd_token(cli_args *a);
 int cmd_log(cli_args *a);
 int cmd_review(cli_args *a);
+int cmd_stats(cli_args *a);
 
 #endif

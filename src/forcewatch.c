@@ -149,6 +149,20 @@ static const cli_opt import_opts[] = {
     {0, 0, 0, 0, false},
 };
 
+static const cli_opt stats_opts[] = {
+    {"by", 0, "DIM[,DIM...]", "group by up to four of: year, month, agency, agency_type, state, "
+                              "force_kind, injury, sex, race, age_band, armed, threat, flight, "
+                              "finding", false},
+    {"where", 0, "DIM=V[|V...][,...]", "only incidents with one of these values in each "
+                                       "dimension named (state=CA|WA,year=2020)", false},
+    {"format", 0, "FORMAT", "table (default), csv or json", false},
+    {"public", 0, NULL, "suppress small cells as the public sees them (at most two dimensions)",
+     false},
+    {"k", 0, "N", "with --public: the threshold (default 5): counts under it are suppressed",
+     false},
+    {0, 0, 0, 0, false},
+};
+
 static const cli_command commands[] = {
     {"init", cmd_init, "", "create a database and its signing key, or upgrade its schema",
      init_opts, 0, 0,
@@ -235,6 +249,14 @@ static const cli_command commands[] = {
      "imported are reported with their line and reason and skipped.  A record already\n"
      "stored becomes a new version only if it changed; records of the profile that FILE\n"
      "no longer lists are marked withdrawn, never deleted."},
+    {"stats", cmd_stats, "--by DIM[,DIM...]", "count incidents grouped by dimensions",
+     stats_opts, 0, 0,
+     "Counts the latest version of every incident its source has not withdrawn, grouped\n"
+     "by the dimensions named (docs/statistics.md defines each, and how incidents with\n"
+     "several values count: once in each).  Values are text; a missing one is 'unknown'.\n"
+     "--public prints what GET /public/stats serves: cells, margins and total under k\n"
+     "suppressed, with complementary suppression so none can be derived from the rest.\n"
+     "Reads the statistics index, never the documents, so it is fast on large databases."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"
      "output."},

@@ -66,6 +66,8 @@ static const config_key config_keys[] = {
      "by another process still works here; 0 checks every request", 0},
     {"web_dir", CFG(web_dir), true, 0, 0, 0, FW_WEB_DIR,
      "the built dashboard (`make web`) served at `/`; empty serves none", CFG_SIZE(web_dir)},
+    {"public_stats_k", CFG(public_stats_k), false, 5, 1, 1000, NULL,
+     "public statistics suppress every count under this (docs/statistics.md)", 0},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -305,6 +307,37 @@ int reply_error(request *r, int status, const char *error, const char *field, co
 const char *query_arg(request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct other_arg {
+    const char *const *allowed;
+    const char *found;
+} other_arg;
+
+static enum MHD_Result find_other(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    other_arg *o = cls;
+    size_t i;
+    (void)kind;
+    (void)value;
+    for (i = 0; o->allowed[i]; i++)
+        if (strcmp(o->allowed[i], key) == 0)
+            return MHD_YES;
+    o->found = key;
+    return MHD_NO;
+}
+
+const char *query_other_arg(request *r, const char *const *allowed)
+{
+    other_arg o = {allowed, NULL};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, find_other, &o);
+    return o.found;
+}
+
+int server_public_stats_k(request *r)
+{
+    return (int)r->srv->cfg.public_stats_k;
 }
 
 #define MAX_SESSIONS 4096

@@ -26,6 +26,7 @@ typedef struct server_config {
     long cache_bytes;
     long token_cache_seconds;
     char web_dir[512];
+    long public_stats_k;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -72,6 +73,10 @@ int reply_error(request *r, int status, const char *error, const char *field,
 int reply_json(request *r, int status, json_t *j);
 /* A query-string argument, or NULL. */
 const char *query_arg(request *r, const char *name);
+/* The first query-string argument not in allowed (NULL-terminated), or NULL. */
+const char *query_other_arg(request *r, const char *const *allowed);
+/* The public statistics' suppression threshold (configuration key public_stats_k). */
+int server_public_stats_k(request *r);
 
 /* Borrow a store handle from the pool; give it back with server_store_return. */
 fw_store *request_store(request *r);

@@ -63,7 +63,7 @@ run 1 "list before init" -- "$FW" --db "$DB" list
 
 # ---- init, add, versions ----------------------------------------------------
 run 0 "init" -- "$FW" --db "$DB" init
-has "$T/out" "schema version 3" "init"
+has "$T/out" "schema version 4" "init"
 has "$T/out" "verifier key: forcewatch.local/fw+" "init prints the verifier key"
 [ "$(stat -c %a "$DB.key")" = 600 ] && ok || bad "the signing key is not mode 0600"
 run 0 "init again" -- "$FW" --db "$DB" init
