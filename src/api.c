@@ -274,29 +274,10 @@ static void list_incidents(request *r)
     reply_json(r, 200, page);
 }
 
-/* Remove every personal field (schema.h FW_PERSONAL) for the analyst role. */
-static void strip_personal(json_t *obj, const fw_object *schema)
-{
-    size_t i, k;
-    for (i = 0; i < schema->nfields; i++) {
-        const fw_field *f = &schema->fields[i];
-        json_t *v = json_object_get(obj, f->name);
-        if (!v)
-            continue;
-        if (f->flags & FW_PERSONAL)
-            json_object_del(obj, f->name);
-        else if (f->type == FW_F_OBJECT && f->obj)
-            strip_personal(v, f->obj);
-        else if (f->type == FW_F_OBJECT_LIST && f->obj && f->obj != &fw_schema_event_common)
-            for (k = 0; k < json_array_size(v); k++)
-                strip_personal(json_array_get(v, k), f->obj);
-    }
-}
-
+/* The analyst role sees incidents without their personal fields. */
 static void deidentify(json_t *incident)
 {
-    if (incident)
-        strip_personal(incident, &fw_schema_incident);
+    fw_incident_deidentify(incident);
 }
 
 static bool parse_version(request *r, const char *s, int64_t *v)
