@@ -1090,8 +1090,14 @@ static fw_rc add_entry(vstate *v, const char *id, size_t idlen, int64_t version,
                        const char *sha, size_t shalen, int64_t line)
 {
     entry *e;
-    if (idlen == 0 || idlen > 64 || memchr(id, '\0', idlen) || !hex64(sha, shalen))
-        return bad(v->c, NULL, line, "line %lld: a record row without a valid id and sha256",
+    char name[65];
+    if (idlen == 0 || idlen > 64 || memchr(id, '\0', idlen))
+        return bad(v->c, NULL, line, "line %lld: a record row without a valid id",
+                   (long long)line);
+    memcpy(name, id, idlen);
+    name[idlen] = '\0';
+    if (!hex64(sha, shalen))
+        return bad(v->c, name, line, "%s (line %lld): a record row without a valid sha256", name,
                    (long long)line);
     if (v->n == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 256;
@@ -1127,9 +1133,12 @@ static fw_rc csv_entry(vstate *v, const char *rec, size_t len, int64_t line)
         fl[i] = (size_t)(comma - p);
         p = comma + 1;
     }
-    if (!parse_i64(f[1], fl[1], &version) || !parse_i64(f[3], fl[3], &seq) || version < 1)
-        return bad(v->c, NULL, line, "line %lld: a record row without a valid version and log_seq",
-                   (long long)line);
+    if (!parse_i64(f[1], fl[1], &version) || !parse_i64(f[3], fl[3], &seq) || version < 1) {
+        char name[65];
+        snprintf(name, sizeof name, "%.*s", (int)(fl[0] < 64 ? fl[0] : 64), f[0]);
+        return bad(v->c, name, line, "%s (line %lld): a record row without a valid version and "
+                                     "log_seq", name, (long long)line);
+    }
     return add_entry(v, f[0], fl[0], version, seq, f[2], fl[2], line);
 }
 
