@@ -18,5 +18,6 @@
 #include "schema.h"    /* the incident format as tables */
 #include "model.h"     /* documents: parse, validate, typed view */
 #include "store.h"     /* the append-only, logged store */
+#include "export.h"    /* open-data export, stamped with a checkpoint */
 
 #endif

@@ -967,3 +967,28 @@ size_t fw_doc_personal_fields(const fw_doc *doc, fw_buf *paths)
         return 0;
     return personal_in(doc->root, &fw_schema_incident, "", paths);
 }
+
+/* Remove every personal field of obj (and the objects inside it) against schema. */
+static void strip_personal(json_t *obj, const fw_object *schema)
+{
+    size_t i, k;
+    for (i = 0; i < schema->nfields; i++) {
+        const fw_field *f = &schema->fields[i];
+        json_t *v = json_object_get(obj, f->name);
+        if (!v)
+            continue;
+        if (f->flags & FW_PERSONAL)
+            json_object_del(obj, f->name);
+        else if (f->type == FW_F_OBJECT && f->obj)
+            strip_personal(v, f->obj);
+        else if (f->type == FW_F_OBJECT_LIST && f->obj && f->obj != &fw_schema_event_common)
+            for (k = 0; k < json_array_size(v); k++)
+                strip_personal(json_array_get(v, k), f->obj);
+    }
+}
+
+void fw_incident_deidentify(json_t *incident)
+{
+    if (incident)
+        strip_personal(incident, &fw_schema_incident);
+}

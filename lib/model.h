@@ -116,6 +116,10 @@ fw_rc fw_doc_canonical(const fw_doc *doc, fw_buf *out);
 ** comma-separated, appended to paths; returns how many. */
 size_t fw_doc_personal_fields(const fw_doc *doc, fw_buf *paths);
 
+/* Remove every personal-data field (FW_PERSONAL) from an incident's JSON, in
+** place: what the analyst role and de-identified exports see.  NULL is a no-op. */
+void fw_incident_deidentify(json_t *incident);
+
 /* Find a party of the incident by id; NULL if absent. */
 const fw_party *fw_doc_party(const fw_doc *doc, const char *id);
 

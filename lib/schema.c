@@ -211,7 +211,8 @@ static const fw_field ev_deescalate[] = {
 };
 static const fw_field ev_resist[] = {
     F_REF("actor", FW_REQUIRED, FW_REF_SUBJECT, "subject resisting"),
-    F_ENUM("level", FW_REQUIRED, en_resist_level, "resistance level"),
+    {"level", FW_F_ENUM, FW_REQUIRED, &en_resist_level, 0, 0, 0, NULL, "resistance level",
+     "subject resistance"},
 };
 static const fw_field ev_threat[] = {
     F_REF("actor", FW_REQUIRED, FW_REF_SUBJECT, "subject posing the threat"),
@@ -258,7 +259,8 @@ static const fw_field ev_reach_into_vehicle[] = {
 };
 static const fw_field ev_force[] = {
     F_REF("actor", FW_REQUIRED, FW_REF_OFFICER, "officer applying force"),
-    F_ENUM("kind", FW_REQUIRED, en_force_kind, "kind of force"),
+    {"kind", FW_F_ENUM, FW_REQUIRED, &en_force_kind, 0, 0, 0, NULL, "kind of force",
+     "type of force used"},
     F_REF("target", 0, FW_REF_SUBJECT | FW_REF_VEHICLE, "subject or vehicle the force was aimed at"),
     F_INT("rounds", 0, 1, 500, "rounds fired, cartridges or applications"),
     F_ENUM("purpose", 0, en_force_purpose, "stated purpose"),

@@ -324,3 +324,145 @@ fw_rc fw_log_hashes(fw_store *s, fw_hash **hashes, uint64_t *n, fw_error *err)
     *n = c.n;
     return FW_OK;
 }
+
+/* The verifier key the store was initialized with. */
+static fw_rc store_verifier(fw_store *s, fw_note_verifier *v, fw_error *err)
+{
+    fw_buf vkey;
+    fw_rc rc;
+    fw_buf_init(&vkey, 4096);
+    rc = fw_store_setting(s, "verifier_key", &vkey, err);
+    if (rc == FW_ERR_NOTFOUND)
+        rc = fw_error_set(err, FW_ERR_NOTFOUND, "the store has no verifier key");
+    if (!rc)
+        rc = fw_note_verifier_parse(fw_buf_str(&vkey), v, err);
+    fw_buf_release(&vkey);
+    return rc;
+}
+
+static fw_rc not_consistent(fw_checkpoint_check *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static fw_rc not_consistent(fw_checkpoint_check *r, const char *fmt, ...)
+{
+    va_list ap;
+    r->consistent = false;
+    va_start(ap, fmt);
+    vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+    va_end(ap);
+    return FW_OK;
+}
+
+fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *ver, const char *note,
+                              size_t len, const fw_hash *hashes, uint64_t n,
+                              fw_checkpoint_check *r, fw_error *err)
+{
+    const char *blank = NULL;
+    char origin[FW_NOTE_NAME_MAX];
+    uint8_t root[32], at_old[32], cur_root[32], at_cur[32];
+    uint64_t cur_size;
+    fw_hash proof[FW_MERKLE_MAX_PROOF];
+    size_t plen = 0, i;
+    fw_note_verifier own;
+    fw_buf cur, text;
+    fw_error cerr;
+    int64_t ck_size;
+    fw_rc rc;
+
+    memset(r, 0, sizeof *r);
+    r->current_size = (int64_t)n;
+    for (i = 0; i + 1 < len; i++)
+        if (note[i] == '\n' && note[i + 1] == '\n') {
+            blank = note + i;
+            break;
+        }
+    if (!blank)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "not a signed checkpoint: no blank line before the signatures");
+    if ((rc = fw_checkpoint_parse(note, (size_t)(blank - note) + 1, origin, &r->size, root,
+                                  err)) != FW_OK)
+        return rc;
+    if (!ver) {
+        if ((rc = store_verifier(s, &own, err)) != FW_OK)
+            return rc;
+        ver = &own;
+    }
+    fw_buf_init(&text, 1 << 16);
+    rc = fw_note_open(note, len, ver, &text, &cerr);
+    fw_buf_release(&text);
+    if (rc)
+        return not_consistent(r, "the checkpoint is not signed by this log's key (%s): %s",
+                              ver->name, cerr.msg);
+    fw_buf_init(&cur, 1 << 16);
+    fw_buf_init(&text, 1 << 16);
+    rc = fw_store_checkpoint(s, &ck_size, &cur, err);
+    if (rc == FW_ERR_NOTFOUND) {
+        rc = not_consistent(r, "today's log has no checkpoint");
+        goto done;
+    }
+    if (rc)
+        goto done;
+    if (fw_note_open(cur.data, cur.len, ver, &text, &cerr) != FW_OK ||
+        fw_checkpoint_parse(text.data, text.len, origin, &cur_size, cur_root, &cerr) != FW_OK) {
+        rc = not_consistent(r, "today's latest checkpoint does not verify: %s", cerr.msg);
+        goto done;
+    }
+    r->current_size = (int64_t)cur_size;
+    if (cur_size > n) {
+        rc = not_consistent(r, "today's log has %llu leaves, fewer than its checkpoint's %llu",
+                            (unsigned long long)n, (unsigned long long)cur_size);
+        goto done;
+    }
+    fw_merkle_root(hashes, cur_size, at_cur);
+    if (memcmp(at_cur, cur_root, 32) != 0) {
+        rc = not_consistent(r, "today's log does not match its latest signed checkpoint");
+        goto done;
+    }
+    if (r->size > cur_size) {
+        rc = not_consistent(r, "the checkpoint (size %llu) is larger than today's log (%llu): "
+                               "it is not from this log", (unsigned long long)r->size,
+                            (unsigned long long)cur_size);
+        goto done;
+    }
+    fw_merkle_root(hashes, r->size, at_old);
+    if (memcmp(at_old, root, 32) != 0) {
+        rc = not_consistent(r, "today's log at size %llu has a different root: history was "
+                               "rewritten", (unsigned long long)r->size);
+        goto done;
+    }
+    if (r->size > 0 &&
+        (fw_merkle_consistency_proof(hashes, cur_size, r->size, proof, &plen) != FW_OK ||
+         !fw_merkle_verify_consistency(r->size, cur_size, root, cur_root, proof, plen))) {
+        rc = not_consistent(r, "no consistency proof from size %llu to %llu verifies",
+                            (unsigned long long)r->size, (unsigned long long)cur_size);
+        goto done;
+    }
+    r->consistent = true;
+    snprintf(r->reason, sizeof r->reason,
+             "the checkpoint of size %llu is a prefix of today's log of size %llu "
+             "(consistency proof of %zu hashes verified)", (unsigned long long)r->size,
+             (unsigned long long)cur_size, plen);
+    rc = FW_OK;
+done:
+    fw_buf_release(&cur);
+    fw_buf_release(&text);
+    return rc;
+}
+
+fw_rc fw_verify_checkpoint(fw_store *s, const fw_note_verifier *v, const char *note, size_t len,
+                           fw_checkpoint_check *r, fw_error *err)
+{
+    fw_hash *hashes = NULL;
+    uint64_t n = 0;
+    fw_rc rc;
+
+    memset(r, 0, sizeof *r);
+    if ((rc = fw_store_begin_read(s, err)) != FW_OK)
+        return rc;
+    rc = fw_log_hashes(s, &hashes, &n, err);
+    if (!rc)
+        rc = fw_verify_checkpoint_in(s, v, note, len, hashes, n, r, err);
+    fw_store_end_read(s);
+    free(hashes);
+    return rc;
+}

@@ -8,6 +8,7 @@
 #ifndef FW_VERIFY_H
 #define FW_VERIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "merkle.h"
@@ -34,6 +35,29 @@ typedef struct fw_verify_result {
 */
 fw_rc fw_verify(fw_store *s, const fw_note_verifier *v, const char *old_note, size_t old_len,
                 fw_verify_result *r, fw_error *err);
+
+/* Whether a saved checkpoint is a prefix of today's log (fw_verify_checkpoint). */
+typedef struct fw_checkpoint_check {
+    bool consistent;
+    uint64_t size;             /* the saved checkpoint's tree size */
+    int64_t current_size;      /* today's latest signed checkpoint's, or the log's */
+    char reason[512];          /* why not, or what was proven */
+} fw_checkpoint_check;
+
+/*
+** Check a saved signed checkpoint note (len bytes) against today's log: its
+** signature by v (NULL: the store's verifier key), today's latest signed
+** checkpoint, and an RFC 9162 consistency proof from the saved tree to
+** today's, computed from the log's leaves.  FW_ERR_INVALID (err says why) if
+** note is not a checkpoint note at all; otherwise FW_OK with r->consistent
+** and r->reason.  fw_verify_checkpoint takes its own read snapshot;
+** fw_verify_checkpoint_in uses the caller's, with the log's leaf hashes.
+*/
+fw_rc fw_verify_checkpoint(fw_store *s, const fw_note_verifier *v, const char *note, size_t len,
+                           fw_checkpoint_check *r, fw_error *err);
+fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *v, const char *note,
+                              size_t len, const fw_hash *hashes, uint64_t n,
+                              fw_checkpoint_check *r, fw_error *err);
 
 /* Every leaf hash of the log, for proofs; *hashes is freed by the caller. */
 fw_rc fw_log_hashes(fw_store *s, fw_hash **hashes, uint64_t *n, fw_error *err);

@@ -8,12 +8,14 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "cache.h"
 #include "canon.h"
 #include "cases.h"
 #include "duties.h"
+#include "export.h"
 #include "merkle.h"
 #include "policyset.h"
 #include "review.h"
@@ -278,29 +280,10 @@ static void list_incidents(request *r)
     reply_json(r, 200, page);
 }
 
-/* Remove every personal field (schema.h FW_PERSONAL) for the analyst role. */
-static void strip_personal(json_t *obj, const fw_object *schema)
-{
-    size_t i, k;
-    for (i = 0; i < schema->nfields; i++) {
-        const fw_field *f = &schema->fields[i];
-        json_t *v = json_object_get(obj, f->name);
-        if (!v)
-            continue;
-        if (f->flags & FW_PERSONAL)
-            json_object_del(obj, f->name);
-        else if (f->type == FW_F_OBJECT && f->obj)
-            strip_personal(v, f->obj);
-        else if (f->type == FW_F_OBJECT_LIST && f->obj && f->obj != &fw_schema_event_common)
-            for (k = 0; k < json_array_size(v); k++)
-                strip_personal(json_array_get(v, k), f->obj);
-    }
-}
-
+/* The analyst role sees incidents without their personal fields. */
 static void deidentify(json_t *incident)
 {
-    if (incident)
-        strip_personal(incident, &fw_schema_incident);
+    fw_incident_deidentify(incident);
 }
 
 static bool parse_version(request *r, const char *s, int64_t *v)
@@ -1385,6 +1368,226 @@ static void public_stats(request *r)
     stats(r, true);
 }
 
+/* ---- open data: exports and checking checkpoints ----------------------------- */
+
+typedef struct export_job {
+    fw_export_opts o;
+    char agency[65], since[11], until[11], encounter[33], force_kind[33];
+} export_job;
+
+static fw_rc write_fd(void *arg, const char *data, size_t len)
+{
+    int fd = *(const int *)arg;
+    while (len) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return FW_ERR_IO;
+        data += w;
+        len -= (size_t)w;
+    }
+    return FW_OK;
+}
+
+/* On the stream's thread: the export goes out as it is read.  A failure
+** midway cuts the answer short of its end line, which verification reports. */
+static void export_stream(void *arg, fw_store *st, int fd)
+{
+    export_job *j = arg;
+    int64_t n;
+    fw_error err;
+    if (fw_export_run(st, &j->o, write_fd, &fd, &n, &err) != FW_OK) {
+        json_t *line = json_pack("{s:s, s:s}", "export", "cut short", "message", err.msg);
+        char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+        if (text)
+            fprintf(stderr, "%s\n", text);
+        free(text);
+        json_decref(line);
+    }
+}
+
+/* A query argument copied into dst (n bytes); false after answering 400. */
+static bool copy_arg(request *r, const char *name, char *dst, size_t n, const char **into)
+{
+    const char *v = query_arg(r, name);
+    *into = NULL;
+    if (!v)
+        return true;
+    if (strlen(v) >= n || !*v) {
+        reply_error(r, 400, "invalid", name, "expected a value of 1 to %zu bytes", n - 1);
+        return false;
+    }
+    memcpy(dst, v, strlen(v) + 1);
+    *into = dst;
+    return true;
+}
+
+static bool bool_arg(request *r, const char *name, bool *out)
+{
+    const char *v = query_arg(r, name);
+    *out = false;
+    if (!v)
+        return true;
+    if (strcmp(v, "true") && strcmp(v, "false")) {
+        reply_error(r, 400, "invalid", name, "expected true or false, not '%s'", v);
+        return false;
+    }
+    *out = strcmp(v, "true") == 0;
+    return true;
+}
+
+static void free_job(void *arg)
+{
+    free(arg);
+}
+
+static void export_records(request *r)
+{
+    const char *format = query_arg(r, "format");
+    export_job *j = calloc(1, sizeof *j);
+    fw_export_layout *l = NULL;
+    fw_list_filter *f;
+    fw_store *st;
+    fw_error err;
+    int64_t size;
+    int fmt;
+    fw_rc rc;
+
+    if (!j) {
+        reply_error(r, 503, "busy", NULL, "out of memory");
+        return;
+    }
+    f = &j->o.filter;
+    fmt = format ? fw_export_format_parse(format) : FW_EXPORT_CSV;
+    if (fmt < 0) {
+        reply_error(r, 400, "invalid", "format", "expected csv, json or nufdc, not '%s'", format);
+        goto fail;
+    }
+    j->o.format = (fw_export_format)fmt;
+    if (!copy_arg(r, "agency", j->agency, sizeof j->agency, &f->agency) ||
+        !copy_arg(r, "since", j->since, sizeof j->since, &f->since) ||
+        !copy_arg(r, "until", j->until, sizeof j->until, &f->until) ||
+        !copy_arg(r, "encounter", j->encounter, sizeof j->encounter, &f->encounter) ||
+        !copy_arg(r, "force_kind", j->force_kind, sizeof j->force_kind, &f->force_kind) ||
+        !check_date_arg(r, "since", f->since) || !check_date_arg(r, "until", f->until) ||
+        !check_enum_arg(r, "encounter", "encounter", f->encounter) ||
+        !check_enum_arg(r, "force_kind", "force_kind", f->force_kind) ||
+        !bool_arg(r, "withdrawn", &f->include_withdrawn) ||
+        !bool_arg(r, "deidentify", &j->o.deidentify))
+        goto fail;
+    /* A user who belongs to an agency exports that agency's incidents only. */
+    if (r->user.agency[0]) {
+        if (f->agency && strcmp(f->agency, r->user.agency) != 0) {
+            reply_error(r, 403, "forbidden", "agency", "you may export incidents of agency %s only",
+                        r->user.agency);
+            goto fail;
+        }
+        snprintf(j->agency, sizeof j->agency, "%s", r->user.agency);
+        f->agency = j->agency;
+    }
+    if (r->user.role == FW_ROLE_ANALYST)
+        j->o.deidentify = true;
+    if (fw_export_layout_new(j->o.format, j->o.deidentify, &l) != FW_OK) {
+        reply_error(r, 503, "busy", NULL, "out of memory");
+        goto fail;
+    }
+    st = request_store(r);
+    rc = fw_store_checkpoint(st, &size, NULL, &err);
+    if (rc == FW_ERR_NOTFOUND)
+        reply_error(r, 404, "not_found", NULL, "the log has no checkpoint yet: nothing to export");
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    /* Reading personal data is logged first; if it cannot be, nothing is sent. */
+    else if (fw_export_personal(l) &&
+             fw_export_log_access(st, &j->o, API_ACTOR, query_arg(r, "reason"), &err) != FW_OK)
+        reply_error(r, 503, "store", NULL, "the export could not be logged: %s", err.msg);
+    server_store_return(r, st);
+    fw_export_layout_free(l);
+    if (r->status)
+        goto fail;
+    if (!reply_stream(r, 200, j->o.format == FW_EXPORT_JSON ? "application/x-ndjson"
+                                                            : "text/csv; charset=utf-8",
+                      export_stream, j, free_job))
+        reply_error(r, 503, "busy", NULL, "too many exports running; try again shortly");
+    return;
+fail:
+    free(j);
+}
+
+#define MAX_CHECKPOINT_BODY 16384
+
+/* Whether a saved checkpoint (or an export's stamp) is a prefix of today's log. */
+static void verify_log(request *r)
+{
+    fw_export_stamp *stamp = NULL;
+    fw_checkpoint_check cc;
+    const char *note = r->body.data;
+    size_t len = r->body.len;
+    fw_store *st;
+    fw_error err;
+    fw_rc rc;
+
+    if (len == 0) {
+        reply_error(r, 400, "invalid", "body", "expected a signed checkpoint note or an export's "
+                                               "stamp as the body");
+        return;
+    }
+    if (len > MAX_CHECKPOINT_BODY) {
+        reply_error(r, 413, "too_large", "body", "a checkpoint or stamp is at most %d bytes",
+                    MAX_CHECKPOINT_BODY);
+        return;
+    }
+    if (fw_utf8_check(note, len) < len) {
+        reply_error(r, 400, "invalid", "body", "invalid UTF-8");
+        return;
+    }
+    if (note[0] == '{' || (len > 2 && note[0] == '#' && note[1] == ' ')) {
+        stamp = malloc(sizeof *stamp);
+        if (!stamp) {
+            reply_error(r, 503, "busy", NULL, "out of memory");
+            return;
+        }
+        if (fw_export_stamp_parse(note, len, stamp, &err) != FW_OK) {
+            reply_error(r, 400, "invalid", "body", "%s", err.msg);
+            free(stamp);
+            return;
+        }
+        note = stamp->note;
+        len = stamp->note_len;
+    }
+    st = request_store(r);
+    rc = fw_verify_checkpoint(st, NULL, note, len, &cc, &err);
+    server_store_return(r, st);
+    if (rc == FW_ERR_INVALID) {
+        reply_error(r, 400, "invalid", "body", "%s", err.msg);
+    } else if (rc) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    } else {
+        if (stamp && cc.consistent) {
+            char b64root[64];
+            uint8_t root[32];
+            char origin[FW_NOTE_NAME_MAX];
+            uint64_t size = 0;
+            const char *blank = strstr(stamp->note, "\n\n");
+            sodium_bin2base64(b64root, sizeof b64root, stamp->root, 32,
+                              sodium_base64_VARIANT_ORIGINAL);
+            if (!blank ||
+                fw_checkpoint_parse(stamp->note, (size_t)(blank - stamp->note) + 1, origin, &size,
+                                    root, NULL) != FW_OK ||
+                size != stamp->size || memcmp(root, stamp->root, 32) != 0) {
+                cc.consistent = false;
+                snprintf(cc.reason, sizeof cc.reason,
+                         "the stamp's size or root (%s) is not its signed checkpoint's", b64root);
+            }
+        }
+        reply_json(r, 200, json_pack("{s:b, s:I, s:I, s:s}", "consistent", cc.consistent, "size",
+                                     (json_int_t)cc.size, "current_size",
+                                     (json_int_t)cc.current_size, "reason", cc.reason));
+    }
+    free(stamp);
+}
+
 #define OVERSIGHT (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD) | R(AUDITOR))
 #define CASE_MOVERS (R(ADMIN) | R(SUPERVISOR) | R(INVESTIGATOR) | R(BOARD))
 
@@ -1579,5 +1782,7 @@ const api_route api_routes[] = {
     {"GET", "/api/v1/log/checkpoint", checkpoint, ANYONE, "the latest signed checkpoint"},
     {"GET", "/api/v1/log/proof/inclusion", inclusion_proof, ANYONE, "an RFC 9162 inclusion proof"},
     {"GET", "/api/v1/log/proof/consistency", consistency_proof, ANYONE, "an RFC 9162 consistency proof"},
+    {"POST", "/api/v1/log/verify", verify_log, ANYONE, "whether a saved checkpoint (or an export's stamp) is a prefix of today's log"},
+    {"GET", "/api/v1/export", export_records, READERS, "open-data export (csv, json, nufdc), stamped with the log's checkpoint"},
     {NULL, NULL, NULL, 0, NULL},
 };

@@ -72,6 +72,11 @@ fw_store *cli_open_store(cli_args *a, unsigned flags);
 /* Read a whole file into b, up to b's limit; prints the error on failure. */
 bool cli_read_file(const char *path, fw_buf *b);
 
+/* The incident filter of list and export (--agency, --since, --until,
+** --encounter, --force-kind, --withdrawn) into f, checked; 0 or EXIT_USAGE
+** after reporting the problem. */
+int cli_list_filter(cli_args *a, fw_list_filter *f);
+
 /* The signing key's path for a's database. */
 const char *cli_key_path(cli_args *a);
 
@@ -95,5 +100,8 @@ int cmd_token(cli_args *a);
 int cmd_log(cli_args *a);
 int cmd_review(cli_args *a);
 int cmd_stats(cli_args *a);
+int cmd_export(cli_args *a);
+/* verify --export FILE (cmd_export.c). */
+int cmd_verify_export(cli_args *a, const char *file);
 
 #endif

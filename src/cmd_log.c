@@ -127,6 +127,11 @@ int cmd_verify(cli_args *a)
 
     if (key && fw_note_verifier_parse(key, &v, &err) != FW_OK)
         return cli_usage_error("--key: %s", err.msg);
+    if (cli_value(a, "export")) {
+        if (ck)
+            return cli_usage_error("--export carries its own checkpoint: no --checkpoint with it");
+        return cmd_verify_export(a, cli_value(a, "export"));
+    }
     fw_buf_init(&old, 1 << 20);
     if (ck && !cli_read_file(ck, &old)) {
         fw_buf_release(&old);

@@ -312,6 +312,26 @@ static int check_enum(const char *opt, const char *enum_name, const char *value)
     return rc;
 }
 
+int cli_list_filter(cli_args *a, fw_list_filter *f)
+{
+    int rc;
+    memset(f, 0, sizeof *f);
+    f->agency = cli_value(a, "agency");
+    f->since = cli_value(a, "since");
+    f->until = cli_value(a, "until");
+    f->encounter = cli_value(a, "encounter");
+    f->force_kind = cli_value(a, "force-kind");
+    f->include_withdrawn = cli_flag(a, "withdrawn");
+    if (f->since && !valid_date(f->since))
+        return cli_usage_error("--since needs a date YYYY-MM-DD, not '%s'", f->since);
+    if (f->until && !valid_date(f->until))
+        return cli_usage_error("--until needs a date YYYY-MM-DD, not '%s'", f->until);
+    if ((rc = check_enum("encounter", "encounter", f->encounter)) ||
+        (rc = check_enum("force-kind", "force_kind", f->force_kind)))
+        return rc;
+    return 0;
+}
+
 int cmd_list(cli_args *a)
 {
     fw_list_filter f;
@@ -321,24 +341,12 @@ int cmd_list(cli_args *a)
     const char *limit = cli_value(a, "limit");
     int rc;
 
-    memset(&f, 0, sizeof f);
     memset(&o, 0, sizeof o);
     o.json = cli_flag(a, "json");
-    f.agency = cli_value(a, "agency");
-    f.since = cli_value(a, "since");
-    f.until = cli_value(a, "until");
-    f.encounter = cli_value(a, "encounter");
-    f.force_kind = cli_value(a, "force-kind");
-    f.include_withdrawn = cli_flag(a, "withdrawn");
-    if (f.since && !valid_date(f.since))
-        return cli_usage_error("--since needs a date YYYY-MM-DD, not '%s'", f.since);
-    if (f.until && !valid_date(f.until))
-        return cli_usage_error("--until needs a date YYYY-MM-DD, not '%s'", f.until);
+    if ((rc = cli_list_filter(a, &f)) != 0)
+        return rc;
     if (limit && !parse_count(limit, &f.limit))
         return cli_usage_error("--limit needs a whole number of at least 1, not '%s'", limit);
-    if ((rc = check_enum("encounter", "encounter", f.encounter)) ||
-        (rc = check_enum("force-kind", "force_kind", f.force_kind)))
-        return rc;
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s)
         return EXIT_RUNTIME;

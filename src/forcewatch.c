@@ -93,6 +93,24 @@ static const cli_opt verify_opts[] = {
     {"checkpoint", 0, "FILE", "an older signed checkpoint to prove today's log extends", false},
     {"key", 0, "VERIFIER", "the verifier key to trust (default: the one the log was made with)",
      false},
+    {"export", 0, "FILE", "check an export (forcewatch export) against today's log instead",
+     false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt export_opts[] = {
+    {"format", 'f', "FORMAT", "csv (default), json (JSON Lines) or nufdc (FBI use-of-force "
+                              "tables)", false},
+    {"out", 'o', "FILE", "write to FILE instead of standard output", false},
+    {"agency", 0, "ID", "only incidents of this agency", false},
+    {"since", 0, "DATE", "only incidents on or after DATE (YYYY-MM-DD)", false},
+    {"until", 0, "DATE", "only incidents on or before DATE", false},
+    {"encounter", 0, "KIND", "only this kind of encounter", false},
+    {"force-kind", 0, "KIND", "only incidents where some account has this force kind", false},
+    {"withdrawn", 0, NULL, "also incidents their source has withdrawn", false},
+    {"deidentify", 0, NULL, "leave out every personal field (names, addresses, dates of birth)",
+     false},
+    {"reason", 0, "TEXT", "why you export personal data, recorded in the access record", false},
     {0, 0, 0, 0, false},
 };
 
@@ -209,7 +227,19 @@ static const cli_command commands[] = {
      "Recomputes every log leaf from the stored records, checks the tree against the latest\n"
      "signed checkpoint, and with --checkpoint proves that an older checkpoint (one a\n"
      "reader saved) is a prefix of today's log.  On failure names the first bad sequence\n"
-     "number and what is wrong, and exits 4."},
+     "number and what is wrong, and exits 4.  --export FILE instead checks an export:\n"
+     "its stamp's signed checkpoint is a prefix of today's log, and each record row is a\n"
+     "logged version at or before the stamp, rendered byte for byte (docs/export.md);\n"
+     "on failure it names the first bad record and exits 4."},
+    {"export", cmd_export, "[--format csv|json|nufdc] [FILTERS]",
+     "export incidents as open data, stamped with the log's checkpoint", export_opts, 0, 0,
+     "Writes the latest version of every incident matching the filters (withdrawn ones only\n"
+     "with --withdrawn) as CSV, JSON Lines of the stored documents, or the FBI National\n"
+     "Use-of-Force Data Collection's incident, subject and officer tables.  The first line\n"
+     "is the stamp: the signed checkpoint current when the export was taken; every record\n"
+     "row carries its id, version, SHA-256 and log sequence number; the last line counts\n"
+     "the incidents.  An export that can hold personal data (not --deidentify) first stores\n"
+     "an access record in the log.  'forcewatch verify --export FILE' checks one."},
     {"log", cmd_log, "checkpoint | leaf SEQ | proof inclusion SEQ | proof consistency OLD NEW",
      "print log artefacts for outside checking", log_opts, 1, 4,
      "checkpoint: the latest signed checkpoint.  leaf: one leaf's bytes.  proof inclusion:\n"

@@ -203,6 +203,8 @@ struct server {
     unsigned long latency[LATENCY_BUCKETS + 1];
     double latency_sum;
     unsigned long latency_count;
+    /* Streams (reply_stream) running, under mu; shutdown waits for them. */
+    int streams;
 };
 
 static double now_s(void)
@@ -302,6 +304,85 @@ int reply_error(request *r, int status, const char *error, const char *field, co
     fw_buf_release(&m);
     fw_buf_release(&f);
     return reply_json(r, status, j);
+}
+
+#define MAX_STREAMS 4
+
+typedef struct stream_job {
+    server *srv;
+    fw_store *st;
+    int fd;
+    void (*fn)(void *arg, fw_store *st, int fd);
+    void *arg;
+    void (*free_arg)(void *arg);
+} stream_job;
+
+static void *stream_main(void *p)
+{
+    stream_job *j = p;
+    j->fn(j->arg, j->st, j->fd);
+    close(j->fd);
+    fw_store_close(j->st);
+    j->free_arg(j->arg);
+    pthread_mutex_lock(&j->srv->mu);
+    j->srv->streams--;
+    pthread_cond_broadcast(&j->srv->cv);
+    pthread_mutex_unlock(&j->srv->mu);
+    free(j);
+    return NULL;
+}
+
+bool reply_stream(request *r, int status, const char *content_type,
+                  void (*fn)(void *arg, fw_store *st, int fd), void *arg,
+                  void (*free_arg)(void *arg))
+{
+    server *s = r->srv;
+    stream_job *j = calloc(1, sizeof *j);
+    pthread_attr_t attr;
+    pthread_t tid;
+    int fds[2] = {-1, -1};
+    bool ok = false;
+
+    pthread_mutex_lock(&s->mu);
+    if (j && s->streams < MAX_STREAMS) {
+        s->streams++;
+        ok = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (!ok)
+        goto fail;
+    ok = false;
+    j->srv = s;
+    j->fn = fn;
+    j->arg = arg;
+    j->free_arg = free_arg;
+    j->st = cli_open_store(s->args, FW_STORE_READONLY);
+    if (!j->st || pipe(fds) != 0)
+        goto undo;
+    j->fd = fds[1];
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    ok = pthread_create(&tid, &attr, stream_main, j) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok)
+        goto undo;
+    r->stream_fd = fds[0];
+    r->status = status;
+    r->content_type = content_type;
+    return true;
+undo:
+    if (fds[0] >= 0) {
+        close(fds[0]);
+        close(fds[1]);
+    }
+    fw_store_close(j->st);
+    pthread_mutex_lock(&s->mu);
+    s->streams--;
+    pthread_mutex_unlock(&s->mu);
+fail:
+    free(j);
+    free_arg(arg);
+    return false;
 }
 
 const char *query_arg(request *r, const char *name)
@@ -576,7 +657,13 @@ static enum MHD_Result send_reply(server *s, request *r)
     char *text = NULL;
     size_t len;
 
-    if (r->json) {
+    if (r->stream_fd >= 0) {
+        len = 0;
+        resp = MHD_create_response_from_pipe(r->stream_fd);
+        if (!resp)
+            close(r->stream_fd);
+        r->stream_fd = -1;
+    } else if (r->json) {
         text = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
         len = text ? strlen(text) : 0;
         resp = MHD_create_response_from_buffer(len, text ? text : (char *)"", MHD_RESPMEM_MUST_FREE);
@@ -627,6 +714,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->path = url;
         r->started = now_s();
         r->route = -1;
+        r->stream_fd = -1;
         fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
         fw_buf_init(&r->text, 64 * 1024 * 1024);
         *con_cls = cs;
@@ -690,6 +778,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!cs)
         return;
     json_decref(cs->req.json);
+    if (cs->req.stream_fd >= 0)
+        close(cs->req.stream_fd);
     fw_buf_release(&cs->req.body);
     fw_buf_release(&cs->req.text);
     free(cs);
@@ -883,6 +973,11 @@ int cmd_serve(cli_args *a)
     }
 stop:
     MHD_stop_daemon(s.daemon);
+    /* Streams see their clients gone (their writes fail) and end. */
+    pthread_mutex_lock(&s.mu);
+    while (s.streams > 0)
+        pthread_cond_wait(&s.cv, &s.mu);
+    pthread_mutex_unlock(&s.mu);
     fprintf(stderr, "forcewatch: stopped; every commit was checkpointed as it happened\n");
 done:
     for (i = 0; i < s.nfree; i++)

@@ -64,6 +64,8 @@ typedef struct request {
     char csrf[65];                    /* the session's CSRF token, when via_cookie */
     /* Extra response headers (Set-Cookie). */
     char set_cookie[256];
+    /* A streamed answer (reply_stream): the read end of its pipe, or -1. */
+    int stream_fd;
 } request;
 
 /* Answer with a JSON error {error, message, field}; returns status. */
@@ -71,6 +73,16 @@ int reply_error(request *r, int status, const char *error, const char *field,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Answer with JSON (takes the reference). */
 int reply_json(request *r, int status, json_t *j);
+/*
+** Answer with what fn writes to fd, for answers too large to hold (an
+** export): fn runs on a thread of its own with a read-only store handle of
+** its own, while the client reads; the client going away makes fn's writes
+** fail.  free_arg(arg) runs after fn, or at once if the stream cannot
+** start.  False (nothing answered) if too many streams are running.
+*/
+bool reply_stream(request *r, int status, const char *content_type,
+                  void (*fn)(void *arg, fw_store *st, int fd), void *arg,
+                  void (*free_arg)(void *arg));
 /* A query-string argument, or NULL. */
 const char *query_arg(request *r, const char *name);
 /* The first query-string argument not in allowed (NULL-terminated), or NULL. */
