@@ -277,6 +277,14 @@ static int print_row(void *arg, const fw_incident_row *r)
                               *r->encounter ? r->encounter : NULL, "force_kinds",
                               r->force_kinds, "accounts", (json_int_t)r->naccounts, "events",
                               (json_int_t)r->nevents);
+        if (*r->other_agencies) {
+            json_t *others = json_array();
+            char list[64 * 33], *save = NULL, *part;
+            snprintf(list, sizeof list, "%s", r->other_agencies);
+            for (part = strtok_r(list, ",", &save); part; part = strtok_r(NULL, ",", &save))
+                json_array_append_new(others, json_string(part));
+            json_object_set_new(j, "other_agencies", others);
+        }
         print_json_item(o, j);
     } else {
         if (o->n == 0)
@@ -330,6 +338,8 @@ int cmd_list(cli_args *a)
     f.encounter = cli_value(a, "encounter");
     f.force_kind = cli_value(a, "force-kind");
     f.include_withdrawn = cli_flag(a, "withdrawn");
+    f.agency_type = cli_value(a, "agency-type");
+    f.with_agencies = o.json;
     if (f.since && !valid_date(f.since))
         return cli_usage_error("--since needs a date YYYY-MM-DD, not '%s'", f.since);
     if (f.until && !valid_date(f.until))
@@ -337,7 +347,8 @@ int cmd_list(cli_args *a)
     if (limit && !parse_count(limit, &f.limit))
         return cli_usage_error("--limit needs a whole number of at least 1, not '%s'", limit);
     if ((rc = check_enum("encounter", "encounter", f.encounter)) ||
-        (rc = check_enum("force-kind", "force_kind", f.force_kind)))
+        (rc = check_enum("force-kind", "force_kind", f.force_kind)) ||
+        (rc = check_enum("agency-type", "agency_type", f.agency_type)))
         return rc;
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s)
