@@ -473,6 +473,21 @@ fw_rc fw_store_history(fw_store *s, fw_record_type type, const char *id, fw_meta
     return s->ops->history(s, fw_record_type_name(type), id, cb, arg, err);
 }
 
+void fw_put_tally_add(fw_put_tally *t, const fw_put_result *res)
+{
+    switch (res->action) {
+    case FW_PUT_CREATED:
+        t->created++;
+        break;
+    case FW_PUT_UPDATED:
+        t->updated++;
+        break;
+    case FW_PUT_UNCHANGED:
+        t->unchanged++;
+        break;
+    }
+}
+
 fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb, void *arg,
                     fw_error *err)
 {

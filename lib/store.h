@@ -87,6 +87,14 @@ typedef struct fw_put_result {
     int64_t log_seq;    /* the leaf appended, or -1 if unchanged */
 } fw_put_result;
 
+/* What a series of puts did, for a summary line ("3 created, 1 updated, 0 unchanged"). */
+typedef struct fw_put_tally {
+    size_t created, updated, unchanged;
+} fw_put_tally;
+
+/* Count one put's result in t. */
+void fw_put_tally_add(fw_put_tally *t, const fw_put_result *res);
+
 /* Store doc as a new version of its record (inside a transaction). */
 fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_result *res,
                    fw_error *err);
@@ -168,6 +176,10 @@ typedef struct fw_list_filter {
     int64_t limit;            /* 0 = no limit */
     const char *after_occurred, *after_id;  /* keyset cursor: rows after this one */
     bool include_withdrawn;   /* also incidents their source withdrew */
+    /* Any of the incident's agencies (agency or other_agencies) is stored as an agency
+    ** record of this type (its latest version). */
+    const char *agency_type;
+    bool with_agencies;       /* fill each row's other_agencies */
 } fw_list_filter;
 
 typedef struct fw_incident_row {
@@ -179,6 +191,7 @@ typedef struct fw_incident_row {
     const char *force_kinds;   /* comma-separated, sorted, distinct */
     int64_t naccounts;
     int64_t nevents;
+    const char *other_agencies; /* comma-separated; "" unless the filter asked for them */
 } fw_incident_row;
 
 /* Latest versions of incidents matching filter, by occurrence then id. */

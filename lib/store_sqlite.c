@@ -148,7 +148,12 @@ static const char *const statement_sql[ST_COUNT] = {
                    "WHERE type = ?1 AND id = ?2 ORDER BY version",
     [ST_LIST] =
         "SELECT i.id, i.version, i.agency, i.occurred_at, i.encounter, i.force_kinds, "
-        "i.naccounts, i.nevents FROM incident_index i "
+        "i.naccounts, i.nevents, "
+        "CASE WHEN ?11 THEN coalesce((SELECT group_concat(o.value, ',') FROM records r, "
+        "  json_each(CAST(r.body AS TEXT), '$.other_agencies') o "
+        "  WHERE r.type = 'incident' AND r.id = i.id AND r.version = i.version), '') "
+        "ELSE '' END "
+        "FROM incident_index i "
         "WHERE i.version = (SELECT max(version) FROM incident_index j WHERE j.id = i.id) "
         "AND (?1 IS NULL OR i.agency = ?1) "
         "AND (?2 IS NULL OR substr(i.occurred_at, 1, 10) >= ?2) "
@@ -157,6 +162,13 @@ static const char *const statement_sql[ST_COUNT] = {
         "AND (?5 IS NULL OR instr(',' || i.force_kinds || ',', ',' || ?5 || ',') > 0) "
         "AND (?7 IS NULL OR (i.occurred_at, i.id) > (?7, ?8)) "
         "AND (?9 OR i.withdrawn = 0) "
+        "AND (?10 IS NULL "
+        "  OR ?10 = (SELECT json_extract(CAST(a.body AS TEXT), '$.type') FROM records a "
+        "            WHERE a.type = 'agency' AND a.id = i.agency ORDER BY a.version DESC LIMIT 1) "
+        "  OR EXISTS (SELECT 1 FROM records r, json_each(CAST(r.body AS TEXT), '$.other_agencies') o "
+        "    WHERE r.type = 'incident' AND r.id = i.id AND r.version = i.version "
+        "    AND ?10 = (SELECT json_extract(CAST(a.body AS TEXT), '$.type') FROM records a "
+        "               WHERE a.type = 'agency' AND a.id = o.value ORDER BY a.version DESC LIMIT 1))) "
         "ORDER BY i.occurred_at, i.id LIMIT ?6",
     [ST_LOG_SIZE] = "SELECT coalesce(max(seq) + 1, 0) FROM log",
     [ST_LOG_LEAF] = "SELECT leaf FROM log WHERE seq = ?1",
@@ -544,6 +556,8 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
     bind_opt(st, 7, f->after_occurred);
     bind_opt(st, 8, f->after_id);
     sqlite3_bind_int(st, 9, f->include_withdrawn);
+    bind_opt(st, 10, f->agency_type);
+    sqlite3_bind_int(st, 11, f->with_agencies);
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         r.id = col_text(st, 0);
         r.version = sqlite3_column_int64(st, 1);
@@ -553,6 +567,7 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
         r.force_kinds = col_text(st, 5);
         r.naccounts = sqlite3_column_int64(st, 6);
         r.nevents = sqlite3_column_int64(st, 7);
+        r.other_agencies = col_text(st, 8);
         stop = cb(arg, &r);
     }
     sqlite3_reset(st);

@@ -5,7 +5,6 @@
 */
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pipeline.h"
 
 #define MAX_REPORTED 100   /* problems printed per file; the rest are counted */
 
@@ -101,7 +101,7 @@ typedef struct file_job {
     const char *actor;
     bool progress;
     size_t docs, problems, bad_docs;
-    size_t created, updated, unchanged;
+    fw_put_tally tally;
     bool runtime_error;
     double last_progress, started;
 } file_job;
@@ -145,12 +145,8 @@ static void store_one(file_job *j, const fw_prepared *prep, size_t line)
     if (fw_store_put_prepared(j->store, prep, j->actor, &res, &err) != FW_OK) {
         cli_fail(EXIT_RUNTIME, "%s%s%.0zu: %s", j->name, line ? ":" : "", line, err.msg);
         j->runtime_error = true;
-    } else if (res.action == FW_PUT_CREATED) {
-        j->created++;
-    } else if (res.action == FW_PUT_UPDATED) {
-        j->updated++;
     } else {
-        j->unchanged++;
+        fw_put_tally_add(&j->tally, &res);
     }
 }
 
@@ -207,33 +203,10 @@ static bool line_is_document(const char *line, size_t len)
 
 /* ---- JSON Lines: parse and prepare in parallel, store in order -------- */
 
-#define BATCH_DOCS 128
-#define NBATCH 8
-#define MAX_WORKERS 8
-
-typedef struct batch {
-    fw_buf text;                  /* the batch's lines */
-    size_t n;
-    size_t off[BATCH_DOCS], len[BATCH_DOCS], full[BATCH_DOCS], lineno[BATCH_DOCS];
-    fw_prepared prep[BATCH_DOCS];
-    bool ok[BATCH_DOCS];
-    fw_buf msgs;                  /* problems, "LINE\tMESSAGE\x1e" each: messages may hold newlines */
-    size_t problems, bad;
-    bool done;
-} batch;
-
-typedef struct pipeline {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    batch b[NBATCH];
-    uint64_t filled, taken, consumed;  /* batches handed out so far, by stage */
-    bool closing, prepare;
-    pthread_t threads[MAX_WORKERS];
-    int nthreads;
-} pipeline;
-
-static void batch_work(batch *b, bool prepare, fw_diag *diag)
+/* On a worker: parse, validate and (when storing) prepare each line of a batch. */
+static void batch_work(void *ctx, pipe_batch *b, fw_diag *diag)
 {
+    bool prepare = *(const bool *)ctx;
     size_t i, k;
     fw_doc *doc;
 
@@ -260,50 +233,18 @@ static void batch_work(batch *b, bool prepare, fw_diag *diag)
             b->problems++;
             b->bad++;
         } else {
-            b->ok[i] = true;
+            b->ok[i] = prepare;
         }
         fw_doc_free(doc);
     }
 }
 
-static void *worker(void *arg)
+/* On the main thread, in input order: report a batch's problems and store its documents. */
+static void batch_consume(void *ctx, pipe_batch *b)
 {
-    pipeline *p = arg;
-    fw_diag diag;
-    batch *b;
-
-    fw_diag_init(&diag, 50);
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (p->taken == p->filled && !p->closing)
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->taken == p->filled) {
-            pthread_mutex_unlock(&p->mu);
-            break;
-        }
-        b = &p->b[p->taken++ % NBATCH];
-        pthread_mutex_unlock(&p->mu);
-        batch_work(b, p->prepare, &diag);
-        pthread_mutex_lock(&p->mu);
-        b->done = true;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-    }
-    fw_diag_release(&diag);
-    return NULL;
-}
-
-/* Report and store the oldest batch, once a worker is done with it. */
-static void consume(file_job *j, pipeline *p)
-{
-    batch *b = &p->b[p->consumed % NBATCH];
+    file_job *j = ctx;
     char *line, *save = NULL;
     size_t i, printed = 0;
-
-    pthread_mutex_lock(&p->mu);
-    while (!b->done)
-        pthread_cond_wait(&p->cv, &p->mu);
-    pthread_mutex_unlock(&p->mu);
 
     for (line = b->msgs.len ? strtok_r(b->msgs.data, "\x1e", &save) : NULL; line;
          line = strtok_r(NULL, "\x1e", &save)) {
@@ -319,67 +260,27 @@ static void consume(file_job *j, pipeline *p)
     j->problems += b->problems - printed;
     j->bad_docs += b->bad;
     j->docs += b->n;
-    for (i = 0; i < b->n; i++) {
-        if (!b->ok[i] || !p->prepare)
-            continue;
-        store_one(j, &b->prep[i], b->lineno[i]);
-        fw_prepared_release(&b->prep[i]);
-    }
-    b->n = 0;
-    b->problems = b->bad = 0;
-    b->done = false;
-    fw_buf_reset(&b->text);
-    fw_buf_reset(&b->msgs);
-    p->consumed++;
+    for (i = 0; i < b->n; i++)
+        if (b->ok[i])
+            store_one(j, &b->prep[i], b->lineno[i]);
     show_progress(j, false);
-}
-
-static void publish(pipeline *p)
-{
-    pthread_mutex_lock(&p->mu);
-    p->filled++;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-}
-
-static int worker_count(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
 /* Process JSON Lines from r; first (if non-NULL) is line 1, already read. */
 static void process_lines(file_job *j, line_reader *r, const char *first, size_t first_len,
                           size_t *lineno)
 {
-    pipeline *p = calloc(1, sizeof *p);
+    bool prepare = j->store != NULL;
     const char *line;
-    size_t len, full, i;
-    batch *cur = NULL;
-    int t;
+    size_t len, full;
+    fw_error err;
+    pipeline *p = pipeline_start(batch_work, &prepare, batch_consume, j, &err);
 
     if (!p) {
         j->runtime_error = true;
-        cli_fail(EXIT_RUNTIME, "out of memory");
+        cli_fail(EXIT_RUNTIME, "%s", err.msg);
         return;
     }
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    p->prepare = j->store != NULL;
-    for (i = 0; i < NBATCH; i++) {
-        fw_buf_init(&p->b[i].text, FW_BUF_UNLIMITED);
-        fw_buf_init(&p->b[i].msgs, FW_BUF_UNLIMITED);
-    }
-    p->nthreads = worker_count();
-    for (t = 0; t < p->nthreads; t++)
-        if (pthread_create(&p->threads[t], NULL, worker, p) != 0)
-            break;
-    p->nthreads = t;
-    if (p->nthreads == 0) {
-        j->runtime_error = true;
-        cli_fail(EXIT_RUNTIME, "cannot start a worker thread");
-    }
-
     line = first;
     len = first_len;
     full = first_len;
@@ -391,43 +292,14 @@ static void process_lines(file_job *j, line_reader *r, const char *first, size_t
             line = NULL;
             continue;
         }
-        if (!cur) {
-            if (p->filled - p->consumed == NBATCH)
-                consume(j, p);
-            cur = &p->b[p->filled % NBATCH];
-        }
-        cur->off[cur->n] = cur->text.len;
-        cur->len[cur->n] = len;
-        cur->full[cur->n] = full;
-        cur->lineno[cur->n] = *lineno;
-        if (fw_buf_add(&cur->text, line, len) || fw_buf_addc(&cur->text, '\0')) {
+        if (pipeline_add(p, line, len, full, *lineno) != FW_OK) {
             j->runtime_error = true;
             cli_fail(EXIT_RUNTIME, "out of memory");
             break;
         }
-        if (++cur->n == BATCH_DOCS) {
-            publish(p);
-            cur = NULL;
-        }
         line = NULL;
     }
-    if (cur && cur->n)
-        publish(p);
-    while (p->consumed < p->filled)
-        consume(j, p);
-    pthread_mutex_lock(&p->mu);
-    p->closing = true;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    for (t = 0; t < p->nthreads; t++)
-        pthread_join(p->threads[t], NULL);
-    for (i = 0; i < NBATCH; i++) {
-        fw_buf_release(&p->b[i].text);
-        fw_buf_release(&p->b[i].msgs);
-    }
-    pthread_cond_destroy(&p->cv);
-    pthread_mutex_destroy(&p->mu);
-    free(p);
+    pipeline_stop(p);
 }
 
 static void process_stream(file_job *j, FILE *f)
@@ -561,7 +433,8 @@ int cmd_add(cli_args *a)
         }
         if (!quiet)
             printf("%s: %zu document%s: %zu created, %zu updated, %zu unchanged\n", j.name,
-                   j.docs, j.docs == 1 ? "" : "s", j.created, j.updated, j.unchanged);
+                   j.docs, j.docs == 1 ? "" : "s", j.tally.created, j.tally.updated,
+                   j.tally.unchanged);
         /* The line acknowledges a commit: let it out now, not at exit. */
         fflush(stdout);
     }

@@ -277,6 +277,14 @@ static int print_row(void *arg, const fw_incident_row *r)
                               *r->encounter ? r->encounter : NULL, "force_kinds",
                               r->force_kinds, "accounts", (json_int_t)r->naccounts, "events",
                               (json_int_t)r->nevents);
+        if (*r->other_agencies) {
+            json_t *others = json_array();
+            char list[64 * 33], *save = NULL, *part;
+            snprintf(list, sizeof list, "%s", r->other_agencies);
+            for (part = strtok_r(list, ",", &save); part; part = strtok_r(NULL, ",", &save))
+                json_array_append_new(others, json_string(part));
+            json_object_set_new(j, "other_agencies", others);
+        }
         print_json_item(o, j);
     } else {
         if (o->n == 0)
@@ -345,8 +353,12 @@ int cmd_list(cli_args *a)
     o.json = cli_flag(a, "json");
     if ((rc = cli_list_filter(a, &f)) != 0)
         return rc;
+    f.agency_type = cli_value(a, "agency-type");
+    f.with_agencies = o.json;
     if (limit && !parse_count(limit, &f.limit))
         return cli_usage_error("--limit needs a whole number of at least 1, not '%s'", limit);
+    if ((rc = check_enum("agency-type", "agency_type", f.agency_type)))
+        return rc;
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s)
         return EXIT_RUNTIME;

@@ -50,6 +50,9 @@ static const cli_opt show_opts[] = {
 
 static const cli_opt list_opts[] = {
     {"agency", 0, "ID", "only incidents of this agency", false},
+    {"agency-type", 0, "TYPE", "only incidents where one of the agencies (agency or "
+                               "other_agencies) is stored as an agency of this type "
+                               "(federal, sheriff, ...)", false},
     {"since", 0, "DATE", "only incidents on or after DATE (YYYY-MM-DD, the local date)", false},
     {"until", 0, "DATE", "only incidents on or before DATE", false},
     {"encounter", 0, "KIND", "only this kind of encounter (vehicle_stop, foot_pursuit, ...)", false},
@@ -163,7 +166,10 @@ static const cli_opt case_opts[] = {
 
 static const cli_opt import_opts[] = {
     {"dry-run", 0, NULL, "read and check everything, store nothing", false},
-    {"rejects", 0, "FILE", "write every rejected row as LINE<TAB>REASON to FILE", false},
+    {"agencies", 0, "FILE", "the agencies file the profile joins (join agencies): stored as "
+                            "agency records in the same transaction", false},
+    {"rejects", 0, "FILE", "write every rejected row as LINE<TAB>REASON to FILE (agency rows "
+                           "as AGENCIES-FILE:LINE)", false},
     {0, 0, 0, 0, false},
 };
 
@@ -274,11 +280,16 @@ static const cli_command commands[] = {
      "investigation and board review.  Every move is a new, logged version of the case."},
     {"import", cmd_import, "PROFILE FILE", "import a public dataset through a profile",
      import_opts, 2, 2,
-     "PROFILE is a built-in profile (wapo-v1, wapo-v2) or a .profile file\n"
-     "(docs/import.md).  FILE is CSV ('-' for standard input).  Rows that cannot be\n"
-     "imported are reported with their line and reason and skipped.  A record already\n"
-     "stored becomes a new version only if it changed; records of the profile that FILE\n"
-     "no longer lists are marked withdrawn, never deleted."},
+     "PROFILE is a built-in profile (wapo-v1, wapo-v2, seattletimes) or a .profile\n"
+     "file (docs/import.md).  FILE is CSV ('-' for standard input).  With --agencies,\n"
+     "a profile that joins agencies (wapo-v2) also stores that file's rows as agency\n"
+     "records.  Everything is stored in one transaction.  Rows that cannot be imported\n"
+     "(and a second row with an id already seen) are reported with their line and\n"
+     "reason and skipped.  A record already stored becomes a new version only if it\n"
+     "changed; incidents of the profile that FILE no longer lists are marked withdrawn,\n"
+     "never deleted.  On a terminal a progress line shows rows, rows/s and the time\n"
+     "left; the summary counts inserted, updated, unchanged, withdrawn and rejected\n"
+     "rows.  --dry-run does everything, then rolls back: its counts are exact."},
     {"stats", cmd_stats, "--by DIM[,DIM...]", "count incidents grouped by dimensions",
      stats_opts, 0, 0,
      "Counts the latest version of every incident its source has not withdrawn, grouped\n"

@@ -409,50 +409,7 @@ run 4 "verify: rewritten history" -- "$FW" --db "$T/rewrite.db" --signing-key "$
 has "$T/err" "is not an extension of the older checkpoint of size 15" "rewritten history"
 
 
-# ---- importing the published datasets --------------------------------------------------
-DS="$TOP/../shared/datasets"
-if [ -d "$DS" ]; then
-    IDB="$T/import.db"
-    "$FW" --db "$IDB" init >/dev/null 2>&1
-    count() { "$FW" --db "$IDB" list "$@" 2>/dev/null | tail -n +2 | wc -l; }
-    run 0 "import wapo-v1" -- "$FW" --db "$IDB" import wapo-v1 "$DS/wapo-v1/fatal-police-shootings-data-2016-07-09.csv"
-    has "$T/out" "1502 rows (wapo-v1): 1502 inserted, 0 updated, 0 unchanged, 0 withdrawn, 0 rejected" "wapo-v1: 1,502 records"
-    [ "$(count --since 2015-01-01 --until 2015-12-31)" -eq 990 ] && ok || bad "wapo-v1: 990 in 2015"
-    run 0 "import wapo-v2 over v1" -- "$FW" --db "$IDB" import wapo-v2 "$DS/wapo-v2/fatal-police-shootings-data.csv"
-    has "$T/out" "9518 rows (wapo-v2): 8021 inserted, 1497 updated, 0 unchanged, 5 withdrawn, 0 rejected" "wapo-v2 updates v1, no duplicates"
-    [ "$(count)" -eq 9518 ] && ok || bad "wapo-v2: 9,518 records"
-    [ "$(count --withdrawn)" -eq 9523 ] && ok || bad "the 5 withdrawn records are kept"
-    for yc in 2015:995 2016:958 2017:984 2018:992 2019:997 2020:1020 2021:1050 2022:1095 2023:1162 2024:265; do
-        y=${yc%:*} c=${yc#*:}
-        got=$(count --since "$y-01-01" --until "$y-12-31")
-        [ "$got" -eq "$c" ] && ok || bad "wapo-v2 $y: $got, published $c"
-    done
-    run 0 "re-import unchanged" -- "$FW" --db "$IDB" import wapo-v2 "$DS/wapo-v2/fatal-police-shootings-data.csv"
-    has "$T/out" "0 inserted, 0 updated, 9518 unchanged, 0 withdrawn" "re-import changes nothing"
-    run 0 "junk longitude dropped" -- "$FW" --db "$IDB" show wapo-9473 --json
-    hasnt "$T/out" '"lon"' "junk longitude not stored"
-    run 0 "Cyrillic city kept" -- "$FW" --db "$IDB" show wapo-8518 --json
-    has "$T/out" $'"city":"\xd0\x95asley"' "Cyrillic first letter kept"
-    run 0 "multi-valued agencies" -- "$FW" --db "$IDB" show wapo-8518 --json
-    has "$T/out" '"other_agencies":["wapo-agency-2639"]' "agency_ids split"
-    run 0 "verify after import" -- "$FW" --db "$IDB" verify
-    # Bad rows are reported by line and skipped; a dry run stores nothing.
-    { head -3 "$DS/wapo-v2/fatal-police-shootings-data.csv"
-      printf '"x1","not a date","point","not","gun","A","B","WA","","","","N","","male","W","","","","1"\n'
-      printf '"x2","2020-01-01","point\n'; } > "$T/bad.csv"
-    before=$(sha256sum "$IDB" | cut -d' ' -f1)
-    run 0 "import with rejects" -- "$FW" --db "$IDB" import wapo-v2 "$T/bad.csv" --dry-run --rejects "$T/rejects.tsv"
-    has "$T/out" "rejected (dry run: nothing stored)" "dry run"
-    grep -q "^4	date: invalid 'not a date'" "$T/rejects.tsv" && ok || bad "rejected line 4 not listed: $(cat "$T/rejects.tsv")"
-    grep -q "^5	unterminated quoted field" "$T/rejects.tsv" && ok || bad "rejected line 5 not listed"
-    [ "$before" = "$(sha256sum "$IDB" | cut -d' ' -f1)" ] && ok || bad "a dry run changed the database"
-    run 3 "bad profile" -- "$FW" --db "$IDB" import "$T/bad.csv" "$T/bad.csv"
-    printf 'profile p "t"\nid id\nfrobnicate x\n' > "$T/p.profile"
-    run 3 "profile error" -- "$FW" --db "$IDB" import "$T/p.profile" "$T/bad.csv"
-    has "$T/err" "p.profile:3: unknown field 'frobnicate'" "profile error names the line"
-else
-    echo "cli: ../shared/datasets not found; import figures not checked" >&2
-fi
+# Importing datasets: tests/import/run.sh.
 
 # ---- check and schema -------------------------------------------------------
 run 0 "check valid" -- "$FW" check "$BASE" "$T/good.jsonl"

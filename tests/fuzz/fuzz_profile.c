@@ -1,7 +1,8 @@
 /*
 ** Fuzz target for the import-profile parser: any input is refused with a
 ** FILE:LINE message or accepted, never a crash; an accepted profile then maps
-** a small fixed CSV row without crashing.
+** a small fixed CSV row (as an incident and, if it joins agencies, as an
+** agency) without crashing.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,8 +38,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r = h;
     r.fields = values;
     r.lens = vl;
-    if (fw_profile_bind(p, &h, why, sizeof why) == FW_OK)
-        fw_profile_map(p, &r, &doc, why, sizeof why);
+    if (fw_profile_bind(p, FW_PROFILE_INCIDENTS, &h, why, sizeof why) == FW_OK)
+        fw_profile_map(p, FW_PROFILE_INCIDENTS, &r, &doc, why, sizeof why);
+    json_decref(doc);
+    doc = NULL;
+    if (fw_profile_joins_agencies(p) &&
+        fw_profile_bind(p, FW_PROFILE_AGENCIES, &h, why, sizeof why) == FW_OK)
+        fw_profile_map(p, FW_PROFILE_AGENCIES, &r, &doc, why, sizeof why);
     json_decref(doc);
     fw_profile_free(p);
     fw_diag_release(&diag);
