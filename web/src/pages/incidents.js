@@ -70,7 +70,8 @@ function swimLanes(doc, applications) {
   const svg = plot({
     width: Math.max(320, Math.min(900, document.getElementById("main").clientWidth - 32)),
     height: 70 + 56 * accounts.length, marginLeft: 90, marginTop: 30,
-    x: { label: "seconds from the start", grid: true },
+    // Symlog: seconds near the force stay apart when an account runs on for minutes.
+    x: { type: "symlog", label: "seconds from the start (log scale)", grid: true },
     y: { domain: accounts, label: null },
     color: { legend: true, label: "event" },
     marks: [
@@ -185,7 +186,7 @@ export async function incidentPage(ctx, id) {
       where ? [h("dt", {}, "Where"), h("dd", {}, where)] : null,
       doc.encounter ? [h("dt", {}, "Encounter"), h("dd", {}, humanize(doc.encounter))] : null,
       h("dt", {}, "Version"), h("dd", {}, `${data.version} of ${data.latest}, stored ${data.stored_at}`)),
-    doc.summary ? h("p", { class: "summary" }, doc.summary) : null,
+    doc.summary ? h("p", { class: "summary" }, doc.summary) : "",
     partiesTable(doc));
 
   let reviews = [];

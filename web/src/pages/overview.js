@@ -40,7 +40,7 @@ export async function overviewPage(ctx) {
       : "Public statistics: counts of incidents, never names or records. Counts under the threshold are suppressed, and so are others that would reveal them; they are not filtered."),
     exact ? h("form", { class: "filters", "aria-label": "Filters", onsubmit: (ev) => { ev.preventDefault(); load(); } },
       field("Agency", agency), field("From month", since), field("To month", until),
-      h("button", { type: "submit" }, "Apply")) : null,
+      h("button", { type: "submit" }, "Apply")) : "",
     out);
 
   async function load() {
