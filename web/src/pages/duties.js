@@ -1,29 +1,41 @@
 // Duties: overdue statements, interventions, medical aid and training
 // items, grouped per officer. Items for review, not findings of guilt.
+// A large database has thousands of officers: the page shows the 50 with
+// the most items, and any officer by id.
 import { api } from "../api.js";
 import { h, field, humanize, link, notice, select, table } from "../dom.js";
 
 const KINDS = ["", "statement_overdue", "statement_late", "intervention", "medical_aid", "training_device", "training_crowd_control"];
+export const OFFICERS_SHOWN = 50;
 
 export async function dutiesPage(ctx) {
   const kind = select("kind", KINDS.map((k) => [k, k ? humanize(k) : "any"]), "");
+  const officer = h("input", { name: "officer", placeholder: "any" });
   const out = h("div", { "aria-live": "polite" });
   ctx.main.append(h("h1", { tabindex: -1 }, "Duties"),
     h("p", { class: "lede" }, "Items for review that follow a use of force, per officer. They are not findings."),
-    h("form", { class: "filters", onsubmit: (ev) => { ev.preventDefault(); show(); } }, field("Kind", kind), h("button", { type: "submit" }, "Show")),
+    h("form", { class: "filters", onsubmit: (ev) => { ev.preventDefault(); show(); } },
+      field("Kind", kind), field("Officer id", officer), h("button", { type: "submit" }, "Show")),
     out);
+  out.append(h("p", {}, "Loading…"));
   const { duties } = await api("/api/v1/duties");
   function show() {
-    const items = duties.filter((d) => !kind.value || d.kind === kind.value);
+    const who = officer.value.trim();
+    const items = duties.filter((d) => (!kind.value || d.kind === kind.value) && (!who || d.officer === who));
     const byOfficer = new Map();
     for (const d of items) {
-      const who = d.officer || "(no officer named)";
-      if (!byOfficer.has(who)) byOfficer.set(who, []);
-      byOfficer.get(who).push(d);
+      const o = d.officer || "(no officer named)";
+      if (!byOfficer.has(o)) byOfficer.set(o, []);
+      byOfficer.get(o).push(d);
     }
-    out.replaceChildren(items.length ? h("p", {}, `${items.length} items for ${byOfficer.size} officers.`) : notice("No item."),
-      ...[...byOfficer.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([who, list]) => h("section", { class: "officer", "data-officer": who },
-        h("h2", {}, who),
+    const ranked = [...byOfficer.entries()].sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b));
+    const shown = ranked.slice(0, OFFICERS_SHOWN);
+    out.replaceChildren(
+      items.length ? h("p", { id: "duties-total" }, `${items.length} items for ${byOfficer.size} officers`,
+        ranked.length > shown.length ? `; the ${shown.length} with the most items are shown (give an officer id for any other).` : ".")
+        : notice("No item."),
+      ...shown.map(([o, list]) => h("section", { class: "officer", "data-officer": o },
+        h("h2", {}, `${o} (${list.length})`),
         table(null, ["kind", "incident", "detail", "due"], list.map((d) => [humanize(d.kind),
           link(`#/incidents/${encodeURIComponent(d.incident)}`, d.incident), d.detail, d.due || ""])))));
   }
