@@ -58,7 +58,7 @@ deps: $(DEPS_STAMP)
 
 # The dashboard: npm installs exactly the locked packages (npm ci), then
 # web/build.mjs bundles web/src into web/dist, which the server serves.
-WEB_SRC := $(wildcard web/src/*) web/build.mjs web/index.html
+WEB_SRC := $(wildcard web/src/*.js web/src/*.css web/src/pages/*.js) web/build.mjs web/index.html
 web/node_modules/.ci-stamp: web/package.json web/package-lock.json | $(DEPS_STAMP)
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
