@@ -60,6 +60,11 @@ static fw_rc grow(fw_buf *b, size_t extra)
     return FW_OK;
 }
 
+fw_rc fw_buf_reserve(fw_buf *b, size_t extra)
+{
+    return grow(b, extra);
+}
+
 fw_rc fw_buf_add(fw_buf *b, const void *data, size_t len)
 {
     fw_rc rc = grow(b, len);

@@ -29,6 +29,8 @@ void fw_buf_release(fw_buf *b);
 void fw_buf_reset(fw_buf *b);
 char *fw_buf_detach(fw_buf *b);
 
+/* Make room for extra more bytes at once (one allocation for a known size). */
+fw_rc fw_buf_reserve(fw_buf *b, size_t extra);
 fw_rc fw_buf_add(fw_buf *b, const void *data, size_t len);
 fw_rc fw_buf_adds(fw_buf *b, const char *s);
 fw_rc fw_buf_addc(fw_buf *b, char c);

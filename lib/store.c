@@ -173,8 +173,19 @@ fw_rc fw_store_begin(fw_store *s, fw_error *err)
     if (rc)
         return rc;
     rc = s->ops->log_size(s, &s->next_seq, err);
-    if (!rc && s->opts.signer)
+    if (!rc && s->opts.signer) {
         rc = load_tree(s, err);
+    } else if (!rc) {
+        /* A log that has a verifier key is signed: a commit without its
+        ** checkpoint would leave leaves no signature covers. */
+        fw_buf vkey;
+        fw_buf_init(&vkey, 4096);
+        if (s->ops->setting_get(s, "verifier_key", &vkey, NULL) == FW_OK)
+            rc = fw_error_set(err, FW_ERR_USAGE,
+                              "writing to a signed log needs its signing key: every commit "
+                              "stores a signed checkpoint");
+        fw_buf_release(&vkey);
+    }
     if (rc) {
         s->ops->rollback(s);
         return rc;

@@ -440,9 +440,14 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         goto done;
     }
     /* The answer, in the order JSON_SORT_KEYS gives the other routes'. */
-    fw_buf_reset(&r->text);
-    fw_buf_adds(&r->text, "{\"incident\":");
-    fw_buf_adds(&r->text, r->user.role == FW_ROLE_ANALYST ? si->deid : si->full);
+    {
+        const char *incident = r->user.role == FW_ROLE_ANALYST ? si->deid : si->full;
+        size_t n = strlen(incident);
+        fw_buf_reset(&r->text);
+        fw_buf_reserve(&r->text, n + 512);
+        fw_buf_adds(&r->text, "{\"incident\":");
+        fw_buf_add(&r->text, incident, n);
+    }
     fw_buf_printf(&r->text, ",\"latest\":%lld,\"sha256\":", (long long)latest);
     fw_canon_string(si->info.sha256, strlen(si->info.sha256), &r->text);
     fw_buf_adds(&r->text, ",\"stored_at\":");

@@ -620,16 +620,25 @@ static void log_string(fw_buf *line, const char *s, size_t n)
 /* One JSON line a request; the method and path are escaped, so every line parses. */
 static void access_log(request *r, size_t bytes)
 {
-    char now[32];
-    double ms = (now_s() - r->started) * 1000;
+    /* The time text changes once a second: each thread keeps its own. */
+    static _Thread_local char now[32];
+    static _Thread_local time_t now_for = -1;
+    time_t t = time(NULL);
+    long hundredths = (long)((now_s() - r->started) * 100000 + 0.5);
     fw_buf *line = &r->text; /* done with: the reply is queued (copied or owned) */
-    fw_time_format_utc(time(NULL), now, sizeof now);
+    if (t != now_for) {
+        fw_time_format_utc(t, now, sizeof now);
+        now_for = t;
+    }
     fw_buf_reset(line);
-    fw_buf_printf(line, "{\"time\":\"%s\",\"method\":", now);
+    fw_buf_adds(line, "{\"time\":\"");
+    fw_buf_adds(line, now);
+    fw_buf_adds(line, "\",\"method\":");
     log_string(line, r->method, strlen(r->method));
     fw_buf_adds(line, ",\"path\":");
     log_string(line, r->path, strlen(r->path));
-    fw_buf_printf(line, ",\"status\":%d,\"ms\":%.2f,\"bytes\":%zu}\n", r->status, ms, bytes);
+    fw_buf_printf(line, ",\"status\":%d,\"ms\":%ld.%02ld,\"bytes\":%zu}\n", r->status,
+                  hundredths / 100, hundredths % 100, bytes);
     fwrite(line->data, 1, line->len, stderr);
 }
 
@@ -663,16 +672,21 @@ static enum MHD_Result send_reply(server *s, request *r)
         if (!resp)
             close(r->stream_fd);
         r->stream_fd = -1;
-    } else if (r->json) {
-        text = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
-        len = text ? strlen(text) : 0;
-        resp = MHD_create_response_from_buffer(len, text ? text : (char *)"", MHD_RESPMEM_MUST_FREE);
-        if (!text)
-            r->status = 500;
     } else {
-        len = r->text.len;
-        resp = MHD_create_response_from_buffer(len, (void *)fw_buf_str(&r->text),
-                                               MHD_RESPMEM_MUST_COPY);
+        /* The text is handed over: MHD frees it. */
+        if (r->json) {
+            text = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+            len = text ? strlen(text) : 0;
+            if (!text)
+                r->status = 500;
+        } else {
+            len = r->text.len;
+            text = len ? fw_buf_detach(&r->text) : NULL;
+        }
+        resp = MHD_create_response_from_buffer(len, text ? text : (char *)"",
+                                               text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            free(text);
     }
     if (!resp)
         return MHD_NO;

@@ -238,6 +238,32 @@ static void test_rollback_stores_nothing(void **state)
     }
 }
 
+/* Once the log has a verifier key, writing without the signing key is
+** refused: a commit would leave leaves no signed checkpoint covers. */
+static void test_signed_log_needs_key(void **state)
+{
+    fixture *f = *state;
+    fw_error err;
+    int64_t n;
+
+    begin(f->s);
+    put(f->s, incident("i-k", "ag", "2020-01-02", "ecd", "x"));
+    assert_int_equal(fw_store_commit(f->s, &err), FW_OK);  /* an unsigned log: allowed */
+    begin(f->s);
+    assert_int_equal(fw_store_setting_put(f->s, "verifier_key", "test+00000000+AAAA", &err), FW_OK);
+    assert_int_equal(fw_store_commit(f->s, &err), FW_OK);
+    assert_int_equal(fw_store_begin(f->s, &err), FW_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "needs its signing key"));
+    {
+        fw_doc *d = incident("i-k2", "ag", "2020-01-02", "ecd", "x");
+        fw_put_result r;
+        assert_int_equal(fw_store_put(f->s, d, "t", &r, &err), FW_ERR_USAGE);
+        fw_doc_free(d);
+    }
+    assert_int_equal(fw_store_log_size(f->s, &n, &err), FW_OK);
+    assert_int_equal(n, 1);
+}
+
 static void test_append_only_enforced(void **state)
 {
     fixture *f = *state;
@@ -466,6 +492,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_history_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_only_enforced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signed_log_needs_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_reader_while_writer_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_reader, setup, teardown),
