@@ -1058,13 +1058,16 @@ static fw_rc suppress_2d(fw_stats_table *t)
             graph_release(&gr);
             break;
         }
-        /* A published cell with one end on each side of the bridge; the
-        ** smallest non-zero one, a zero cell only if there is none. */
+        /* A published cell with one end on the bridge's far side: one whose
+        ** other end is on the near side closes a cycle at once and is taken
+        ** first; else one toward the rest of the table, to be closed later.
+        ** The smallest non-zero one, a zero cell only if there is none. */
         {
-            size_t near = bridge / W == far ? g.R + 1 + bridge % W : bridge / W;
+            size_t near = bridge / W == far ? g.R + 1 + bridge % W : bridge / W, best_rank = 0;
             for (i = 0; i < g.R; i++) {
                 for (j = 0; j < g.C; j++) {
-                    size_t e = i * W + j, vr = vid_row(&g, i), vc = vid_col(&g, j);
+                    size_t e = i * W + j, vr = vid_row(&g, i), vc = vid_col(&g, j), other,
+                           rank;
                     bool r_far, c_far;
                     if (g.sup[e])
                         continue;
@@ -1072,14 +1075,15 @@ static fw_rc suppress_2d(fw_stats_table *t)
                     c_far = in_subtree(&gr, far, vc);
                     if (r_far == c_far)
                         continue;
-                    /* The other end must be in the bridge's component. */
-                    if (gr.disc[r_far ? vc : vr] == SIZE_MAX ||
-                        gr.comp[r_far ? vc : vr] != gr.comp[near])
-                        continue;
-                    if (best == SIZE_MAX ||
-                        (g.count[e] > 0 &&
-                         (g.count[best] == 0 || g.count[e] < g.count[best])))
+                    other = r_far ? vc : vr;
+                    /* 3: closes a cycle, non-zero; 2: non-zero; 1: closes, zero; 0: zero */
+                    rank = (g.count[e] > 0 ? 2 : 0) +
+                           (gr.disc[other] != SIZE_MAX && gr.comp[other] == gr.comp[near]);
+                    if (best == SIZE_MAX || rank > best_rank ||
+                        (rank == best_rank && g.count[e] < g.count[best])) {
                         best = e;
+                        best_rank = rank;
+                    }
                 }
             }
         }
