@@ -313,6 +313,13 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
                           "%s is not initialized (run 'forcewatch init')", path);
         goto fail;
     }
+    if (readonly && version < NMIGRATIONS) {
+        rc = fw_error_set(err, FW_ERR_STORE,
+                          "%s has schema version %d, older than this forcewatch's (%d): "
+                          "run 'forcewatch init' to upgrade it",
+                          path, version, NMIGRATIONS);
+        goto fail;
+    }
     s->schema_version = version;
     if (!readonly) {
         if ((rc = exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)))
