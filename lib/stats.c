@@ -681,7 +681,7 @@ void fw_stats_agg_set_agencies(fw_stats_agg *a, const char *const *agencies, siz
     a->nagencies = n;
 }
 
-fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r)
+fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r, int weight)
 {
     uint32_t codes[FW_STATS_MAX_BY][32];
     size_t n[FW_STATS_MAX_BY], i, nby = a->q.nby;
@@ -698,7 +698,7 @@ fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r)
         key |= (uint64_t)codes[i][0] << (16 * i);
     }
     if (single)
-        return cmap_add(&a->single, key, 1);
+        return cmap_add(&a->single, key, weight);
     /* Every combination of this incident's values, in every part. */
     for (m = 0; m < NPARTS(nby) && !rc; m++) {
         size_t idx[FW_STATS_MAX_BY] = {0};
@@ -707,7 +707,7 @@ fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r)
             for (i = 0; i < nby; i++)
                 if (m & (1u << i))
                     key |= (uint64_t)codes[i][idx[i]] << (16 * i);
-            if ((rc = cmap_add(&a->multi[m], key, 1)))
+            if ((rc = cmap_add(&a->multi[m], key, weight)))
                 break;
             for (i = 0; i < nby; i++) {
                 if (!(m & (1u << i)))
@@ -782,8 +782,12 @@ fw_rc fw_stats_agg_finish(fw_stats_agg *a, fw_stats_table **out)
                 rc = FW_ERR_NOMEM;
             for (j = 0; !rc && j < part.cap; j++) {
                 fw_stats_cell *c;
-                if (part.keys[j] == EMPTY_KEY)
+                if (part.keys[j] == EMPTY_KEY || (part.vals[j] == 0 && m != 0))
                     continue;
+                if (part.vals[j] < 0) {
+                    rc = FW_ERR_INTERNAL;
+                    break;
+                }
                 c = &p->cells[p->n++];
                 for (i = 0; i < nby; i++)
                     c->codes[i] = (uint32_t)(part.keys[j] >> (16 * i)) & 0xFFFF;

@@ -178,7 +178,7 @@ static int index_row(void *arg, const fw_stats_index_row *ir)
     run *r = arg;
     fw_stats_row row;
     memset(&row, 0, sizeof row);
-    if (ir->withdrawn || (r->only_agency && strcmp(ir->agency, r->only_agency) != 0))
+    if (r->only_agency && strcmp(ir->agency, r->only_agency) != 0)
         return 0;
     if (!fw_stats_facts_decode(ir->facts, ir->facts_len, &row.facts)) {
         r->rc = fw_error_set(r->err, FW_ERR_STORE, "the statistics index of %s is malformed",
@@ -210,7 +210,7 @@ static int index_row(void *arg, const fw_stats_index_row *ir)
     }
     if (!fw_stats_match(&r->resolved, &row))
         return 0;
-    if ((r->rc = fw_stats_agg_add(r->agg, &row))) {
+    if ((r->rc = fw_stats_agg_add(r->agg, &row, ir->sign))) {
         fw_error_set(r->err, r->rc, "cannot count: %s", fw_strerror(r->rc));
         return 1;
     }
@@ -269,7 +269,9 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
                                   r.agency_codes.n);
         rc = fw_stats_agg_finish(r.agg, out);
         r.agg = NULL;
-        if (rc)
+        if (rc == FW_ERR_INTERNAL)
+            fw_error_set(err, rc, "the statistics ledger takes back more than it counted");
+        else if (rc)
             fw_error_set(err, rc, "out of memory");
     }
     if (!rc) {

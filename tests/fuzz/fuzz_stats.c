@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         r.facts.state = (uint8_t)(data[i] / 5 % 6);
         r.facts.force_kinds = (uint32_t)data[i + 1] & 0x7;
         r.facts.sex = r.facts.race = r.facts.age_band = r.facts.armed = r.facts.flight = 1;
-        if (fw_stats_agg_add(agg, &r) != FW_OK)
+        if (fw_stats_agg_add(agg, &r, 1) != FW_OK)
             abort();
     }
     if (fw_stats_agg_finish(agg, &t) != FW_OK || fw_stats_suppress(t, k, &err) != FW_OK)

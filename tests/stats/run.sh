@@ -68,7 +68,8 @@ cp "$T/out" "$T/before.csv"
 cp "$DB" "$T/old.db"
 cp "$DB.key" "$T/old.db.key"
 sqlite3 "$T/old.db" "DROP TRIGGER stats_index_no_update; DROP TRIGGER stats_index_no_delete;
-                     DROP TABLE stats_index; PRAGMA user_version = 3;"
+                     DROP TRIGGER stats_ledger_no_update; DROP TRIGGER stats_ledger_no_delete;
+                     DROP TABLE stats_index; DROP TABLE stats_ledger; PRAGMA user_version = 3;"
 "$FW" --db "$T/old.db" stats --by year > /dev/null 2> "$T/err"
 [ $? -ne 0 ] && grep -q "forcewatch init" "$T/err" && ok || bad "an old schema read without upgrading: $(cat "$T/err")"
 "$FW" --db "$T/old.db" init > "$T/out" 2>&1
@@ -78,6 +79,9 @@ cmp -s "$T/before.csv" "$T/after.csv" && ok || bad "the backfilled index counts 
 "$FW" --db "$T/old.db" verify > /dev/null 2>&1 && ok || bad "verify after the upgrade"
 sqlite3 "$T/old.db" "DELETE FROM stats_index" 2> "$T/err"
 grep -q "append-only" "$T/err" && ok || bad "the statistics index accepted a DELETE"
+sqlite3 "$T/old.db" "UPDATE stats_ledger SET snapshot = 0" 2> "$T/err"
+grep -q "append-only" "$T/err" && ok || bad "the statistics ledger accepted an UPDATE"
+[ "$(sqlite3 "$T/old.db" "SELECT count(*) FROM stats_ledger WHERE snapshot")" = 1 ] && ok || bad "the upgrade wrote no snapshot"
 
 # ---- the Washington Post's file ------------------------------------------------------
 DS="$TOP/../shared/datasets"

@@ -217,7 +217,7 @@ static fw_stats_table *table_of(const char *by, int R, int C, const int *counts)
         for (j = 0; j < C; j++)
             for (n = 0; n < counts[i * C + j]; n++) {
                 fw_stats_row r = row_of(2000 + i, j + 1);
-                assert_int_equal(fw_stats_agg_add(a, &r), FW_OK);
+                assert_int_equal(fw_stats_agg_add(a, &r, 1), FW_OK);
             }
     assert_int_equal(fw_stats_agg_finish(a, &t), FW_OK);
     return t;
@@ -238,11 +238,11 @@ static void test_multi_valued(void **state)
     assert_int_equal(fw_stats_agg_new(&q, NULL, 0, &a), FW_OK);
     r.facts.force_kinds = (1u << code(FW_DIM_FORCE_KIND, "ecd")) |
                           (1u << code(FW_DIM_FORCE_KIND, "hands_on"));
-    assert_int_equal(fw_stats_agg_add(a, &r), FW_OK);
+    assert_int_equal(fw_stats_agg_add(a, &r, 1), FW_OK);
     r.facts.force_kinds = 1u << code(FW_DIM_FORCE_KIND, "ecd");
-    assert_int_equal(fw_stats_agg_add(a, &r), FW_OK);
+    assert_int_equal(fw_stats_agg_add(a, &r, 1), FW_OK);
     r.facts.year = 2021;
-    assert_int_equal(fw_stats_agg_add(a, &r), FW_OK);
+    assert_int_equal(fw_stats_agg_add(a, &r, 1), FW_OK);
     assert_int_equal(fw_stats_agg_finish(a, &t), FW_OK);
     j = fw_stats_json(t);
     text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
