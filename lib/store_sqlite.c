@@ -204,10 +204,9 @@ typedef struct sqlite_backend {
 
 /* A ledger entry: sign (1 or 0xff), the facts, then the incident id and
 ** the agency id, each a length byte and the bytes. */
-static fw_rc ledger_entry(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
-                          const char *agency)
+static fw_rc ledger_entry_n(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
+                            size_t il, const char *agency, size_t al)
 {
-    size_t il = strlen(id), al = strlen(agency);
     fw_rc rc;
     if (flen != FW_STATS_FACTS_BYTES_SQLITE || il > 255 || al > 255)
         return FW_ERR_INVALID;
@@ -218,11 +217,16 @@ static fw_rc ledger_entry(fw_buf *b, int sign, const void *facts, size_t flen, c
     return FW_OK;
 }
 
+static fw_rc ledger_entry(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
+                          const char *agency)
+{
+    return ledger_entry_n(b, sign, facts, flen, id, strlen(id), agency, strlen(agency));
+}
+
 /* Walk the entries of a ledger blob; a non-zero return from cb stops.
 ** Returns -1 if the blob is malformed. */
 static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *arg)
 {
-    char id[256], agency[256];
     size_t at = 0;
     while (at < n) {
         fw_stats_index_row r;
@@ -237,17 +241,15 @@ static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *a
         il = p[at++];
         if (n - at < il + 1)
             return -1;
-        memcpy(id, p + at, il);
-        id[il] = '\0';
+        r.id = (const char *)p + at;
+        r.id_len = il;
         at += il;
         al = p[at++];
         if (n - at < al)
             return -1;
-        memcpy(agency, p + at, al);
-        agency[al] = '\0';
+        r.agency = (const char *)p + at;
+        r.agency_len = al;
         at += al;
-        r.id = id;
-        r.agency = agency;
         if ((stop = cb(arg, &r)) != 0)
             return stop;
     }
@@ -826,20 +828,19 @@ typedef struct snapshot {
     fw_rc rc;
 } snapshot;
 
-static size_t id_slot(const snapshot *sn, const char *id)
+static size_t id_slot(const snapshot *sn, const char *id, size_t len)
 {
     uint64_t h = 1469598103934665603ull;
-    const char *p;
     size_t i;
-    for (p = id; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
     for (i = (size_t)h & (sn->cap - 1);; i = (i + 1) & (sn->cap - 1)) {
         const uint8_t *e;
         if (!sn->slots[i].off)
             return i;
         e = (const uint8_t *)sn->entries.data + sn->slots[i].off - 1 + 1 +
             FW_STATS_FACTS_BYTES_SQLITE;
-        if (e[0] == strlen(id) && memcmp(e + 1, id, e[0]) == 0)
+        if (e[0] == len && memcmp(e + 1, id, len) == 0)
             return i;
     }
 }
@@ -863,19 +864,17 @@ static int snapshot_entry(void *arg, const fw_stats_index_row *r)
             if (old[j].off) {
                 const uint8_t *e = (const uint8_t *)sn->entries.data + old[j].off - 1 + 1 +
                                    FW_STATS_FACTS_BYTES_SQLITE;
-                char id[256];
-                memcpy(id, e + 1, e[0]);
-                id[e[0]] = '\0';
-                sn->slots[id_slot(sn, id)] = old[j];
+                sn->slots[id_slot(sn, (const char *)e + 1, e[0])] = old[j];
             }
         free(old);
     }
-    i = id_slot(sn, r->id);
+    i = id_slot(sn, r->id, r->id_len);
     if (r->sign > 0) {
         /* The entry that counts for this incident now. */
         size_t off = sn->entries.len;
         if (off >= UINT32_MAX ||
-            (sn->rc = ledger_entry(&sn->entries, 1, r->facts, r->facts_len, r->id, r->agency)))
+            (sn->rc = ledger_entry_n(&sn->entries, 1, r->facts, r->facts_len, r->id, r->id_len,
+                                     r->agency, r->agency_len)))
             return 1;
         if (!sn->slots[i].off)
             sn->n++;
@@ -909,14 +908,10 @@ static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, fw_error *err)
         const uint8_t *p = (const uint8_t *)sn.entries.data;
         size_t at = 0;
         while (at < sn.entries.len && !rc) {
-            size_t len = 1 + FW_STATS_FACTS_BYTES_SQLITE, il = p[at + len];
-            char id[256];
-            size_t slot;
+            size_t len = 1 + FW_STATS_FACTS_BYTES_SQLITE, il = p[at + len], slot;
             len += 1 + il;
             len += 1 + p[at + len];
-            memcpy(id, p + at + 1 + FW_STATS_FACTS_BYTES_SQLITE + 1, il);
-            id[il] = '\0';
-            slot = id_slot(&sn, id);
+            slot = id_slot(&sn, (const char *)p + at + 1 + FW_STATS_FACTS_BYTES_SQLITE + 1, il);
             if (sn.slots[slot].count == 1 && sn.slots[slot].off == at + 1)
                 rc = fw_buf_add(&out, p + at, len);
             at += len;
