@@ -71,7 +71,7 @@ static int snapshots(const char *path)
 static void test_ledger(void **state)
 {
     static const char *const states[] = {"CA", "WA", "OH"};
-    char dir[] = "/tmp/fw-stats-XXXXXX", path[64], year[8];
+    char dir[] = "/tmp/fw-stats-XXXXXX", path[64], year[16];
     int expect[4][3], now[1200], i, y, c, total, oh1;
     fw_stats_query q;
     fw_stats_table *t;
