@@ -681,7 +681,7 @@ void fw_stats_agg_set_agencies(fw_stats_agg *a, const char *const *agencies, siz
     a->nagencies = n;
 }
 
-fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r)
+fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r, int weight)
 {
     uint32_t codes[FW_STATS_MAX_BY][32];
     size_t n[FW_STATS_MAX_BY], i, nby = a->q.nby;
@@ -698,7 +698,7 @@ fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r)
         key |= (uint64_t)codes[i][0] << (16 * i);
     }
     if (single)
-        return cmap_add(&a->single, key, 1);
+        return cmap_add(&a->single, key, weight);
     /* Every combination of this incident's values, in every part. */
     for (m = 0; m < NPARTS(nby) && !rc; m++) {
         size_t idx[FW_STATS_MAX_BY] = {0};
@@ -707,7 +707,7 @@ fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r)
             for (i = 0; i < nby; i++)
                 if (m & (1u << i))
                     key |= (uint64_t)codes[i][idx[i]] << (16 * i);
-            if ((rc = cmap_add(&a->multi[m], key, 1)))
+            if ((rc = cmap_add(&a->multi[m], key, weight)))
                 break;
             for (i = 0; i < nby; i++) {
                 if (!(m & (1u << i)))
@@ -782,8 +782,12 @@ fw_rc fw_stats_agg_finish(fw_stats_agg *a, fw_stats_table **out)
                 rc = FW_ERR_NOMEM;
             for (j = 0; !rc && j < part.cap; j++) {
                 fw_stats_cell *c;
-                if (part.keys[j] == EMPTY_KEY)
+                if (part.keys[j] == EMPTY_KEY || (part.vals[j] == 0 && m != 0))
                     continue;
+                if (part.vals[j] < 0) {
+                    rc = FW_ERR_INTERNAL;
+                    break;
+                }
                 c = &p->cells[p->n++];
                 for (i = 0; i < nby; i++)
                     c->codes[i] = (uint32_t)(part.keys[j] >> (16 * i)) & 0xFFFF;
@@ -1058,13 +1062,16 @@ static fw_rc suppress_2d(fw_stats_table *t)
             graph_release(&gr);
             break;
         }
-        /* A published cell with one end on each side of the bridge; the
-        ** smallest non-zero one, a zero cell only if there is none. */
+        /* A published cell with one end on the bridge's far side: one whose
+        ** other end is on the near side closes a cycle at once and is taken
+        ** first; else one toward the rest of the table, to be closed later.
+        ** The smallest non-zero one, a zero cell only if there is none. */
         {
-            size_t near = bridge / W == far ? g.R + 1 + bridge % W : bridge / W;
+            size_t near = bridge / W == far ? g.R + 1 + bridge % W : bridge / W, best_rank = 0;
             for (i = 0; i < g.R; i++) {
                 for (j = 0; j < g.C; j++) {
-                    size_t e = i * W + j, vr = vid_row(&g, i), vc = vid_col(&g, j);
+                    size_t e = i * W + j, vr = vid_row(&g, i), vc = vid_col(&g, j), other,
+                           rank;
                     bool r_far, c_far;
                     if (g.sup[e])
                         continue;
@@ -1072,14 +1079,15 @@ static fw_rc suppress_2d(fw_stats_table *t)
                     c_far = in_subtree(&gr, far, vc);
                     if (r_far == c_far)
                         continue;
-                    /* The other end must be in the bridge's component. */
-                    if (gr.disc[r_far ? vc : vr] == SIZE_MAX ||
-                        gr.comp[r_far ? vc : vr] != gr.comp[near])
-                        continue;
-                    if (best == SIZE_MAX ||
-                        (g.count[e] > 0 &&
-                         (g.count[best] == 0 || g.count[e] < g.count[best])))
+                    other = r_far ? vc : vr;
+                    /* 3: closes a cycle, non-zero; 2: non-zero; 1: closes, zero; 0: zero */
+                    rank = (g.count[e] > 0 ? 2 : 0) +
+                           (gr.disc[other] != SIZE_MAX && gr.comp[other] == gr.comp[near]);
+                    if (best == SIZE_MAX || rank > best_rank ||
+                        (rank == best_rank && g.count[e] < g.count[best])) {
                         best = e;
+                        best_rank = rank;
+                    }
                 }
             }
         }

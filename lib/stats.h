@@ -174,9 +174,11 @@ fw_rc fw_stats_agg_new(const fw_stats_query *q, const char *const *agencies,
 /* Name agency codes 1..n (borrowed as above), when they are known only
 ** after counting. */
 void fw_stats_agg_set_agencies(fw_stats_agg *a, const char *const *agencies, size_t n);
-/* Count one incident (already filtered). */
-fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r);
-/* The counted table into *out; the aggregator is spent. */
+/* Count one incident (already filtered) weight times: 1, or -1 to take back
+** an earlier count of the same row (the statistics ledger's reversals). */
+fw_rc fw_stats_agg_add(fw_stats_agg *a, const fw_stats_row *r, int weight);
+/* The counted table into *out; the aggregator is spent.  FW_ERR_INTERNAL if
+** a count came out negative (more taken back than counted). */
 fw_rc fw_stats_agg_finish(fw_stats_agg *a, fw_stats_table **out);
 void fw_stats_agg_free(fw_stats_agg *a);
 void fw_stats_table_free(fw_stats_table *t);

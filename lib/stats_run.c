@@ -1,7 +1,8 @@
 /*
 ** Statistics over a store (see stats_run.h).  Agency records and review
 ** cases are few next to incidents, so they are read whole into hash maps
-** keyed by id; the statistics index is then read once, in key order.
+** keyed by id; the statistics ledger is then read once from its latest
+** snapshot on, each entry counted with its sign (store.h).
 */
 #include "stats_run.h"
 
@@ -107,7 +108,7 @@ typedef struct run {
     const fw_stats_query *q;
     fw_stats_query resolved;
     const char *only_agency;
-    bool need_agency_records, need_cases, need_agency_codes;
+    bool need_agency_records, need_agency_type, need_cases, need_agency_codes, filtered;
     smap agency_records;   /* agency id -> type, state */
     smap cases;            /* incident id -> finding */
     smap agency_codes;     /* agency id -> code, for the agency dimension */
@@ -177,28 +178,33 @@ static int index_row(void *arg, const fw_stats_index_row *ir)
 {
     run *r = arg;
     fw_stats_row row;
+    char id[256], agency[256];
     memset(&row, 0, sizeof row);
-    if (ir->withdrawn || (r->only_agency && strcmp(ir->agency, r->only_agency) != 0))
+    /* Lengths are at most 255 (the ledger's length bytes). */
+    memcpy(agency, ir->agency, ir->agency_len);
+    agency[ir->agency_len] = '\0';
+    if (r->only_agency && strcmp(agency, r->only_agency) != 0)
         return 0;
     if (!fw_stats_facts_decode(ir->facts, ir->facts_len, &row.facts)) {
-        r->rc = fw_error_set(r->err, FW_ERR_STORE, "the statistics index of %s is malformed",
-                             ir->id);
+        r->rc = fw_error_set(r->err, FW_ERR_STORE, "the statistics ledger is malformed");
         return 1;
     }
-    if (r->need_agency_records &&
-        (row.facts.state == 0 || fw_stats_query_uses(r->q, FW_DIM_AGENCY_TYPE))) {
-        const smap_entry *e = smap_find(&r->agency_records, ir->agency);
+    if (r->need_agency_records && (row.facts.state == 0 || r->need_agency_type)) {
+        const smap_entry *e = smap_find(&r->agency_records, agency);
         if (e) {
             row.agency_type = e->a;
             row.agency_state = e->b;
         }
     }
     if (r->need_cases) {
-        const smap_entry *e = smap_find(&r->cases, ir->id);
+        const smap_entry *e;
+        memcpy(id, ir->id, ir->id_len);
+        id[ir->id_len] = '\0';
+        e = smap_find(&r->cases, id);
         row.finding = e ? e->a : FW_FINDING_NONE;
     }
     if (r->need_agency_codes) {
-        const smap_entry *e = smap_put(&r->agency_codes, ir->agency);
+        const smap_entry *e = smap_put(&r->agency_codes, agency);
         if (!e || e->code > FW_STATS_MAX_CODE) {
             r->rc = fw_error_set(r->err, e ? FW_ERR_LIMIT : FW_ERR_NOMEM,
                                  e ? "more agencies than statistics can count (%u)"
@@ -208,9 +214,9 @@ static int index_row(void *arg, const fw_stats_index_row *ir)
         }
         row.agency = e->code;
     }
-    if (!fw_stats_match(&r->resolved, &row))
+    if (r->filtered && !fw_stats_match(&r->resolved, &row))
         return 0;
-    if ((r->rc = fw_stats_agg_add(r->agg, &row))) {
+    if ((r->rc = fw_stats_agg_add(r->agg, &row, ir->sign))) {
         fw_error_set(r->err, r->rc, "cannot count: %s", fw_strerror(r->rc));
         return 1;
     }
@@ -232,7 +238,10 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
     r.err = err;
     r.need_agency_records =
         fw_stats_query_uses(q, FW_DIM_AGENCY_TYPE) || fw_stats_query_uses(q, FW_DIM_STATE);
+    r.need_agency_type = fw_stats_query_uses(q, FW_DIM_AGENCY_TYPE);
     r.need_cases = fw_stats_query_uses(q, FW_DIM_FINDING);
+    for (i = 0; i < FW_DIM_COUNT; i++)
+        r.filtered |= q->where[i].on;
     r.need_agency_codes = fw_stats_query_uses(q, FW_DIM_AGENCY);
     if (smap_init(&r.agency_records) || smap_init(&r.cases) || smap_init(&r.agency_codes)) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
@@ -269,7 +278,9 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
                                   r.agency_codes.n);
         rc = fw_stats_agg_finish(r.agg, out);
         r.agg = NULL;
-        if (rc)
+        if (rc == FW_ERR_INTERNAL)
+            fw_error_set(err, rc, "the statistics ledger takes back more than it counted");
+        else if (rc)
             fw_error_set(err, rc, "out of memory");
     }
     if (!rc) {

@@ -1,5 +1,5 @@
 /*
-** Statistics over a store: reads the statistics index (and, when the query
+** Statistics over a store: reads the statistics ledger (and, when the query
 ** needs them, the agency records and review cases), filters and counts with
 ** stats.h.  The one place that joins the pure statistics code to storage.
 */

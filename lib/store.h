@@ -200,14 +200,18 @@ fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb
                     fw_error *err);
 
 /*
-** The statistics index (docs/statistics.md): for the latest version of each
-** incident, by id, its agency, whether its source withdrew it, and the
-** facts statistics count (stats.h's fw_stats_facts, encoded).
+** The statistics ledger (docs/statistics.md): entries whose sum is the
+** latest version of every incident not withdrawn.  Each stored incident
+** version adds an entry of sign +1 (unless it is withdrawn) and one of sign
+** -1 repeating its previous version's (if that counted).  id and agency
+** are not NUL-terminated, and valid only during the call.
 */
 typedef struct fw_stats_index_row {
     const char *id;
+    size_t id_len;
     const char *agency;
-    bool withdrawn;
+    size_t agency_len;
+    int sign;                 /* +1 or -1 */
     const void *facts;
     size_t facts_len;
 } fw_stats_index_row;

@@ -79,8 +79,10 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'settings are written once'); END;\n",
     /* 3: incidents their source withdrew are listed only on request. */
     "ALTER TABLE incident_index ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;\n",
-    /* 4: the statistics index (docs/statistics.md), one row per incident
-    ** version, backfilled from the stored bodies by fw_stats_facts(). */
+    /* 4: statistics (docs/statistics.md): the index, one row per incident
+    ** version, backfilled from the stored bodies by fw_stats_facts(); and the
+    ** ledger, one row of packed entries per write transaction, starting
+    ** with a snapshot of the latest versions not withdrawn. */
     "CREATE TABLE stats_index(\n"
     "  id TEXT NOT NULL,\n"
     "  version INTEGER NOT NULL,\n"
@@ -93,6 +95,20 @@ static const char *const migrations[] = {
     "  SELECT i.id, i.version, i.agency, i.withdrawn, fw_stats_facts(r.body)\n"
     "  FROM incident_index i JOIN records r\n"
     "    ON r.type = 'incident' AND r.id = i.id AND r.version = i.version;\n"
+    "CREATE TABLE stats_ledger(\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  snapshot INTEGER NOT NULL,\n"
+    "  entries BLOB NOT NULL\n"
+    ");\n"
+    "CREATE INDEX stats_ledger_snapshots ON stats_ledger(seq) WHERE snapshot;\n"
+    "INSERT INTO stats_ledger(seq, snapshot, entries)\n"
+    "  SELECT 1, 1, coalesce(fw_stats_pack(id, agency, facts), x'') FROM stats_index s\n"
+    "  WHERE withdrawn = 0\n"
+    "    AND version = (SELECT max(version) FROM stats_index t WHERE t.id = s.id);\n"
+    "CREATE TRIGGER stats_ledger_no_update BEFORE UPDATE ON stats_ledger\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the statistics ledger is append-only'); END;\n"
+    "CREATE TRIGGER stats_ledger_no_delete BEFORE DELETE ON stats_ledger\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the statistics ledger is append-only'); END;\n"
     "CREATE TRIGGER stats_index_no_update BEFORE UPDATE ON stats_index\n"
     "  BEGIN SELECT RAISE(ABORT, 'the statistics index is append-only'); END;\n"
     "CREATE TRIGGER stats_index_no_delete BEFORE DELETE ON stats_index\n"
@@ -106,6 +122,9 @@ enum {
     ST_INSERT_RECORD,
     ST_INSERT_INDEX,
     ST_INSERT_STATS,
+    ST_STATS_PREV,
+    ST_INSERT_LEDGER,
+    ST_LEDGER_SINCE,
     ST_STATS_SCAN,
     ST_LATEST_SCAN,
     ST_GET_LATEST,
@@ -134,8 +153,14 @@ static const char *const statement_sql[ST_COUNT] = {
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INSERT_STATS] = "INSERT INTO stats_index(id, version, agency, withdrawn, facts) "
                         "VALUES (?1, ?2, ?3, ?4, ?5)",
-    /* In primary-key order, so the last row of each id is its latest version. */
-    [ST_STATS_SCAN] = "SELECT id, agency, withdrawn, facts FROM stats_index ORDER BY id, version",
+    [ST_STATS_PREV] = "SELECT agency, withdrawn, facts FROM stats_index WHERE id = ?1 AND "
+                      "version = ?2",
+    [ST_INSERT_LEDGER] = "INSERT INTO stats_ledger(snapshot, entries) VALUES (?1, ?2)",
+    [ST_LEDGER_SINCE] = "SELECT count(*) FROM stats_ledger WHERE seq > (SELECT coalesce(max(seq), "
+                        "0) FROM stats_ledger WHERE snapshot)",
+    /* From the latest snapshot on. */
+    [ST_STATS_SCAN] = "SELECT entries FROM stats_ledger WHERE seq >= (SELECT coalesce(max(seq), 0) "
+                      "FROM stats_ledger WHERE snapshot) ORDER BY seq",
     [ST_LATEST_SCAN] = "SELECT id, version, body FROM records r WHERE type = ?1 AND version = "
                        "(SELECT max(version) FROM records s WHERE s.type = ?1 AND s.id = r.id) "
                        "ORDER BY id",
@@ -186,7 +211,62 @@ typedef struct sqlite_backend {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *st[ST_COUNT];
+    fw_buf ledger;     /* statistics ledger entries of the open write transaction */
 } sqlite_backend;
+
+/* A ledger entry: sign (1 or 0xff), the facts, then the incident id and
+** the agency id, each a length byte and the bytes. */
+static fw_rc ledger_entry_n(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
+                            size_t il, const char *agency, size_t al)
+{
+    fw_rc rc;
+    if (flen != FW_STATS_FACTS_BYTES_SQLITE || il > 255 || al > 255)
+        return FW_ERR_INVALID;
+    if ((rc = fw_buf_addc(b, (char)(sign > 0 ? 1 : 0xff))) || (rc = fw_buf_add(b, facts, flen)) ||
+        (rc = fw_buf_addc(b, (char)il)) || (rc = fw_buf_add(b, id, il)) ||
+        (rc = fw_buf_addc(b, (char)al)) || (rc = fw_buf_add(b, agency, al)))
+        return rc;
+    return FW_OK;
+}
+
+static fw_rc ledger_entry(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
+                          const char *agency)
+{
+    return ledger_entry_n(b, sign, facts, flen, id, strlen(id), agency, strlen(agency));
+}
+
+/* Walk the entries of a ledger blob; a non-zero return from cb stops.
+** Returns -1 if the blob is malformed. */
+static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *arg)
+{
+    size_t at = 0;
+    while (at < n) {
+        fw_stats_index_row r;
+        size_t il, al;
+        int stop;
+        if (n - at < 1 + FW_STATS_FACTS_BYTES_SQLITE + 1 || (p[at] != 1 && p[at] != 0xff))
+            return -1;
+        r.sign = p[at] == 1 ? 1 : -1;
+        r.facts = p + at + 1;
+        r.facts_len = FW_STATS_FACTS_BYTES_SQLITE;
+        at += 1 + FW_STATS_FACTS_BYTES_SQLITE;
+        il = p[at++];
+        if (n - at < il + 1)
+            return -1;
+        r.id = (const char *)p + at;
+        r.id_len = il;
+        at += il;
+        al = p[at++];
+        if (n - at < al)
+            return -1;
+        r.agency = (const char *)p + at;
+        r.agency_len = al;
+        at += al;
+        if ((stop = cb(arg, &r)) != 0)
+            return stop;
+    }
+    return 0;
+}
 
 static fw_rc db_error(sqlite_backend *b, fw_error *err, const char *what)
 {
@@ -232,6 +312,36 @@ static void sql_stats_facts(sqlite3_context *ctx, int argc, sqlite3_value **argv
     sqlite3_result_blob(ctx, facts, sizeof facts, SQLITE_TRANSIENT);
 }
 
+/* fw_stats_pack(id, agency, facts): the +1 ledger entries of the rows
+** aggregated, for the snapshot in migration 4. */
+static void sql_pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    fw_buf *b = sqlite3_aggregate_context(ctx, sizeof *b);
+    (void)argc;
+    if (!b) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (!b->max)
+        fw_buf_init(b, FW_BUF_UNLIMITED);
+    if (ledger_entry(b, 1, sqlite3_value_blob(argv[2]), (size_t)sqlite3_value_bytes(argv[2]),
+                     (const char *)sqlite3_value_text(argv[0]),
+                     (const char *)sqlite3_value_text(argv[1])) != FW_OK)
+        sqlite3_result_error(ctx, "cannot pack a statistics entry", -1);
+}
+
+static void sql_pack_final(sqlite3_context *ctx)
+{
+    fw_buf *b = sqlite3_aggregate_context(ctx, 0);
+    if (!b || !b->data) {
+        sqlite3_result_null(ctx);
+    } else {
+        sqlite3_result_blob64(ctx, b->data, b->len, SQLITE_TRANSIENT);
+    }
+    if (b)
+        fw_buf_release(b);
+}
+
 static fw_rc migrate(fw_store *s, sqlite_backend *b, int from, fw_error *err)
 {
     char sql[128];
@@ -268,6 +378,7 @@ static void sqlite_close(fw_store *s)
     for (i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(b->st[i]);
     sqlite3_close(b->db);
+    fw_buf_release(&b->ledger);
     free(b->path);
     free(b);
     s->backend = NULL;
@@ -285,6 +396,7 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
     if (!b)
         return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     b->path = strdup(path);
+    fw_buf_init(&b->ledger, FW_BUF_UNLIMITED);
     s->backend = b;
     if (!b->path) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
@@ -325,6 +437,13 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
                           "%s is not initialized (run 'forcewatch init')", path);
         goto fail;
     }
+    if (readonly && version < NMIGRATIONS) {
+        rc = fw_error_set(err, FW_ERR_STORE,
+                          "%s has schema version %d, older than this forcewatch's (%d): "
+                          "run 'forcewatch init' to upgrade it",
+                          path, version, NMIGRATIONS);
+        goto fail;
+    }
     s->schema_version = version;
     if (!readonly) {
         if ((rc = exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)))
@@ -333,6 +452,11 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_stats_facts,
                                     NULL, NULL) != SQLITE_OK) {
             rc = db_error(b, err, "cannot register fw_stats_facts");
+            goto fail;
+        }
+        if (sqlite3_create_function(b->db, "fw_stats_pack", 3, SQLITE_UTF8, NULL, NULL,
+                                    sql_pack_step, sql_pack_final) != SQLITE_OK) {
+            rc = db_error(b, err, "cannot register fw_stats_pack");
             goto fail;
         }
         if (version < NMIGRATIONS && (rc = migrate(s, b, version, err)))
@@ -353,19 +477,27 @@ fail:
     return rc;
 }
 
+static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err);
+
 static fw_rc sqlite_begin(fw_store *s, bool write, fw_error *err)
 {
-    return exec(s->backend, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    sqlite_backend *b = s->backend;
+    fw_buf_reset(&b->ledger);
+    return exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
 }
 
 static fw_rc sqlite_commit(fw_store *s, fw_error *err)
 {
-    return exec(s->backend, "COMMIT", err);
+    sqlite_backend *b = s->backend;
+    fw_rc rc = ledger_flush(s, b, err);
+    fw_buf_reset(&b->ledger);
+    return rc ? rc : exec(b, "COMMIT", err);
 }
 
 static void sqlite_rollback(fw_store *s)
 {
     sqlite_backend *b = s->backend;
+    fw_buf_reset(&b->ledger);
     if (!sqlite3_get_autocommit(b->db))
         exec(b, "ROLLBACK", NULL);
 }
@@ -458,7 +590,29 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_bind_text(st, 3, w->agency, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, w->withdrawn);
     sqlite3_bind_blob(st, 5, w->stats, FW_STATS_FACTS_BYTES_SQLITE, SQLITE_STATIC);
-    return step_done(b, st, err, "cannot index the incident's statistics");
+    if ((rc = step_done(b, st, err, "cannot index the incident's statistics")))
+        return rc;
+
+    /* The ledger takes back the previous version's entry and adds this one's. */
+    if (w->version > 1) {
+        int src;
+        st = stmt(b, ST_STATS_PREV);
+        sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, w->version - 1);
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW && sqlite3_column_int(st, 1) == 0) {
+            const char *prev_agency = (const char *)sqlite3_column_text(st, 0);
+            rc = ledger_entry(&b->ledger, -1, sqlite3_column_blob(st, 2),
+                              (size_t)sqlite3_column_bytes(st, 2), w->id,
+                              prev_agency ? prev_agency : "");
+        }
+        sqlite3_reset(st);
+        if (src != SQLITE_ROW && src != SQLITE_DONE)
+            return db_error(b, err, "cannot read the previous statistics");
+    }
+    if (!rc && !w->withdrawn)
+        rc = ledger_entry(&b->ledger, 1, w->stats, FW_STATS_FACTS_BYTES_SQLITE, w->id, w->agency);
+    return rc ? fw_error_set(err, rc, "cannot add to the statistics ledger") : FW_OK;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -650,65 +804,171 @@ static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_erro
     return FW_OK;
 }
 
-/* The last row of each run of equal ids is the latest version: hold each
-** row until the next one shows whether its id goes on. */
-typedef struct held_row {
-    char id[80], agency[80];
-    uint8_t facts[FW_STATS_FACTS_BYTES_SQLITE];
-    size_t facts_len;
-    bool withdrawn, full;
-} held_row;
-
-static int emit_held(held_row *h, fw_stats_index_cb cb, void *arg)
-{
-    fw_stats_index_row r;
-    if (!h->full)
-        return 0;
-    r.id = h->id;
-    r.agency = h->agency;
-    r.withdrawn = h->withdrawn;
-    r.facts = h->facts;
-    r.facts_len = h->facts_len;
-    return cb(arg, &r);
-}
-
 static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
 {
     sqlite_backend *b = s->backend;
     sqlite3_stmt *st = stmt(b, ST_STATS_SCAN);
-    held_row h;
     int rc, stop = 0;
 
-    h.full = false;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        size_t idlen = (size_t)sqlite3_column_bytes(st, 0);
-        const char *agency;
-        size_t alen, flen;
-        if (h.full && strcmp(h.id, id ? id : "") != 0)
-            stop = emit_held(&h, cb, arg);
-        agency = (const char *)sqlite3_column_text(st, 1);
-        alen = (size_t)sqlite3_column_bytes(st, 1);
-        flen = (size_t)sqlite3_column_bytes(st, 3);
-        /* Ids and agency ids are at most 64 bytes (the format's id type). */
-        if (!id || idlen >= sizeof h.id || !agency || alen >= sizeof h.agency ||
-            flen > sizeof h.facts) {
+        stop = ledger_walk(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), cb,
+                           arg);
+        if (stop < 0) {
             sqlite3_reset(st);
-            return fw_error_set(err, FW_ERR_STORE, "a statistics index row is malformed");
+            return fw_error_set(err, FW_ERR_STORE, "the statistics ledger is malformed");
         }
-        memcpy(h.id, id, idlen + 1);
-        memcpy(h.agency, agency, alen + 1);
-        h.withdrawn = sqlite3_column_int(st, 2) != 0;
-        memcpy(h.facts, sqlite3_column_blob(st, 3), flen);
-        h.facts_len = flen;
-        h.full = true;
     }
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot read the statistics index");
-    if (!stop)
-        emit_held(&h, cb, arg);
+        return db_error(b, err, "cannot read the statistics ledger");
     return FW_OK;
+}
+
+/*
+** Snapshots.  Counting reads the ledger from its latest snapshot on, so that
+** a database written one incident at a time is not read in a million small
+** rows: after STATS_SNAPSHOT_ROWS rows since the last snapshot, a commit
+** also appends a new one, the entries that still count (each incident's
+** latest +1 not taken back), in the same transaction.
+*/
+#define STATS_SNAPSHOT_ROWS 1024
+
+typedef struct net_entry {
+    uint32_t off;        /* into the snapshot buffer, + 1; 0 = empty slot */
+    int count;
+} net_entry;
+
+typedef struct snapshot {
+    fw_buf entries;      /* every +1 entry seen, in order */
+    net_entry *slots;
+    size_t cap, n;
+    fw_rc rc;
+} snapshot;
+
+static size_t id_slot(const snapshot *sn, const char *id, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
+    for (i = (size_t)h & (sn->cap - 1);; i = (i + 1) & (sn->cap - 1)) {
+        const uint8_t *e;
+        if (!sn->slots[i].off)
+            return i;
+        e = (const uint8_t *)sn->entries.data + sn->slots[i].off - 1 + 1 +
+            FW_STATS_FACTS_BYTES_SQLITE;
+        if (e[0] == len && memcmp(e + 1, id, len) == 0)
+            return i;
+    }
+}
+
+static int snapshot_entry(void *arg, const fw_stats_index_row *r)
+{
+    snapshot *sn = arg;
+    size_t i;
+    if ((sn->n + 1) * 2 > sn->cap) {
+        net_entry *old = sn->slots;
+        size_t oldcap = sn->cap, j;
+        sn->cap = oldcap ? oldcap * 2 : 1024;
+        sn->slots = calloc(sn->cap, sizeof *sn->slots);
+        if (!sn->slots) {
+            sn->slots = old;
+            sn->cap = oldcap;
+            sn->rc = FW_ERR_NOMEM;
+            return 1;
+        }
+        for (j = 0; j < oldcap; j++)
+            if (old[j].off) {
+                const uint8_t *e = (const uint8_t *)sn->entries.data + old[j].off - 1 + 1 +
+                                   FW_STATS_FACTS_BYTES_SQLITE;
+                sn->slots[id_slot(sn, (const char *)e + 1, e[0])] = old[j];
+            }
+        free(old);
+    }
+    i = id_slot(sn, r->id, r->id_len);
+    if (r->sign > 0) {
+        /* The entry that counts for this incident now. */
+        size_t off = sn->entries.len;
+        if (off >= UINT32_MAX ||
+            (sn->rc = ledger_entry_n(&sn->entries, 1, r->facts, r->facts_len, r->id, r->id_len,
+                                     r->agency, r->agency_len)))
+            return 1;
+        if (!sn->slots[i].off)
+            sn->n++;
+        sn->slots[i].off = (uint32_t)off + 1;
+    }
+    sn->slots[i].count += r->sign;
+    return 0;
+}
+
+static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, fw_error *err)
+{
+    snapshot sn;
+    fw_buf out;
+    sqlite3_stmt *st;
+    size_t i;
+    fw_rc rc;
+
+    memset(&sn, 0, sizeof sn);
+    fw_buf_init(&sn.entries, FW_BUF_UNLIMITED);
+    fw_buf_init(&out, FW_BUF_UNLIMITED);
+    rc = sqlite_stats_scan(s, snapshot_entry, &sn, err);
+    if (!rc && sn.rc)
+        rc = fw_error_set(err, sn.rc, "cannot build a statistics snapshot");
+    /* In the order the entries were written, so snapshots are reproducible. */
+    for (i = 0; !rc && i < sn.cap; i++) {
+        if (sn.slots[i].off && sn.slots[i].count != 0 && sn.slots[i].count != 1)
+            rc = fw_error_set(err, FW_ERR_STORE, "the statistics ledger counts an incident %d times",
+                              sn.slots[i].count);
+    }
+    if (!rc) {
+        const uint8_t *p = (const uint8_t *)sn.entries.data;
+        size_t at = 0;
+        while (at < sn.entries.len && !rc) {
+            size_t len = 1 + FW_STATS_FACTS_BYTES_SQLITE, il = p[at + len], slot;
+            len += 1 + il;
+            len += 1 + p[at + len];
+            slot = id_slot(&sn, (const char *)p + at + 1 + FW_STATS_FACTS_BYTES_SQLITE + 1, il);
+            if (sn.slots[slot].count == 1 && sn.slots[slot].off == at + 1)
+                rc = fw_buf_add(&out, p + at, len);
+            at += len;
+        }
+        if (rc)
+            rc = fw_error_set(err, rc, "out of memory");
+    }
+    if (!rc) {
+        st = stmt(b, ST_INSERT_LEDGER);
+        sqlite3_bind_int(st, 1, 1);
+        sqlite3_bind_blob64(st, 2, out.data ? out.data : "", out.len, SQLITE_STATIC);
+        rc = step_done(b, st, err, "cannot store a statistics snapshot");
+    }
+    free(sn.slots);
+    fw_buf_release(&sn.entries);
+    fw_buf_release(&out);
+    return rc;
+}
+
+/* Append the transaction's ledger entries as one row, and a snapshot when due. */
+static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err)
+{
+    sqlite3_stmt *st;
+    int64_t since;
+    fw_rc rc;
+    if (!b->ledger.len)
+        return FW_OK;
+    st = stmt(b, ST_INSERT_LEDGER);
+    sqlite3_bind_int(st, 1, 0);
+    sqlite3_bind_blob64(st, 2, b->ledger.data, b->ledger.len, SQLITE_STATIC);
+    if ((rc = step_done(b, st, err, "cannot append to the statistics ledger")))
+        return rc;
+    st = stmt(b, ST_LEDGER_SINCE);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return db_error(b, err, "cannot read the statistics ledger");
+    }
+    since = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return since >= STATS_SNAPSHOT_ROWS ? write_snapshot(s, b, err) : FW_OK;
 }
 
 static fw_rc sqlite_latest_scan(fw_store *s, const char *type, fw_record_cb cb, void *arg,

@@ -57,7 +57,7 @@ int cmd_stats(cli_args *a)
     fw_buf_init(&out, FW_BUF_UNLIMITED);
     if (strcmp(format, "json") == 0) {
         json_t *j = fw_stats_json(t);
-        char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
         if (!text || fw_buf_adds(&out, text) || fw_buf_addc(&out, '\n'))
             rc = cli_fail(EXIT_RUNTIME, "out of memory");
         free(text);

@@ -1,0 +1,156 @@
+/*
+** Unit tests of statistics over a real store: the ledger written with each
+** version (one transaction per incident, as the API writes), corrections
+** moving an incident between cells, withdrawals, and the snapshots that
+** keep counting fast, checked against counts kept by the test itself.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forcewatch.h"
+#include "stats_run.h"
+
+static void put(fw_store *s, int i, const char *state, bool withdrawn)
+{
+    char text[1024];
+    fw_diag d;
+    fw_doc *doc = NULL;
+    fw_error err;
+    fw_put_result res;
+    snprintf(text, sizeof text,
+             "{\"id\":\"t-%d\",\"agency\":\"ag-%d\",\"occurred_at\":\"%d-05-01\","
+             "\"location\":{\"state\":\"%s\"},\"officers\":[],%s"
+             "\"accounts\":[{\"id\":\"a\",\"kind\":\"other\",\"source\":\"s\",\"events\":[]}]}",
+             i, i % 3, 2000 + i % 4, state, withdrawn ? "\"withdrawn\":true," : "");
+    fw_diag_init(&d, 3);
+    if (fw_doc_parse(text, strlen(text), NULL, &doc, &d) != FW_OK)
+        fail_msg("%s", d.msgs[0]);
+    fw_diag_release(&d);
+    assert_int_equal(fw_store_begin(s, &err), FW_OK);
+    assert_int_equal(fw_store_put(s, doc, "test", &res, &err), FW_OK);
+    assert_int_equal(fw_store_commit(s, &err), FW_OK);
+    fw_doc_free(doc);
+}
+
+static int64_t cell(const fw_stats_table *t, const char *year, const char *state)
+{
+    size_t i;
+    for (i = 0; i < t->part[3].n; i++) {
+        char y[16], st[16];
+        fw_stats_value(t, FW_DIM_YEAR, t->part[3].cells[i].codes[0], y, sizeof y);
+        fw_stats_value(t, FW_DIM_STATE, t->part[3].cells[i].codes[1], st, sizeof st);
+        if (strcmp(y, year) == 0 && strcmp(st, state) == 0)
+            return t->part[3].cells[i].count;
+    }
+    return 0;
+}
+
+static int snapshots(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM stats_ledger WHERE snapshot",
+                                        -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_ledger(void **state)
+{
+    static const char *const states[] = {"CA", "WA", "OH"};
+    char dir[] = "/tmp/fw-stats-XXXXXX", path[64], year[16];
+    int expect[4][3], now[1200], i, y, c, total, oh1;
+    fw_stats_query q;
+    fw_stats_table *t;
+    fw_store *s;
+    const char *field;
+    fw_error err;
+    fw_store_opts o;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    memset(&o, 0, sizeof o);
+    o.flags = FW_STORE_CREATE;
+    assert_int_equal(fw_store_open(path, &o, &s, &err), FW_OK);
+    /* 1,200 incidents, each in its own transaction; then a third corrected
+    ** to another state, a tenth withdrawn (one later restored), and more
+    ** corrections.  now[i] is each incident's state index, -1 if withdrawn. */
+    for (i = 0; i < 1200; i++) {
+        put(s, i, states[i % 3], false);
+        now[i] = i % 3;
+    }
+    assert_int_equal(snapshots(path), 2);   /* the migration's, and one after 1,024 rows */
+    for (i = 0; i < 1200; i += 3) {
+        put(s, i, "WA", false);
+        now[i] = 1;
+    }
+    for (i = 1; i < 1200; i += 10) {
+        put(s, i, states[i % 3], true);
+        now[i] = -1;
+    }
+    put(s, 1, "OH", false);
+    now[1] = 2;
+    assert_int_equal(snapshots(path), 2);
+    for (i = 0; i < 700; i++)   /* unchanged: no new versions, no ledger rows */
+        put(s, 2, states[now[2]], false);
+    for (i = 4; i < 1200; i += 3) {   /* rows enough for another snapshot */
+        put(s, i, "OH", false);
+        now[i] = 2;
+    }
+    assert_int_equal(snapshots(path), 3);
+    memset(expect, 0, sizeof expect);
+    for (i = 0, total = 0, oh1 = 0; i < 1200; i++) {
+        if (now[i] < 0)
+            continue;
+        expect[i % 4][now[i]]++;
+        total++;
+        oh1 += i % 3 == 1 && now[i] == 2;
+    }
+
+    assert_int_equal(fw_stats_query_parse("year,state", NULL, &q, &field, &err), FW_OK);
+    assert_int_equal(fw_stats_run(s, &q, NULL, &t, &err), FW_OK);
+    for (y = 0; y < 4; y++)
+        for (c = 0; c < 3; c++) {
+            snprintf(year, sizeof year, "%d", 2000 + y);
+            if (cell(t, year, states[c]) != expect[y][c])
+                fail_msg("%s %s: %lld, expected %d", year, states[c],
+                         (long long)cell(t, year, states[c]), expect[y][c]);
+        }
+    assert_int_equal(t->part[0].cells[0].count, total);
+    fw_stats_table_free(t);
+
+    /* A filtered and an agency-scoped count. */
+    assert_int_equal(fw_stats_query_parse("agency", "state=OH", &q, &field, &err), FW_OK);
+    assert_int_equal(fw_stats_run(s, &q, "ag-1", &t, &err), FW_OK);
+    assert_int_equal(t->part[1].n, 1);
+    assert_int_equal(t->part[0].cells[0].count, oh1);
+    fw_stats_table_free(t);
+    fw_store_close(s);
+    {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ledger),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
