@@ -496,7 +496,7 @@ static fw_rc csv_row(const export_table *t, const fw_export_record *r,
     size_t i;
     fw_rc rc;
 
-    rc = fw_buf_printf(out, "%s,%lld", r->doc->id, (long long)r->version);
+    rc = fw_buf_printf(out, "%s,%lld", r->id, (long long)r->version);
     if (!rc && !t->party)
         rc = fw_buf_printf(out, ",%s,%lld", r->sha256, (long long)r->log_seq);
     fw_buf_init(&cell, FW_MAX_DOC_BYTES * 2);
@@ -514,10 +514,15 @@ static fw_rc csv_row(const export_table *t, const fw_export_record *r,
     return rc ? rc : fw_buf_adds(out, "\r\n");
 }
 
+bool fw_export_needs_doc(const fw_export_layout *l)
+{
+    return l->format != FW_EXPORT_JSON || l->deidentify;
+}
+
 static fw_rc json_row(const fw_export_layout *l, const fw_export_record *r, fw_buf *out)
 {
     fw_rc rc = fw_buf_adds(out, "{\"id\":");
-    json_t *id = json_string(r->doc->id), *copy;
+    json_t *id = json_string(r->id), *copy;
     if (!id)
         return FW_ERR_NOMEM;
     if (!rc)
@@ -548,7 +553,7 @@ fw_rc fw_export_table_row(const fw_export_layout *l, size_t ti, const fw_export_
     size_t i;
     fw_rc rc = FW_OK;
 
-    if (ti >= l->ntables || r->doc->type != FW_RECORD_INCIDENT)
+    if (ti >= l->ntables || (fw_export_needs_doc(l) && (!r->doc || r->doc->type != FW_RECORD_INCIDENT)))
         return FW_ERR_USAGE;
     t = &l->tables[ti];
     if (l->format == FW_EXPORT_JSON)
@@ -778,11 +783,13 @@ static fw_rc render_version(fw_store *s, const fw_export_layout *l, size_t t, co
     if ((rc = fw_store_get(s, FW_RECORD_INCIDENT, id, version, body, info, err)) != FW_OK)
         return rc;
     fw_diag_init(&diag, 1);
-    if (fw_doc_parse(body->data, body->len, NULL, &doc, &diag) != FW_OK) {
+    if (fw_export_needs_doc(l) &&
+        fw_doc_parse(body->data, body->len, NULL, &doc, &diag) != FW_OK) {
         rc = fw_error_set(err, FW_ERR_STORE, "stored incident %s version %lld no longer "
                                              "validates: %s", id, (long long)version,
                           diag.n ? diag.msgs[0] : "unknown problem");
     } else {
+        r.id = id;
         r.doc = doc;
         r.body = body->data;
         r.body_len = body->len;

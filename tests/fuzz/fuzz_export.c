@@ -81,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         doc->type == FW_RECORD_INCIDENT) {
         fw_buf_init(&out, 1 << 26);
         fw_doc_canonical(doc, &out);
+        r.id = doc->id;
         r.doc = doc;
         r.body = out.data;
         r.body_len = out.len;

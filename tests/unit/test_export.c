@@ -99,6 +99,7 @@ static void record_of(const fw_doc *doc, fw_buf *body, fw_export_record *r, char
     assert_int_equal(fw_doc_canonical(doc, body), FW_OK);
     fw_sha256(body->data, body->len, dig);
     fw_hex(dig, 32, hex);
+    r->id = doc->id;
     r->doc = doc;
     r->body = body->data;
     r->body_len = body->len;
