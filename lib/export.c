@@ -553,7 +553,8 @@ fw_rc fw_export_table_row(const fw_export_layout *l, size_t ti, const fw_export_
     size_t i;
     fw_rc rc = FW_OK;
 
-    if (ti >= l->ntables || (fw_export_needs_doc(l) && (!r->doc || r->doc->type != FW_RECORD_INCIDENT)))
+    if (ti >= l->ntables ||
+        (fw_export_needs_doc(l) && (!r->doc || r->doc->type != FW_RECORD_INCIDENT)))
         return FW_ERR_USAGE;
     t = &l->tables[ti];
     if (l->format == FW_EXPORT_JSON)
@@ -1321,7 +1322,8 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
         fw_buf_reset(&want);
         if ((rc = fw_export_table_begin(l, t, &want)) != FW_OK)
             goto done;
-        if (split_take(sp, want.len, &got) != want.len || memcmp(got.data, want.data, want.len)) {
+        if (split_take(sp, want.len, &got) != want.len ||
+            memcmp(fw_buf_str(&got), fw_buf_str(&want), want.len) != 0) {
             rc = bad(c, NULL, -1, "the header of table %s was changed", l->tables[t].name);
             goto done;
         }
@@ -1369,7 +1371,7 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
                 }
             }
             if (split_take(sp, want.len, &got) != want.len ||
-                memcmp(got.data, want.data, want.len) != 0) {
+                memcmp(fw_buf_str(&got), fw_buf_str(&want), want.len) != 0) {
                 if (t == 0)
                     rc = bad(c, e->id, e->line, "%s (line %lld): the exported row differs from "
                                                 "version %lld as logged", e->id,
@@ -1386,7 +1388,8 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
     fw_buf_reset(&want);
     if ((rc = fw_export_end(l, (int64_t)v->n, &want)) != FW_OK)
         goto done;
-    if (split_take(sp, want.len, &got) != want.len || memcmp(got.data, want.data, want.len) ||
+    if (split_take(sp, want.len, &got) != want.len ||
+        memcmp(fw_buf_str(&got), fw_buf_str(&want), want.len) != 0 ||
         split_take(sp, 1, &got) != 0)
         rc = bad(c, NULL, -1, "the export has rows or bytes the log does not account for");
 done:
