@@ -207,6 +207,16 @@ post 413 "$T/big" "an oversized body"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/v1/log/verify")
 [ "$code" = 400 ] && ok || bad "an empty body: $code"
 
+# An export larger than the pipe between the export's thread and the server
+# streams whole, and verifies.
+"$TOP/bench/gen" -n 2000 --seed 5 > "$T/many.jsonl"
+"$FW" --db "$DB" add -q "$T/many.jsonl" || bad "storing 2000 generated incidents"
+get analyst 200 "?format=csv"
+cp "$T/body" "$T/api-many.csv"
+[ "$(tail -1 "$T/api-many.csv" | tr -d '\r')" = "# end 2016 incidents" ] && ok || bad "the large export's end line: $(tail -1 "$T/api-many.csv")"
+[ "$(stat -c %s "$T/api-many.csv")" -gt 500000 ] && ok || bad "the large export is small"
+verify_ok "$T/api-many.csv" "the large API export"
+
 # A client that goes away mid-export leaves the server serving.
 curl -s -H "Authorization: Bearer $(cat "$T/token-analyst")" "$U/api/v1/export?format=json" | head -c 100 > /dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' "$U/healthz")
