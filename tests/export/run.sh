@@ -67,6 +67,15 @@ rows=$(grep -vc '^#' "$T/cbp.csv")
     bad "the agency filter: $(cut -c1-80 "$T/cbp.csv")"
 verify_ok "$T/cbp.csv" "filtered export"
 head -1 "$T/cbp.csv" | grep -q '"filter":{"agency":"cbp-sd"}' && ok || bad "the stamp records the filter"
+# Withdrawn incidents only on request.
+sed -e 's/"base-0001"/"gone-0001"/' -e 's/^{/{"withdrawn": true,/' tests/data/base.json > "$T/gone.json"
+"$FW" --db "$DB" add "$T/gone.json" > /dev/null 2>&1 || bad "storing a withdrawn incident"
+"$FW" --db "$DB" export --deidentify --out "$T/w0.csv" 2> /dev/null
+! grep -q '^gone-0001,' "$T/w0.csv" && ok || bad "a withdrawn incident was exported without --withdrawn"
+"$FW" --db "$DB" export --deidentify --withdrawn --out "$T/w1.csv" 2> /dev/null
+grep -q '^gone-0001,.*,true,[0-9]*,[a-z_;]*.$' "$T/w1.csv" && ok || bad "--withdrawn left the withdrawn incident out"
+head -1 "$T/w1.csv" | grep -q '"withdrawn":true' && ok || bad "the stamp records --withdrawn"
+verify_ok "$T/w1.csv" "an export with withdrawn incidents"
 "$FW" --db "$DB" export --since 2026-13-01 > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "a bad date is a usage error"
 "$FW" --db "$DB" export --format xml > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "an unknown format is a usage error"
 "$FW" --db "$DB" verify --export "$T/a.csv" --checkpoint "$T/a.csv" > /dev/null 2>&1; [ $? -eq 2 ] && ok ||
