@@ -113,6 +113,16 @@ sed '3d' "$T/a.csv" > "$T/t6.csv"
 verify_fails "$T/t6.csv" "a dropped row" "the end line says 15 incidents but the export holds 14"
 sed '$d' "$T/a.json" > "$T/t7.json"
 verify_fails "$T/t7.json" "a cut-short export" "cut short"
+# Rows the stamp's export would not have held: repeated, outside its filter, not the latest.
+awk 'NR == 3 { print } { print }' "$T/a.csv" | sed 's/^# end 15 incidents/# end 16 incidents/' > "$T/t12.csv"
+verify_fails "$T/t12.csv" "a repeated row" "out of the list's order (occurred_at, id), or repeated"
+sed '1s/"filter":{"agency":"cbp-sd"}/"filter":{"agency":"ice-ero-stp"}/' "$T/cbp.csv" > "$T/t13.csv"
+verify_fails "$T/t13.csv" "a stamp whose filter was changed" "another agency's, outside the stamp's filter"
+old_demo=$(grep '^{"id":"demo-0007"' "$T/a.json")
+awk -v row="$old_demo" '/^\{"id":"demo-0007"/ { print row; next } { print }' "$T/b.json" > "$T/t14.json"
+verify_fails "$T/t14.json" "an older version in a newer export" "demo-0007 (line"
+grep -q "was not its latest at the stamp's tree size (version 2 was)" "$T/v.out" && ok || bad "not the latest: $(cat "$T/v.out")"
+
 # The stamp: a changed root, a changed signature, a changed size.
 root=$(head -1 "$T/a.json" | sed 's/.*"root":"\([^"]*\)".*/\1/')
 other=$(printf '%s' "$root" | sed 's/^./A/; t; s/^/A/'); [ "$other" = "$root" ] && other=$(printf '%s' "$root" | sed 's/^./B/')
