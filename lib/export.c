@@ -496,7 +496,7 @@ static fw_rc csv_row(const export_table *t, const fw_export_record *r,
     size_t i;
     fw_rc rc;
 
-    rc = fw_buf_printf(out, "%s,%lld", r->doc->id, (long long)r->version);
+    rc = fw_buf_printf(out, "%s,%lld", r->id, (long long)r->version);
     if (!rc && !t->party)
         rc = fw_buf_printf(out, ",%s,%lld", r->sha256, (long long)r->log_seq);
     fw_buf_init(&cell, FW_MAX_DOC_BYTES * 2);
@@ -514,10 +514,15 @@ static fw_rc csv_row(const export_table *t, const fw_export_record *r,
     return rc ? rc : fw_buf_adds(out, "\r\n");
 }
 
+bool fw_export_needs_doc(const fw_export_layout *l)
+{
+    return l->format != FW_EXPORT_JSON || l->deidentify;
+}
+
 static fw_rc json_row(const fw_export_layout *l, const fw_export_record *r, fw_buf *out)
 {
     fw_rc rc = fw_buf_adds(out, "{\"id\":");
-    json_t *id = json_string(r->doc->id), *copy;
+    json_t *id = json_string(r->id), *copy;
     if (!id)
         return FW_ERR_NOMEM;
     if (!rc)
@@ -548,7 +553,8 @@ fw_rc fw_export_table_row(const fw_export_layout *l, size_t ti, const fw_export_
     size_t i;
     fw_rc rc = FW_OK;
 
-    if (ti >= l->ntables || r->doc->type != FW_RECORD_INCIDENT)
+    if (ti >= l->ntables ||
+        (fw_export_needs_doc(l) && (!r->doc || r->doc->type != FW_RECORD_INCIDENT)))
         return FW_ERR_USAGE;
     t = &l->tables[ti];
     if (l->format == FW_EXPORT_JSON)
@@ -778,11 +784,13 @@ static fw_rc render_version(fw_store *s, const fw_export_layout *l, size_t t, co
     if ((rc = fw_store_get(s, FW_RECORD_INCIDENT, id, version, body, info, err)) != FW_OK)
         return rc;
     fw_diag_init(&diag, 1);
-    if (fw_doc_parse(body->data, body->len, NULL, &doc, &diag) != FW_OK) {
+    if (fw_export_needs_doc(l) &&
+        fw_doc_parse(body->data, body->len, NULL, &doc, &diag) != FW_OK) {
         rc = fw_error_set(err, FW_ERR_STORE, "stored incident %s version %lld no longer "
                                              "validates: %s", id, (long long)version,
                           diag.n ? diag.msgs[0] : "unknown problem");
     } else {
+        r.id = id;
         r.doc = doc;
         r.body = body->data;
         r.body_len = body->len;
@@ -1283,6 +1291,88 @@ static fw_rc check_leaf(fw_store *s, const entry *e, const fw_hash *hashes, fw_e
     return FW_OK;
 }
 
+static int latest_at(void *arg, const fw_record_meta *m)
+{
+    int64_t *want = arg;   /* [0] the stamp's size in, [1] the latest version below it out */
+    if (m->log_seq < want[0] && m->version > want[1])
+        want[1] = m->version;
+    return 0;
+}
+
+/*
+** The row is one the stamp's export would have held: the incident's latest
+** version at the stamp's size, matching the stamp's filter as the store's
+** list does, after the previous row in the list's order (occurred_at, id).
+*/
+static fw_rc check_selection(fw_store *s, fw_export_check *c, const entry *e, const char *body,
+                             size_t len, char *prev, size_t prevn)
+{
+    const fw_export_stamp *st = &c->stamp;
+    int64_t want[2] = {(int64_t)st->size, 0};
+    fw_diag diag;
+    fw_doc *doc = NULL;
+    const char *why = NULL;
+    char key[200];
+    size_t a, k;
+    fw_rc rc = FW_OK;
+
+    if (fw_store_history(s, FW_RECORD_INCIDENT, e->id, latest_at, want, NULL) != FW_OK ||
+        want[1] != e->version)
+        return bad(c, e->id, e->line, "%s (line %lld): version %lld was not its latest at the "
+                                      "stamp's tree size (version %lld was)", e->id,
+                   (long long)e->line, (long long)e->version, (long long)want[1]);
+    fw_diag_init(&diag, 1);
+    if (fw_doc_parse(body, len, NULL, &doc, &diag) != FW_OK) {
+        why = "its stored version no longer validates";
+    } else if (*st->agency && strcmp(doc->agency, st->agency) != 0) {
+        why = "it is another agency's, outside the stamp's filter";
+    } else if (*st->since && strncmp(doc->occurred_at, st->since, 10) < 0) {
+        why = "it occurred before the stamp's filter's since";
+    } else if (*st->until && strncmp(doc->occurred_at, st->until, 10) > 0) {
+        why = "it occurred after the stamp's filter's until";
+    } else if (*st->encounter && (!doc->encounter || strcmp(doc->encounter, st->encounter))) {
+        why = "its encounter is outside the stamp's filter";
+    } else if (!st->withdrawn && json_is_true(json_object_get(doc->root, "withdrawn"))) {
+        why = "it is withdrawn, and the stamp's filter leaves withdrawn incidents out";
+    } else if (*st->force_kind) {
+        bool found = false;
+        for (a = 0; a < doc->naccounts && !found; a++)
+            for (k = 0; k < doc->accounts[a].nevents && !found; k++) {
+                const fw_event *ev = &doc->accounts[a].events[k];
+                const char *kind = json_string_value(json_object_get(ev->obj, "kind"));
+                found = ev->type && strcmp(ev->type_name, "force") == 0 && kind &&
+                        strcmp(kind, st->force_kind) == 0;
+            }
+        if (!found)
+            why = "no account has the stamp's filter's force kind";
+    }
+    if (!why) {
+        /* occurred_at, then a NUL, then the id: compared as the list orders rows. */
+        size_t ol = strlen(doc->occurred_at), il = strlen(e->id);
+        if (ol + il + 2 > sizeof key) {
+            why = "its occurrence time is too long";
+        } else {
+            memcpy(key, doc->occurred_at, ol + 1);
+            memcpy(key + ol + 1, e->id, il + 1);
+            if (*prev || prev[1]) {
+                size_t pl = strlen(prev);
+                int cmp = strcmp(key, prev);
+                if (cmp == 0)
+                    cmp = strcmp(key + ol + 1, prev + pl + 1);
+                if (cmp <= 0)
+                    why = "it is out of the list's order (occurred_at, id), or repeated";
+            }
+            if (!why)
+                memcpy(prev, key, ol + il + 2 <= prevn ? ol + il + 2 : 0);
+        }
+    }
+    if (why)
+        rc = bad(c, e->id, e->line, "%s (line %lld): %s", e->id, (long long)e->line, why);
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    return rc;
+}
+
 /* Pass 2: every byte after the stamp against what the versions render to. */
 static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size_t stamp_len,
                          const fw_hash *hashes, fw_error *err)
@@ -1293,6 +1383,7 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
     fw_buf want, got, body, leaf;
     fw_record_info info;
     fw_error rerr;
+    char prev[200] = "";
     size_t t, i;
     fw_rc rc;
 
@@ -1314,7 +1405,8 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
         fw_buf_reset(&want);
         if ((rc = fw_export_table_begin(l, t, &want)) != FW_OK)
             goto done;
-        if (split_take(sp, want.len, &got) != want.len || memcmp(got.data, want.data, want.len)) {
+        if (split_take(sp, want.len, &got) != want.len ||
+            memcmp(fw_buf_str(&got), fw_buf_str(&want), want.len) != 0) {
             rc = bad(c, NULL, -1, "the header of table %s was changed", l->tables[t].name);
             goto done;
         }
@@ -1339,9 +1431,13 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
                 goto done;
             }
             if (rc) {
-                *err = rerr;
+                if (err)
+                    *err = rerr;
                 goto done;
             }
+            if (t == 0 &&
+                (rc = check_selection(s, c, e, body.data, body.len, prev, sizeof prev)) != FW_OK)
+                goto done;
             if (t == 0 && (strcmp(info.sha256, e->sha256) != 0 ||
                            info.log_seq != e->log_seq)) {
                 rc = bad(c, e->id, e->line, "%s (line %lld): version %lld is stored with another "
@@ -1362,7 +1458,7 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
                 }
             }
             if (split_take(sp, want.len, &got) != want.len ||
-                memcmp(got.data, want.data, want.len) != 0) {
+                memcmp(fw_buf_str(&got), fw_buf_str(&want), want.len) != 0) {
                 if (t == 0)
                     rc = bad(c, e->id, e->line, "%s (line %lld): the exported row differs from "
                                                 "version %lld as logged", e->id,
@@ -1379,7 +1475,8 @@ static fw_rc compare_all(fw_store *s, const fw_export_input *in, vstate *v, size
     fw_buf_reset(&want);
     if ((rc = fw_export_end(l, (int64_t)v->n, &want)) != FW_OK)
         goto done;
-    if (split_take(sp, want.len, &got) != want.len || memcmp(got.data, want.data, want.len) ||
+    if (split_take(sp, want.len, &got) != want.len ||
+        memcmp(fw_buf_str(&got), fw_buf_str(&want), want.len) != 0 ||
         split_take(sp, 1, &got) != 0)
         rc = bad(c, NULL, -1, "the export has rows or bytes the log does not account for");
 done:

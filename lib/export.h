@@ -58,12 +58,18 @@ fw_rc fw_export_personal_columns(const fw_export_layout *l, fw_buf *out);
 
 /* One stored incident version to render. */
 typedef struct fw_export_record {
-    const fw_doc *doc;         /* the version, parsed */
+    const char *id;
+    const fw_doc *doc;         /* the version, parsed; may be NULL where
+                                  fw_export_needs_doc says the layout does not read it */
     const char *body;          /* its stored canonical bytes */
     size_t body_len;
     int64_t version, log_seq;
     const char *sha256;        /* hex SHA-256 of body */
 } fw_export_record;
+
+/* Whether rows of this layout are rendered from the parsed document (all
+** but full JSON, which writes the stored bytes as they are). */
+bool fw_export_needs_doc(const fw_export_layout *l);
 
 /* A table's opening (NUFDC's "# table NAME" line, the CSV header row). */
 fw_rc fw_export_table_begin(const fw_export_layout *l, size_t table, fw_buf *out);

@@ -67,6 +67,15 @@ rows=$(grep -vc '^#' "$T/cbp.csv")
     bad "the agency filter: $(cut -c1-80 "$T/cbp.csv")"
 verify_ok "$T/cbp.csv" "filtered export"
 head -1 "$T/cbp.csv" | grep -q '"filter":{"agency":"cbp-sd"}' && ok || bad "the stamp records the filter"
+# Withdrawn incidents only on request.
+sed -e 's/"base-0001"/"gone-0001"/' -e 's/^{/{"withdrawn": true,/' tests/data/base.json > "$T/gone.json"
+"$FW" --db "$DB" add "$T/gone.json" > /dev/null 2>&1 || bad "storing a withdrawn incident"
+"$FW" --db "$DB" export --deidentify --out "$T/w0.csv" 2> /dev/null
+! grep -q '^gone-0001,' "$T/w0.csv" && ok || bad "a withdrawn incident was exported without --withdrawn"
+"$FW" --db "$DB" export --deidentify --withdrawn --out "$T/w1.csv" 2> /dev/null
+grep -q '^gone-0001,.*,true,[0-9]*,[a-z_;]*.$' "$T/w1.csv" && ok || bad "--withdrawn left the withdrawn incident out"
+head -1 "$T/w1.csv" | grep -q '"withdrawn":true' && ok || bad "the stamp records --withdrawn"
+verify_ok "$T/w1.csv" "an export with withdrawn incidents"
 "$FW" --db "$DB" export --since 2026-13-01 > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "a bad date is a usage error"
 "$FW" --db "$DB" export --format xml > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "an unknown format is a usage error"
 "$FW" --db "$DB" verify --export "$T/a.csv" --checkpoint "$T/a.csv" > /dev/null 2>&1; [ $? -eq 2 ] && ok ||
@@ -104,6 +113,16 @@ sed '3d' "$T/a.csv" > "$T/t6.csv"
 verify_fails "$T/t6.csv" "a dropped row" "the end line says 15 incidents but the export holds 14"
 sed '$d' "$T/a.json" > "$T/t7.json"
 verify_fails "$T/t7.json" "a cut-short export" "cut short"
+# Rows the stamp's export would not have held: repeated, outside its filter, not the latest.
+awk 'NR == 3 { print } { print }' "$T/a.csv" | sed 's/^# end 15 incidents/# end 16 incidents/' > "$T/t12.csv"
+verify_fails "$T/t12.csv" "a repeated row" "out of the list's order (occurred_at, id), or repeated"
+sed '1s/"filter":{"agency":"cbp-sd"}/"filter":{"agency":"ice-ero-stp"}/' "$T/cbp.csv" > "$T/t13.csv"
+verify_fails "$T/t13.csv" "a stamp whose filter was changed" "another agency's, outside the stamp's filter"
+old_demo=$(grep '^{"id":"demo-0007"' "$T/a.json")
+awk -v row="$old_demo" '/^\{"id":"demo-0007"/ { print row; next } { print }' "$T/b.json" > "$T/t14.json"
+verify_fails "$T/t14.json" "an older version in a newer export" "demo-0007 (line"
+grep -q "was not its latest at the stamp's tree size (version 2 was)" "$T/v.out" && ok || bad "not the latest: $(cat "$T/v.out")"
+
 # The stamp: a changed root, a changed signature, a changed size.
 root=$(head -1 "$T/a.json" | sed 's/.*"root":"\([^"]*\)".*/\1/')
 other=$(printf '%s' "$root" | sed 's/^./A/; t; s/^/A/'); [ "$other" = "$root" ] && other=$(printf '%s' "$root" | sed 's/^./B/')
@@ -206,6 +225,16 @@ head -c 20000 /dev/zero | tr '\0' 'a' > "$T/big"
 post 413 "$T/big" "an oversized body"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/v1/log/verify")
 [ "$code" = 400 ] && ok || bad "an empty body: $code"
+
+# An export larger than the pipe between the export's thread and the server
+# streams whole, and verifies.
+"$TOP/bench/gen" -n 2000 --seed 5 > "$T/many.jsonl"
+"$FW" --db "$DB" add -q "$T/many.jsonl" || bad "storing 2000 generated incidents"
+get analyst 200 "?format=csv"
+cp "$T/body" "$T/api-many.csv"
+[ "$(tail -1 "$T/api-many.csv" | tr -d '\r')" = "# end 2016 incidents" ] && ok || bad "the large export's end line: $(tail -1 "$T/api-many.csv")"
+[ "$(stat -c %s "$T/api-many.csv")" -gt 500000 ] && ok || bad "the large export is small"
+verify_ok "$T/api-many.csv" "the large API export"
 
 # A client that goes away mid-export leaves the server serving.
 curl -s -H "Authorization: Bearer $(cat "$T/token-analyst")" "$U/api/v1/export?format=json" | head -c 100 > /dev/null
