@@ -127,6 +127,18 @@ sqlite3 "$T/cmp.db" ".import --csv $AG agencies" "create table counted(id text, 
 same "$(cat "$T/n")" 26 "total_shootings disagrees with forcewatch's counts for 26 agencies"
 same "$(wc -l < "$T/counts.csv")" 3518 "the incidents name 3,518 of the 3,528 agencies"
 
+# Progress only on a terminal: rows, rows/s (and the share read and time left while running).
+run 0 "no progress without a terminal" -- "$FW" --db "$IDB" import wapo-v2 "$V2" --dry-run
+hasnt "$T/err" "rows/s" "no progress line when stderr is not a terminal"
+if command -v script >/dev/null; then
+    script -qec "'$FW' --db '$IDB' import wapo-v2 '$V2' --dry-run" /dev/null < /dev/null | tr '\r' '\n' > "$T/tty"
+    has "$T/tty" "fatal-police-shootings-data.csv: 9518 rows, " "progress line on a terminal"
+    has "$T/tty" " rows/s" "progress shows rows/s"
+    has "$T/tty" "9518 rows (wapo-v2): 0 inserted" "summary after the progress line"
+else
+    echo "import: script(1) not found; progress on a terminal not checked" >&2
+fi
+
 # v2 quirks, row by row.
 run 0 "re-import unchanged" -- "$FW" --db "$IDB" import wapo-v2 "$V2" --agencies "$AG"
 has "$T/out" "3528 rows (wapo-v2 agencies): 0 inserted, 0 updated, 3528 unchanged" "agencies re-import changes nothing"
