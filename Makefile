@@ -129,6 +129,7 @@ bench: $(FW) bench/gen
 	bench/add
 	bench/review
 	bench/verify
+	bench/import
 
 clean:
 	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm web/dist

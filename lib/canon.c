@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static fw_rc write_string(const char *s, size_t len, fw_buf *out)
+fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out)
 {
     static const char hexd[] = "0123456789abcdef";
     size_t i, run = 0;
@@ -137,7 +137,7 @@ static fw_rc write_object(const json_t *v, fw_buf *out)
         if (i)
             rc = fw_buf_addc(out, ',');
         if (!rc)
-            rc = write_string(keys[i], strlen(keys[i]), out);
+            rc = fw_canon_string(keys[i], strlen(keys[i]), out);
         if (!rc)
             rc = fw_buf_addc(out, ':');
         if (!rc)
@@ -167,7 +167,7 @@ fw_rc fw_canon_write(const json_t *v, fw_buf *out)
         }
         return rc ? rc : fw_buf_addc(out, ']');
     case JSON_STRING:
-        return write_string(json_string_value(v), json_string_length(v), out);
+        return fw_canon_string(json_string_value(v), json_string_length(v), out);
     case JSON_INTEGER:
         return write_int((long long)json_integer_value(v), out);
     case JSON_REAL:

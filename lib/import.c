@@ -43,6 +43,13 @@ static const field_target agency_targets[] = {
     {"ori", NULL},  {"parent", NULL}, {NULL, NULL},
 };
 
+/* Indexes into incident_targets and agency_targets. */
+enum {
+    T_ID, T_DATE, T_TIME, T_AGENCY, T_CITY, T_COUNTY, T_STATE, T_LAT, T_LON, T_NAME, T_AGE,
+    T_SEX, T_RACE, T_ARMED, T_THREAT, T_FLEE, T_MENTAL, T_FORCE, NTARGETS
+};
+enum { A_ID, A_NAME, A_TYPE, A_STATE, A_ORI, A_PARENT };
+
 typedef struct rule {
     const char *target;
     char column[128];           /* as written: "-", "name" or "name,date" */
@@ -59,6 +66,7 @@ typedef struct rule {
 typedef struct ruleset {
     rule rules[MAX_RULES];
     size_t n;
+    int by_target[NTARGETS];    /* index in rules + 1 of each target's rule; 0: none */
 } ruleset;
 
 struct fw_profile {
@@ -89,6 +97,12 @@ static const rule *find_rule(const ruleset *rs, const char *target)
         if (strcmp(rs->rules[i].target, target) == 0)
             return &rs->rules[i];
     return NULL;
+}
+
+/* The rule for a target (T_ or A_ index), or NULL: what mapping each row uses. */
+static const rule *R(const ruleset *rs, int target)
+{
+    return rs->by_target[target] ? &rs->rules[rs->by_target[target] - 1] : NULL;
 }
 
 const char *fw_profile_id_prefix(const fw_profile *p)
@@ -370,7 +384,7 @@ fw_rc fw_profile_parse(const char *file, const char *text, size_t len, fw_profil
             }
             parse_options(&s, r, file, lineno, diag, &errors);
             check_rule(r, &targets[t], file, lineno, diag, &errors);
-            rs->n++;
+            rs->by_target[t] = (int)++rs->n;
         }
     }
     if (!p->name[0])
@@ -470,22 +484,6 @@ void fw_name_last_first(const char *in, char *out, size_t outlen)
         snprintf(out, outlen, "%s %s", first, last);
 }
 
-/* Map one value; NULL when it maps to nothing. */
-static const char *mapped(const rule *r, const char *v, char *tmp, size_t n)
-{
-    size_t i;
-    if (!r->has_map) {
-        snprintf(tmp, n, "%s%s", r->prefix, v);
-        return *v ? tmp : NULL;
-    }
-    for (i = 0; i < r->nmap; i++)
-        if (strcmp(r->keys[i], v) == 0)
-            return r->values[i][0] ? r->values[i] : NULL;
-    if (r->has_star)
-        return r->star[0] ? r->star : NULL;
-    return *v ? v : NULL;
-}
-
 /* The prefix and the first 16 hex digits of the SHA-256 of the rule's columns (each
 ** tidied, joined by 0x1F), into out. */
 static void hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
@@ -506,55 +504,109 @@ static void hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
     snprintf(out, n, "%s%.*s", r->prefix, HASH_HEX, hex);
 }
 
-/* Every value of a rule: split, trimmed, prefixed or mapped, into arr. */
-static void values(const rule *r, const fw_csv_row *row, json_t *arr)
+/* The values of one field of one row, after splitting, mapping and prefixing. */
+#define MAX_VALUES 33
+#define VALUE_BYTES 256
+typedef struct vals {
+    size_t n;
+    bool too_long;              /* a value did not fit: the row is refused, not truncated */
+    char v[MAX_VALUES][VALUE_BYTES];
+} vals;
+
+static void add_value(vals *out, const char *v, size_t len)
 {
-    char buf[1024], tmp[512], list[512], *save = NULL, *part, *inner, *s2;
-    char sep[2] = {r && r->split ? r->split : '\x1f', '\0'};
+    size_t k;
+    if (len >= VALUE_BYTES) {
+        out->too_long = true;
+        return;
+    }
+    for (k = 0; k < out->n; k++)
+        if (strlen(out->v[k]) == len && memcmp(out->v[k], v, len) == 0)
+            return;
+    if (out->n == MAX_VALUES)
+        return;
+    memcpy(out->v[out->n], v, len);
+    out->v[out->n++][len] = '\0';
+}
+
+/* Every value of a rule: split, trimmed, mapped or prefixed, distinct, into out. */
+static void values(const rule *r, const fw_csv_row *row, vals *out)
+{
+    const char *s, *end;
+    char part[1024], named[1024];
+    size_t i;
+
+    out->n = 0;
+    out->too_long = false;
     if (!r)
         return;
     if (r->hash) {
-        hashed(r, row, tmp, sizeof tmp);
-        json_array_append_new(arr, json_string(tmp));
+        hashed(r, row, out->v[0], sizeof out->v[0]);
+        out->n = 1;
         return;
     }
-    snprintf(buf, sizeof buf, "%s", raw(r, row));
-    for (part = strtok_r(buf, sep, &save); part; part = strtok_r(NULL, sep, &save)) {
-        const char *m;
+    for (s = raw(r, row); *s; s = *end ? end + 1 : end) {
+        const char *v = part, *m;
         size_t len;
-        while (*part == ' ')
-            part++;
-        len = strlen(part);
-        while (len && part[len - 1] == ' ')
-            part[--len] = '\0';
-        if (r->last_first) {
-            fw_name_last_first(part, list, sizeof list);
-            snprintf(part, len + 1, "%s", list); /* never longer than the input */
-        }
-        m = mapped(r, part, tmp, sizeof tmp);
-        if (!m)
+        end = r->split ? strchr(s, r->split) : NULL;
+        if (!end)
+            end = s + strlen(s);
+        while (s < end && *s == ' ')
+            s++;
+        len = (size_t)(end - s);
+        while (len && s[len - 1] == ' ')
+            len--;
+        if (len == 0)
             continue;
+        if (len >= sizeof part) {
+            out->too_long = true;
+            continue;
+        }
+        memcpy(part, s, len);
+        part[len] = '\0';
+        if (r->last_first) {
+            fw_name_last_first(part, named, sizeof named);
+            v = named;
+        }
+        if (!r->has_map) {
+            size_t plen = strlen(r->prefix);
+            len = strlen(v);
+            if (plen + len >= sizeof named) {
+                out->too_long = true;
+                continue;
+            }
+            memmove(named + plen, v, len + 1);
+            memcpy(named, r->prefix, plen);
+            add_value(out, named, plen + len);
+            continue;
+        }
+        for (m = NULL, i = 0; i < r->nmap && !m; i++)
+            if (strcmp(r->keys[i], v) == 0)
+                m = r->values[i];
+        if (!m && !r->has_star) {
+            add_value(out, v, strlen(v)); /* passed through: the format will judge it */
+            continue;
+        }
+        if (!m)
+            m = r->star;
         /* A mapped value may itself list several ("firearm_discharge;ecd"). */
-        snprintf(list, sizeof list, "%s", m);
-        s2 = NULL;
-        for (inner = strtok_r(list, ";", &s2); inner; inner = strtok_r(NULL, ";", &s2)) {
-            size_t k;
-            bool dup = false;
-            for (k = 0; k < json_array_size(arr); k++)
-                dup |= strcmp(json_string_value(json_array_get(arr, k)), inner) == 0;
-            if (!dup)
-                json_array_append_new(arr, json_string(inner));
+        while (*m) {
+            const char *semi = strchr(m, ';');
+            size_t mlen = semi ? (size_t)(semi - m) : strlen(m);
+            if (mlen)
+                add_value(out, m, mlen);
+            m += mlen + (semi ? 1 : 0);
         }
     }
-    if (json_array_size(arr) == 0 && r->def[0])
-        json_array_append_new(arr, json_string(r->def));
+    if (out->n == 0 && r->def[0])
+        add_value(out, r->def, strlen(r->def));
 }
 
-static const char *first(const rule *r, const fw_csv_row *row, json_t **hold)
+/* The first value of a rule, using tmp; NULL if none. */
+static const char *first(const rule *r, const fw_csv_row *row, vals *tmp)
 {
-    *hold = json_array();
-    values(r, row, *hold);
-    return json_string_value(json_array_get(*hold, 0));
+    values(r, row, tmp);
+    return tmp->n ? tmp->v[0] : NULL;
 }
 
 static bool parse_date(const char *v, const char *format, int *y, int *m, int *d)
@@ -673,12 +725,12 @@ static bool number(const char *v, double lo, double hi, double *out)
 static bool occurred_at(const ruleset *rs, const fw_csv_row *row, char *out, size_t n, char *why,
                         size_t whylen)
 {
-    const rule *dr = find_rule(rs, "date"), *tr = find_rule(rs, "time");
+    const rule *dr = R(rs, T_DATE), *tr = R(rs, T_TIME);
     const char *tv = tr ? raw(tr, row) : "";
     char tidied[64], zone[8] = "";
     int y, m, d, h, mi;
     if (!parse_date(raw(dr, row), dr->format, &y, &m, &d)) {
-        snprintf(why, whylen, "date: invalid '%s'", raw(dr, row));
+        snprintf(why, whylen, "date: invalid '%.64s'", raw(dr, row));
         return false;
     }
     tidy(tv, tidied, sizeof tidied);
@@ -687,7 +739,7 @@ static bool occurred_at(const ruleset *rs, const fw_csv_row *row, char *out, siz
         return true;
     }
     if (!parse_time(tidied, tr->format, &h, &mi)) {
-        snprintf(why, whylen, "time: invalid '%s'", tv);
+        snprintf(why, whylen, "time: invalid '%.64s'", tv);
         return false;
     }
     if (tr->zone[0])
@@ -696,161 +748,183 @@ static bool occurred_at(const ruleset *rs, const fw_csv_row *row, char *out, siz
     return true;
 }
 
+/* A row whose field holds a value too long to keep is refused, never truncated. */
+static bool fits(const rule *r, const vals *v, char *why, size_t whylen)
+{
+    if (!v->too_long)
+        return true;
+    snprintf(why, whylen, "%s: a value over %d bytes", r->target, VALUE_BYTES - 1);
+    return false;
+}
+
+/* Set key to the rule's first value, if any; false (with why) if a value is too long. */
+static bool set_first(json_t *obj, const char *key, const rule *r, const fw_csv_row *row,
+                      vals *tmp, char *why, size_t whylen)
+{
+    const char *v = first(r, row, tmp);
+    if (!fits(r, tmp, why, whylen))
+        return false;
+    if (v)
+        json_object_set_new(obj, key, json_string(v));
+    return true;
+}
+
 static fw_rc map_agency(const ruleset *rs, const fw_csv_row *row, json_t **doc, char *why,
                         size_t whylen)
 {
-    json_t *hold[8] = {0}, *root;
-    const char *id, *v;
-    size_t i, h = 0;
+    vals *tmp = malloc(sizeof *tmp);
+    json_t *root = NULL;
+    const char *v;
     fw_rc rc = FW_ERR_INVALID;
 
-    id = first(find_rule(rs, "id"), row, &hold[h++]);
-    if (!id || !*id) {
+    if (!tmp) {
+        snprintf(why, whylen, "out of memory");
+        return FW_ERR_NOMEM;
+    }
+    root = json_pack("{s:s}", "record", "agency");
+    if (!set_first(root, "id", R(rs, A_ID), row, tmp, why, whylen) ||
+        !set_first(root, "name", R(rs, A_NAME), row, tmp, why, whylen) ||
+        !set_first(root, "type", R(rs, A_TYPE), row, tmp, why, whylen) ||
+        !set_first(root, "parent", R(rs, A_PARENT), row, tmp, why, whylen))
+        goto done;
+    if (!json_object_get(root, "id")) {
         snprintf(why, whylen, "no id");
         goto done;
     }
-    v = first(find_rule(rs, "name"), row, &hold[h++]);
-    if (!v) {
+    if (!json_object_get(root, "name")) {
         snprintf(why, whylen, "no name");
         goto done;
     }
-    root = json_pack("{s:s, s:s, s:s}", "record", "agency", "id", id, "name", v);
-    if (!root) {
-        snprintf(why, whylen, "out of memory");
-        rc = FW_ERR_NOMEM;
-        goto done;
-    }
-    if ((v = first(find_rule(rs, "type"), row, &hold[h++])) != NULL)
-        json_object_set_new(root, "type", json_string(v));
     /* A code that is not a state (the Post's "US" for federal agencies) is left out. */
-    if ((v = first(find_rule(rs, "state"), row, &hold[h++])) != NULL &&
-        fw_enum_index(fw_enum_find("us_state"), v) >= 0)
+    if ((v = first(R(rs, A_STATE), row, tmp)) != NULL && fw_enum_index(fw_enum_find("us_state"), v) >= 0)
         json_object_set_new(root, "state", json_string(v));
     /* One ORI a record: the first of a list, if it is one (9 characters at most). */
-    if ((v = first(find_rule(rs, "ori"), row, &hold[h++])) != NULL && strlen(v) <= 9)
+    if ((v = first(R(rs, A_ORI), row, tmp)) != NULL && strlen(v) <= 9)
         json_object_set_new(root, "ori", json_string(v));
-    if ((v = first(find_rule(rs, "parent"), row, &hold[h++])) != NULL)
-        json_object_set_new(root, "parent", json_string(v));
     *doc = root;
+    root = NULL;
     rc = FW_OK;
 done:
-    for (i = 0; i < h; i++)
-        json_decref(hold[i]);
+    json_decref(root);
+    free(tmp);
     return rc;
+}
+
+/* An event of the dataset account at t = 0: {"t":0,"type":TYPE,K1:V1,K2:V2}. */
+static json_t *event(const char *type, const char *k1, const char *v1, const char *k2, const char *v2)
+{
+    json_t *e = json_object();
+    json_object_set_new(e, "t", json_integer(0));
+    json_object_set_new(e, "type", json_string(type));
+    json_object_set_new(e, k1, json_string(v1));
+    json_object_set_new(e, k2, json_string(v2));
+    return e;
 }
 
 static fw_rc map_incident(const fw_profile *p, const ruleset *rs, const fw_csv_row *row,
                           json_t **doc, char *why, size_t whylen)
 {
-    json_t *hold[16] = {0}, *root = NULL, *subject, *events, *loc, *agencies = json_array();
-    const char *id, *v;
-    char date[40], idbuf[128];
+    vals *tmp = malloc(sizeof *tmp);
+    json_t *root = json_object(), *subject = json_object(), *events = json_array(),
+           *loc = json_object(), *account, *others;
+    const char *v;
+    char date[40];
     double num;
-    size_t i, h = 0;
+    size_t i;
     fw_rc rc = FW_ERR_INVALID;
 
-    id = first(find_rule(rs, "id"), row, &hold[h++]);
-    if (!id || !*id) {
-        snprintf(why, whylen, "no id");
-        goto done;
-    }
-    snprintf(idbuf, sizeof idbuf, "%s", id);
-    if (!occurred_at(rs, row, date, sizeof date, why, whylen))
-        goto done;
-    values(find_rule(rs, "agency"), row, agencies);
-    if (json_array_size(agencies) == 0)
-        json_array_append_new(agencies, json_string("unknown-agency"));
-
-    subject = json_pack("{s:s, s:s}", "id", "s-1", "injury", "fatal");
-    if ((v = first(find_rule(rs, "name"), row, &hold[h++])) != NULL)
-        json_object_set_new(subject, "name", json_string(v));
-    if (number(raw(find_rule(rs, "age"), row), 0, 120, &num))
-        json_object_set_new(subject, "age", json_integer((json_int_t)num));
-    if ((v = first(find_rule(rs, "sex"), row, &hold[h++])) != NULL)
-        json_object_set_new(subject, "sex", json_string(v));
-    {
-        json_t *races = json_array();
-        values(find_rule(rs, "race"), row, races);
-        for (i = 0; i < json_array_size(races); i++) {
-            const char *rv = json_string_value(json_array_get(races, i));
-            if (strcmp(rv, "hispanic") == 0)
-                json_object_set_new(subject, "ethnicity", json_string("hispanic"));
-            else if (!json_object_get(subject, "race"))
-                json_object_set_new(subject, "race", json_string(rv));
-        }
-        json_decref(races);
-    }
-    if ((v = first(find_rule(rs, "mental"), row, &hold[h++])) != NULL)
-        json_object_set_new(subject, "impairments", json_pack("[s]", v));
-
-    events = json_array();
-    {
-        json_t *arms = json_array();
-        values(find_rule(rs, "armed"), row, arms);
-        /* The most dangerous weapon is the subject's "armed"; each one is an event. */
-        for (i = 0; i < json_array_size(arms); i++)
-            json_array_append_new(events, json_pack("{s:i, s:s, s:s, s:s}", "t", 0, "type", "armed",
-                                                    "actor", "s-1", "weapon",
-                                                    json_string_value(json_array_get(arms, i))));
-        if (json_array_size(arms))
-            json_object_set(subject, "armed", json_array_get(arms, 0));
-        json_decref(arms);
-    }
-    if ((v = first(find_rule(rs, "threat"), row, &hold[h++])) != NULL)
-        json_array_append_new(events, json_pack("{s:i, s:s, s:s, s:s}", "t", 0, "type", "threat",
-                                                "actor", "s-1", "level", v));
-    if ((v = first(find_rule(rs, "flee"), row, &hold[h++])) != NULL)
-        json_array_append_new(events, json_pack("{s:i, s:s, s:s, s:s}", "t", 0, "type", "flee",
-                                                "actor", "s-1", "mode", v));
-    {
-        json_t *forces = json_array();
-        values(find_rule(rs, "force"), row, forces);
-        for (i = 0; i < json_array_size(forces); i++)
-            json_array_append_new(events, json_pack("{s:i, s:s, s:s, s:s, s:s}", "t", 0, "type",
-                                                    "force", "actor", "o-1", "kind",
-                                                    json_string_value(json_array_get(forces, i)),
-                                                    "target", "s-1"));
-        json_decref(forces);
-    }
-    json_array_append_new(events, json_pack("{s:i, s:s, s:s, s:s}", "t", 0, "type", "injury",
-                                            "person", "s-1", "severity", "fatal"));
-
-    loc = json_object();
-    if (number(raw(find_rule(rs, "lat"), row), -90, 90, &num))
-        json_object_set_new(loc, "lat", json_real(num));
-    if (number(raw(find_rule(rs, "lon"), row), -180, 180, &num))
-        json_object_set_new(loc, "lon", json_real(num)); /* a junk longitude is dropped */
-    if ((v = first(find_rule(rs, "city"), row, &hold[h++])) != NULL && strlen(v) <= 100)
-        json_object_set_new(loc, "city", json_string(v));
-    if ((v = first(find_rule(rs, "county"), row, &hold[h++])) != NULL && strlen(v) <= 100)
-        json_object_set_new(loc, "county", json_string(v));
-    if ((v = first(find_rule(rs, "state"), row, &hold[h++])) != NULL &&
-        fw_enum_index(fw_enum_find("us_state"), v) >= 0)
-        json_object_set_new(loc, "state", json_string(v));
-
-    root = json_pack("{s:s, s:s, s:s, s:s, s:o, s:[{s:s, s:s}], s:[o], s:[{s:s, s:s, s:s, s:o}], s:[s]}",
-                     "id", idbuf, "agency", json_string_value(json_array_get(agencies, 0)),
-                     "occurred_at", date, "encounter", "unknown", "location", loc, "officers",
-                     "id", "o-1", "role", "applied_force", "subjects", subject, "accounts", "id",
-                     "dataset", "kind", "dataset_record", "source",
-                     p->source[0] ? p->source : p->title, "events", events, "sources", idbuf);
-    if (root && json_array_size(agencies) > 1) {
-        json_t *others = json_array();
-        for (i = 1; i < json_array_size(agencies) && i <= 32; i++)
-            json_array_append(others, json_array_get(agencies, i));
-        json_object_set_new(root, "other_agencies", others);
-    }
-    if (!root) {
+    if (!tmp || !root || !subject || !events || !loc) {
         snprintf(why, whylen, "out of memory");
         rc = FW_ERR_NOMEM;
         goto done;
     }
+    if (!set_first(root, "id", R(rs, T_ID), row, tmp, why, whylen))
+        goto done;
+    if (!json_object_get(root, "id")) {
+        snprintf(why, whylen, "no id");
+        goto done;
+    }
+    json_object_set_new(root, "sources", json_pack("[O]", json_object_get(root, "id")));
+    if (!occurred_at(rs, row, date, sizeof date, why, whylen))
+        goto done;
+    json_object_set_new(root, "occurred_at", json_string(date));
+
+    values(R(rs, T_AGENCY), row, tmp);
+    if (!fits(R(rs, T_AGENCY), tmp, why, whylen))
+        goto done;
+    json_object_set_new(root, "agency", json_string(tmp->n ? tmp->v[0] : "unknown-agency"));
+    if (tmp->n > 1) {
+        others = json_array();
+        for (i = 1; i < tmp->n; i++)
+            json_array_append_new(others, json_string(tmp->v[i]));
+        json_object_set_new(root, "other_agencies", others);
+    }
+    json_object_set_new(root, "encounter", json_string("unknown"));
+    json_object_set_new(root, "officers", json_pack("[{s:s, s:s}]", "id", "o-1", "role", "applied_force"));
+
+    json_object_set_new(subject, "id", json_string("s-1"));
+    json_object_set_new(subject, "injury", json_string("fatal"));
+    if (!set_first(subject, "name", R(rs, T_NAME), row, tmp, why, whylen) ||
+        !set_first(subject, "sex", R(rs, T_SEX), row, tmp, why, whylen))
+        goto done;
+    if (number(raw(R(rs, T_AGE), row), 0, 120, &num))
+        json_object_set_new(subject, "age", json_integer((json_int_t)num));
+    values(R(rs, T_RACE), row, tmp);
+    for (i = 0; i < tmp->n; i++) {
+        if (strcmp(tmp->v[i], "hispanic") == 0)
+            json_object_set_new(subject, "ethnicity", json_string("hispanic"));
+        else if (!json_object_get(subject, "race"))
+            json_object_set_new(subject, "race", json_string(tmp->v[i]));
+    }
+    if ((v = first(R(rs, T_MENTAL), row, tmp)) != NULL)
+        json_object_set_new(subject, "impairments", json_pack("[s]", v));
+
+    /* The most dangerous weapon is the subject's "armed"; each one is an event. */
+    values(R(rs, T_ARMED), row, tmp);
+    for (i = 0; i < tmp->n; i++)
+        json_array_append_new(events, event("armed", "actor", "s-1", "weapon", tmp->v[i]));
+    if (tmp->n)
+        json_object_set_new(subject, "armed", json_string(tmp->v[0]));
+    if ((v = first(R(rs, T_THREAT), row, tmp)) != NULL)
+        json_array_append_new(events, event("threat", "actor", "s-1", "level", v));
+    if ((v = first(R(rs, T_FLEE), row, tmp)) != NULL)
+        json_array_append_new(events, event("flee", "actor", "s-1", "mode", v));
+    values(R(rs, T_FORCE), row, tmp);
+    for (i = 0; i < tmp->n; i++) {
+        json_t *e = event("force", "actor", "o-1", "kind", tmp->v[i]);
+        json_object_set_new(e, "target", json_string("s-1"));
+        json_array_append_new(events, e);
+    }
+    json_array_append_new(events, event("injury", "person", "s-1", "severity", "fatal"));
+
+    if (number(raw(R(rs, T_LAT), row), -90, 90, &num))
+        json_object_set_new(loc, "lat", json_real(num));
+    if (number(raw(R(rs, T_LON), row), -180, 180, &num))
+        json_object_set_new(loc, "lon", json_real(num)); /* a junk longitude is dropped */
+    if ((v = first(R(rs, T_CITY), row, tmp)) != NULL && strlen(v) <= 100)
+        json_object_set_new(loc, "city", json_string(v));
+    if ((v = first(R(rs, T_COUNTY), row, tmp)) != NULL && strlen(v) <= 100)
+        json_object_set_new(loc, "county", json_string(v));
+    if ((v = first(R(rs, T_STATE), row, tmp)) != NULL && fw_enum_index(fw_enum_find("us_state"), v) >= 0)
+        json_object_set_new(loc, "state", json_string(v));
+    json_object_set_new(root, "location", loc);
+    loc = NULL;
+    json_object_set_new(root, "subjects", json_pack("[o]", subject));
+    subject = NULL;
+    account = json_pack("{s:s, s:s, s:s}", "id", "dataset", "kind", "dataset_record", "source",
+                        p->source[0] ? p->source : p->title);
+    json_object_set_new(account, "events", events);
+    events = NULL;
+    json_object_set_new(root, "accounts", json_pack("[o]", account));
     *doc = root;
+    root = NULL;
     rc = FW_OK;
 done:
-    for (i = 0; i < h; i++)
-        json_decref(hold[i]);
-    json_decref(agencies);
+    json_decref(root);
+    json_decref(subject);
+    json_decref(events);
+    json_decref(loc);
+    free(tmp);
     return rc;
 }
 

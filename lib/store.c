@@ -374,12 +374,29 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
 fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *type,
                   const char *id, int64_t version, const char *sha256, fw_buf *out)
 {
-    json_t *lj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "seq", (json_int_t)seq,
-                           "time", time, "actor", actor, "action",
-                           version == 1 ? "create" : "update", "record_type", type, "record_id",
-                           id, "version", (json_int_t)version, "sha256", sha256);
-    fw_rc rc = lj ? fw_canon_write(lj, out) : FW_ERR_NOMEM;
-    json_decref(lj);
+    /* Written directly in canonical form (keys in byte order), as fw_canon_write would
+    ** write the object: this runs once for every record stored. */
+    fw_rc rc = fw_buf_printf(out, "{\"action\":\"%s\",\"actor\":", version == 1 ? "create" : "update");
+    if (!rc)
+        rc = fw_canon_string(actor, strlen(actor), out);
+    if (!rc)
+        rc = fw_buf_add(out, ",\"record_id\":", 13);
+    if (!rc)
+        rc = fw_canon_string(id, strlen(id), out);
+    if (!rc)
+        rc = fw_buf_add(out, ",\"record_type\":", 15);
+    if (!rc)
+        rc = fw_canon_string(type, strlen(type), out);
+    if (!rc)
+        rc = fw_buf_printf(out, ",\"seq\":%lld,\"sha256\":", (long long)seq);
+    if (!rc)
+        rc = fw_canon_string(sha256, strlen(sha256), out);
+    if (!rc)
+        rc = fw_buf_add(out, ",\"time\":", 8);
+    if (!rc)
+        rc = fw_canon_string(time, strlen(time), out);
+    if (!rc)
+        rc = fw_buf_printf(out, ",\"version\":%lld}", (long long)version);
     return rc;
 }
 

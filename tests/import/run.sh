@@ -57,6 +57,21 @@ has "$T/err" "profile wapo-v1 has no 'join agencies' section" "--agencies needs 
 run 3 "missing column" -- "$FW" --db "$IDB" import wapo-v2 "$T/tiny.csv"
 has "$T/err" "header: the file has no column 'agency_ids' (for agency)" "missing column named"
 
+# The worked example of docs/import.md, run as written there.
+mkdir -p "$T/we"
+awk '/^Suppose a state publishes/ { on = 1 } on && /^```$/ { n++; next } on && n == 1 { print > "'"$T/we/deaths.csv"'" }
+     on && n == 3 { print > "'"$T/we/agencies.csv"'" } on && n == 5 { print > "'"$T/we/deaths.profile"'" }' "$TOP/docs/import.md"
+"$FW" --db "$T/we.db" init >/dev/null 2>&1
+run 0 "docs/import.md worked example: dry run" -- "$FW" --db "$T/we.db" import "$T/we/deaths.profile" "$T/we/deaths.csv" --agencies "$T/we/agencies.csv" --dry-run --rejects "$T/we/rejects.tsv"
+has "$T/out" "deaths.csv: 2 rows (state-deaths): 2 inserted, 0 updated, 0 unchanged, 0 withdrawn, 0 rejected (dry run" "worked example: both rows"
+run 0 "docs/import.md worked example" -- "$FW" --db "$T/we.db" import "$T/we/deaths.profile" "$T/we/deaths.csv" --agencies "$T/we/agencies.csv"
+"$FW" --db "$T/we.db" list --json > "$T/we/list.json"
+has "$T/we/list.json" '"occurred_at":"2019-03-14T21:05-04:00"' "worked example: Jane Doe's time, as the doc says"
+has "$T/we/list.json" '"occurred_at":"2019-07-02"' "worked example: Richard Roe's date, as the doc says"
+same "$("$FW" --db "$T/we.db" list --agency-type sheriff | tail -n +2 | wc -l)" 1 "worked example: list --agency-type sheriff"
+run 0 "worked example: again" -- "$FW" --db "$T/we.db" import "$T/we/deaths.profile" "$T/we/deaths.csv" --agencies "$T/we/agencies.csv"
+has "$T/out" "0 inserted, 0 updated, 2 unchanged" "worked example: re-import updates, not duplicates"
+
 if [ ! -d "$DS" ]; then
     echo "import: ../shared/datasets not found; dataset figures not checked" >&2
     finish import
@@ -111,6 +126,18 @@ sqlite3 "$T/cmp.db" ".import --csv $AG agencies" "create table counted(id text, 
     "select count(*) from agencies a left join counted c on c.id = a.id where coalesce(c.n, 0) != cast(a.total_shootings as int)" > "$T/n"
 same "$(cat "$T/n")" 26 "total_shootings disagrees with forcewatch's counts for 26 agencies"
 same "$(wc -l < "$T/counts.csv")" 3518 "the incidents name 3,518 of the 3,528 agencies"
+
+# Progress only on a terminal: rows, rows/s (and the share read and time left while running).
+run 0 "no progress without a terminal" -- "$FW" --db "$IDB" import wapo-v2 "$V2" --dry-run
+hasnt "$T/err" "rows/s" "no progress line when stderr is not a terminal"
+if command -v script >/dev/null; then
+    script -qec "'$FW' --db '$IDB' import wapo-v2 '$V2' --dry-run" /dev/null < /dev/null | tr '\r' '\n' > "$T/tty"
+    has "$T/tty" "fatal-police-shootings-data.csv: 9518 rows, " "progress line on a terminal"
+    has "$T/tty" " rows/s" "progress shows rows/s"
+    has "$T/tty" "9518 rows (wapo-v2): 0 inserted" "summary after the progress line"
+else
+    echo "import: script(1) not found; progress on a terminal not checked" >&2
+fi
 
 # v2 quirks, row by row.
 run 0 "re-import unchanged" -- "$FW" --db "$IDB" import wapo-v2 "$V2" --agencies "$AG"

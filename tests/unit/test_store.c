@@ -485,9 +485,36 @@ static void test_schema_version(void **state)
     assert_string_equal(fw_store_backend(f->s), "sqlite");
 }
 
+/* fw_log_leaf writes its object directly: the bytes must be the object's canonical form. */
+static void test_log_leaf_is_canonical(void **state)
+{
+    static const char *const actors[] = {"cli:ana", "a\"b\\c\n\x01\xc3\xa9", "", NULL};
+    size_t i;
+    (void)state;
+    for (i = 0; actors[i]; i++) {
+        fw_buf direct, canon;
+        json_t *obj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "seq", (json_int_t)42,
+                                "time", "2026-01-07T09:37:00Z", "actor", actors[i], "action",
+                                i == 1 ? "create" : "update", "record_type", "incident",
+                                "record_id", "demo-0007", "version", (json_int_t)(i == 1 ? 1 : 7),
+                                "sha256", "ab12");
+        fw_buf_init(&direct, FW_BUF_UNLIMITED);
+        fw_buf_init(&canon, FW_BUF_UNLIMITED);
+        assert_int_equal(fw_log_leaf(42, "2026-01-07T09:37:00Z", actors[i], "incident", "demo-0007",
+                                     i == 1 ? 1 : 7, "ab12", &direct), FW_OK);
+        assert_int_equal(fw_canon_write(obj, &canon), FW_OK);
+        assert_int_equal(direct.len, canon.len);
+        assert_memory_equal(direct.data, canon.data, canon.len);
+        fw_buf_release(&direct);
+        fw_buf_release(&canon);
+        json_decref(obj);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_log_leaf_is_canonical),
         cmocka_unit_test_setup_teardown(test_versions_and_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_stores_nothing, setup, teardown),
