@@ -50,11 +50,6 @@ fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out)
     return rc;
 }
 
-fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out)
-{
-    return write_string(s, len, out);
-}
-
 static fw_rc write_int(long long v, fw_buf *out);
 
 fw_rc fw_canon_number(double d, fw_buf *out)

@@ -23,9 +23,6 @@
 /* Append the canonical form of v to out. */
 fw_rc fw_canon_write(const json_t *v, fw_buf *out);
 
-/* Append the canonical form of a string of len bytes (quoted, escaped) to out. */
-fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out);
-
 /* Append the canonical form of a number to out (used for messages too). */
 fw_rc fw_canon_number(double d, fw_buf *out);
 

@@ -116,6 +116,11 @@ describe("dashboard", () => {
     await signIn(page);
     const nav = await page.locator("#nav a").allTextContents();
     assert.deepEqual(nav, ["Overview", "Incidents", "Cases", "Duties", "What-if", "Record log"]);
+    // The session is an HttpOnly, SameSite=Strict cookie; nothing is kept in storage.
+    const [cookie] = (await page.context().cookies()).filter((c) => c.name === "fw_session");
+    assert.ok(cookie && cookie.httpOnly && cookie.sameSite === "Strict", JSON.stringify(cookie));
+    assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+    assert.equal(await page.evaluate(() => document.cookie), "");
     await page.locator("#chart-map svg").first().waitFor();
     await shoot(page, "overview");
     // The agency filter gives the exact counts of that agency.
@@ -190,7 +195,10 @@ describe("dashboard", () => {
     await page.locator("#case-list").waitFor();
     assert.ok((await page.locator("#case-list").textContent()).includes("demo-0007"));
     await shoot(page, "cases");
+    // After a reload the page gets its CSRF token from GET /api/v1/session and can still move a case.
     await page.goto(`${base}/#/cases/demo-0007`);
+    await page.reload();
+    await page.locator("#case-state").waitFor();
     assert.equal(await page.locator("#case-state").textContent(), "reported");
     await page.getByLabel("To").selectOption("supervisor_review");
     await page.getByRole("button", { name: "Move" }).click();
