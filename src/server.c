@@ -631,6 +631,7 @@ static void access_log(request *r, size_t bytes)
         now_for = t;
     }
     fw_buf_reset(line);
+    fw_buf_reserve(line, 256);
     fw_buf_adds(line, "{\"time\":\"");
     fw_buf_adds(line, now);
     fw_buf_adds(line, "\",\"method\":");
