@@ -232,7 +232,7 @@ static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *a
     *used = 0;
     while (at < n) {
         fw_stats_index_row r;
-        size_t il, al, start = at;
+        size_t il, al;
         int stop;
         if (p[at] != 1 && p[at] != 0xff)
             return -1;
@@ -255,7 +255,6 @@ static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *a
         r.agency_len = al;
         at += al;
         *used = at;
-        (void)start;
         if ((stop = cb(arg, &r)) != 0)
             return stop;
     }
