@@ -159,8 +159,8 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_LEDGER_SINCE] = "SELECT count(*) FROM stats_ledger WHERE seq > (SELECT coalesce(max(seq), "
                         "0) FROM stats_ledger WHERE snapshot)",
     /* From the latest snapshot on. */
-    [ST_STATS_SCAN] = "SELECT entries FROM stats_ledger WHERE seq >= (SELECT coalesce(max(seq), 0) "
-                      "FROM stats_ledger WHERE snapshot) ORDER BY seq",
+    [ST_STATS_SCAN] = "SELECT seq, length(entries) FROM stats_ledger WHERE seq >= "
+                      "(SELECT coalesce(max(seq), 0) FROM stats_ledger WHERE snapshot) ORDER BY seq",
     [ST_LATEST_SCAN] = "SELECT id, version, body FROM records r WHERE type = ?1 AND version = "
                        "(SELECT max(version) FROM records s WHERE s.type = ?1 AND s.id = r.id) "
                        "ORDER BY id",
@@ -235,33 +235,38 @@ static fw_rc ledger_entry(fw_buf *b, int sign, const void *facts, size_t flen, c
     return ledger_entry_n(b, sign, facts, flen, id, strlen(id), agency, strlen(agency));
 }
 
-/* Walk the entries of a ledger blob; a non-zero return from cb stops.
-** Returns -1 if the blob is malformed. */
-static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *arg)
+/* Walk the whole entries at the start of p[0..n); a non-zero return from cb
+** stops.  *used is how many bytes they took (an entry cut off at n is left
+** for the next call).  Returns -1 if the bytes are not ledger entries. */
+static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *arg, size_t *used)
 {
     size_t at = 0;
+    *used = 0;
     while (at < n) {
         fw_stats_index_row r;
         size_t il, al;
         int stop;
-        if (n - at < 1 + FW_STATS_FACTS_BYTES_SQLITE + 1 || (p[at] != 1 && p[at] != 0xff))
+        if (p[at] != 1 && p[at] != 0xff)
             return -1;
+        if (n - at < 1 + FW_STATS_FACTS_BYTES_SQLITE + 1)
+            return 0;
         r.sign = p[at] == 1 ? 1 : -1;
         r.facts = p + at + 1;
         r.facts_len = FW_STATS_FACTS_BYTES_SQLITE;
         at += 1 + FW_STATS_FACTS_BYTES_SQLITE;
         il = p[at++];
         if (n - at < il + 1)
-            return -1;
+            return 0;
         r.id = (const char *)p + at;
         r.id_len = il;
         at += il;
         al = p[at++];
         if (n - at < al)
-            return -1;
+            return 0;
         r.agency = (const char *)p + at;
         r.agency_len = al;
         at += al;
+        *used = at;
         if ((stop = cb(arg, &r)) != 0)
             return stop;
     }
@@ -804,24 +809,61 @@ static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_erro
     return FW_OK;
 }
 
+/*
+** The ledger's rows from the latest snapshot on, each read in pieces through
+** an incremental blob handle into one small buffer: a row can be tens of
+** megabytes, and materialising it costs more in page faults than counting.
+*/
+#define LEDGER_CHUNK (256 * 1024)
+#define LEDGER_ENTRY_MAX (1 + FW_STATS_FACTS_BYTES_SQLITE + 1 + 255 + 1 + 255)
+
 static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
 {
     sqlite_backend *b = s->backend;
     sqlite3_stmt *st = stmt(b, ST_STATS_SCAN);
-    int rc, stop = 0;
+    uint8_t *buf = malloc(LEDGER_CHUNK + LEDGER_ENTRY_MAX);
+    int rc = SQLITE_OK, stop = 0;
+    fw_rc frc = FW_OK;
 
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        stop = ledger_walk(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), cb,
-                           arg);
-        if (stop < 0) {
-            sqlite3_reset(st);
-            return fw_error_set(err, FW_ERR_STORE, "the statistics ledger is malformed");
+    if (!buf)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    /* The rows' pages are read once: a small page cache recycles its
+    ** memory instead of faulting in tens of megabytes. */
+    exec(b, "PRAGMA cache_size = -2048", NULL);
+    while (!stop && !frc && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+        int len = sqlite3_column_int(st, 1), off = 0;
+        size_t have = 0, used;
+        sqlite3_blob *blob;
+        if (sqlite3_blob_open(b->db, "main", "stats_ledger", "entries", seq, 0, &blob) !=
+            SQLITE_OK) {
+            frc = db_error(b, err, "cannot read the statistics ledger");
+            break;
+        }
+        while (!stop && off < len) {
+            int n = len - off < LEDGER_CHUNK ? len - off : LEDGER_CHUNK;
+            if (sqlite3_blob_read(blob, buf + have, n, off) != SQLITE_OK) {
+                frc = db_error(b, err, "cannot read the statistics ledger");
+                break;
+            }
+            off += n;
+            have += (size_t)n;
+            stop = ledger_walk(buf, have, cb, arg, &used);
+            memmove(buf, buf + used, have - used);
+            have -= used;
+        }
+        sqlite3_blob_close(blob);
+        if (!frc && (stop < 0 || (!stop && have))) {
+            frc = fw_error_set(err, FW_ERR_STORE, "the statistics ledger is malformed");
+            break;
         }
     }
     sqlite3_reset(st);
-    if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot read the statistics ledger");
-    return FW_OK;
+    exec(b, "PRAGMA cache_size = -65536", NULL);
+    free(buf);
+    if (!frc && !stop && rc != SQLITE_DONE)
+        frc = db_error(b, err, "cannot read the statistics ledger");
+    return frc;
 }
 
 /*

@@ -18,7 +18,7 @@
 #include "forcewatch.h"
 #include "stats_run.h"
 
-static void put(fw_store *s, int i, const char *state, bool withdrawn)
+static void put_in(fw_store *s, int i, const char *state, bool withdrawn, bool own_txn)
 {
     char text[1024];
     fw_diag d;
@@ -34,10 +34,17 @@ static void put(fw_store *s, int i, const char *state, bool withdrawn)
     if (fw_doc_parse(text, strlen(text), NULL, &doc, &d) != FW_OK)
         fail_msg("%s", d.msgs[0]);
     fw_diag_release(&d);
-    assert_int_equal(fw_store_begin(s, &err), FW_OK);
+    if (own_txn)
+        assert_int_equal(fw_store_begin(s, &err), FW_OK);
     assert_int_equal(fw_store_put(s, doc, "test", &res, &err), FW_OK);
-    assert_int_equal(fw_store_commit(s, &err), FW_OK);
+    if (own_txn)
+        assert_int_equal(fw_store_commit(s, &err), FW_OK);
     fw_doc_free(doc);
+}
+
+static void put(fw_store *s, int i, const char *state, bool withdrawn)
+{
+    put_in(s, i, state, withdrawn, true);
 }
 
 static int64_t cell(const fw_stats_table *t, const char *year, const char *state)
@@ -147,10 +154,45 @@ static void test_ledger(void **state)
     }
 }
 
+/* One transaction of 9,000 incidents: a ledger row far larger than the
+** piece it is read in, so entries straddle the pieces' edges. */
+static void test_large_row(void **state)
+{
+    char dir[] = "/tmp/fw-stats-XXXXXX", path[64], cmd[128];
+    fw_stats_query q;
+    fw_stats_table *t;
+    fw_store *s;
+    const char *field;
+    fw_error err;
+    fw_store_opts o;
+    int i;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    memset(&o, 0, sizeof o);
+    o.flags = FW_STORE_CREATE;
+    assert_int_equal(fw_store_open(path, &o, &s, &err), FW_OK);
+    assert_int_equal(fw_store_begin(s, &err), FW_OK);
+    for (i = 0; i < 9000; i++)
+        put_in(s, 100000 + i, "CA", false, false);
+    assert_int_equal(fw_store_commit(s, &err), FW_OK);
+    assert_int_equal(fw_stats_query_parse("year", NULL, &q, &field, &err), FW_OK);
+    assert_int_equal(fw_stats_run(s, &q, NULL, &t, &err), FW_OK);
+    assert_int_equal(t->part[0].cells[0].count, 9000);
+    assert_int_equal(t->part[1].n, 4);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(t->part[1].cells[i].count, 2250);
+    fw_stats_table_free(t);
+    fw_store_close(s);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ledger),
+        cmocka_unit_test(test_large_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
