@@ -113,6 +113,13 @@ fw_rc fw_export_stamp_parse(const char *line, size_t len, fw_export_stamp *st, f
 
 /* ---- exporting and verifying (read the store) --------------------------- */
 
+/* Read incident id's version from the store into body (reset first) and
+** render its rows of table t, appended to out; info gets its metadata.
+** FW_ERR_NOTFOUND if there is no such version. */
+fw_rc fw_export_render_version(fw_store *s, const fw_export_layout *l, size_t t,
+                               const char *id, int64_t version, fw_buf *body, fw_buf *out,
+                               fw_record_info *info, fw_error *err);
+
 /* Where rendered bytes go; a non-OK return stops the export with it. */
 typedef fw_rc (*fw_export_sink)(void *arg, const char *data, size_t len);
 
