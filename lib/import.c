@@ -772,15 +772,11 @@ static bool set_first(json_t *obj, const char *key, const rule *r, const fw_csv_
 static fw_rc map_agency(const ruleset *rs, const fw_csv_row *row, json_t **doc, char *why,
                         size_t whylen)
 {
-    vals *tmp = malloc(sizeof *tmp);
+    vals values_of_field, *tmp = &values_of_field; /* on the stack: a row maps without malloc */
     json_t *root = NULL;
     const char *v;
     fw_rc rc = FW_ERR_INVALID;
 
-    if (!tmp) {
-        snprintf(why, whylen, "out of memory");
-        return FW_ERR_NOMEM;
-    }
     root = json_pack("{s:s}", "record", "agency");
     if (!set_first(root, "id", R(rs, A_ID), row, tmp, why, whylen) ||
         !set_first(root, "name", R(rs, A_NAME), row, tmp, why, whylen) ||
@@ -806,7 +802,6 @@ static fw_rc map_agency(const ruleset *rs, const fw_csv_row *row, json_t **doc, 
     rc = FW_OK;
 done:
     json_decref(root);
-    free(tmp);
     return rc;
 }
 
@@ -824,7 +819,7 @@ static json_t *event(const char *type, const char *k1, const char *v1, const cha
 static fw_rc map_incident(const fw_profile *p, const ruleset *rs, const fw_csv_row *row,
                           json_t **doc, char *why, size_t whylen)
 {
-    vals *tmp = malloc(sizeof *tmp);
+    vals values_of_field, *tmp = &values_of_field;
     json_t *root = json_object(), *subject = json_object(), *events = json_array(),
            *loc = json_object(), *account, *others;
     const char *v;
@@ -833,7 +828,7 @@ static fw_rc map_incident(const fw_profile *p, const ruleset *rs, const fw_csv_r
     size_t i;
     fw_rc rc = FW_ERR_INVALID;
 
-    if (!tmp || !root || !subject || !events || !loc) {
+    if (!root || !subject || !events || !loc) {
         snprintf(why, whylen, "out of memory");
         rc = FW_ERR_NOMEM;
         goto done;
@@ -924,7 +919,6 @@ done:
     json_decref(subject);
     json_decref(events);
     json_decref(loc);
-    free(tmp);
     return rc;
 }
 

@@ -45,6 +45,7 @@ typedef struct fw_store_opts {
     /* The log's signing key.  With one, every commit that adds leaves also
     ** stores a signed checkpoint of the new tree, in the same transaction. */
     const fw_note_signer *signer;
+    size_t cache_kib;      /* the backend's page cache; 0: 65536 (64 MiB) */
 } fw_store_opts;
 
 /*

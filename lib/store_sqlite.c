@@ -395,6 +395,7 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
     bool create = s->opts.flags & FW_STORE_CREATE;
     bool readonly = s->opts.flags & FW_STORE_READONLY;
     int flags, version = 0, app = 0, ntables = 0, i;
+    char pragma[96];
     fw_rc rc;
 
     b = calloc(1, sizeof *b);
@@ -467,7 +468,9 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
         if (version < NMIGRATIONS && (rc = migrate(s, b, version, err)))
             goto fail;
     }
-    if ((rc = exec(b, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", err)))
+    snprintf(pragma, sizeof pragma, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%zu",
+             s->opts.cache_kib ? s->opts.cache_kib : (size_t)65536);
+    if ((rc = exec(b, pragma, err)))
         goto fail;
     for (i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(b->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,

@@ -68,6 +68,8 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Open the store named by a; prints the error and returns NULL on failure.
 ** Unless FW_STORE_READONLY, loads the signing key so commits are checkpointed. */
 fw_store *cli_open_store(cli_args *a, unsigned flags);
+/* The same with the backend's page cache set to cache_kib (0: the default). */
+fw_store *cli_open_store_cache(cli_args *a, unsigned flags, size_t cache_kib);
 
 /* Read a whole file into b, up to b's limit; prints the error on failure. */
 bool cli_read_file(const char *path, fw_buf *b);

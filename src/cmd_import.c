@@ -26,6 +26,9 @@
 #endif
 
 #define MAX_FIELDS 1024
+/* The page cache an import keeps: half the default, so that a million-row import (whose
+** id set alone takes about 30 MB) stays under 100 MB; measured to cost no CPU time. */
+#define IMPORT_CACHE_KIB 32768
 
 /* Item kinds in a pipeline batch (its `full` value). */
 enum { ITEM_ROW, ITEM_BAD_ROW };
@@ -490,7 +493,7 @@ int cmd_import(cli_args *a)
         goto done;
     }
     /* A dry run writes too, inside a transaction it rolls back: its counts are exact. */
-    j.s = cli_open_store(a, 0);
+    j.s = cli_open_store_cache(a, 0, IMPORT_CACHE_KIB);
     if (!j.s) {
         j.rc = EXIT_RUNTIME;
         goto done;

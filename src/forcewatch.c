@@ -461,12 +461,18 @@ static bool load_signer(cli_args *a)
 
 fw_store *cli_open_store(cli_args *a, unsigned flags)
 {
+    return cli_open_store_cache(a, flags, 0);
+}
+
+fw_store *cli_open_store_cache(cli_args *a, unsigned flags, size_t cache_kib)
+{
     fw_store_opts o;
     fw_store *s;
     fw_error err;
 
     memset(&o, 0, sizeof o);
     o.flags = flags;
+    o.cache_kib = cache_kib;
     /* A missing database is the first thing to say, before a missing key. */
     if (!(flags & (FW_STORE_READONLY | FW_STORE_CREATE)) && access(a->db, F_OK) == 0) {
         if (!load_signer(a))

@@ -15,15 +15,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const header[] = {"id", "date", "name", "armed_with", "agency_ids"};
-    static const char *const values[] = {"7", "2020-02-02", "A B", "gun;knife", "1;2"};
-    static const size_t hl[] = {2, 4, 4, 10, 10}, vl[] = {1, 10, 3, 9, 3};
+    static const char *const header[] = {"id", "date", "name", "armed_with", "agency_ids",
+                                         "time", "type", "state", "weapon", "gender"};
+    static const char *const values[] = {"7", "2020-02-02", "Last , First ", "gun;knife", "1;2",
+                                         "1:10 PM", "federal", "US", "Firearm", "Male"};
+    size_t hl[10], vl[10], k;
     fw_profile *p = NULL;
     fw_diag diag;
     fw_csv_row h, r;
     json_t *doc = NULL;
     char why[256];
 
+    for (k = 0; k < 10; k++) {
+        hl[k] = strlen(header[k]);
+        vl[k] = strlen(values[k]);
+    }
     fw_diag_init(&diag, 20);
     if (fw_profile_parse("fuzz", (const char *)data, size, &p, &diag) != FW_OK) {
         if (fw_diag_count(&diag) == 0 || strncmp(diag.msgs[0], "fuzz:", 5) != 0)
@@ -32,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     memset(&h, 0, sizeof h);
-    h.nfields = 5;
+    h.nfields = 10;
     h.fields = header;
     h.lens = hl;
     r = h;

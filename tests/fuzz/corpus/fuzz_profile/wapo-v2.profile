@@ -20,3 +20,17 @@ threat   threat_type        map shoot=death point=death attack=death threat=seri
 flee     flee_status        map not= car=vehicle foot=foot other=other *=
 mental   was_mental_illness_related  map True=mental_health *=
 force    -                  const firearm_discharge
+
+# The agencies file (--agencies fatal-police-shootings-agencies.csv): one agency
+# record a row, with the ids the incidents' agency_ids name.  The Post's
+# local_other and state_other (campus, school, housing, park and tribal police,
+# task forces, prosecutors' investigators, wildlife officers) fit no one
+# agency_type: they become "other".  total_shootings is not imported: it is a
+# count derived from the data, and disagrees with it for 26 agencies; counts
+# come from the incidents themselves.
+join agencies
+id       id                 prefix wapo-agency-
+name     name
+type     type               map federal=federal state_police=state_police local_police=local_police sheriff=sheriff local_other=other state_other=other other=other *=unknown
+state    state
+ori      oricodes           split ;
