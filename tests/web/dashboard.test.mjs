@@ -19,6 +19,7 @@ const SHOTS = join(TOP, "build/web-screenshots");
 const VIEWPORTS = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let dir, server, base, browser, password;
+const passwords = {};
 
 function fw(...args) {
   return execFileSync(FW, ["--db", join(dir, "web.db"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -40,6 +41,8 @@ before(async () => {
   const examples = readdirSync(join(TOP, "examples")).filter((f) => f.endsWith(".json")).map((f) => join(TOP, "examples", f));
   fw("add", join(TOP, "examples/agencies.jsonl"), ...examples);
   password = fw("user", "add", "web-admin", "--role", "admin").match(/one-time password: (\S+)/)[1];
+  passwords.analyst = fw("user", "add", "web-analyst", "--role", "analyst").match(/one-time password: (\S+)/)[1];
+  passwords.officer = fw("user", "add", "web-officer", "--role", "officer", "--officer", "o-101").match(/one-time password: (\S+)/)[1];
   const portFile = join(dir, "port");
   server = spawn(FW, ["--db", join(dir, "web.db"), "serve", "--listen", "127.0.0.1:0", "--port-file", portFile],
     { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, FORCEWATCH_NOW: "2026-06-01T00:00:00Z" } });
@@ -75,10 +78,10 @@ async function newPage(viewport = "laptop") {
   return page;
 }
 
-async function signIn(page) {
+async function signIn(page, user = "web-admin", pw = password) {
   await page.goto(`${base}/#/signin`);
-  await page.getByLabel("User name").fill("web-admin");
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill(pw);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
@@ -248,6 +251,32 @@ describe("dashboard", () => {
     assert.deepEqual(await page.locator("#nav a").allTextContents(), ["Overview", "Record log"]);
     await shoot(page, "public-overview");
     assert.deepEqual(page.errors, []);
+  });
+
+  test("an analyst sees de-identified incidents; an officer only incidents, without findings", async () => {
+    // Subjects' names are personal data (officers' are not: public employees acting officially).
+    const doc = JSON.parse(readFileSync(join(TOP, "examples/01-vehicle-stop-disputed.json"), "utf8"));
+    const people = doc.subjects.map((p) => p.name);
+    assert.ok(people.length > 0);
+    const page = await newPage();
+    await signIn(page, "web-analyst", passwords.analyst);
+    assert.deepEqual(await page.locator("#nav a").allTextContents(), ["Overview", "Incidents", "What-if", "Record log"]);
+    await page.goto(`${base}/#/incidents/demo-0007`);
+    await page.locator('section.review[data-policy="dhs-2023"]').waitFor();
+    const text = await page.locator("main").textContent();
+    for (const n of people) assert.ok(!text.includes(n), `the analyst sees ${n}`);
+    assert.ok(text.includes("s-1"), "the subject is still shown by id");
+    await page.goto(`${base}/#/cases`);
+    assert.match(await page.locator("main").textContent(), /may not see this page/);
+    const officer = await newPage();
+    await signIn(officer, "web-officer", passwords.officer);
+    assert.deepEqual(await officer.locator("#nav a").allTextContents(), ["Incidents", "Record log"]);
+    await officer.goto(`${base}/#/incidents/demo-0007`);
+    await officer.locator("#swimlanes").waitFor();
+    assert.equal(await officer.locator("section.review").count(), 0);
+    await officer.goto(`${base}/#/incidents/ex-12-within-policy`);
+    await officer.locator(".notice.error").waitFor();
+    assert.deepEqual([...page.errors, ...officer.errors], []);
   });
 
   test("every page on a phone", async () => {
