@@ -172,6 +172,22 @@ describe("dashboard", () => {
     assert.ok(encounters.every((e) => e === "vehicle stop"), encounters.join());
     assert.ok((await page.locator("#incident-list").textContent()).includes("demo-0007"));
     await shoot(page, "incidents");
+    // Pages: ten at a time, in the API's order, none twice.
+    await page.getByLabel("Encounter").selectOption("");
+    await page.getByLabel("Per page").selectOption("10");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("#incident-list tbody tr").length === 10);
+    const ids = async () => page.locator("#incident-list tbody tr td:first-child").allTextContents();
+    const first = await ids();
+    await page.getByRole("button", { name: "Next page" }).click();
+    await page.waitForFunction(() => document.querySelector("#incident-list caption")?.textContent === "Incidents, page 2");
+    const second = await ids();
+    const every = (await apiJson(page, "/api/v1/incidents?limit=1000")).incidents.map((i) => i.id);
+    assert.deepEqual([...first, ...second], every.slice(0, first.length + second.length));
+    assert.equal(first.length + second.length, Math.min(every.length, 20));
+    await page.getByRole("button", { name: "Previous page" }).click();
+    await page.waitForFunction(() => document.querySelector("#incident-list caption")?.textContent === "Incidents, page 1");
+    assert.deepEqual(await ids(), first);
   });
 
   test("a what-if run shows what the policy would flag, by rule", async () => {

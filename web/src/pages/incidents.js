@@ -11,7 +11,6 @@ import { ENCOUNTERS } from "./overview.js";
 const FORCE_KINDS = ["", "firearm_drawn", "firearm_aimed", "firearm_discharge", "warning_shot", "ecd", "oc_spray",
   "impact_weapon", "takedown", "hands_on", "chokehold", "carotid_restraint", "canine", "less_lethal_projectile",
   "chemical_munition", "vehicle_contact", "other"];
-const PAGE = 20;
 
 export async function incidentsPage(ctx) {
   const openId = h("input", { name: "id", required: true, placeholder: "demo-0007" });
@@ -27,17 +26,18 @@ export async function incidentsPage(ctx) {
   const until = h("input", { name: "until", type: "date" });
   const encounter = select("encounter", ENCOUNTERS.map((e) => [e, e ? humanize(e) : "any"]), "");
   const force = select("force_kind", FORCE_KINDS.map((e) => [e, e ? humanize(e) : "any"]), "");
+  const perPage = select("limit", ["10", "20", "50", "100"].map((n) => [n, n]), "20");
   const out = h("div", { "aria-live": "polite" });
   const cursors = [null];
   let pageNo = 0;
   ctx.main.append(
     h("form", { class: "filters", "aria-label": "Filters", onsubmit: (ev) => { ev.preventDefault(); cursors.length = 1; pageNo = 0; load(); } },
       field("Agency", agency), field("From", since), field("To", until), field("Encounter", encounter), field("Force kind", force),
-      h("button", { type: "submit" }, "Filter")),
+      field("Per page", perPage), h("button", { type: "submit" }, "Filter")),
     out);
 
   async function load() {
-    const data = await api(`/api/v1/incidents${query({ limit: PAGE, agency: agency.value.trim(), since: since.value, until: until.value,
+    const data = await api(`/api/v1/incidents${query({ limit: perPage.value, agency: agency.value.trim(), since: since.value, until: until.value,
       encounter: encounter.value, force_kind: force.value, cursor: cursors[pageNo] })}`);
     if (data.next_cursor) cursors[pageNo + 1] = data.next_cursor;
     const rows = data.incidents.map((i) => [link(`#/incidents/${encodeURIComponent(i.id)}`, i.id), i.occurred_at.slice(0, 10),
