@@ -60,7 +60,7 @@ int fw_stats_dim_find(const char *name);
 ** it).  year is the year itself, month is year * 12 + month - 1 + 1,
 ** agency is an index into the agency names the caller keeps (+ 1).
 */
-#define FW_STATS_MAX_CODE 65535u
+#define FW_STATS_MAX_CODE 65534u   /* all-ones keys mark empty hash slots */
 
 /* Age bands (docs/statistics.md): code 1 = under 18 ... 7 = 65 and over. */
 int fw_stats_age_band(int age);

@@ -160,7 +160,8 @@ static const char *const statement_sql[ST_COUNT] = {
                         "0) FROM stats_ledger WHERE snapshot)",
     /* From the latest snapshot on. */
     [ST_STATS_SCAN] = "SELECT seq, length(entries) FROM stats_ledger WHERE seq >= "
-                      "(SELECT coalesce(max(seq), 0) FROM stats_ledger WHERE snapshot) ORDER BY seq",
+                      "(SELECT coalesce(max(seq), 0) FROM stats_ledger WHERE snapshot) "
+                      "ORDER BY seq",
     [ST_LATEST_SCAN] = "SELECT id, version, body FROM records r WHERE type = ?1 AND version = "
                        "(SELECT max(version) FROM records s WHERE s.type = ?1 AND s.id = r.id) "
                        "ORDER BY id",
@@ -963,7 +964,8 @@ static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, fw_error *err)
     /* In the order the entries were written, so snapshots are reproducible. */
     for (i = 0; !rc && i < sn.cap; i++) {
         if (sn.slots[i].off && sn.slots[i].count != 0 && sn.slots[i].count != 1)
-            rc = fw_error_set(err, FW_ERR_STORE, "the statistics ledger counts an incident %d times",
+            rc = fw_error_set(err, FW_ERR_STORE,
+                              "the statistics ledger counts an incident %d times",
                               sn.slots[i].count);
     }
     if (!rc) {
