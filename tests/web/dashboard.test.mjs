@@ -148,6 +148,10 @@ describe("dashboard", () => {
     assert.equal(await decisive.count(), 1);
     assert.match(await decisive.textContent(), /agency says true; video says false/);
     assert.equal(await decisive.locator("mark").textContent(), "vehicle.toward_officer");
+    // The same at a glance, beside the swim lanes.
+    const row = page.locator('#finding-matrix tr[data-policy="dhs-2023"]');
+    assert.equal(await row.locator('td[data-account="agency"]').textContent(), "within policy");
+    assert.equal(await row.locator('td[data-account="video"]').textContent(), "OUT OF POLICY");
     // Swim lanes for both accounts and a plan view from the video's positions.
     assert.ok((await page.locator("#swimlanes svg").count()) >= 1);
     assert.ok((await page.locator("#swimlanes").textContent()).includes("video"));

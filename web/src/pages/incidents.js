@@ -128,6 +128,36 @@ function findingsFor(review) {
   return section;
 }
 
+// One row per force application and policy, one column per account: the
+// outcome each account's version of events gets, at a glance.
+function findingMatrix(doc, reviews) {
+  const accounts = doc.accounts.map((a) => a.id);
+  const rows = [];
+  for (const r of reviews) {
+    const byKey = new Map();
+    for (const a of r.applications) {
+      if (!byKey.has(a.key)) byKey.set(a.key, { first: a, by: new Map() });
+      byKey.get(a.key).by.set(a.account, a.outcome);
+    }
+    for (const [key, { first, by }] of byKey) {
+      const disputed = new Set(by.values()).size > 1;
+      rows.push(h("tr", { "data-key": key, "data-policy": r.policy },
+        h("th", { scope: "row" }, `${first.actor} ${humanize(first.kind)} t=${first.t} s`),
+        h("td", {}, r.policy),
+        accounts.map((acc) => {
+          const o = by.get(acc);
+          return h("td", { class: o ? `outcome outcome-${o.replace("/", "")}` : "", "data-account": acc }, o ? OUTCOME[o] : "not in this account");
+        }),
+        h("td", {}, disputed ? "disputed" : "")));
+    }
+  }
+  if (!rows.length) return "";
+  return h("div", { class: "scroll" }, h("table", { id: "finding-matrix", class: "matrix" },
+    h("caption", {}, "Each force application's finding per policy and account"),
+    h("thead", {}, h("tr", {}, ["force application", "policy", ...accounts, ""].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, rows)));
+}
+
 function planViews(doc, applications) {
   const vehicles = new Set((doc.vehicles || []).map((v) => v.id));
   const figures = [];
@@ -197,7 +227,7 @@ export async function incidentPage(ctx, id) {
   const applications = reviews.length ? reviews[0].applications
     : doc.accounts.flatMap((a) => a.events.filter((e) => e.type === "force" && typeof e.t === "number")
       .map((e) => ({ account: a.id, key: `${e.actor}@${e.t}`, actor: e.actor, kind: e.kind, t: e.t })));
-  ctx.main.append(h("h2", {}, "Accounts"), swimLanes(doc, applications));
+  ctx.main.append(h("h2", {}, "Accounts"), swimLanes(doc, applications), findingMatrix(doc, reviews));
   if (isReader(ctx.user)) {
     ctx.main.append(h("h2", {}, "Findings"),
       ...(reviews.length ? reviews.map(findingsFor) : [notice("No adopted policy was in effect on the incident's date.")]));
