@@ -5,23 +5,42 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Open rel (checked by web_path) under dir, following no symbolic link at any
+** step: each directory on the way is opened with O_NOFOLLOW, then the file. */
+static int open_beneath(const char *dir, char *rel)
+{
+    int at = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), next;
+    char *seg = rel, *slash;
+
+    while (at >= 0 && (slash = strchr(seg, '/')) != NULL) {
+        *slash = '\0';
+        next = openat(at, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        *slash = '/';
+        close(at);
+        at = next;
+        seg = slash + 1;
+    }
+    if (at < 0)
+        return -1;
+    next = openat(at, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    close(at);
+    return next;
+}
+
 bool web_serve(request *r, const char *dir)
 {
-    char rel[512], full[1024];
+    char rel[512];
     struct stat st;
     bool ok = false;
     int fd;
 
     if (!dir[0] || !web_path(r->path, rel, sizeof rel))
         return false;
-    if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, rel) >= sizeof full)
-        return false;
-    fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    fd = open_beneath(dir, rel);
     if (fd < 0)
         return false;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > WEB_MAX_FILE)

@@ -1,7 +1,7 @@
 /*
 ** Serving the dashboard's built files from the configured web_dir: the
 ** path is checked by web_path (lib/webpath.h) before any file system call,
-** the file is opened without following a symbolic link, must be a regular
+** the file is opened without following a symbolic link at any step, must be a regular
 ** file under the size bound, and is answered whole with its type and
 ** caching.  Every response carries WEB_CSP.
 */

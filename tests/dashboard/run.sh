@@ -18,8 +18,9 @@ done
 "$FW" --db "$DB" user add u-local --role supervisor --agency metro-pd >/dev/null 2>&1
 "$FW" --db "$DB" token create u-local > "$T/token-local"
 
-# A web directory of our own: an index, a hashed bundle, a hidden file, a
-# symbolic link out of it, a file over the size bound, a file of no served type.
+# A web directory of our own: an index, a hashed bundle, a hidden file,
+# symbolic links out of it (to a file, to a directory), a file over the size
+# bound, a file of no served type.
 W="$T/www"
 mkdir -p "$W/sub" "$W/.hidden"
 printf '<!doctype html><title>t</title>' > "$W/index.html"
@@ -28,6 +29,8 @@ printf 'body{}' > "$W/sub/plain.css"
 printf 'secret' > "$W/.hidden/x.js"
 printf 'secret' > "$T/outside.js"
 ln -s "$T/outside.js" "$W/link.js"
+mkdir -p "$T/outdir" && printf 'secret' > "$T/outdir/y.js"
+ln -s "$T/outdir" "$W/linkdir"
 head -c $((8 * 1024 * 1024 + 1)) /dev/zero > "$W/big.js"
 printf 'x' > "$W/run.sh"
 printf 'web_dir = %s\n' "$W" > "$T/web.conf"
@@ -65,7 +68,7 @@ get -X POST "$U/index.html"
 
 # Traversal and everything else that is not a file of the directory: 404 JSON.
 for path in '/../outside.js' '/sub/../../outside.js' '/%2e%2e/outside.js' '/sub/%2e%2e/%2e%2e/outside.js' \
-            '/..%2foutside.js' '/.hidden/x.js' '/%2ehidden/x.js' '//etc/passwd' '/link.js' '/big.js' \
+            '/..%2foutside.js' '/.hidden/x.js' '/%2ehidden/x.js' '//etc/passwd' '/link.js' '/linkdir/y.js' '/big.js' \
             '/run.sh' '/sub' '/sub/' '/sub\..\index.html' '/api/v1/nothing' '/nothing.js'; do
     get "$U$path"
     if [ "$code" = 404 ] && ! grep -q secret "$T/body" && grep -q '"error"' "$T/body"; then ok
