@@ -917,11 +917,7 @@ fw_rc fw_export_log_access(fw_store *s, const fw_export_opts *o, const char *act
     fw_export_layout *l = NULL;
     fw_export_stamp st;
     fw_buf cols;
-    json_t *rec = NULL, *fields = json_array();
-    fw_put_result res;
-    char rid[64];
-    int64_t seq = 0;
-    const char *p, *comma;
+    json_t *rec = NULL;
     fw_rc rc;
 
     fw_buf_init(&cols, 1 << 16);
@@ -930,32 +926,17 @@ fw_rc fw_export_log_access(fw_store *s, const fw_export_opts *o, const char *act
         fw_error_set(err, rc, "cannot make the export layout");
         goto out;
     }
-    for (p = fw_buf_str(&cols); *p; p = comma ? comma + 1 : p + strlen(p)) {
-        comma = strchr(p, ',');
-        json_array_append_new(fields, json_stringn(p, comma ? (size_t)(comma - p) : strlen(p)));
-    }
     memset(&st, 0, sizeof st);
     stamp_filter(&st, &o->filter);
-    rec = json_pack("{s:s, s:s, s:s, s:o, s:O, s:s, s:s?}", "action", "export", "record_type",
-                    "incident", "format", fw_export_format_name(o->format), "filter",
-                    filter_json(&st), "fields", fields, "reader", actor, "reason", reason);
+    rec = json_pack("{s:s, s:s, s:s, s:o}", "action", "export", "record_type", "incident",
+                    "format", fw_export_format_name(o->format), "filter", filter_json(&st));
     if (!rec) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = fw_store_begin(s, err)) != FW_OK)
-        goto out;
-    if ((rc = fw_store_log_size(s, &seq, err)) == FW_OK) {
-        snprintf(rid, sizeof rid, "export:read:%lld", (long long)seq);
-        rc = fw_store_put_json(s, FW_RECORD_ACCESS, rid, rec, actor, &res, err);
-    }
-    if (rc)
-        fw_store_rollback(s);
-    else
-        rc = fw_store_commit(s, err);
+    rc = fw_store_put_access(s, "export", rec, fw_buf_str(&cols), actor, reason, err);
 out:
     json_decref(rec);
-    json_decref(fields);
     fw_buf_release(&cols);
     fw_export_layout_free(l);
     return rc;

@@ -590,38 +590,59 @@ fw_rc fw_store_setting_put(fw_store *s, const char *key, const char *value, fw_e
     return s->ops->setting_put(s, key, value, err);
 }
 
-fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const char *paths,
+fw_rc fw_store_put_access(fw_store *s, const char *prefix, json_t *rec, const char *paths,
                           const char *actor, const char *reason, fw_error *err)
 {
-    json_t *rec, *fields = json_array();
+    json_t *fields = json_array();
     fw_put_result res;
-    const char *p = paths, *comma;
+    const char *p, *comma;
     char rid[256];
     int64_t seq = 0;
     fw_rc rc;
 
-    while (*p) {
+    if (reason && strlen(reason) > FW_ACCESS_REASON_MAX) {
+        rc = fw_error_set(err, FW_ERR_INVALID, "reason: longer than %d bytes",
+                          FW_ACCESS_REASON_MAX);
+        goto done;
+    }
+    if (reason && fw_utf8_check(reason, strlen(reason)) != strlen(reason)) {
+        rc = fw_error_set(err, FW_ERR_INVALID, "reason: not valid UTF-8");
+        goto done;
+    }
+    for (p = paths; *p; p = comma ? comma + 1 : p + strlen(p)) {
         comma = strchr(p, ',');
         json_array_append_new(fields, json_stringn(p, comma ? (size_t)(comma - p) : strlen(p)));
-        p = comma ? comma + 1 : p + strlen(p);
     }
-    rec = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s?}", "action", "read", "record_type",
-                    "incident", "record_id", id, "version", (json_int_t)version, "fields", fields,
-                    "reader", actor, "reason", reason);
-    if (!rec)
-        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    if (json_object_set(rec, "fields", fields) || json_object_set_new(rec, "reader", json_string(actor)) ||
+        (reason && json_object_set_new(rec, "reason", json_string(reason)))) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     if ((rc = fw_store_begin(s, err)) != FW_OK)
         goto done;
-    if ((rc = fw_store_log_size(s, &seq, err)) != FW_OK)
-        goto fail;
-    snprintf(rid, sizeof rid, "%s:read:%lld", id, (long long)seq);
-    if ((rc = fw_store_put_json(s, FW_RECORD_ACCESS, rid, rec, actor, &res, err)) != FW_OK)
-        goto fail;
-    rc = fw_store_commit(s, err);
-    goto done;
-fail:
-    fw_store_rollback(s);
+    if ((rc = fw_store_log_size(s, &seq, err)) == FW_OK) {
+        snprintf(rid, sizeof rid, "%s:read:%lld", prefix, (long long)seq);
+        rc = fw_store_put_json(s, FW_RECORD_ACCESS, rid, rec, actor, &res, err);
+    }
+    if (rc)
+        fw_store_rollback(s);
+    else
+        rc = fw_store_commit(s, err);
 done:
+    json_decref(fields);
+    return rc;
+}
+
+fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const char *paths,
+                          const char *actor, const char *reason, fw_error *err)
+{
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:I}", "action", "read", "record_type", "incident",
+                            "record_id", id, "version", (json_int_t)version);
+    fw_rc rc;
+
+    if (!rec)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    rc = fw_store_put_access(s, id, rec, paths, actor, reason, err);
     json_decref(rec);
     return rc;
 }

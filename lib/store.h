@@ -222,9 +222,21 @@ fw_rc fw_store_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error
 /*
 ** Record a read of personal data: an access record (reader, the incident id
 ** and version, the field paths, why) stored in its own transaction, and so
-** logged.  paths is comma-separated; reason may be NULL.
+** logged.  paths is comma-separated; reason may be NULL.  FW_ERR_INVALID
+** (message "reason: ...") if reason is not valid UTF-8 or longer than
+** FW_ACCESS_REASON_MAX bytes; nothing is stored then.
 */
+#define FW_ACCESS_REASON_MAX 500
 fw_rc fw_store_log_access(fw_store *s, const char *id, int64_t version, const char *paths,
+                          const char *actor, const char *reason, fw_error *err);
+
+/*
+** The shared part of every access record: rec (not consumed) gets
+** "fields" (paths, comma-separated), "reader" (actor) and "reason" (if not
+** NULL, checked as above), and is stored as record PREFIX:read:SEQ in a
+** transaction of its own.
+*/
+fw_rc fw_store_put_access(fw_store *s, const char *prefix, json_t *rec, const char *paths,
                           const char *actor, const char *reason, fw_error *err);
 
 /* Seconds this handle has spent keeping the record log (building leaves,

@@ -290,6 +290,16 @@ static fw_rc exec(sqlite_backend *b, const char *sql, fw_error *err)
     return FW_OK;
 }
 
+/* The page cache: kib, or the size the store was opened with (0). */
+static fw_rc set_cache(fw_store *s, size_t kib, fw_error *err)
+{
+    char pragma[64];
+    if (!kib)
+        kib = s->opts.cache_kib ? s->opts.cache_kib : (size_t)65536;
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%zu", kib);
+    return exec(s->backend, pragma, err);
+}
+
 static fw_rc pragma_int(sqlite_backend *b, const char *sql, int *out, fw_error *err)
 {
     sqlite3_stmt *st;
@@ -396,7 +406,6 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
     bool create = s->opts.flags & FW_STORE_CREATE;
     bool readonly = s->opts.flags & FW_STORE_READONLY;
     int flags, version = 0, app = 0, ntables = 0, i;
-    char pragma[96];
     fw_rc rc;
 
     b = calloc(1, sizeof *b);
@@ -469,9 +478,7 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
         if (version < NMIGRATIONS && (rc = migrate(s, b, version, err)))
             goto fail;
     }
-    snprintf(pragma, sizeof pragma, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%zu",
-             s->opts.cache_kib ? s->opts.cache_kib : (size_t)65536);
-    if ((rc = exec(b, pragma, err)))
+    if ((rc = exec(b, "PRAGMA foreign_keys = ON", err)) || (rc = set_cache(s, 0, err)))
         goto fail;
     for (i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(b->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -833,7 +840,7 @@ static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_
         return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     /* The rows' pages are read once: a small page cache recycles its
     ** memory instead of faulting in tens of megabytes. */
-    exec(b, "PRAGMA cache_size = -2048", NULL);
+    set_cache(s, 2048, NULL);
     while (!stop && !frc && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 seq = sqlite3_column_int64(st, 0);
         int len = sqlite3_column_int(st, 1), off = 0;
@@ -863,7 +870,7 @@ static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_
         }
     }
     sqlite3_reset(st);
-    exec(b, "PRAGMA cache_size = -65536", NULL);
+    set_cache(s, 0, NULL);
     free(buf);
     if (!frc && !stop && rc != SQLITE_DONE)
         frc = db_error(b, err, "cannot read the statistics ledger");

@@ -394,32 +394,31 @@ static void get_incident_version(request *r, const char *id, int64_t version)
     bool owned = false;
     char key[256], head_sha[65];
     int keylen;
-    int64_t latest;
+    int64_t latest, asked;
     size_t cost = 0;
     fw_error err;
     fw_rc rc;
 
     rc = fw_store_head(st, FW_RECORD_INCIDENT, id, &latest, head_sha, &err);
     if (rc == FW_ERR_NOTFOUND) {
-        reply_error(r, 404, "not_found", "id", "%s", err.msg);
+        reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         goto done;
     }
     if (rc) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         goto done;
     }
-    if (version == 0)
+    /* A version past the latest is told apart from a missing incident only
+    ** to those who may see the incident: so load the latest to ask. */
+    asked = version;
+    if (version == 0 || version > latest)
         version = latest;
-    if (version > latest) {
-        reply_error(r, 404, "not_found", "id", "incident %s has no version %lld", id,
-                    (long long)version);
-        goto done;
-    }
     keylen = snprintf(key, sizeof key, "%s%c%lld", id, 0, (long long)version);
     if (keylen > 0 && (size_t)keylen < sizeof key)
         si = fw_cache_get(cache, key, (size_t)keylen, server_clock(), &held);
     if (si && version == latest && strcmp(si->info.sha256, head_sha) != 0) {
         fw_cache_release(cache, held); /* not what the database holds: build it again */
+        held = NULL;
         si = NULL;
     }
     if (!si) {
@@ -432,11 +431,19 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         goto done;
     }
+    if (asked > latest) {
+        reply_error(r, 404, "not_found", "version", "incident %s has no version %lld", id,
+                    (long long)asked);
+        goto done;
+    }
     /* Reading personal data is logged first; if it cannot be, it is not shown. */
     if (r->user.role != FW_ROLE_ANALYST && si->npersonal > 0 &&
-        fw_store_log_access(st, id, si->info.version, si->paths, API_ACTOR,
-                            query_arg(r, "reason"), &err) != FW_OK) {
-        reply_error(r, 503, "store", NULL, "the read could not be logged: %s", err.msg);
+        (rc = fw_store_log_access(st, id, si->info.version, si->paths, API_ACTOR,
+                                  query_arg(r, "reason"), &err)) != FW_OK) {
+        if (rc == FW_ERR_INVALID)
+            reply_error(r, 400, "invalid", "reason", "%s", err.msg);
+        else
+            reply_error(r, 503, "store", NULL, "the read could not be logged: %s", err.msg);
         goto done;
     }
     /* The answer, in the order JSON_SORT_KEYS gives the other routes'. */
@@ -1505,8 +1512,13 @@ static void export_records(request *r)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     /* Reading personal data is logged first; if it cannot be, nothing is sent. */
     else if (fw_export_personal(l) &&
-             fw_export_log_access(st, &j->o, API_ACTOR, query_arg(r, "reason"), &err) != FW_OK)
-        reply_error(r, 503, "store", NULL, "the export could not be logged: %s", err.msg);
+             (rc = fw_export_log_access(st, &j->o, API_ACTOR, query_arg(r, "reason"), &err)) !=
+                 FW_OK) {
+        if (rc == FW_ERR_INVALID)
+            reply_error(r, 400, "invalid", "reason", "%s", err.msg);
+        else
+            reply_error(r, 503, "store", NULL, "the export could not be logged: %s", err.msg);
+    }
     server_store_return(r, st);
     fw_export_layout_free(l);
     if (r->status)

@@ -192,7 +192,7 @@ struct server {
     size_t nsessions;
     fw_ratelimit *failures;
     /* Who tokens belong to, for token_cache_seconds (key: SHA-256 of the
-    ** token); cleared when this process revokes a token or changes a user,
+    ** token); cleared when this process revokes a token (no route changes a user),
     ** and auth_generation counts those clearings, under mu. */
     fw_cache *tokens;
     unsigned long auth_generation;

@@ -295,6 +295,24 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $(cat "$
 [ "$code" = 200 ] && ! grep -q '"id"' "$T/body" && ok || bad "an agency user listed another agency's incidents: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents/base-0001")
 [ "$code" = 404 ] && ok || bad "an agency user read another agency's incident: $code"
+# ... and cannot tell a version past the latest from a missing incident.
+curl -s -o "$T/body" -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents/base-0001/versions/99"
+grep -q '"message":"no incident with id base-0001"' "$T/body" && ok ||
+    bad "a hidden incident's missing version was told apart: $(cat "$T/body")"
+curl -s -o "$T/body" -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents/no-such-0001/versions/99"
+grep -q '"message":"no incident with id no-such-0001"' "$T/body" && ok || bad "missing incident: $(cat "$T/body")"
+req 404 "a missing version, to one who may see the incident" "$U/api/v1/incidents/base-0001/versions/99"
+has '"field":"version"' "missing version field"
+
+# ---- a reason that cannot be recorded is refused, and nothing is logged ----------------
+before=$(leaves)
+req 400 "a reason that is not UTF-8" "$U/api/v1/incidents/ex-11-ecd?reason=%ff%fe"
+has '"field":"reason"' "bad reason field"
+req 400 "an over-long reason" "$U/api/v1/incidents/ex-11-ecd?reason=$(head -c 501 /dev/zero | tr '\0' x)"
+has 'longer than 500 bytes' "long reason message"
+req 400 "an export with a reason that is not UTF-8" "$U/api/v1/export?format=json&reason=%ff"
+has '"field":"reason"' "bad export reason field"
+[ "$(leaves)" = "$before" ] && ok || bad "a refused reason still logged a read"
 
 # ---- routes and their documentation agree ---------------------------------------
 "$FW" serve --routes | awk '{ print $1, $2 }' | sort > "$T/served"
