@@ -506,6 +506,12 @@ int cmd_import(cli_args *a)
         read_part(&j, FW_PROFILE_AGENCIES, agencies);
     if (!j.rc)
         read_part(&j, FW_PROFILE_INCIDENTS, a->pos[1]);
+    /* A file with a header and no rows would withdraw every incident of the profile:
+    ** almost always a truncated download or the wrong file, so it needs saying so. */
+    if (!j.rc && j.counts[FW_PROFILE_INCIDENTS].rows == 0 && !cli_flag(a, "allow-empty"))
+        j.rc = cli_fail(EXIT_INVALID, "%s: no rows after the header: nothing imported, nothing "
+                        "withdrawn (--allow-empty withdraws every %s incident)", a->pos[1],
+                        fw_profile_name(j.prof));
     if (!j.rc)
         withdraw_missing(&j);
     if (j.rc || dry_run) {
