@@ -358,7 +358,8 @@ fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *
 {
     /* Written directly in canonical form (keys in byte order), as fw_canon_write would
     ** write the object: this runs once for every record stored. */
-    fw_rc rc = fw_buf_printf(out, "{\"action\":\"%s\",\"actor\":", version == 1 ? "create" : "update");
+    fw_rc rc = fw_buf_adds(out, version == 1 ? "{\"action\":\"create\",\"actor\":"
+                                             : "{\"action\":\"update\",\"actor\":");
     if (!rc)
         rc = fw_canon_string(actor, strlen(actor), out);
     if (!rc)
@@ -370,7 +371,11 @@ fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *
     if (!rc)
         rc = fw_canon_string(type, strlen(type), out);
     if (!rc)
-        rc = fw_buf_printf(out, ",\"seq\":%lld,\"sha256\":", (long long)seq);
+        rc = fw_buf_adds(out, ",\"seq\":");
+    if (!rc)
+        rc = fw_canon_int((long long)seq, out);
+    if (!rc)
+        rc = fw_buf_adds(out, ",\"sha256\":");
     if (!rc)
         rc = fw_canon_string(sha256, strlen(sha256), out);
     if (!rc)
@@ -378,7 +383,11 @@ fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *
     if (!rc)
         rc = fw_canon_string(time, strlen(time), out);
     if (!rc)
-        rc = fw_buf_printf(out, ",\"version\":%lld}", (long long)version);
+        rc = fw_buf_adds(out, ",\"version\":");
+    if (!rc)
+        rc = fw_canon_int((long long)version, out);
+    if (!rc)
+        rc = fw_buf_addc(out, '}');
     return rc;
 }
 
