@@ -508,6 +508,13 @@ fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb
     return s->ops->list(s, filter, cb, arg, err);
 }
 
+fw_rc fw_store_ids_with_prefix(fw_store *s, const char *prefix, fw_id_cb cb, void *arg,
+                               fw_error *err)
+{
+    assert(prefix && *prefix);
+    return s->ops->ids_with_prefix(s, prefix, cb, arg, err);
+}
+
 fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err)
 {
     return s->ops->log_size(s, size, err);
