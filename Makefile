@@ -5,7 +5,7 @@
 
 CC       ?= cc
 SANITIZE ?= 0
-PKGS     := sqlite3 jansson libsodium libmicrohttpd
+PKGS     := sqlite3 jansson libsodium libmicrohttpd libcrypto
 ifeq ($(SANITIZE),1)
 BUILD    := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

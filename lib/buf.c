@@ -84,6 +84,12 @@ fw_rc fw_buf_adds(fw_buf *b, const char *s)
 
 fw_rc fw_buf_addc(fw_buf *b, char c)
 {
+    /* Room for it and the NUL: the common case when serializing, a byte at a time. */
+    if (b->cap - b->len >= 2 && b->len < b->max) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return FW_OK;
+    }
     return fw_buf_add(b, &c, 1);
 }
 

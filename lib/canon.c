@@ -5,6 +5,8 @@
 
 #include <assert.h>
 #include <math.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +52,6 @@ fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out)
     return rc;
 }
 
-static fw_rc write_int(long long v, fw_buf *out);
-
 fw_rc fw_canon_number(double d, fw_buf *out)
 {
     char tmp[40], clean[40];
@@ -64,7 +64,7 @@ fw_rc fw_canon_number(double d, fw_buf *out)
     if (d == 0)
         return fw_buf_addc(out, '0'); /* also folds -0 */
     if (d == floor(d) && fabs(d) < 9007199254740992.0)
-        return write_int((long long)d, out);
+        return fw_canon_int((long long)d, out);
     /* %g drops trailing zeros, so 15 digits already give the shortest form
     ** of any value that has one of 15 digits or fewer. */
     for (prec = 15; prec <= 17; prec++) {
@@ -91,8 +91,8 @@ fw_rc fw_canon_number(double d, fw_buf *out)
     return fw_buf_adds(out, clean);
 }
 
-/* Decimal digits of v, without printf (integers are most of a record). */
-static fw_rc write_int(long long v, fw_buf *out)
+/* Without printf: integers are most of a record. */
+fw_rc fw_canon_int(long long v, fw_buf *out)
 {
     char tmp[24], *p = tmp + sizeof tmp;
     unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
@@ -105,42 +105,69 @@ static fw_rc write_int(long long v, fw_buf *out)
     return fw_buf_add(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static int key_cmp(const void *a, const void *b)
+/* An object's members: sorted by key on the stack for the usual small object. */
+typedef struct member {
+    const char *key;
+    size_t len;
+    const json_t *val;
+} member;
+
+#define STACK_MEMBERS 32
+
+/* strcmp compares as unsigned char: UTF-8 byte order = code point order. */
+static void sort_members(member *m, size_t n)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    size_t i, k;
+    for (i = 1; i < n; i++) {
+        member x = m[i];
+        for (k = i; k > 0 && strcmp(m[k - 1].key, x.key) > 0; k--)
+            m[k] = m[k - 1];
+        m[k] = x;
+    }
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+    return strcmp(((const member *)a)->key, ((const member *)b)->key);
 }
 
 static fw_rc write_object(const json_t *v, fw_buf *out)
 {
     size_t n = json_object_size(v), i = 0;
-    const char **keys;
+    member stack[STACK_MEMBERS], *m = stack;
     const char *k;
     json_t *val;
     fw_rc rc;
 
     if (n == 0)
         return fw_buf_adds(out, "{}");
-    keys = malloc(n * sizeof *keys);
-    if (!keys)
+    if (n > STACK_MEMBERS && !(m = malloc(n * sizeof *m)))
         return FW_ERR_NOMEM;
-    json_object_foreach((json_t *)v, k, val) keys[i++] = k;
+    json_object_foreach((json_t *)v, k, val) {
+        m[i].key = k;
+        m[i].len = strlen(k);
+        m[i++].val = val;
+    }
     assert(i == n);
-    /* strcmp compares as unsigned char: UTF-8 byte order = code point order. */
-    qsort(keys, n, sizeof *keys, key_cmp);
+    if (n <= STACK_MEMBERS)
+        sort_members(m, n);
+    else
+        qsort(m, n, sizeof *m, member_cmp);
     rc = fw_buf_addc(out, '{');
     for (i = 0; i < n && !rc; i++) {
         if (i)
             rc = fw_buf_addc(out, ',');
         if (!rc)
-            rc = fw_canon_string(keys[i], strlen(keys[i]), out);
+            rc = fw_canon_string(m[i].key, m[i].len, out);
         if (!rc)
             rc = fw_buf_addc(out, ':');
         if (!rc)
-            rc = fw_canon_write(json_object_get(v, keys[i]), out);
+            rc = fw_canon_write(m[i].val, out);
     }
     if (!rc)
         rc = fw_buf_addc(out, '}');
-    free(keys);
+    if (m != stack)
+        free(m);
     return rc;
 }
 
@@ -164,7 +191,7 @@ fw_rc fw_canon_write(const json_t *v, fw_buf *out)
     case JSON_STRING:
         return fw_canon_string(json_string_value(v), json_string_length(v), out);
     case JSON_INTEGER:
-        return write_int((long long)json_integer_value(v), out);
+        return fw_canon_int((long long)json_integer_value(v), out);
     case JSON_REAL:
         return fw_canon_number(json_real_value(v), out);
     case JSON_TRUE:
@@ -177,8 +204,22 @@ fw_rc fw_canon_write(const json_t *v, fw_buf *out)
     return FW_ERR_INTERNAL;
 }
 
+/* OpenSSL's SHA-256 uses the processor's SHA instructions where it has them (libsodium's
+** is portable C, about six times slower on a record): it is fetched once, and libsodium's
+** gives the same digest if OpenSSL cannot. */
+static EVP_MD *openssl_sha256;
+static pthread_once_t openssl_sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    openssl_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void fw_sha256(const void *data, size_t len, uint8_t digest[FW_SHA256_BYTES])
 {
+    pthread_once(&openssl_sha256_once, fetch_sha256);
+    if (openssl_sha256 && EVP_Digest(data, len, digest, NULL, openssl_sha256, NULL) == 1)
+        return;
     crypto_hash_sha256(digest, data, len);
 }
 

@@ -30,6 +30,9 @@ fw_rc fw_canon_number(double d, fw_buf *out);
 ** be valid UTF-8 (model.h's fw_utf8_repair makes any text so). */
 fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out);
 
+/* Append the decimal digits of an integer to out (its canonical form; as "%lld"). */
+fw_rc fw_canon_int(long long v, fw_buf *out);
+
 /* SHA-256 of len bytes of data into digest. */
 void fw_sha256(const void *data, size_t len, uint8_t digest[FW_SHA256_BYTES]);
 

@@ -390,8 +390,9 @@ const fw_event_type *fw_event_type_find(const char *name)
 const fw_field *fw_object_field(const fw_object *o, const char *name)
 {
     size_t i;
+    /* The first byte first: this runs for every member of every document validated. */
     for (i = 0; i < o->nfields; i++)
-        if (strcmp(o->fields[i].name, name) == 0)
+        if (o->fields[i].name[0] == name[0] && strcmp(o->fields[i].name, name) == 0)
             return &o->fields[i];
     return NULL;
 }
@@ -409,7 +410,7 @@ int fw_enum_index(const fw_enum *e, const char *value)
 {
     int i;
     for (i = 0; e->values[i]; i++)
-        if (strcmp(e->values[i], value) == 0)
+        if (e->values[i][0] == value[0] && strcmp(e->values[i], value) == 0)
             return i;
     return -1;
 }

@@ -376,7 +376,8 @@ fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *
 {
     /* Written directly in canonical form (keys in byte order), as fw_canon_write would
     ** write the object: this runs once for every record stored. */
-    fw_rc rc = fw_buf_printf(out, "{\"action\":\"%s\",\"actor\":", version == 1 ? "create" : "update");
+    fw_rc rc = fw_buf_adds(out, version == 1 ? "{\"action\":\"create\",\"actor\":"
+                                             : "{\"action\":\"update\",\"actor\":");
     if (!rc)
         rc = fw_canon_string(actor, strlen(actor), out);
     if (!rc)
@@ -388,7 +389,11 @@ fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *
     if (!rc)
         rc = fw_canon_string(type, strlen(type), out);
     if (!rc)
-        rc = fw_buf_printf(out, ",\"seq\":%lld,\"sha256\":", (long long)seq);
+        rc = fw_buf_adds(out, ",\"seq\":");
+    if (!rc)
+        rc = fw_canon_int((long long)seq, out);
+    if (!rc)
+        rc = fw_buf_adds(out, ",\"sha256\":");
     if (!rc)
         rc = fw_canon_string(sha256, strlen(sha256), out);
     if (!rc)
@@ -396,7 +401,11 @@ fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *
     if (!rc)
         rc = fw_canon_string(time, strlen(time), out);
     if (!rc)
-        rc = fw_buf_printf(out, ",\"version\":%lld}", (long long)version);
+        rc = fw_buf_adds(out, ",\"version\":");
+    if (!rc)
+        rc = fw_canon_int((long long)version, out);
+    if (!rc)
+        rc = fw_buf_addc(out, '}');
     return rc;
 }
 
@@ -525,6 +534,13 @@ fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb
         filter = &none;
     }
     return s->ops->list(s, filter, cb, arg, err);
+}
+
+fw_rc fw_store_ids_with_prefix(fw_store *s, const char *prefix, fw_id_cb cb, void *arg,
+                               fw_error *err)
+{
+    assert(prefix && *prefix);
+    return s->ops->ids_with_prefix(s, prefix, cb, arg, err);
 }
 
 fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err)

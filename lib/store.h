@@ -200,6 +200,14 @@ typedef int (*fw_incident_cb)(void *arg, const fw_incident_row *row);
 fw_rc fw_store_list(fw_store *s, const fw_list_filter *filter, fw_incident_cb cb, void *arg,
                     fw_error *err);
 
+/* The ids, in byte order, of the incidents whose id starts with prefix (non-empty) and whose
+** latest version is not withdrawn: what an import of a dataset compares its ids against,
+** without fw_store_list's columns and sort.  cb returns nonzero to stop; the id is valid
+** only during the call. */
+typedef int (*fw_id_cb)(void *arg, const char *id);
+fw_rc fw_store_ids_with_prefix(fw_store *s, const char *prefix, fw_id_cb cb, void *arg,
+                               fw_error *err);
+
 /*
 ** The statistics ledger (docs/statistics.md): entries whose sum is the
 ** latest version of every incident not withdrawn.  Each stored incident

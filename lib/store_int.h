@@ -51,6 +51,10 @@ typedef struct fw_store_ops {
                      fw_error *err);
     fw_rc (*list)(fw_store *s, const fw_list_filter *f, fw_incident_cb cb, void *arg,
                   fw_error *err);
+    /* Ids, in byte order, of the incidents with this id prefix whose latest version is not
+    ** withdrawn; cb returns nonzero to stop. */
+    fw_rc (*ids_with_prefix)(fw_store *s, const char *prefix, fw_id_cb cb, void *arg,
+                             fw_error *err);
     fw_rc (*log_size)(fw_store *s, int64_t *size, fw_error *err);
     fw_rc (*log_leaf)(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err);
     fw_rc (*log_scan)(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err);

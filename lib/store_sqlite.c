@@ -131,6 +131,7 @@ enum {
     ST_GET_VERSION,
     ST_HISTORY,
     ST_LIST,
+    ST_IDS_WITH_PREFIX,
     ST_LOG_SIZE,
     ST_LOG_LEAF,
     ST_LOG_SCAN,
@@ -196,6 +197,9 @@ static const char *const statement_sql[ST_COUNT] = {
         "    AND ?10 = (SELECT json_extract(CAST(a.body AS TEXT), '$.type') FROM records a "
         "               WHERE a.type = 'agency' AND a.id = o.value ORDER BY a.version DESC LIMIT 1))) "
         "ORDER BY i.occurred_at, i.id LIMIT ?6",
+    /* In primary-key order, no sort: the bare column withdrawn is the max version's. */
+    [ST_IDS_WITH_PREFIX] = "SELECT id, withdrawn, max(version) FROM incident_index "
+                           "WHERE id >= ?1 AND id < ?2 GROUP BY id",
     [ST_LOG_SIZE] = "SELECT coalesce(max(seq) + 1, 0) FROM log",
     [ST_LOG_LEAF] = "SELECT leaf FROM log WHERE seq = ?1",
     [ST_LOG_SCAN] = "SELECT seq, leaf FROM log WHERE seq >= ?1 ORDER BY seq",
@@ -746,6 +750,33 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
     return FW_OK;
 }
 
+static fw_rc sqlite_ids_with_prefix(fw_store *s, const char *prefix, fw_id_cb cb, void *arg,
+                                    fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_IDS_WITH_PREFIX);
+    size_t n = strlen(prefix);
+    char *end = malloc(n + 1);
+    int rc, stop = 0;
+
+    if (!end)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    /* Every id with the prefix sorts before the prefix with its last byte raised (ids are
+    ** UTF-8: never a byte 0xff). */
+    memcpy(end, prefix, n + 1);
+    end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!sqlite3_column_int(st, 1))
+            stop = cb(arg, col_text(st, 0));
+    sqlite3_reset(st);
+    free(end);
+    if (!stop && rc != SQLITE_DONE)
+        return db_error(b, err, "cannot list incident ids");
+    return FW_OK;
+}
+
 static fw_rc sqlite_log_size(fw_store *s, int64_t *size, fw_error *err)
 {
     sqlite_backend *b = s->backend;
@@ -1130,6 +1161,7 @@ const fw_store_ops fw_store_sqlite_ops = {
     .get = sqlite_get,
     .history = sqlite_history,
     .list = sqlite_list,
+    .ids_with_prefix = sqlite_ids_with_prefix,
     .log_size = sqlite_log_size,
     .log_leaf = sqlite_log_leaf,
     .log_scan = sqlite_log_scan,

@@ -365,14 +365,10 @@ typedef struct withdraw_walk {
     bool nomem;
 } withdraw_walk;
 
-static int gather(void *arg, const fw_incident_row *row)
+static int gather(void *arg, const char *id)
 {
     withdraw_walk *w = arg;
-    const char *prefix = fw_profile_id_prefix(w->j->prof);
-    id_slot *seen;
-    if (!*prefix || strncmp(row->id, prefix, strlen(prefix)) != 0)
-        return 0;
-    seen = id_find(&w->j->seen[FW_PROFILE_INCIDENTS], row->id);
+    id_slot *seen = id_find(&w->j->seen[FW_PROFILE_INCIDENTS], id);
     if (seen && seen->off)
         return 0;
     if (w->n == w->cap) {
@@ -381,7 +377,7 @@ static int gather(void *arg, const fw_incident_row *row)
             return w->nomem = true;
         w->ids = g;
     }
-    if (!(w->ids[w->n] = strdup(row->id)))
+    if (!(w->ids[w->n] = strdup(id)))
         return w->nomem = true;
     w->n++;
     return 0;
@@ -391,11 +387,14 @@ static int gather(void *arg, const fw_incident_row *row)
 static void withdraw_missing(import_job *j)
 {
     withdraw_walk w = {j, NULL, 0, 0, false};
+    const char *prefix = fw_profile_id_prefix(j->prof);
     fw_error err;
     fw_buf body;
     size_t i;
 
-    if (fw_store_list(j->s, NULL, gather, &w, &err) != FW_OK && !w.nomem)
+    if (!*prefix)
+        return;
+    if (fw_store_ids_with_prefix(j->s, prefix, gather, &w, &err) != FW_OK && !w.nomem)
         j->rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     if (w.nomem)
         j->rc = cli_fail(EXIT_RUNTIME, "out of memory");
@@ -506,6 +505,12 @@ int cmd_import(cli_args *a)
         read_part(&j, FW_PROFILE_AGENCIES, agencies);
     if (!j.rc)
         read_part(&j, FW_PROFILE_INCIDENTS, a->pos[1]);
+    /* A file with a header and no rows would withdraw every incident of the profile:
+    ** almost always a truncated download or the wrong file, so it needs saying so. */
+    if (!j.rc && j.counts[FW_PROFILE_INCIDENTS].rows == 0 && !cli_flag(a, "allow-empty"))
+        j.rc = cli_fail(EXIT_INVALID, "%s: no rows after the header: nothing imported, nothing "
+                        "withdrawn (--allow-empty withdraws every %s incident)", a->pos[1],
+                        fw_profile_name(j.prof));
     if (!j.rc)
         withdraw_missing(&j);
     if (j.rc || dry_run) {

@@ -170,6 +170,8 @@ static const cli_opt import_opts[] = {
                             "agency records in the same transaction", false},
     {"rejects", 0, "FILE", "write every rejected row as LINE<TAB>REASON to FILE (agency rows "
                            "as AGENCIES-FILE:LINE)", false},
+    {"allow-empty", 0, NULL, "accept a FILE with a header and no rows, which withdraws every "
+                             "incident of the profile (refused without it)", false},
     {0, 0, 0, 0, false},
 };
 
@@ -287,9 +289,11 @@ static const cli_command commands[] = {
      "(and a second row with an id already seen) are reported with their line and\n"
      "reason and skipped.  A record already stored becomes a new version only if it\n"
      "changed; incidents of the profile that FILE no longer lists are marked withdrawn,\n"
-     "never deleted.  On a terminal a progress line shows rows, rows/s and the time\n"
-     "left; the summary counts inserted, updated, unchanged, withdrawn and rejected\n"
-     "rows.  --dry-run does everything, then rolls back: its counts are exact."},
+     "never deleted.  A FILE with a header and no rows would withdraw them all: it is\n"
+     "refused (nothing stored) unless --allow-empty.  On a terminal a progress line\n"
+     "shows rows, rows/s and the time left; the summary counts inserted, updated,\n"
+     "unchanged, withdrawn and rejected rows.  --dry-run does everything, then rolls\n"
+     "back: its counts are exact."},
     {"stats", cmd_stats, "--by DIM[,DIM...]", "count incidents grouped by dimensions",
      stats_opts, 0, 0,
      "Counts the latest version of every incident its source has not withdrawn, grouped\n"

@@ -181,6 +181,15 @@ same "$(doc wapo-4 | jq -r .withdrawn)" true "the withdrawn record is kept, mark
 run 0 "import the record again" -- "$FW" --db "$IDB" import wapo-v2 "$V2"
 has "$T/out" "0 inserted, 1 updated, 9517 unchanged, 0 withdrawn" "a record back in the file is restored"
 same "$(count)" 9518 "restored record listed again"
+# A file with a header and no rows (a truncated download) would withdraw everything: refused.
+head -1 "$V2" > "$T/v2-empty.csv"
+before=$(sha256sum "$IDB" | cut -d' ' -f1)
+run 3 "a file with no rows is refused" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-empty.csv"
+has "$T/err" "v2-empty.csv: no rows after the header: nothing imported, nothing withdrawn" "the refusal says why"
+same "$(sha256sum "$IDB" | cut -d' ' -f1)" "$before" "a refused empty file changes nothing"
+same "$(count)" 9518 "a refused empty file withdraws nothing"
+run 0 "an empty file with --allow-empty, dry run" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-empty.csv" --allow-empty --dry-run
+has "$T/out" "0 rows (wapo-v2): 0 inserted, 0 updated, 0 unchanged, 9518 withdrawn, 0 rejected (dry run" "--allow-empty withdraws every incident"
 # A revised record (the Post corrects rows between releases) becomes a new version.
 sed 's/^"3","2015-01-02","point","not","gun","Shelton"/"3","2015-01-02","point","not","knife","Shelton"/' "$V2" > "$T/v2-revised.csv"
 run 0 "import a revised file" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-revised.csv" --dry-run

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +122,49 @@ static void test_sha256_vector(void **state)
     assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* OpenSSL's digest against libsodium's for every length across several blocks. */
+static void test_sha256_matches_libsodium(void **state)
+{
+    static uint8_t data[5000];
+    uint8_t got[32], want[32];
+    size_t len;
+    (void)state;
+    for (len = 0; len < sizeof data; len++)
+        data[len] = (uint8_t)(len * 131 + 7);
+    for (len = 0; len <= sizeof data; len += len < 300 ? 1 : 97) {
+        fw_sha256(data, len, got);
+        crypto_hash_sha256(want, data, len);
+        assert_memory_equal(got, want, 32);
+    }
+}
+
+/* More members than the sort on the stack holds: the same order either way. */
+static void test_many_keys_sorted(void **state)
+{
+    json_t *o = json_object();
+    fw_buf b;
+    char key[16], *want = NULL;
+    size_t i, len = 0;
+    FILE *f = open_memstream(&want, &len);
+    (void)state;
+    assert_non_null(f);
+    for (i = 0; i < 100; i++) {
+        snprintf(key, sizeof key, "k%03zu", 99 - i);
+        json_object_set_new(o, key, json_integer((json_int_t)i));
+    }
+    fputc('{', f);
+    for (i = 0; i < 100; i++)
+        fprintf(f, "%s\"k%03zu\":%zu", i ? "," : "", i, 99 - i);
+    fputc('}', f);
+    fclose(f);
+    fw_buf_init(&b, FW_BUF_UNLIMITED);
+    assert_int_equal(fw_canon_write(o, &b), FW_OK);
+    assert_string_equal(fw_buf_str(&b), want);
+    fw_buf_release(&b);
+    free(want);
+    json_decref(o);
+}
+
 static void test_buf_limit(void **state)
 {
     fw_buf b;
@@ -170,6 +215,8 @@ int main(void)
         cmocka_unit_test(test_round_trip_and_stability),
         cmocka_unit_test(test_same_hash_for_reordered_document),
         cmocka_unit_test(test_sha256_vector),
+        cmocka_unit_test(test_sha256_matches_libsodium),
+        cmocka_unit_test(test_many_keys_sorted),
         cmocka_unit_test(test_buf_limit),
         cmocka_unit_test(test_time_parse),
     };

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -932,9 +933,31 @@ static void test_large_tree(void **state)
     free(leaves);
 }
 
+/* A leaf hash is SHA-256(0x00 || leaf) on either side of the one-call fast path. */
+static void test_leaf_hash_any_length(void **state)
+{
+    static uint8_t leaf[3000];
+    static const uint8_t zero = 0x00;
+    crypto_hash_sha256_state st;
+    uint8_t got[32], want[32];
+    size_t len;
+    (void)state;
+    for (len = 0; len < sizeof leaf; len++)
+        leaf[len] = (uint8_t)(len * 29 + 3);
+    for (len = 0; len <= sizeof leaf; len += len < 1000 || len > 1100 ? 37 : 1) {
+        fw_merkle_leaf_hash(leaf, len, got);
+        crypto_hash_sha256_init(&st);
+        crypto_hash_sha256_update(&st, &zero, 1);
+        crypto_hash_sha256_update(&st, leaf, len);
+        crypto_hash_sha256_final(&st, want);
+        assert_memory_equal(got, want, 32);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_leaf_hash_any_length),
         cmocka_unit_test(test_empty_tree),
         cmocka_unit_test(test_reference_node_hashes),
         cmocka_unit_test(test_reference_roots),
