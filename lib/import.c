@@ -133,6 +133,19 @@ static bool word(const char **s, char *w, size_t n)
     return true;
 }
 
+/* Like word, into a destination of n bytes that a longer word must not be cut to
+** fit: 1 for a word, 0 for none, -1 (and *s past it) for a word of n bytes or more. */
+static int word_into(const char **s, char *dst, size_t n)
+{
+    char w[1024];
+    if (!word(s, w, sizeof w))
+        return 0;
+    if (strlen(w) >= n || strlen(w) + 1 >= sizeof w)
+        return -1;
+    memcpy(dst, w, strlen(w) + 1);
+    return 1;
+}
+
 static void perr(fw_diag *d, int *errors, const char *file, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -245,8 +258,14 @@ static void parse_options(const char **s, rule *r, const char *file, size_t line
             perr(diag, errors, file, lineno, "unknown option '%s'", w);
             break;
         }
-        if (!word(s, dst, dlen))
+        switch (word_into(s, dst, dlen)) {
+        case 0:
             perr(diag, errors, file, lineno, "'%s' needs a value", w);
+            break;
+        case -1:
+            perr(diag, errors, file, lineno, "%s: longer than %zu bytes", w, dlen - 1);
+            break;
+        }
     }
 }
 
@@ -334,13 +353,17 @@ fw_rc fw_profile_parse(const char *file, const char *text, size_t len, fw_profil
         if (!word(&s, w, sizeof w))
             continue;
         if (strcmp(w, "profile") == 0) {
-            if (!word(&s, p->name, sizeof p->name) || !word(&s, p->title, sizeof p->title))
-                perr(diag, &errors, file, lineno, "expected 'profile NAME \"TITLE\"'");
+            if (word_into(&s, p->name, sizeof p->name) != 1 ||
+                word_into(&s, p->title, sizeof p->title) != 1)
+                perr(diag, &errors, file, lineno,
+                     "expected 'profile NAME \"TITLE\"' (at most %zu and %zu bytes)",
+                     sizeof p->name - 1, sizeof p->title - 1);
             continue;
         }
         if (strcmp(w, "source") == 0) {
-            if (!word(&s, p->source, sizeof p->source))
-                perr(diag, &errors, file, lineno, "expected 'source \"TEXT\"'");
+            if (word_into(&s, p->source, sizeof p->source) != 1)
+                perr(diag, &errors, file, lineno, "expected 'source \"TEXT\"' (at most %zu bytes)",
+                     sizeof p->source - 1);
             continue;
         }
         if (strcmp(w, "join") == 0) {
@@ -373,8 +396,13 @@ fw_rc fw_profile_parse(const char *file, const char *text, size_t len, fw_profil
             r->target = targets[t].name;
             for (k = 0; k < MAX_COLS; k++)
                 r->cols[k] = -1;
-            if (!word(&s, r->column, sizeof r->column)) {
+            switch (word_into(&s, r->column, sizeof r->column)) {
+            case 0:
                 perr(diag, &errors, file, lineno, "'%s' needs a column name (or - for none)", w);
+                continue;
+            case -1:
+                perr(diag, &errors, file, lineno, "'%s': column longer than %zu bytes", w,
+                     sizeof r->column - 1);
                 continue;
             }
             count_columns(r);
@@ -920,6 +948,18 @@ done:
     json_decref(events);
     json_decref(loc);
     return rc;
+}
+
+bool fw_profile_row_id(const fw_profile *p, fw_profile_part part, const fw_csv_row *row,
+                       char *out, size_t n)
+{
+    const ruleset *rs = &p->parts[part];
+    vals v;
+    values(R(rs, part == FW_PROFILE_AGENCIES ? A_ID : T_ID), row, &v);
+    if (v.n == 0 || v.too_long || strlen(v.v[0]) >= n)
+        return false;
+    memcpy(out, v.v[0], strlen(v.v[0]) + 1);
+    return true;
 }
 
 fw_rc fw_profile_map(const fw_profile *p, fw_profile_part part, const fw_csv_row *row,

@@ -42,6 +42,12 @@ bool fw_profile_joins_agencies(const fw_profile *p);
 fw_rc fw_profile_bind(fw_profile *p, fw_profile_part part, const fw_csv_row *header, char *why,
                       size_t whylen);
 
+/* The id a data row would get (prefix included) into out; false if the row yields
+** none that fits in n bytes.  For rows fw_profile_map refuses: a rejected row is still
+** listed by its file, so its incident must not be withdrawn. */
+bool fw_profile_row_id(const fw_profile *p, fw_profile_part part, const fw_csv_row *row,
+                       char *out, size_t n);
+
 /*
 ** Map one data row of a part's file to an incident (or agency) document, a new
 ** reference in *doc.  FW_ERR_INVALID with the reason in why for a row that cannot be

@@ -109,6 +109,7 @@ static void id_set_release(id_set *set)
 
 typedef struct part_counts {
     size_t rows, withdrawn, rejected;
+    size_t unlisted;            /* rejected rows whose id is unknown */
     fw_put_tally tally;
 } part_counts;
 
@@ -169,21 +170,42 @@ static void show_progress(import_job *j, bool last)
 
 /* ---- on the workers: map, validate and prepare each row ---------------- */
 
+/* A row as on_row encoded it (the field count, each length, then the fields) into row,
+** whose fields and lens point into data. */
+static void decode_row(const char *data, size_t lineno, const char **fields, size_t *lens,
+                       fw_csv_row *row)
+{
+    const char *p;
+    uint32_t nf, k;
+    memcpy(&nf, data, sizeof nf);
+    p = data + sizeof nf + nf * sizeof(uint32_t);
+    for (k = 0; k < nf; k++) {
+        uint32_t len;
+        memcpy(&len, data + sizeof nf + k * sizeof len, sizeof len);
+        fields[k] = p;
+        lens[k] = len;
+        p += len + 1;
+    }
+    memset(row, 0, sizeof *row);
+    row->line = lineno;
+    row->nfields = nf;
+    row->fields = fields;
+    row->lens = lens;
+}
+
 static void work(void *ctx, pipe_batch *b, fw_diag *diag)
 {
     import_job *j = ctx;
     const char *fields[MAX_FIELDS];
     size_t lens[MAX_FIELDS];
-    size_t i, k;
+    size_t i;
 
     for (i = 0; i < b->n; i++) {
         const char *data = b->text.data + b->off[i];
         fw_csv_row row;
-        uint32_t nf;
         json_t *doc = NULL;
         fw_doc *d = NULL;
         char why[256];
-        const char *p;
 
         b->ok[i] = false;
         b->bad++;
@@ -191,21 +213,7 @@ static void work(void *ctx, pipe_batch *b, fw_diag *diag)
             fw_buf_printf(&b->msgs, "%zu\t%s\x1e", b->lineno[i], data);
             continue;
         }
-        /* The row as encoded by on_row: the field count, each length, then the fields. */
-        memcpy(&nf, data, sizeof nf);
-        p = data + sizeof nf + nf * sizeof(uint32_t);
-        for (k = 0; k < nf; k++) {
-            uint32_t len;
-            memcpy(&len, data + sizeof nf + k * sizeof len, sizeof len);
-            fields[k] = p;
-            lens[k] = len;
-            p += len + 1;
-        }
-        memset(&row, 0, sizeof row);
-        row.line = b->lineno[i];
-        row.nfields = nf;
-        row.fields = fields;
-        row.lens = lens;
+        decode_row(data, b->lineno[i], fields, lens, &row);
         if (fw_profile_map(j->prof, j->part, &row, &doc, why, sizeof why) != FW_OK) {
             fw_buf_printf(&b->msgs, "%zu\t%s\x1e", b->lineno[i], why);
             continue;
@@ -226,6 +234,26 @@ static void work(void *ctx, pipe_batch *b, fw_diag *diag)
 }
 
 /* ---- on the main thread, in file order: store, refuse duplicates, report */
+
+/* A rejected row is still listed by its file: its incident is not to be withdrawn.
+** Without an id (a row the CSV reader refused) the file's list is not known. */
+static void still_listed(import_job *j, pipe_batch *b, size_t i)
+{
+    const char *fields[MAX_FIELDS];
+    size_t lens[MAX_FIELDS], first;
+    fw_csv_row row;
+    char id[256];
+
+    if (b->full[i] != ITEM_BAD_ROW) {
+        decode_row(b->text.data + b->off[i], b->lineno[i], fields, lens, &row);
+        if (fw_profile_row_id(j->prof, j->part, &row, id, sizeof id)) {
+            if (!id_add(&j->seen[j->part], id, b->lineno[i], &first))
+                j->rc = cli_fail(EXIT_RUNTIME, "out of memory");
+            return;
+        }
+    }
+    j->counts[j->part].unlisted++;
+}
 
 static void consume(void *ctx, pipe_batch *b)
 {
@@ -248,6 +276,7 @@ static void consume(void *ctx, pipe_batch *b)
             *end = '\0';
             reject(j, b->lineno[i], tab + 1);
             msg = end + 1;
+            still_listed(j, b, i);
             continue;
         }
         if (j->rc)
@@ -394,6 +423,12 @@ static void withdraw_missing(import_job *j)
 
     if (!*prefix)
         return;
+    if (j->counts[FW_PROFILE_INCIDENTS].unlisted) {
+        fprintf(stderr, "forcewatch: %s: nothing withdrawn: %zu rejected rows have no id, so "
+                "which incidents the file still lists is not known\n", j->file,
+                j->counts[FW_PROFILE_INCIDENTS].unlisted);
+        return;
+    }
     if (fw_store_ids_with_prefix(j->s, prefix, gather, &w, &err) != FW_OK && !w.nomem)
         j->rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     if (w.nomem)

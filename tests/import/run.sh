@@ -190,6 +190,15 @@ same "$(sha256sum "$IDB" | cut -d' ' -f1)" "$before" "a refused empty file chang
 same "$(count)" 9518 "a refused empty file withdraws nothing"
 run 0 "an empty file with --allow-empty, dry run" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-empty.csv" --allow-empty --dry-run
 has "$T/out" "0 rows (wapo-v2): 0 inserted, 0 updated, 0 unchanged, 9518 withdrawn, 0 rejected (dry run" "--allow-empty withdraws every incident"
+# A row rejected by a typo is still listed by the file: its incident is not withdrawn.
+sed 's/^"3","2015-01-02",/"3","2015-13-45",/' "$V2" > "$T/v2-typo.csv"
+run 0 "import a file with a bad date in one row" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-typo.csv"
+has "$T/out" "0 inserted, 0 updated, 9517 unchanged, 0 withdrawn, 1 rejected" "a rejected row withdraws nothing"
+same "$(doc wapo-3 | jq -r '.withdrawn // false')" false "the rejected row's incident is not withdrawn"
+# ... and a file whose every row is rejected withdraws nothing either.
+{ head -1 "$V2"; tail -n +2 "$V2" | sed 's/^\("[0-9]*"\),"[^"]*",/\1,"bad",/'; } > "$T/v2-allbad.csv"
+run 0 "import a file whose rows are all rejected" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-allbad.csv" --dry-run
+has "$T/out" "0 inserted, 0 updated, 0 unchanged, 0 withdrawn, 9518 rejected" "all rows rejected: nothing withdrawn"
 # A revised record (the Post corrects rows between releases) becomes a new version.
 sed 's/^"3","2015-01-02","point","not","gun","Shelton"/"3","2015-01-02","point","not","knife","Shelton"/' "$V2" > "$T/v2-revised.csv"
 run 0 "import a revised file" -- "$FW" --db "$IDB" import wapo-v2 "$T/v2-revised.csv" --dry-run
@@ -204,7 +213,9 @@ run 0 "verify after import" -- "$FW" --db "$IDB" verify
   printf '"x2","2020-01-01","point\n'; } > "$T/bad.csv"
 before=$(sha256sum "$IDB" | cut -d' ' -f1)
 run 0 "import with rejects" -- "$FW" --db "$IDB" import wapo-v2 "$T/bad.csv" --dry-run --rejects "$T/rejects.tsv"
-has "$T/out" "5 rows (wapo-v2): 0 inserted, 0 updated, 2 unchanged, 9516 withdrawn, 3 rejected (dry run: nothing stored)" "dry run summary"
+has "$T/out" "5 rows (wapo-v2): 0 inserted, 0 updated, 2 unchanged, 0 withdrawn, 3 rejected (dry run: nothing stored)" "dry run summary"
+# Line 6 has no id the reader could see, so which incidents the file lists is unknown.
+has "$T/err" "bad.csv: nothing withdrawn: 1 rejected rows have no id" "no withdrawals after a row without an id"
 same "$(sed -n 1p "$T/rejects.tsv")" $'4\tdate: invalid \'not a date\'' "rejected line 4 listed"
 same "$(sed -n 2p "$T/rejects.tsv")" $'5\tduplicate id wapo-3 (also on line 2)' "a second row with the same id is refused"
 same "$(sed -n 3p "$T/rejects.tsv")" $'6\tunterminated quoted field' "rejected line 6 listed"

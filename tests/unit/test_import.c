@@ -237,6 +237,18 @@ static void test_errors(void **state)
                  "t.profile:7: 'join agencies' given twice");
     expect_error("profile p \"t\"\nid id\ndate d\njoin agencies\nid i\ntype t map x=bureau\n",
                  "t.profile:6: map: 'bureau' is not a value of agency_type (docs/incident-format.md)");
+    /* Words too long for where they go are refused, never cut to fit. */
+    {
+        char text[1024], long_word[200];
+        memset(long_word, 'x', sizeof long_word - 1);
+        long_word[sizeof long_word - 1] = '\0';
+        snprintf(text, sizeof text, "profile p \"t\"\nid id prefix %.64s\ndate d\n", long_word);
+        expect_error(text, "t.profile:2: prefix: longer than 63 bytes");
+        snprintf(text, sizeof text, "profile p \"t\"\nid %.128s\ndate d\n", long_word);
+        expect_error(text, "t.profile:2: 'id': column longer than 127 bytes");
+        snprintf(text, sizeof text, "profile %.64s \"t\"\nid id\ndate d\n", long_word);
+        expect_error(text, "t.profile:1: expected 'profile NAME \"TITLE\"' (at most 63 and 255 bytes)");
+    }
 }
 
 int main(void)
