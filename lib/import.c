@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "canon.h"
 #include "schema.h"
 #include "timeutil.h"
@@ -56,6 +58,7 @@ typedef struct rule {
     int cols[MAX_COLS];         /* indexes in the header, once bound */
     size_t ncols;
     char prefix[64], split, format[16], def[128], constant[128], zone[16];
+    uint8_t id_key[FW_PROFILE_ID_KEY_BYTES]; /* for hash: set by fw_profile_set_id_key */
     char keys[MAX_MAP][64], values[MAX_MAP][64];
     size_t nmap;
     bool has_map, hash, last_first;
@@ -73,7 +76,27 @@ struct fw_profile {
     char name[64], title[256], source[256];
     ruleset parts[2];           /* by fw_profile_part */
     bool joins_agencies;
+    bool has_id_key;
 };
+
+bool fw_profile_hashes_ids(const fw_profile *p)
+{
+    size_t i, k;
+    for (i = 0; i < 2; i++)
+        for (k = 0; k < p->parts[i].n; k++)
+            if (p->parts[i].rules[k].hash)
+                return true;
+    return false;
+}
+
+void fw_profile_set_id_key(fw_profile *p, const uint8_t key[FW_PROFILE_ID_KEY_BYTES])
+{
+    size_t i, k;
+    for (i = 0; i < 2; i++)
+        for (k = 0; k < p->parts[i].n; k++)
+            memcpy(p->parts[i].rules[k].id_key, key, FW_PROFILE_ID_KEY_BYTES);
+    p->has_id_key = true;
+}
 
 const char *fw_profile_name(const fw_profile *p)
 {
@@ -512,8 +535,10 @@ void fw_name_last_first(const char *in, char *out, size_t outlen)
         snprintf(out, outlen, "%s %s", first, last);
 }
 
-/* The prefix and the first 16 hex digits of the SHA-256 of the rule's columns (each
-** tidied, joined by 0x1F), into out. */
+/* The prefix and the first 16 hex digits of the HMAC-SHA-256, under the database's id
+** key, of the rule's columns (each tidied, joined by 0x1F), into out.  Keyed, so that
+** nobody without the key can turn candidate names into ids and so re-identify a
+** de-identified record. */
 static void hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
 {
     char joined[4096], part[1024], hex[65];
@@ -527,7 +552,7 @@ static void hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
         if (k >= sizeof joined)
             k = sizeof joined - 1;
     }
-    fw_sha256(joined, k, digest);
+    crypto_auth_hmacsha256(digest, (const unsigned char *)joined, k, r->id_key);
     fw_hex(digest, sizeof digest, hex);
     snprintf(out, n, "%s%.*s", r->prefix, HASH_HEX, hex);
 }
@@ -955,6 +980,8 @@ bool fw_profile_row_id(const fw_profile *p, fw_profile_part part, const fw_csv_r
 {
     const ruleset *rs = &p->parts[part];
     vals v;
+    if (!p->has_id_key && fw_profile_hashes_ids(p))
+        return false;
     values(R(rs, part == FW_PROFILE_AGENCIES ? A_ID : T_ID), row, &v);
     if (v.n == 0 || v.too_long || strlen(v.v[0]) >= n)
         return false;
@@ -966,6 +993,10 @@ fw_rc fw_profile_map(const fw_profile *p, fw_profile_part part, const fw_csv_row
                      json_t **doc, char *why, size_t whylen)
 {
     *doc = NULL;
+    if (!p->has_id_key && fw_profile_hashes_ids(p)) {
+        snprintf(why, whylen, "hashed ids need the database's id key");
+        return FW_ERR_USAGE;
+    }
     if (part == FW_PROFILE_AGENCIES)
         return map_agency(&p->parts[part], row, doc, why, whylen);
     return map_incident(p, &p->parts[part], row, doc, why, whylen);

@@ -11,6 +11,8 @@
 #ifndef FW_IMPORT_H
 #define FW_IMPORT_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -41,6 +43,16 @@ bool fw_profile_joins_agencies(const fw_profile *p);
 ** missing. */
 fw_rc fw_profile_bind(fw_profile *p, fw_profile_part part, const fw_csv_row *header, char *why,
                       size_t whylen);
+
+/*
+** Hashed ids (`id COLUMNS hash`) are keyed with a secret the database keeps
+** (HMAC-SHA-256), so that nobody without it can hash candidate names into
+** ids and re-identify de-identified records.  A profile that hashes ids maps
+** no row (FW_ERR_USAGE) until it is given the key.
+*/
+#define FW_PROFILE_ID_KEY_BYTES 32
+bool fw_profile_hashes_ids(const fw_profile *p);
+void fw_profile_set_id_key(fw_profile *p, const uint8_t key[FW_PROFILE_ID_KEY_BYTES]);
 
 /* The id a data row would get (prefix included) into out; false if the row yields
 ** none that fits in n bytes.  For rows fw_profile_map refuses: a rejected row is still

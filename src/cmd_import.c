@@ -17,6 +17,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "import.h"
 #include "pipeline.h"
@@ -385,6 +387,42 @@ done:
         fclose(in);
 }
 
+/* ---- hashed ids --------------------------------------------------------- */
+
+/* The database's key for hashed ids (made, once, by the first import that needs it,
+** inside the import's transaction) given to the profile. */
+static int give_id_key(import_job *j)
+{
+    uint8_t key[FW_PROFILE_ID_KEY_BYTES];
+    char hex[2 * FW_PROFILE_ID_KEY_BYTES + 1];
+    fw_buf stored;
+    fw_error err;
+    size_t n = 0;
+    fw_rc rc;
+    int out = 0;
+
+    if (sodium_init() < 0)
+        return cli_fail(EXIT_RUNTIME, "cannot start libsodium");
+    fw_buf_init(&stored, 256);
+    rc = fw_store_setting(j->s, "import_id_key", &stored, &err);
+    if (rc == FW_ERR_NOTFOUND) {
+        randombytes_buf(key, sizeof key);
+        fw_hex(key, sizeof key, hex);
+        rc = fw_store_setting_put(j->s, "import_id_key", hex, &err);
+    } else if (rc == FW_OK &&
+               (sodium_hex2bin(key, sizeof key, fw_buf_str(&stored), stored.len, NULL, &n, NULL) ||
+                n != sizeof key)) {
+        rc = fw_error_set(&err, FW_ERR_STORE, "the database's import_id_key is malformed");
+    }
+    if (rc)
+        out = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    else
+        fw_profile_set_id_key(j->prof, key);
+    sodium_memzero(key, sizeof key);
+    fw_buf_release(&stored);
+    return out;
+}
+
 /* ---- withdrawals -------------------------------------------------------- */
 
 typedef struct withdraw_walk {
@@ -536,7 +574,9 @@ int cmd_import(cli_args *a)
         j.rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         goto done;
     }
-    if (agencies)
+    if (fw_profile_hashes_ids(j.prof))
+        j.rc = give_id_key(&j);
+    if (agencies && !j.rc)
         read_part(&j, FW_PROFILE_AGENCIES, agencies);
     if (!j.rc)
         read_part(&j, FW_PROFILE_INCIDENTS, a->pos[1]);

@@ -37,6 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fw_diag_release(&diag);
         return 0;
     }
+    {
+        static const uint8_t key[FW_PROFILE_ID_KEY_BYTES] = {42};
+        fw_profile_set_id_key(p, key);
+    }
     memset(&h, 0, sizeof h);
     h.nfields = 10;
     h.fields = header;

@@ -237,6 +237,14 @@ run 0 "import seattletimes" -- "$FW" --db "$SDB" import seattletimes "$ST"
 has "$T/out" "213 rows (seattletimes): 213 inserted, 0 updated, 0 unchanged, 0 withdrawn, 0 rejected" "seattletimes: 213 rows"
 "$FW" --db "$SDB" list --json --withdrawn | jq -r '.[].id' > "$T/st.ids"
 same "$(wc -l < "$T/st.ids")" 213 "seattletimes: 213 deaths"
+# Hashed ids are keyed by a secret of the database: another database gets other ids,
+# and no id is the plain SHA-256 of the name and date it was made from.
+"$FW" --db "$T/st2.db" init >/dev/null 2>&1
+"$FW" --db "$T/st2.db" import seattletimes "$ST" >/dev/null 2>&1
+"$FW" --db "$T/st2.db" list --json --withdrawn | jq -r '.[].id' > "$T/st2.ids"
+same "$(sort "$T/st.ids" "$T/st2.ids" | uniq -d | wc -l)" 0 "two databases share no hashed id"
+plain=$(printf 'Albrecht, David Gary\03708/10/2011' | sha256sum | cut -c1-16)
+grep -q "seattletimes-$plain" "$T/st.ids" && bad "an id is the plain SHA-256 of name and date" || ok
 n0509=$("$FW" --db "$SDB" list --since 2005-01-01 --until 2009-12-31 | tail -n +2 | wc -l)
 same "$((n0509 / 5))" 16 "seattletimes: an average of 16 a year for 2005-2009 ($n0509 in 5 years)"
 same "$((n0509 % 5))" 0 "seattletimes: exactly 16 a year on average"

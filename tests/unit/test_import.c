@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,9 @@ static void test_names(void **state)
     assert_string_equal(out, "Cher");
 }
 
-/* A profile parsed from text (asserted to parse). */
+static const uint8_t test_key[FW_PROFILE_ID_KEY_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+/* A profile parsed from text (asserted to parse), with test_key for hashed ids. */
 static fw_profile *profile(const char *text)
 {
     fw_profile *p = NULL;
@@ -75,6 +78,7 @@ static fw_profile *profile(const char *text)
             print_message("%s\n", diag.msgs[i]);
     fw_diag_release(&diag);
     assert_non_null(p);
+    fw_profile_set_id_key(p, test_key);
     return p;
 }
 
@@ -150,6 +154,29 @@ static void test_rows(void **state)
     assert_non_null(id_a);
     assert_non_null(id_b);
     assert_memory_equal(id_a, id_b, 8 + 3 + 16);
+    /* Keyed: HMAC-SHA-256 under the database's key of the tidied columns, so an id
+    ** cannot be recomputed from a name and a date without the key. */
+    {
+        uint8_t mac[32], plain[32], other[FW_PROFILE_ID_KEY_BYTES] = {9};
+        char hex[65], want[40];
+        const char joined[] = "Alford, Jerome\x1f" "03/24/2007";
+        fw_profile *q;
+        char *d;
+        crypto_auth_hmacsha256(mac, (const unsigned char *)joined, strlen(joined), test_key);
+        fw_hex(mac, sizeof mac, hex);
+        snprintf(want, sizeof want, "\"id\":\"st-%.16s\"", hex);
+        assert_non_null(strstr(a, want));
+        fw_sha256(joined, strlen(joined), plain);
+        fw_hex(plain, sizeof plain, hex);
+        snprintf(want, sizeof want, "\"id\":\"st-%.16s\"", hex);
+        assert_null(strstr(a, want));
+        q = profile(st_profile);
+        fw_profile_set_id_key(q, other);
+        d = map_row(q, FW_PROFILE_INCIDENTS, st_header, r1, 5);
+        assert_memory_not_equal(strstr(d, "\"id\":\"st-"), id_a, 8 + 3 + 16);
+        free(d);
+        fw_profile_free(q);
+    }
     c = map_row(p, FW_PROFILE_INCIDENTS, st_header, r3, 5);
     assert_string_equal(c, "!time: invalid '13:00 PM'");
     free(c);
