@@ -26,10 +26,12 @@ static const struct {
     [FW_DIM_AGENCY] = {"agency", NULL, false},
     [FW_DIM_AGENCY_TYPE] = {"agency_type", "agency_type", false},
     [FW_DIM_STATE] = {"state", "us_state", false},
+    [FW_DIM_ENCOUNTER] = {"encounter", "encounter", false},
     [FW_DIM_FORCE_KIND] = {"force_kind", "force_kind", true},
     [FW_DIM_INJURY] = {"injury", "injury_severity", false},
     [FW_DIM_SEX] = {"sex", "sex", true},
     [FW_DIM_RACE] = {"race", "race", true},
+    [FW_DIM_ETHNICITY] = {"ethnicity", "ethnicity", true},
     [FW_DIM_AGE_BAND] = {"age_band", NULL, true},
     [FW_DIM_ARMED] = {"armed", "weapon", true},
     [FW_DIM_THREAT] = {"threat", "threat_level", false},
@@ -126,6 +128,7 @@ void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f)
     const fw_enum *e_state = fw_enum_find("us_state"), *e_inj = fw_enum_find("injury_severity"),
                   *e_threat = fw_enum_find("threat_level"), *e_kind = fw_enum_find("force_kind"),
                   *e_sex = fw_enum_find("sex"), *e_race = fw_enum_find("race"),
+                  *e_eth = fw_enum_find("ethnicity"), *e_enc = fw_enum_find("encounter"),
                   *e_weapon = fw_enum_find("weapon"), *e_flee = fw_enum_find("flee_mode");
     const char *occ = doc->occurred_at;
     size_t i, a, k;
@@ -140,6 +143,7 @@ void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f)
     }
     f->state = (uint8_t)enum_code(e_state,
                                   str_member(json_object_get(doc->root, "location"), "state"));
+    f->encounter = (uint8_t)enum_code(e_enc, str_member(doc->root, "encounter"));
 
     for (i = 0; i < doc->nparties; i++) {
         const fw_party *p = &doc->parties[i];
@@ -150,6 +154,7 @@ void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f)
             continue;
         f->sex |= (uint16_t)(1u << enum_code(e_sex, str_member(p->obj, "sex")));
         f->race |= (uint16_t)(1u << enum_code(e_race, str_member(p->obj, "race")));
+        f->ethnicity |= (uint8_t)(1u << enum_code(e_eth, str_member(p->obj, "ethnicity")));
         age = json_object_get(p->obj, "age");
         f->age_band |= (uint16_t)(1u << (json_is_integer(age)
                                              ? fw_stats_age_band((int)json_integer_value(age))
@@ -181,7 +186,7 @@ void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f)
             f->injury = (uint8_t)inj;
     }
     if (!doc->nsubjects)
-        f->sex = f->race = f->age_band = f->armed = 1;
+        f->sex = f->race = f->ethnicity = f->age_band = f->armed = 1;
 
     for (a = 0; a < doc->naccounts; a++) {
         for (k = 0; k < doc->accounts[a].nevents; k++) {
@@ -232,6 +237,8 @@ void fw_stats_facts_encode(const fw_stats_facts *f, uint8_t out[FW_STATS_FACTS_B
     put16(out + 14, f->age_band);
     put16(out + 16, f->armed);
     put16(out + 18, f->flight);
+    out[20] = f->encounter;
+    out[21] = f->ethnicity;
 }
 
 bool fw_stats_facts_decode(const void *data, size_t len, fw_stats_facts *f)
@@ -250,6 +257,8 @@ bool fw_stats_facts_decode(const void *data, size_t len, fw_stats_facts *f)
     f->age_band = get16(p + 14);
     f->armed = get16(p + 16);
     f->flight = get16(p + 18);
+    f->encounter = p[20];
+    f->ethnicity = p[21];
     return true;
 }
 
@@ -393,11 +402,38 @@ static size_t split(char *s, char sep, char **parts, size_t max)
     }
 }
 
+/* The codes of range text v ("FROM..TO", dots at its "..") of ordered
+** dimension d (named name): both bounds known values, FROM not after TO. */
+static fw_rc range_codes(fw_stats_dim d, const char *name, const char *v, const char *dots,
+                         uint32_t *lo, uint32_t *hi, fw_error *err)
+{
+    const char *to = dots + 2;
+    size_t flen = (size_t)(dots - v), tlen = strlen(to);
+    if (d != FW_DIM_YEAR && d != FW_DIM_MONTH)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "where: '%.64s': ranges FROM..TO apply to year and month only, not %s",
+                            v, name);
+    if (!value_code(d, v, flen, lo) || *lo == 0)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "where: range '%.64s': its start '%.*s' is not a %s (%s)", v,
+                            (int)(flen < 16 ? flen : 16), v, name,
+                            d == FW_DIM_YEAR ? "like 2015" : "like 2015-03");
+    if (!value_code(d, to, tlen, hi) || *hi == 0)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "where: range '%.64s': its end '%.16s' is not a %s (%s)", v, to, name,
+                            d == FW_DIM_YEAR ? "like 2019" : "like 2016-07");
+    if (*lo > *hi)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "where: range '%.64s' is empty: its start is after its end", v);
+    return FW_OK;
+}
+
 fw_rc fw_stats_query_parse(const char *by, const char *where, fw_stats_query *q,
                            const char **field, fw_error *err)
 {
     char names[256], bytext[128], *parts[FW_DIM_COUNT + 1];
     size_t i, j, n;
+    fw_rc rc;
 
     memset(q, 0, sizeof *q);
     *field = "by";
@@ -456,15 +492,23 @@ fw_rc fw_stats_query_parse(const char *by, const char *where, fw_stats_query *q,
             return fw_error_set(err, FW_ERR_INVALID, "where: at most %d values for '%s'",
                                 FW_STATS_MAX_WHERE, parts[i]);
         for (j = 0; j < nv; j++) {
-            const char *v = values[j];
-            if (d == FW_DIM_AGENCY) {
+            const char *v = values[j], *dots = strstr(v, "..");
+            if (dots && d != FW_DIM_AGENCY) {
+                if ((rc = range_codes((fw_stats_dim)d, parts[i], v, dots, &f->codes[f->n],
+                                      &f->upto[f->n], err)))
+                    return rc;
+                f->n++;
+            } else if (d == FW_DIM_AGENCY) {
                 if (!agency_id_ok(v, strlen(v)))
                     return fw_error_set(err, FW_ERR_INVALID,
                                         "where: '%.64s' is not an agency id", v);
                 f->agencies[f->n++] = v;
-            } else if (!value_code((fw_stats_dim)d, v, strlen(v), &f->codes[f->n++])) {
+            } else if (!value_code((fw_stats_dim)d, v, strlen(v), &f->codes[f->n])) {
                 return fw_error_set(err, FW_ERR_INVALID, "where: '%.64s' is not a value of %s",
                                     v, parts[i]);
+            } else {
+                f->upto[f->n] = f->codes[f->n];
+                f->n++;
             }
         }
     }
@@ -509,6 +553,9 @@ static size_t row_codes(const fw_stats_row *r, fw_stats_dim d, uint32_t *out)
     case FW_DIM_THREAT:
         out[0] = f->threat;
         return 1;
+    case FW_DIM_ENCOUNTER:
+        out[0] = f->encounter;
+        return 1;
     case FW_DIM_FINDING:
         out[0] = r->finding;
         return 1;
@@ -520,6 +567,9 @@ static size_t row_codes(const fw_stats_row *r, fw_stats_dim d, uint32_t *out)
         break;
     case FW_DIM_RACE:
         mask = f->race;
+        break;
+    case FW_DIM_ETHNICITY:
+        mask = f->ethnicity;
         break;
     case FW_DIM_AGE_BAND:
         mask = f->age_band;
@@ -555,7 +605,7 @@ bool fw_stats_match(const fw_stats_query *q, const fw_stats_row *r)
         n = row_codes(r, (fw_stats_dim)d, codes);
         for (i = 0; i < n && !hit; i++)
             for (j = 0; j < f->n && !hit; j++)
-                hit = codes[i] == f->codes[j];
+                hit = codes[i] >= f->codes[j] && codes[i] <= f->upto[j];
         if (!hit)
             return false;
     }

@@ -36,10 +36,12 @@ typedef enum fw_stats_dim {
     FW_DIM_AGENCY,
     FW_DIM_AGENCY_TYPE,
     FW_DIM_STATE,
+    FW_DIM_ENCOUNTER,
     FW_DIM_FORCE_KIND,
     FW_DIM_INJURY,
     FW_DIM_SEX,
     FW_DIM_RACE,
+    FW_DIM_ETHNICITY,
     FW_DIM_AGE_BAND,
     FW_DIM_ARMED,
     FW_DIM_THREAT,
@@ -84,11 +86,13 @@ typedef struct fw_stats_facts {
     uint8_t state;        /* us_state index + 1 */
     uint8_t injury;       /* injury_severity index + 1: the most severe to a subject */
     uint8_t threat;       /* threat_level index + 1: the most severe stated */
+    uint8_t encounter;    /* encounter index + 1 */
+    uint8_t ethnicity;    /* bits: ethnicity index + 1, one a subject */
     uint32_t force_kinds; /* bits: force_kind index + 1 */
     uint16_t sex, race, age_band, armed, flight;
 } fw_stats_facts;
 
-#define FW_STATS_FACTS_BYTES 20
+#define FW_STATS_FACTS_BYTES 22
 
 /* The facts of an incident document (doc->type must be FW_RECORD_INCIDENT). */
 void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f);
@@ -107,12 +111,15 @@ typedef struct fw_stats_row {
 } fw_stats_row;
 
 #define FW_STATS_MAX_BY 4
-#define FW_STATS_MAX_WHERE 16   /* values per filtered dimension */
+#define FW_STATS_MAX_WHERE 16   /* values or ranges per filtered dimension */
 
+/* A filtered dimension: a row passes if one of its codes lies in one of
+** the n inclusive intervals codes[i]..upto[i] (a single value: equal). */
 typedef struct fw_stats_filter {
     bool on;
     size_t n;
     uint32_t codes[FW_STATS_MAX_WHERE];
+    uint32_t upto[FW_STATS_MAX_WHERE];
     const char *agencies[FW_STATS_MAX_WHERE];   /* FW_DIM_AGENCY: the ids, into the query */
 } fw_stats_filter;
 
@@ -124,10 +131,10 @@ typedef struct fw_stats_query {
 } fw_stats_query;
 
 /*
-** Parse by ("year,state") and where ("state=CA|WA,year=2015"; may be NULL
-** or empty).  On error returns FW_ERR_INVALID with a message, and *field
+** Parse by ("year,state") and where ("state=CA|WA,year=2015..2019"; may be
+** NULL or empty; year and month also take inclusive ranges FROM..TO).  On error returns FW_ERR_INVALID with a message, and *field
 ** set to "by" or "where".  Agency ids in where are kept as text: the caller
-** turns them into codes (fw_stats_query_set_agency) before filtering.
+** turns them into codes (codes[i] = upto[i]) before filtering.
 */
 fw_rc fw_stats_query_parse(const char *by, const char *where, fw_stats_query *q,
                            const char **field, fw_error *err);

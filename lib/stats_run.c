@@ -255,6 +255,7 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
             goto done;
         }
         r.resolved.where[FW_DIM_AGENCY].codes[i] = e->code;
+        r.resolved.where[FW_DIM_AGENCY].upto[i] = e->code;
     }
     if ((rc = fw_store_begin_read(s, err)))
         goto done;

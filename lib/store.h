@@ -114,7 +114,7 @@ typedef struct fw_prepared {
     char sha256[65];
     int64_t naccounts, nevents;
     bool withdrawn;
-    uint8_t stats[20];           /* incidents: the statistics index's facts (stats.h) */
+    uint8_t stats[22];           /* incidents: the statistics index's facts (stats.h) */
     fw_buf strings;              /* owns the text the pointers above point into */
 } fw_prepared;
 

@@ -87,7 +87,7 @@ struct fw_store {
 
 /* The statistics facts of a stored incident body, for backfilling the
 ** index when a database is upgraded (FW_ERR_INVALID if it does not parse). */
-fw_rc fw_store_stats_facts(const void *body, size_t len, uint8_t out[20]);
+fw_rc fw_store_stats_facts(const void *body, size_t len, uint8_t out[22]);
 
 /* A monotonic clock in seconds, for the log's share of write time. */
 double fw_store_clock(void);

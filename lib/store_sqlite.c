@@ -14,7 +14,7 @@
 #include "store_int.h"
 
 #define APPLICATION_ID 0x46574348 /* "FWCH" */
-#define FW_STATS_FACTS_BYTES_SQLITE 20   /* stats.h's FW_STATS_FACTS_BYTES */
+#define FW_STATS_FACTS_BYTES_SQLITE 22   /* stats.h's FW_STATS_FACTS_BYTES */
 
 /* Migration N (1-based) takes the schema from version N-1 to N. */
 static const char *const migrations[] = {

@@ -177,10 +177,11 @@ static const cli_opt import_opts[] = {
 
 static const cli_opt stats_opts[] = {
     {"by", 0, "DIM[,DIM...]", "group by up to four of: year, month, agency, agency_type, state, "
-                              "force_kind, injury, sex, race, age_band, armed, threat, flight, "
-                              "finding", false},
+                              "encounter, force_kind, injury, sex, race, ethnicity, age_band, "
+                              "armed, threat, flight, finding", false},
     {"where", 0, "DIM=V[|V...][,...]", "only incidents with one of these values in each "
-                                       "dimension named (state=CA|WA,year=2020)", false},
+                                       "dimension named; year and month also take inclusive "
+                                       "ranges (state=CA|WA,month=2015-03..2016-07)", false},
     {"format", 0, "FORMAT", "table (default), csv or json", false},
     {"public", 0, NULL, "suppress small cells as the public sees them (at most two dimensions)",
      false},

@@ -33,6 +33,14 @@ stats 0 --by year --where 'force_kind=ecd|oc_spray' --format csv
 [ "$(tail -n +2 "$T/out" | awk -F, '{ s += $2 } END { print s }')" = "$("$FW" --db "$DB" list --force-kind ecd | tail -n +2 | wc -l | awk -v o="$("$FW" --db "$DB" list --force-kind oc_spray | tail -n +2 | wc -l)" '{ print $1 + o }')" ] && ok || bad "where force_kind counts the incidents list finds: $(cat "$T/out")"
 stats 0 --by finding --format csv
 line '^none,15$' "no cases yet"
+# Each encounter's count is what `list --encounter` finds.
+stats 0 --by encounter --format csv
+for e in arrest vehicle_stop pedestrian_stop foot_pursuit welfare_check; do
+    n=$("$FW" --db "$DB" list --encounter "$e" | tail -n +2 | wc -l)
+    [ "$n" -gt 0 ] && line "^$e,$n\$" "encounter $e as list finds it" || bad "test setup: no $e example"
+done
+stats 0 --by encounter --where encounter=arrest --format csv
+[ "$(tail -n +2 "$T/out")" = "arrest,4" ] && ok || bad "where encounter: $(cat "$T/out")"
 "$FW" --db "$DB" case move ex-12-within-policy supervisor_review >/dev/null 2>&1
 "$FW" --db "$DB" case move ex-13-aimed-only supervisor_review >/dev/null 2>&1
 "$FW" --db "$DB" case move ex-13-aimed-only closed --finding exonerated >/dev/null 2>&1
@@ -61,10 +69,21 @@ stats 2 --by year,state,race --public
 grep -q "at most two dimensions" "$T/err" && ok || bad "public 3 dims: $(cat "$T/err")"
 stats 2 --by year --public --where state=CA
 stats 2 --by year --format xml
+# Ranges of years and months: bad bounds are named, an empty range refused.
+stats 2 --by year --where month=2015-13..2016-07
+grep -q "its start '2015-13' is not a month" "$T/err" && ok || bad "bad range start: $(cat "$T/err")"
+stats 2 --by year --where year=2015..20x9
+grep -q "its end '20x9' is not a year" "$T/err" && ok || bad "bad range end: $(cat "$T/err")"
+stats 2 --by year --where year=2019..2015
+grep -q "range '2019..2015' is empty" "$T/err" && ok || bad "empty range: $(cat "$T/err")"
+stats 2 --by year --where state=AL..CA
+grep -q "year and month only" "$T/err" && ok || bad "range of states: $(cat "$T/err")"
 
 # ---- an older database is upgraded and its index backfilled ------------------------
 stats 0 --by year,state,force_kind,race --format csv
 cp "$T/out" "$T/before.csv"
+stats 0 --by encounter,ethnicity,month --format csv
+cp "$T/out" "$T/before2.csv"
 cp "$DB" "$T/old.db"
 cp "$DB.key" "$T/old.db.key"
 sqlite3 "$T/old.db" "DROP TRIGGER stats_index_no_update; DROP TRIGGER stats_index_no_delete;
@@ -76,6 +95,9 @@ sqlite3 "$T/old.db" "DROP TRIGGER stats_index_no_update; DROP TRIGGER stats_inde
 grep -q "schema version 4" "$T/out" && ok || bad "init did not upgrade: $(cat "$T/out")"
 "$FW" --db "$T/old.db" stats --by year,state,force_kind,race --format csv > "$T/after.csv"
 cmp -s "$T/before.csv" "$T/after.csv" && ok || bad "the backfilled index counts differently: $(diff "$T/before.csv" "$T/after.csv" | head -5)"
+"$FW" --db "$T/old.db" stats --by encounter,ethnicity,month --format csv > "$T/after2.csv"
+cmp -s "$T/before2.csv" "$T/after2.csv" && ok || bad "the backfilled encounter and ethnicity differ: $(diff "$T/before2.csv" "$T/after2.csv" | head -5)"
+[ "$(grep -c '^arrest,' "$T/after2.csv")" -gt 0 ] && ok || bad "the backfill lost the encounters: $(head -3 "$T/after2.csv")"
 "$FW" --db "$T/old.db" verify > /dev/null 2>&1 && ok || bad "verify after the upgrade"
 sqlite3 "$T/old.db" "DELETE FROM stats_index" 2> "$T/err"
 grep -q "append-only" "$T/err" && ok || bad "the statistics index accepted a DELETE"
@@ -99,6 +121,26 @@ if [ -f "$CSV" ]; then
     stats 0 --by force_kind --format csv
     line '^firearm_discharge,9518$' "every incident a shooting"
 
+    # Ranges: 2015..2019 is the sum of the years published; a month range
+    # the sum of its months, bounds included.
+    stats 0 --by year --where year=2015..2019
+    line '^total: 4926 incidents$' "years 2015..2019 (995+958+984+992+997)"
+    stats 0 --by year --where 'year=2015|2016|2017|2018|2019'
+    line '^total: 4926 incidents$' "the same years listed"
+    stats 0 --by month --format csv
+    want=$(awk -F, '$1 >= "2015-03" && $1 <= "2016-07" { s += $2 } END { print s }' "$T/out")
+    stats 0 --by month --where month=2015-03..2016-07 --format csv
+    [ "$(head -2 "$T/out" | tail -1 | cut -d, -f1)" = 2015-03 ] && [ "$(tail -1 "$T/out" | cut -d, -f1)" = 2016-07 ] &&
+        [ "$(tail -n +2 "$T/out" | awk -F, '{ s += $2 } END { print s }')" = "$want" ] && ok ||
+        bad "month range 2015-03..2016-07: want $want: $(head -3 "$T/out" | tr '\n' '|')"
+    # The Post's race code H is an ethnicity: counted as hispanic, not lost.
+    hisp=$(python3 -c 'import csv, sys
+print(sum("H" in (r["race"] or "").split(";") for r in csv.DictReader(open(sys.argv[1]))))' "$CSV")
+    stats 0 --by ethnicity --format csv
+    [ "$hisp" -gt 1000 ] && line "^hispanic,$hisp\$" "ethnicity hispanic as the file's race H" || bad "test setup: $hisp H rows"
+    stats 0 --by encounter --format csv
+    line '^unknown,9518$' "the Post's file states no encounter"
+
     # The public table of year by state.
     serve_start "$DB" || bad "server did not start: $(cat "$T/serve.log")"
     code=$(curl -s -o "$T/pub.json" -w '%{http_code}' "$U/public/stats?by=year,state")
@@ -112,6 +154,9 @@ if [ -f "$CSV" ]; then
     grep -qE '"name"|"address"|date|occurred|"id"|wapo-' "$T/pub.json" && bad "public stats hold personal data" || ok
     grep -q '"total":9518' "$T/pub.json" && ok || bad "public total"
     grep -q '"k":5' "$T/pub.json" && ok || bad "public k"
+    code=$(curl -s -o "$T/pubeth.json" -w '%{http_code}' "$U/public/stats?by=encounter,ethnicity")
+    [ "$code" = 200 ] && grep -q '"ethnicity":"hispanic"' "$T/pubeth.json" && grep -q '"total":9518' "$T/pubeth.json" &&
+        ok || bad "public encounter by ethnicity: $code $(head -c 200 "$T/pubeth.json")"
     # The API's table is the command's.
     "$FW" --db "$DB" stats --by year,state --public --format json > "$T/cli.json"
     [ "$(grep -oE '"count": ?(null|[0-9]+)' "$T/cli.json" | tr -d ' ' | md5sum)" = \
@@ -150,6 +195,12 @@ if [ -f "$CSV" ]; then
     grep -q '"suppressed"' "$T/exact.json" && bad "exact stats suppressed something" || ok
     want=$("$FW" --db "$DB" stats --by state --where state=WA --format csv | tail -1 | cut -d, -f2)
     grep -q "\"total\":$want" "$T/exact.json" && ok || bad "exact total for WA: want $want: $(head -c 200 "$T/exact.json")"
+    code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$U/api/v1/stats?by=encounter&where=year=2015..2019,ethnicity=hispanic")
+    want=$("$FW" --db "$DB" stats --by encounter --where year=2015..2019,ethnicity=hispanic | tail -1)
+    [ "$code" = 200 ] && [ "$want" != "total: 0 incidents" ] && grep -qE "\"total\":${want//[!0-9]/}[,}]" "$T/body" && ok ||
+        bad "exact stats over a range: $code want $want: $(head -c 200 "$T/body")"
+    code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$U/api/v1/stats?by=year&where=year=2016..2015")
+    [ "$code" = 400 ] && grep -q '"field":"where"' "$T/body" && grep -q 'is empty' "$T/body" && ok || bad "empty range via the API: $code $(cat "$T/body")"
     code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$U/api/v1/stats?by=year&where=state=ZZ")
     [ "$code" = 400 ] && grep -q '"field":"where"' "$T/body" && ok || bad "bad where: $code $(cat "$T/body")"
     code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ltok" "$U/api/v1/stats?by=agency")

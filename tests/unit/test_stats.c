@@ -49,10 +49,10 @@ static void test_facts(void **state)
     fw_doc *doc;
     (void)state;
     doc = parse("{\"id\":\"x-1\",\"agency\":\"a\",\"occurred_at\":\"2019-03-31T23:30:00-05:00\","
-                "\"location\":{\"state\":\"OH\"},"
+                "\"location\":{\"state\":\"OH\"},\"encounter\":\"foot_pursuit\","
                 "\"officers\":[{\"id\":\"o-1\",\"role\":\"applied_force\"}],"
                 "\"subjects\":[{\"id\":\"s-1\",\"age\":17,\"sex\":\"male\",\"race\":\"black\","
-                "\"injury\":\"minor\"},"
+                "\"ethnicity\":\"hispanic\",\"injury\":\"minor\"},"
                 "{\"id\":\"s-2\",\"age\":65,\"race\":\"unknown\",\"armed\":\"knife\"}],"
                 "\"accounts\":["
                 "{\"id\":\"a\",\"kind\":\"officer_report\",\"source\":\"r\",\"events\":["
@@ -80,6 +80,9 @@ static void test_facts(void **state)
                                         (1u << code(FW_DIM_FORCE_KIND, "firearm_discharge")));
     assert_int_equal(f.sex, (1u << code(FW_DIM_SEX, "male")) | 1u);
     assert_int_equal(f.race, (1u << code(FW_DIM_RACE, "black")) | 1u);
+    /* Ethnicity is its own dimension: s-1 is hispanic, s-2 did not say. */
+    assert_int_equal(f.ethnicity, (1u << code(FW_DIM_ETHNICITY, "hispanic")) | 1u);
+    assert_int_equal(f.encounter, code(FW_DIM_ENCOUNTER, "foot_pursuit"));
     assert_int_equal(f.age_band, (1u << code(FW_DIM_AGE_BAND, "0-17")) |
                                      (1u << code(FW_DIM_AGE_BAND, "65+")));
     assert_int_equal(f.armed, (1u << code(FW_DIM_ARMED, "firearm")) |
@@ -98,8 +101,9 @@ static void test_facts(void **state)
     assert_int_equal(f.state, 0);
     assert_int_equal(f.injury, 0);
     assert_int_equal(f.threat, 0);
+    assert_int_equal(f.encounter, 0);
     assert_int_equal(f.force_kinds, 1);
-    assert_int_equal(f.sex & f.race & f.age_band & f.armed & f.flight, 1);
+    assert_int_equal(f.sex & f.race & f.ethnicity & f.age_band & f.armed & f.flight, 1);
 }
 
 static void test_age_bands(void **state)
@@ -127,6 +131,9 @@ static void test_codes_pinned(void **state)
         {"threat_level", "none minor serious_bodily_injury death"},
         {"sex", "male female other unknown"},
         {"race", "white black asian american_indian pacific_islander other unknown"},
+        {"ethnicity", "hispanic not_hispanic unknown"},
+        {"encounter", "vehicle_stop pedestrian_stop foot_pursuit vehicle_pursuit arrest "
+                      "home_entry crowd_control custody off_duty welfare_check other unknown"},
         {"weapon", "firearm knife vehicle replica blunt_object other none unknown"},
         {"flee_mode", "foot vehicle other"},
         {"agency_type", "federal state_police local_police sheriff tribal university other unknown"},
@@ -187,6 +194,28 @@ static void test_query(void **state)
     expect_parse_error("year", "state=CA,state=WA", "where", "named twice");
     expect_parse_error("year", "state=CA,", "where", "expected DIM=VALUE");
     expect_parse_error("year", "agency=a b", "where", "not an agency id");
+
+    /* Ranges of the ordered time dimensions, inclusive, beside single values. */
+    assert_int_equal(fw_stats_query_parse("encounter", "month=2015-03..2016-07|2019-01,"
+                                          "year=2015..2019,encounter=arrest|unknown",
+                                          &q, &f, &err), FW_OK);
+    assert_int_equal(q.where[FW_DIM_MONTH].n, 2);
+    assert_int_equal(q.where[FW_DIM_MONTH].codes[0], code(FW_DIM_MONTH, "2015-03"));
+    assert_int_equal(q.where[FW_DIM_MONTH].upto[0], code(FW_DIM_MONTH, "2016-07"));
+    assert_int_equal(q.where[FW_DIM_MONTH].upto[1], q.where[FW_DIM_MONTH].codes[1]);
+    assert_int_equal(q.where[FW_DIM_YEAR].codes[0], 2015);
+    assert_int_equal(q.where[FW_DIM_YEAR].upto[0], 2019);
+    assert_int_equal(q.where[FW_DIM_ENCOUNTER].codes[1], 0);
+    assert_int_equal(fw_stats_query_parse("year", "year=2015..2015", &q, &f, &err), FW_OK);
+    expect_parse_error("year", "month=2015-13..2016-07", "where",
+                       "its start '2015-13' is not a month");
+    expect_parse_error("year", "month=2015-03..2016", "where", "its end '2016' is not a month");
+    expect_parse_error("year", "year=2015..", "where", "its end '' is not a year");
+    expect_parse_error("year", "year=unknown..2019", "where", "its start 'unknown' is not a year");
+    expect_parse_error("year", "year=2019..2015", "where", "range '2019..2015' is empty");
+    expect_parse_error("year", "month=2016-07..2016-06", "where", "is empty");
+    expect_parse_error("year", "state=CA..WA", "where", "year and month only, not state");
+    expect_parse_error("year", "ethnicity=latino", "where", "'latino' is not a value of ethnicity");
 }
 
 /* ---- tables of synthetic incidents ------------------------------------------- */
@@ -197,7 +226,7 @@ static fw_stats_row row_of(int year, int state)
     memset(&r, 0, sizeof r);
     r.facts.year = (uint16_t)year;
     r.facts.state = (uint8_t)state;
-    r.facts.force_kinds = r.facts.sex = r.facts.race = r.facts.age_band = 1;
+    r.facts.force_kinds = r.facts.sex = r.facts.race = r.facts.ethnicity = r.facts.age_band = 1;
     r.facts.armed = r.facts.flight = 1;
     return r;
 }
@@ -277,6 +306,32 @@ static void test_filter(void **state)
     assert_false(fw_stats_match(&q, &r));
     r.facts.year = 2018;
     r.agency_state = 0;
+    assert_false(fw_stats_match(&q, &r));
+
+    /* A range holds both ends and what lies between, never unknown. */
+    assert_int_equal(fw_stats_query_parse("year", "month=2019-11..2020-02,encounter=arrest", &q,
+                                          &f, &err), FW_OK);
+    r = row_of(2019, 5);
+    r.facts.encounter = (uint8_t)code(FW_DIM_ENCOUNTER, "arrest");
+    r.facts.month = 10;
+    assert_false(fw_stats_match(&q, &r));
+    r.facts.month = 11;
+    assert_true(fw_stats_match(&q, &r));
+    r.facts.year = 2020;
+    r.facts.month = 2;
+    assert_true(fw_stats_match(&q, &r));
+    r.facts.month = 3;
+    assert_false(fw_stats_match(&q, &r));
+    r.facts.month = 0;
+    assert_false(fw_stats_match(&q, &r));
+    r.facts.month = 1;
+    r.facts.encounter = (uint8_t)code(FW_DIM_ENCOUNTER, "custody");
+    assert_false(fw_stats_match(&q, &r));
+    /* Ethnicity matches any subject's. */
+    assert_int_equal(fw_stats_query_parse("year", "ethnicity=hispanic", &q, &f, &err), FW_OK);
+    r.facts.ethnicity = 1u | (1u << code(FW_DIM_ETHNICITY, "hispanic"));
+    assert_true(fw_stats_match(&q, &r));
+    r.facts.ethnicity = 1u << code(FW_DIM_ETHNICITY, "not_hispanic");
     assert_false(fw_stats_match(&q, &r));
 }
 

@@ -27,9 +27,10 @@ static void put_in(fw_store *s, int i, const char *state, bool withdrawn, bool o
     fw_put_result res;
     snprintf(text, sizeof text,
              "{\"id\":\"t-%d\",\"agency\":\"ag-%d\",\"occurred_at\":\"%d-05-01\","
-             "\"location\":{\"state\":\"%s\"},\"officers\":[],%s"
+             "\"location\":{\"state\":\"%s\"},\"officers\":[],%s%s"
              "\"accounts\":[{\"id\":\"a\",\"kind\":\"other\",\"source\":\"s\",\"events\":[]}]}",
-             i, i % 3, 2000 + i % 4, state, withdrawn ? "\"withdrawn\":true," : "");
+             i, i % 3, 2000 + i % 4, state, withdrawn ? "\"withdrawn\":true," : "",
+             i % 5 == 0 ? "\"encounter\":\"arrest\"," : "");
     fw_diag_init(&d, 3);
     if (fw_doc_parse(text, strlen(text), NULL, &doc, &d) != FW_OK)
         fail_msg("%s", d.msgs[0]);
@@ -79,7 +80,7 @@ static void test_ledger(void **state)
 {
     static const char *const states[] = {"CA", "WA", "OH"};
     char dir[] = "/tmp/fw-stats-XXXXXX", path[64], year[16];
-    int expect[4][3], now[1200], i, y, c, total, oh1;
+    int expect[4][3], now[1200], i, y, c, total, oh1, arrests, others;
     fw_stats_query q;
     fw_stats_table *t;
     fw_store *s;
@@ -120,12 +121,14 @@ static void test_ledger(void **state)
     }
     assert_int_equal(snapshots(path), 3);
     memset(expect, 0, sizeof expect);
-    for (i = 0, total = 0, oh1 = 0; i < 1200; i++) {
+    for (i = 0, total = 0, oh1 = 0, arrests = 0, others = 0; i < 1200; i++) {
         if (now[i] < 0)
             continue;
         expect[i % 4][now[i]]++;
         total++;
         oh1 += i % 3 == 1 && now[i] == 2;
+        if (i % 4 == 1 || i % 4 == 2)   /* years 2001..2002 */
+            *(i % 5 == 0 ? &arrests : &others) += 1;
     }
 
     assert_int_equal(fw_stats_query_parse("year,state", NULL, &q, &field, &err), FW_OK);
@@ -145,6 +148,19 @@ static void test_ledger(void **state)
     assert_int_equal(fw_stats_run(s, &q, "ag-1", &t, &err), FW_OK);
     assert_int_equal(t->part[1].n, 1);
     assert_int_equal(t->part[0].cells[0].count, oh1);
+    fw_stats_table_free(t);
+
+    /* By encounter over a range of years: "arrest", and the rest unknown. */
+    assert_int_equal(fw_stats_query_parse("encounter", "year=2001..2002", &q, &field, &err),
+                     FW_OK);
+    assert_int_equal(fw_stats_run(s, &q, NULL, &t, &err), FW_OK);
+    assert_int_equal(t->part[1].n, 2);
+    fw_stats_value(t, FW_DIM_ENCOUNTER, t->part[1].cells[0].codes[0], year, sizeof year);
+    assert_string_equal(year, "arrest");
+    assert_int_equal(t->part[1].cells[0].count, arrests);
+    assert_int_equal(t->part[1].cells[1].codes[0], 0);
+    assert_int_equal(t->part[1].cells[1].count, others);
+    assert_int_equal(t->part[0].cells[0].count, arrests + others);
     fw_stats_table_free(t);
     fw_store_close(s);
     {

@@ -135,6 +135,40 @@ describe("dashboard", () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test("the overview filters by encounter and a range of months; every chart follows", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.locator("#chart-map svg").first().waitFor();
+    // The select offers the encounter kinds the statistics hold.
+    const kinds = (await apiJson(page, "/api/v1/stats?by=encounter")).cells.map((c) => c.encounter);
+    const offered = await page.getByLabel("Encounter").locator("option").evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(offered, ["", ...kinds]);
+    assert.ok(kinds.includes("arrest"));
+    await page.getByLabel("Encounter").selectOption("arrest");
+    await page.getByLabel("From month").fill("2025-04");
+    await page.getByLabel("To month").fill("2025-09");
+    await page.getByRole("button", { name: "Apply" }).click();
+    const where = "month=2025-04..2025-09,encounter=arrest";
+    const all = await apiJson(page, "/api/v1/stats?by=encounter");
+    const exact = await apiJson(page, `/api/v1/stats?by=month&where=${encodeURIComponent(where)}`);
+    // The filter narrows: fewer than all arrests, and more than none.
+    const arrests = all.cells.find((c) => c.encounter === "arrest").count;
+    assert.ok(exact.total > 0 && exact.total < arrests, `${exact.total} of ${arrests} arrests`);
+    await page.waitForFunction((t) => document.querySelector(".total")?.textContent === `Total: ${t} incidents`, exact.total);
+    // Each chart's table is the API's answer for the same where.
+    for (const [id, by] of [["chart-time", "month"], ["chart-force", "force_kind"], ["chart-injury", "injury"], ["chart-finding", "finding"], ["chart-map", "state"]]) {
+      const want = await apiJson(page, `/api/v1/stats?by=${by}&where=${encodeURIComponent(where)}`);
+      const shown = await page.locator(`#${id} table.cells tbody tr td:last-child`).allTextContents();
+      assert.deepEqual(shown.map(Number), want.cells.map((c) => c.count), `${id} by ${by}`);
+    }
+    await shoot(page, "overview-filtered");
+    // A range that ends before it starts is refused on the page, not sent.
+    await page.getByLabel("From month").fill("2025-10");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("Dates: the range ends before it starts.").waitFor();
+    assert.deepEqual(page.errors, []);
+  });
+
   test("the disputed vehicle stop shows each account's finding and the decisive fact", async () => {
     const page = await newPage();
     await signIn(page);

@@ -1,30 +1,23 @@
 // Overview: incidents over time, by force kind, by injury, by finding, and a
-// US map by state, with filters. Signed-in readers get exact counts; the
-// public gets the suppressed public statistics (small cells withheld).
+// US map by state. Signed-in readers get exact counts, filtered by agency, a
+// range of months and the kind of encounter; the public gets the suppressed
+// public statistics (small cells withheld, no filters).
 import { api, query } from "../api.js";
-import { h, field, notice } from "../dom.js";
+import { h, field, humanize, notice, select } from "../dom.js";
 import { isReader } from "../roles.js";
 import { barChart, stateMap, timeChart } from "../charts.js";
 
 export const ENCOUNTERS = ["", "vehicle_stop", "pedestrian_stop", "foot_pursuit", "vehicle_pursuit", "arrest", "home_entry", "crowd_control", "custody", "off_duty", "welfare_check", "other", "unknown"];
 
-// The statistics' where filter for a range of months: the months when there
-// are at most 16 (the API's limit of values), else the whole years.
+// The statistics' where term for a range of months (YYYY-MM; an open end
+// reaches the first or last month the statistics know), sent as one range,
+// and the time chart's dimension: months for up to three years, else years.
 export function periodFilter(from, to) {
   if (!from && !to) return null;
-  const [fy, fm] = (from || `${(to || "").slice(0, 4)}-01`).split("-").map(Number);
-  const [ty, tm] = (to || `${fy}-12`).split("-").map(Number);
-  const months = [];
-  for (let y = fy, m = fm; y < ty || (y === ty && m <= tm); m === 12 ? (y++, m = 1) : m++) {
-    months.push(`${y}-${String(m).padStart(2, "0")}`);
-    if (months.length > 16) break;
-  }
-  if (!months.length) throw new Error("the range ends before it starts");
-  if (months.length <= 16) return { by: "month", where: `month=${months.join("|")}` };
-  if (ty - fy + 1 > 16) throw new Error("a range of at most 16 years");
-  const years = [];
-  for (let y = fy; y <= ty; y++) years.push(String(y));
-  return { by: "year", where: `year=${years.join("|")}`, note: "Counted by whole years." };
+  const lo = from || "1900-01", hi = to || "2155-12";
+  if (lo > hi) throw new Error("the range ends before it starts");
+  const months = (Number(hi.slice(0, 4)) - Number(lo.slice(0, 4))) * 12 + Number(hi.slice(5, 7)) - Number(lo.slice(5, 7)) + 1;
+  return { by: months <= 36 ? "month" : "year", where: `month=${lo}..${hi}` };
 }
 
 export async function overviewPage(ctx) {
@@ -32,6 +25,15 @@ export async function overviewPage(ctx) {
   const agency = h("input", { name: "agency", placeholder: "any" });
   const since = h("input", { name: "since", type: "month", placeholder: "YYYY-MM" });
   const until = h("input", { name: "until", type: "month", placeholder: "YYYY-MM" });
+  // The encounter kinds the reader's statistics hold (the API has no list of
+  // the enumeration's values; a kind no incident has would count nothing).
+  const encounter = select("encounter", [["", "any"]], "");
+  if (exact) {
+    try {
+      const kinds = await api(`/api/v1/stats${query({ by: "encounter" })}`);
+      for (const c of kinds.cells) encounter.append(h("option", { value: c.encounter }, humanize(c.encounter)));
+    } catch { /* the load below reports what is wrong */ }
+  }
   const out = h("div", { class: "charts", "aria-live": "polite" });
   ctx.main.append(
     h("h1", { tabindex: -1 }, "Overview"),
@@ -39,7 +41,7 @@ export async function overviewPage(ctx) {
       ? "Exact counts of the incidents you may see."
       : "Public statistics: counts of incidents, never names or records. Counts under the threshold are suppressed, and so are others that would reveal them; they are not filtered."),
     exact ? h("form", { class: "filters", "aria-label": "Filters", onsubmit: (ev) => { ev.preventDefault(); load(); } },
-      field("Agency", agency), field("From month", since), field("To month", until),
+      field("Agency", agency), field("From month", since), field("To month", until), field("Encounter", encounter),
       h("button", { type: "submit" }, "Apply")) : "",
     out);
 
@@ -53,6 +55,7 @@ export async function overviewPage(ctx) {
     }
     if (exact && agency.value.trim()) where.push(`agency=${agency.value.trim()}`);
     if (period) where.push(period.where);
+    if (exact && encounter.value) where.push(`encounter=${encounter.value}`);
     out.replaceChildren(h("p", {}, "Loading…"));
     const get = (by) => api(exact ? `/api/v1/stats${query({ by, where: where.join(",") })}` : `/public/stats${query({ by })}`);
     let results;
@@ -65,7 +68,7 @@ export async function overviewPage(ctx) {
     const [time, force, injury, finding, state] = results;
     out.replaceChildren(
       h("p", { class: "total" }, time.total === null || time.total === undefined ? "Total: suppressed" : `Total: ${time.total} incidents`,
-        exact ? "" : ` · counts under ${time.k} are suppressed`, period && period.note ? ` · ${period.note}` : ""),
+        exact ? "" : ` · counts under ${time.k} are suppressed`),
       timeChart("chart-time", "Incidents over time", time.cells, time.by[0], out),
       barChart("chart-force", "By force kind", force.cells, "force_kind", out),
       barChart("chart-injury", "By injury", injury.cells, "injury", out),
