@@ -157,8 +157,10 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_STATS_PREV] = "SELECT agency, withdrawn, facts FROM stats_index WHERE id = ?1 AND "
                       "version = ?2",
     [ST_INSERT_LEDGER] = "INSERT INTO stats_ledger(snapshot, entries) VALUES (?1, ?2)",
-    [ST_LEDGER_SINCE] = "SELECT count(*) FROM stats_ledger WHERE seq > (SELECT coalesce(max(seq), "
-                        "0) FROM stats_ledger WHERE snapshot)",
+    [ST_LEDGER_SINCE] = "SELECT count(*), coalesce(sum(length(entries)), 0), "
+                        "(SELECT length(entries) FROM stats_ledger WHERE snapshot "
+                        "ORDER BY seq DESC LIMIT 1) FROM stats_ledger WHERE seq > "
+                        "(SELECT coalesce(max(seq), 0) FROM stats_ledger WHERE snapshot)",
     /* From the latest snapshot on. */
     [ST_STATS_SCAN] = "SELECT seq, length(entries) FROM stats_ledger WHERE seq >= "
                       "(SELECT coalesce(max(seq), 0) FROM stats_ledger WHERE snapshot) "
@@ -217,6 +219,10 @@ typedef struct sqlite_backend {
     char *path;
     sqlite3_stmt *st[ST_COUNT];
     fw_buf ledger;     /* statistics ledger entries of the open write transaction */
+    bool ledger_written; /* the open transaction has appended ledger rows */
+    /* Since the latest snapshot: ledger rows and their bytes, and that snapshot's
+    ** bytes, as this handle last knew them (rows -1: ask the database). */
+    int64_t since_rows, since_bytes, snapshot_bytes;
 } sqlite_backend;
 
 /* A ledger entry: sign (1 or 0xff), the facts, then the incident id and
@@ -417,6 +423,7 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
         return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     b->path = strdup(path);
     fw_buf_init(&b->ledger, FW_BUF_UNLIMITED);
+    b->since_rows = -1;
     s->backend = b;
     if (!b->path) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
@@ -498,11 +505,14 @@ fail:
 }
 
 static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err);
+static fw_rc ledger_append(sqlite_backend *b, fw_error *err);
+#define LEDGER_ROW_BYTES (1024 * 1024)
 
 static fw_rc sqlite_begin(fw_store *s, bool write, fw_error *err)
 {
     sqlite_backend *b = s->backend;
     fw_buf_reset(&b->ledger);
+    b->ledger_written = false;
     return exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
 }
 
@@ -518,6 +528,7 @@ static void sqlite_rollback(fw_store *s)
 {
     sqlite_backend *b = s->backend;
     fw_buf_reset(&b->ledger);
+    b->since_rows = -1; /* rows it counted are gone */
     if (!sqlite3_get_autocommit(b->db))
         exec(b, "ROLLBACK", NULL);
 }
@@ -632,7 +643,11 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     }
     if (!rc && !w->withdrawn)
         rc = ledger_entry(&b->ledger, 1, w->stats, FW_STATS_FACTS_BYTES_SQLITE, w->id, w->agency);
-    return rc ? fw_error_set(err, rc, "cannot add to the statistics ledger") : FW_OK;
+    if (rc)
+        return fw_error_set(err, rc, "cannot add to the statistics ledger");
+    /* A large transaction (an import) writes its entries in rows of about
+    ** LEDGER_ROW_BYTES, so they are never all held in memory at once. */
+    return b->ledger.len >= LEDGER_ROW_BYTES ? ledger_append(b, err) : FW_OK;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -985,7 +1000,8 @@ static int snapshot_entry(void *arg, const fw_stats_index_row *r)
     return 0;
 }
 
-static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, fw_error *err)
+/* Store a snapshot row; its size in *bytes. */
+static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, int64_t *bytes, fw_error *err)
 {
     snapshot sn;
     fw_buf out;
@@ -1026,6 +1042,7 @@ static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, fw_error *err)
         sqlite3_bind_int(st, 1, 1);
         sqlite3_bind_blob64(st, 2, out.data ? out.data : "", out.len, SQLITE_STATIC);
         rc = step_done(b, st, err, "cannot store a statistics snapshot");
+        *bytes = (int64_t)out.len;
     }
     free(sn.slots);
     fw_buf_release(&sn.entries);
@@ -1033,27 +1050,57 @@ static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, fw_error *err)
     return rc;
 }
 
-/* Append the transaction's ledger entries as one row, and a snapshot when due. */
-static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err)
+/* Append the entries gathered so far as a ledger row. */
+static fw_rc ledger_append(sqlite_backend *b, fw_error *err)
 {
     sqlite3_stmt *st;
-    int64_t since;
     fw_rc rc;
     if (!b->ledger.len)
         return FW_OK;
     st = stmt(b, ST_INSERT_LEDGER);
     sqlite3_bind_int(st, 1, 0);
     sqlite3_bind_blob64(st, 2, b->ledger.data, b->ledger.len, SQLITE_STATIC);
-    if ((rc = step_done(b, st, err, "cannot append to the statistics ledger")))
-        return rc;
-    st = stmt(b, ST_LEDGER_SINCE);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return db_error(b, err, "cannot read the statistics ledger");
+    rc = step_done(b, st, err, "cannot append to the statistics ledger");
+    if (b->since_rows >= 0) {
+        b->since_rows++;
+        b->since_bytes += (int64_t)b->ledger.len;
     }
-    since = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return since >= STATS_SNAPSHOT_ROWS ? write_snapshot(s, b, err) : FW_OK;
+    fw_buf_reset(&b->ledger);
+    b->ledger_written = true;
+    return rc;
+}
+
+/* Append the transaction's last ledger entries, and a snapshot when due. */
+static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err)
+{
+    sqlite3_stmt *st;
+    int64_t since;
+    fw_rc rc;
+    if ((rc = ledger_append(b, err)))
+        return rc;
+    if (!b->ledger_written)
+        return FW_OK;
+    if (b->since_rows < 0) {
+        st = stmt(b, ST_LEDGER_SINCE);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_reset(st);
+            return db_error(b, err, "cannot read the statistics ledger");
+        }
+        b->since_rows = sqlite3_column_int64(st, 0);
+        b->since_bytes = sqlite3_column_int64(st, 1);
+        b->snapshot_bytes = sqlite3_column_int64(st, 2);
+        sqlite3_reset(st);
+    }
+    /* A snapshot costs its whole size, so it waits until the rows since the last one
+    ** are both many (each is a read) and an eighth of its bytes: its cost per entry
+    ** written stays constant however large the database grows. */
+    if (b->since_rows < STATS_SNAPSHOT_ROWS || b->since_bytes * 8 < b->snapshot_bytes)
+        return FW_OK;
+    if ((rc = write_snapshot(s, b, &since, err)))
+        return rc;
+    b->since_rows = b->since_bytes = 0;
+    b->snapshot_bytes = since;
+    return FW_OK;
 }
 
 static fw_rc sqlite_latest_scan(fw_store *s, const char *type, fw_record_cb cb, void *arg,

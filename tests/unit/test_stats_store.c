@@ -76,6 +76,25 @@ static int snapshots(const char *path)
     return n;
 }
 
+/* Ledger rows that are not snapshots, and the longest one's bytes. */
+static int ledger_rows(const char *path, int *longest)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), max(length(entries)) FROM "
+                                            "stats_ledger WHERE NOT snapshot",
+                                        -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int(st, 0);
+        *longest = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
 static void test_ledger(void **state)
 {
     static const char *const states[] = {"CA", "WA", "OH"};
@@ -170,8 +189,10 @@ static void test_ledger(void **state)
     }
 }
 
-/* One transaction of 9,000 incidents: a ledger row far larger than the
-** piece it is read in, so entries straddle the pieces' edges. */
+/* One transaction of 30,000 incidents: ledger rows far larger than the piece
+** they are read in, so entries straddle the pieces' edges; and more than one
+** row, as an import's entries are written in rows of about 1 MiB rather than
+** held in memory to the end. */
 static void test_large_row(void **state)
 {
     char dir[] = "/tmp/fw-stats-XXXXXX", path[64], cmd[128];
@@ -189,15 +210,20 @@ static void test_large_row(void **state)
     o.flags = FW_STORE_CREATE;
     assert_int_equal(fw_store_open(path, &o, &s, &err), FW_OK);
     assert_int_equal(fw_store_begin(s, &err), FW_OK);
-    for (i = 0; i < 9000; i++)
+    for (i = 0; i < 30000; i++)
         put_in(s, 100000 + i, "CA", false, false);
     assert_int_equal(fw_store_commit(s, &err), FW_OK);
+    {
+        int longest = 0;
+        assert_true(ledger_rows(path, &longest) >= 2);
+        assert_true(longest > 256 * 1024 && longest < 1024 * 1024 + 1024);
+    }
     assert_int_equal(fw_stats_query_parse("year", NULL, &q, &field, &err), FW_OK);
     assert_int_equal(fw_stats_run(s, &q, NULL, &t, &err), FW_OK);
-    assert_int_equal(t->part[0].cells[0].count, 9000);
+    assert_int_equal(t->part[0].cells[0].count, 30000);
     assert_int_equal(t->part[1].n, 4);
     for (i = 0; i < 4; i++)
-        assert_int_equal(t->part[1].cells[i].count, 2250);
+        assert_int_equal(t->part[1].cells[i].count, 7500);
     fw_stats_table_free(t);
     fw_store_close(s);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
