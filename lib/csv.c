@@ -278,3 +278,18 @@ fw_rc fw_csv_finish(fw_csv *p)
     }
     return p->stopped ? FW_ERR_USAGE : FW_OK;
 }
+
+fw_rc fw_csv_write_field(const char *s, size_t len, fw_buf *out)
+{
+    size_t i;
+    fw_rc rc = FW_OK;
+    bool quote = false;
+    for (i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote)
+        return fw_buf_add(out, s, len);
+    rc = fw_buf_addc(out, '"');
+    for (i = 0; i < len && !rc; i++)
+        rc = s[i] == '"' ? fw_buf_add(out, "\"\"", 2) : fw_buf_addc(out, s[i]);
+    return rc ? rc : fw_buf_addc(out, '"');
+}

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "error.h"
 
 typedef struct fw_csv fw_csv;
@@ -36,5 +37,9 @@ void fw_csv_free(fw_csv *p);
 fw_rc fw_csv_feed(fw_csv *p, const char *data, size_t len);
 /* The input ended: deliver the last row (even without a final newline). */
 fw_rc fw_csv_finish(fw_csv *p);
+
+/* Append len bytes of s to out as one CSV field: as it is, or quoted (quotes
+** doubled) when it holds a comma, a quote or a line break. */
+fw_rc fw_csv_write_field(const char *s, size_t len, fw_buf *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "canon.h"
+#include "csv.h"
 #include "timeutil.h"
 
 #define MAX_COLS 160
@@ -281,20 +282,6 @@ fw_rc fw_export_personal_columns(const fw_export_layout *l, fw_buf *out)
 
 /* ---- cells ---------------------------------------------------------------- */
 
-fw_rc fw_export_csv_cell(const char *s, size_t len, fw_buf *out)
-{
-    size_t i;
-    fw_rc rc = FW_OK;
-    bool quote = false;
-    for (i = 0; i < len && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-    if (!quote)
-        return fw_buf_add(out, s, len);
-    rc = fw_buf_addc(out, '"');
-    for (i = 0; i < len && !rc; i++)
-        rc = s[i] == '"' ? fw_buf_add(out, "\"\"", 2) : fw_buf_addc(out, s[i]);
-    return rc ? rc : fw_buf_addc(out, '"');
-}
 
 /* A scalar value's text: strings as they are, numbers canonical, lists of
 ** ids or values ','-joined; absent values are empty. */
@@ -480,7 +467,7 @@ fw_rc fw_export_table_begin(const fw_export_layout *l, size_t ti, fw_buf *out)
     for (i = 0; i < t->ncols && !rc; i++) {
         rc = fw_buf_addc(out, ',');
         if (!rc)
-            rc = fw_export_csv_cell(t->cols[i].name, strlen(t->cols[i].name), out);
+            rc = fw_csv_write_field(t->cols[i].name, strlen(t->cols[i].name), out);
     }
     return rc ? rc : fw_buf_adds(out, "\r\n");
 }
@@ -503,7 +490,7 @@ static fw_rc csv_row(const export_table *t, const fw_export_record *r,
         if (!rc)
             rc = fw_buf_addc(out, ',');
         if (!rc)
-            rc = fw_export_csv_cell(fw_buf_str(&cell), cell.len, out);
+            rc = fw_csv_write_field(fw_buf_str(&cell), cell.len, out);
     }
     fw_buf_release(&cell);
     fw_buf_release(&tmp);

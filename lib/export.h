@@ -80,8 +80,6 @@ fw_rc fw_export_table_row(const fw_export_layout *l, size_t table, const fw_expo
 /* The end line, which says how many incidents the export holds. */
 fw_rc fw_export_end(const fw_export_layout *l, int64_t incidents, fw_buf *out);
 
-/* Append one CSV cell to out, quoted as RFC 4180 requires. */
-fw_rc fw_export_csv_cell(const char *s, size_t len, fw_buf *out);
 
 /* ---- the stamp ---------------------------------------------------------- */
 

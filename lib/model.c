@@ -233,7 +233,7 @@ static const char *ref_kind_name(unsigned kinds)
     }
 }
 
-static bool valid_id(const char *s, size_t len)
+bool fw_id_valid(const char *s, size_t len)
 {
     size_t i;
     if (len < 1 || len > 64)
@@ -348,7 +348,7 @@ static void validate_list(vctx *v, const fw_field *f, const json_t *j)
                     report_enum(v, f->en, json_string_value(item));
                     break;
                 }
-            } else if (!valid_id(json_string_value(item), json_string_length(item))) {
+            } else if (!fw_id_valid(json_string_value(item), json_string_length(item))) {
                 REPORT(v, "%s: invalid id \"%s\" (1 to 64 letters, digits, '.', '_', ':' or '-')",
                        path_str(v), json_string_value(item));
                 break;
@@ -382,7 +382,7 @@ static void validate_value(vctx *v, const fw_field *f, const json_t *j)
     case FW_F_ID:
         if (!expect_type(v, j, JSON_STRING, "a string"))
             break;
-        if (!valid_id(json_string_value(j), json_string_length(j)))
+        if (!fw_id_valid(json_string_value(j), json_string_length(j)))
             REPORT(v, "%s: invalid id \"%s\" (1 to 64 letters, digits, '.', '_', ':' or '-')",
                    path_str(v), json_string_value(j));
         break;

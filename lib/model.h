@@ -123,6 +123,10 @@ void fw_incident_deidentify(json_t *incident);
 /* Find a party of the incident by id; NULL if absent. */
 const fw_party *fw_doc_party(const fw_doc *doc, const char *id);
 
+/* Whether s (len bytes) is an identifier of the format: 1 to 64 bytes of
+** letters, digits, '.', '_', ':' and '-'. */
+bool fw_id_valid(const char *s, size_t len);
+
 /* Offset of the first invalid UTF-8 sequence in s, or len if it is valid. */
 size_t fw_utf8_check(const char *s, size_t len);
 /* Append s to out with every byte that does not begin a valid UTF-8

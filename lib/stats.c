@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "csv.h"
 #include "schema.h"
 
 /* ---- dimensions ---------------------------------------------------------- */
@@ -372,20 +373,6 @@ static bool value_code(fw_stats_dim d, const char *v, size_t len, uint32_t *code
     }
 }
 
-static bool agency_id_ok(const char *v, size_t len)
-{
-    size_t i;
-    if (len == 0 || len > 64)
-        return false;
-    for (i = 0; i < len; i++) {
-        char c = v[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == ':' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
 /* Split s (modified) at sep into at most max parts; how many, or max + 1. */
 static size_t split(char *s, char sep, char **parts, size_t max)
 {
@@ -499,7 +486,7 @@ fw_rc fw_stats_query_parse(const char *by, const char *where, fw_stats_query *q,
                     return rc;
                 f->n++;
             } else if (d == FW_DIM_AGENCY) {
-                if (!agency_id_ok(v, strlen(v)))
+                if (!fw_id_valid(v, strlen(v)))
                     return fw_error_set(err, FW_ERR_INVALID,
                                         "where: '%.64s' is not an agency id", v);
                 f->agencies[f->n++] = v;
@@ -1251,17 +1238,6 @@ json_t *fw_stats_json(const fw_stats_table *t)
                      cells, "margins", margins);
 }
 
-/* A CSV field: quoted when it holds a comma, quote or line break. */
-static fw_rc csv_field(fw_buf *out, const char *v)
-{
-    fw_rc rc = FW_OK;
-    if (!strpbrk(v, ",\"\r\n"))
-        return fw_buf_adds(out, v);
-    rc = fw_buf_addc(out, '"');
-    for (; *v && !rc; v++)
-        rc = *v == '"' ? fw_buf_adds(out, "\"\"") : fw_buf_addc(out, *v);
-    return rc ? rc : fw_buf_addc(out, '"');
-}
 
 fw_rc fw_stats_csv(const fw_stats_table *t, fw_buf *out)
 {
@@ -1277,7 +1253,7 @@ fw_rc fw_stats_csv(const fw_stats_table *t, fw_buf *out)
         const fw_stats_cell *cell = &t->part[full].cells[c];
         for (i = 0; i < t->nby && !rc; i++) {
             fw_stats_value(t, t->by[i], cell->codes[i], v, sizeof v);
-            if (!(rc = csv_field(out, v)))
+            if (!(rc = fw_csv_write_field(v, strlen(v), out)))
                 rc = fw_buf_addc(out, ',');
         }
         if (!rc)

@@ -145,7 +145,7 @@ static void test_cells(void **state)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fw_buf b;
         fw_buf_init(&b, 1024);
-        assert_int_equal(fw_export_csv_cell(cases[i].in, strlen(cases[i].in), &b), FW_OK);
+        assert_int_equal(fw_csv_write_field(cases[i].in, strlen(cases[i].in), &b), FW_OK);
         assert_string_equal(fw_buf_str(&b), cases[i].want);
         fw_buf_release(&b);
     }
