@@ -99,8 +99,10 @@ run: $(FW) web
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
-	@if [ -f ../shared/datasets/wapo-v2/fatal-police-shootings-data.csv ]; then \
-	    ./$(FW) --db demo.db import wapo-v2 ../shared/datasets/wapo-v2/fatal-police-shootings-data.csv; fi
+	@ds=../shared/datasets; if [ -f $$ds/wapo-v2/fatal-police-shootings-data.csv ]; then \
+	    ./$(FW) --db demo.db import wapo-v2 $$ds/wapo-v2/fatal-police-shootings-data.csv \
+	        --agencies $$ds/wapo-v2/fatal-police-shootings-agencies.csv && \
+	    ./$(FW) --db demo.db import seattletimes $$ds/seattletimes/deadly-force-data.csv; fi
 	./$(FW) --db demo.db list --limit 20
 	./$(FW) --db demo.db review demo-0007 --policy dhs
 	./$(FW) --db demo.db user add demo-admin --role admin
