@@ -915,6 +915,9 @@ void server_metrics(request *r)
     fw_buf_printf(&r->text, "# HELP forcewatch_log_leaves Leaves in the record log.\n"
                             "# TYPE forcewatch_log_leaves gauge\nforcewatch_log_leaves %lld\n",
                   (long long)log_size);
+    fw_buf_printf(&r->text, "# HELP forcewatch_log_tree_bytes Memory of the log's tree kept for "
+                            "proofs.\n# TYPE forcewatch_log_tree_bytes gauge\n"
+                            "forcewatch_log_tree_bytes %zu\n", fw_log_cache_bytes(s->log_tree));
 }
 
 static bool parse_listen(const char *listen, struct sockaddr_in *sa)

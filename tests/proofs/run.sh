@@ -11,6 +11,8 @@ DB="$T/p.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
 "$TOP/bench/gen" -n 300 --seed 5 > "$T/a.jsonl"
 "$FW" --db "$DB" add -q "$T/a.jsonl" || bad "add the first incidents"
+"$FW" --db "$DB" user add u-admin --role admin > /dev/null 2>&1
+ADMIN=$("$FW" --db "$DB" token create u-admin)
 serve_start "$DB" ||
     { echo "proofs: the server did not start"; cat "$T/serve.log"; echo "proofs: 0 passed, 1 failed"; exit 1; }
 
@@ -94,6 +96,10 @@ grep -q '"consistent":true' "$T/body" && grep -q "\"current_size\":$S2" "$T/body
 sed '3s/^./X/' "$T/old.note" > "$T/forged.note"
 get 200 "verify a forged checkpoint" -X POST --data-binary @"$T/forged.note" "$U/api/v1/log/verify"
 grep -q '"consistent":false' "$T/body" && ok || bad "forged checkpoint accepted: $(cat "$T/body")"
+# The tree's memory is reported: about 36 bytes a leaf (and some slack).
+bytes=$(curl -s -H "Authorization: Bearer $ADMIN" "$U/metrics" | sed -n 's/^forcewatch_log_tree_bytes //p')
+[ -n "$bytes" ] && [ "$bytes" -ge $((S2 * 36)) ] && [ "$bytes" -le $((S2 * 54 + 262144)) ] && ok ||
+    bad "forcewatch_log_tree_bytes '$bytes' for $S2 leaves"
 kill "$pid" && wait "$pid" 2>/dev/null
 pid=
 
