@@ -2,6 +2,9 @@
 ** The in-memory tree of the record log (see log_cache.h): a fw_merkle_tree
 ** behind a read-write lock.
 */
+/* For glibc's writer-preferring read-write locks. */
+#define _GNU_SOURCE
+
 #include "log_cache.h"
 
 #include <pthread.h>
@@ -20,12 +23,22 @@ struct fw_log_cache {
 fw_log_cache *fw_log_cache_new(void)
 {
     fw_log_cache *c = calloc(1, sizeof *c);
+    pthread_rwlockattr_t attr;
+
     if (!c)
         return NULL;
-    if (pthread_rwlock_init(&c->lock, NULL) != 0) {
+    pthread_rwlockattr_init(&attr);
+#ifdef __GLIBC__
+    /* glibc prefers readers by default: under a steady stream of proof
+    ** requests a new checkpoint's leaves would never get the write lock. */
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+    if (pthread_rwlock_init(&c->lock, &attr) != 0) {
+        pthread_rwlockattr_destroy(&attr);
         free(c);
         return NULL;
     }
+    pthread_rwlockattr_destroy(&attr);
     fw_merkle_tree_init(&c->tree);
     return c;
 }
