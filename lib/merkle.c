@@ -11,10 +11,12 @@
 */
 #include "merkle.h"
 
-#include "canon.h"
-
+#include <assert.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "canon.h"
 
 /* A run of leaves [start, start + count), the subject of a subtree hash. */
 typedef struct span {
@@ -193,25 +195,18 @@ static void emit_siblings(const fw_hash *d, const span *sib, size_t n, fw_hash *
         tree_hash(d + sib[n].start, sib[n].count, proof[(*len)++]);
 }
 
-fw_rc fw_merkle_inclusion_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t index,
-                                fw_hash *proof, size_t *proof_len)
+/*
+** PATH(index, D[n]) for n > 1, with k the split point:
+**   m < k:  PATH(m, D[0:k]) : MTH(D[k:n])
+**   m >= k: PATH(m - k, D[k:n]) : MTH(D[0:k])
+** and PATH(0, {d(0)}) = {}.  Descend to the leaf noting each sibling into
+** sib; returns how many.
+*/
+static size_t inclusion_path(uint64_t n, uint64_t index, span *sib)
 {
-    span sib[FW_MERKLE_MAX_PROOF];
     size_t nsib = 0;
     uint64_t start = 0, count = n, m = index;
 
-    if (proof_len)
-        *proof_len = 0;
-    if (!generator_args_ok(leaf_hashes, n, proof, proof_len))
-        return FW_ERR_USAGE;
-    if (index >= n)
-        return FW_ERR_INVALID;
-    /*
-    ** PATH(m, D[n]) for n > 1, with k the split point:
-    **   m < k:  PATH(m, D[0:k]) : MTH(D[k:n])
-    **   m >= k: PATH(m - k, D[k:n]) : MTH(D[0:k])
-    ** and PATH(0, {d(0)}) = {}.  Descend to the leaf noting each sibling.
-    */
     while (count > 1) {
         uint64_t k = split_point(count);
         if (m < k) {
@@ -227,32 +222,25 @@ fw_rc fw_merkle_inclusion_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t
         }
         nsib++;
     }
-    emit_siblings(leaf_hashes, sib, nsib, proof, proof_len);
-    return FW_OK;
+    return nsib;
 }
 
-fw_rc fw_merkle_consistency_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t m,
-                                  fw_hash *proof, size_t *proof_len)
+/*
+** PROOF(m, D[n]) = SUBPROOF(m, D[n], true), and for m < n, k the split:
+**   m <= k: SUBPROOF(m, D[0:k], b) : MTH(D[k:n])
+**   m > k:  SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k])
+** ending at SUBPROOF(m, D[m], b) = {} if b, else {MTH(D[m])}: the old
+** tree's root is known to the verifier only while it is a whole subtree
+** of the new tree that begins at leaf 0.  Notes the siblings into sib and
+** returns how many; *first is the subtree the proof starts with, or a span
+** of count 0 when there is none.
+*/
+static size_t consistency_path(uint64_t n, uint64_t m, span *sib, span *first)
 {
-    span sib[FW_MERKLE_MAX_PROOF];
     size_t nsib = 0;
     uint64_t start = 0, count = n, old = m;
     bool whole = true; /* the RFC's b: old is still the whole left edge */
 
-    if (proof_len)
-        *proof_len = 0;
-    if (!generator_args_ok(leaf_hashes, n, proof, proof_len))
-        return FW_ERR_USAGE;
-    if (m == 0 || m > n)
-        return FW_ERR_INVALID;
-    /*
-    ** PROOF(m, D[n]) = SUBPROOF(m, D[n], true), and for m < n, k the split:
-    **   m <= k: SUBPROOF(m, D[0:k], b) : MTH(D[k:n])
-    **   m > k:  SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k])
-    ** ending at SUBPROOF(m, D[m], b) = {} if b, else {MTH(D[m])}: the old
-    ** tree's root is known to the verifier only while it is a whole subtree
-    ** of the new tree that begins at leaf 0.
-    */
     while (old != count) {
         uint64_t k = split_point(count);
         if (old <= k) {
@@ -269,8 +257,43 @@ fw_rc fw_merkle_consistency_proof(const fw_hash *leaf_hashes, uint64_t n, uint64
         }
         nsib++;
     }
-    if (!whole)
-        tree_hash(leaf_hashes + start, count, proof[(*proof_len)++]);
+    first->start = start;
+    first->count = whole ? 0 : count;
+    return nsib;
+}
+
+fw_rc fw_merkle_inclusion_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t index,
+                                fw_hash *proof, size_t *proof_len)
+{
+    span sib[FW_MERKLE_MAX_PROOF];
+    size_t nsib;
+
+    if (proof_len)
+        *proof_len = 0;
+    if (!generator_args_ok(leaf_hashes, n, proof, proof_len))
+        return FW_ERR_USAGE;
+    if (index >= n)
+        return FW_ERR_INVALID;
+    nsib = inclusion_path(n, index, sib);
+    emit_siblings(leaf_hashes, sib, nsib, proof, proof_len);
+    return FW_OK;
+}
+
+fw_rc fw_merkle_consistency_proof(const fw_hash *leaf_hashes, uint64_t n, uint64_t m,
+                                  fw_hash *proof, size_t *proof_len)
+{
+    span sib[FW_MERKLE_MAX_PROOF], first;
+    size_t nsib;
+
+    if (proof_len)
+        *proof_len = 0;
+    if (!generator_args_ok(leaf_hashes, n, proof, proof_len))
+        return FW_ERR_USAGE;
+    if (m == 0 || m > n)
+        return FW_ERR_INVALID;
+    nsib = consistency_path(n, m, sib, &first);
+    if (first.count)
+        tree_hash(leaf_hashes + first.start, first.count, proof[(*proof_len)++]);
     emit_siblings(leaf_hashes, sib, nsib, proof, proof_len);
     return FW_OK;
 }
@@ -374,4 +397,173 @@ bool fw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size, const ui
     }
     return sn == 0 && sodium_memcmp(fr, old_root, 32) == 0 &&
            sodium_memcmp(sr, new_root, 32) == 0;
+}
+
+/* ---- the tree of node hashes (fw_merkle_tree) ---- */
+
+void fw_merkle_tree_init(fw_merkle_tree *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void fw_merkle_tree_release(fw_merkle_tree *t)
+{
+    int l;
+
+    for (l = 0; l < FW_MERKLE_ACC_MAX; l++)
+        free(t->level[l]);
+    fw_merkle_tree_init(t);
+}
+
+size_t fw_merkle_tree_bytes(const fw_merkle_tree *t)
+{
+    size_t bytes = 0;
+    int l;
+
+    for (l = 0; l < FW_MERKLE_ACC_MAX; l++)
+        bytes += (size_t)t->cap[l] * sizeof(fw_hash);
+    return bytes;
+}
+
+/* The hash of the perfect subtree of 2^level leaves from leaf index << level,
+** which the caller has checked is complete: stored, or made from the leaves
+** below FW_MERKLE_TREE_FIRST_LEVEL (at most 2^FIRST_LEVEL - 1 node hashes). */
+static void perfect_hash(const fw_merkle_tree *t, int level, uint64_t index, uint8_t out[32])
+{
+    uint8_t left[32], right[32];
+
+    assert(((index + 1) << level) <= t->size);
+    if (level == 0 || level >= FW_MERKLE_TREE_FIRST_LEVEL) {
+        memcpy(out, t->level[level][index], 32);
+        return;
+    }
+    perfect_hash(t, level - 1, 2 * index, left);
+    perfect_hash(t, level - 1, 2 * index + 1, right);
+    fw_merkle_node_hash(left, right, out);
+}
+
+/* Room for index in level l of t; false (t unchanged) when out of memory. */
+static bool tree_reserve(fw_merkle_tree *t, int l, uint64_t index)
+{
+    uint64_t cap = t->cap[l];
+    fw_hash *p;
+
+    if (index < cap)
+        return true;
+    /* Grow by half: at most a third of the memory is slack. */
+    cap = cap < 64 ? 64 : cap + cap / 2;
+    if (cap > SIZE_MAX / sizeof(fw_hash))
+        return false;
+    p = realloc(t->level[l], (size_t)cap * sizeof(fw_hash));
+    if (!p)
+        return false;
+    t->level[l] = p;
+    t->cap[l] = cap;
+    return true;
+}
+
+fw_rc fw_merkle_tree_push(fw_merkle_tree *t, const uint8_t leaf_hash[32])
+{
+    uint64_t size = t->size + 1;
+    int l;
+
+    if (t->size >= (UINT64_MAX >> 1))
+        return FW_ERR_LIMIT;
+    /* Reserve every level this leaf completes first, so a failure changes nothing. */
+    if (!tree_reserve(t, 0, t->size))
+        return FW_ERR_NOMEM;
+    for (l = FW_MERKLE_TREE_FIRST_LEVEL; l < FW_MERKLE_ACC_MAX && size % ((uint64_t)1 << l) == 0;
+         l++)
+        if (!tree_reserve(t, l, (size >> l) - 1))
+            return FW_ERR_NOMEM;
+    memcpy(t->level[0][t->size], leaf_hash, 32);
+    t->size = size;
+    /* Children complete before their parents: each level reads the one below. */
+    for (l = FW_MERKLE_TREE_FIRST_LEVEL; l < FW_MERKLE_ACC_MAX && size % ((uint64_t)1 << l) == 0;
+         l++) {
+        uint64_t i = (size >> l) - 1;
+        uint8_t left[32], right[32];
+        perfect_hash(t, l - 1, 2 * i, left);
+        perfect_hash(t, l - 1, 2 * i + 1, right);
+        fw_merkle_node_hash(left, right, t->level[l][i]);
+    }
+    return FW_OK;
+}
+
+/*
+** MTH(D[start:start+count]) from t.  The spans the proofs ask for begin at a
+** multiple of every power of two up to their count (the RFC splits at powers
+** of two), so the span is the perfect subtrees of count's set bits, largest
+** first, folded like an accumulator: O(log n) node hashes.
+*/
+static void tree_span_hash(const fw_merkle_tree *t, uint64_t start, uint64_t count,
+                           uint8_t out[32])
+{
+    fw_hash part[FW_MERKLE_ACC_MAX];
+    int nparts = 0, l;
+
+    if (count == 0) {
+        empty_root(out);
+        return;
+    }
+    for (l = FW_MERKLE_ACC_MAX - 1; l >= 0; l--) {
+        uint64_t w = (uint64_t)1 << l;
+        if (!(count & w))
+            continue;
+        assert(start % w == 0);
+        perfect_hash(t, l, start >> l, part[nparts++]);
+        start += w;
+    }
+    for (l = nparts - 2; l >= 0; l--)
+        fw_merkle_node_hash(part[l], part[l + 1], part[l]);
+    memcpy(out, part[0], 32);
+}
+
+fw_rc fw_merkle_tree_root(const fw_merkle_tree *t, uint64_t n, uint8_t root[32])
+{
+    if (!t || !root || n > t->size)
+        return FW_ERR_USAGE;
+    tree_span_hash(t, 0, n, root);
+    return FW_OK;
+}
+
+static void tree_emit(const fw_merkle_tree *t, const span *sib, size_t n, fw_hash *proof,
+                      size_t *len)
+{
+    while (n-- > 0)
+        tree_span_hash(t, sib[n].start, sib[n].count, proof[(*len)++]);
+}
+
+fw_rc fw_merkle_tree_inclusion_proof(const fw_merkle_tree *t, uint64_t n, uint64_t index,
+                                     fw_hash *proof, size_t *proof_len)
+{
+    span sib[FW_MERKLE_MAX_PROOF];
+
+    if (proof_len)
+        *proof_len = 0;
+    if (!t || !proof || !proof_len || n > t->size)
+        return FW_ERR_USAGE;
+    if (index >= n)
+        return FW_ERR_INVALID;
+    tree_emit(t, sib, inclusion_path(n, index, sib), proof, proof_len);
+    return FW_OK;
+}
+
+fw_rc fw_merkle_tree_consistency_proof(const fw_merkle_tree *t, uint64_t n, uint64_t m,
+                                       fw_hash *proof, size_t *proof_len)
+{
+    span sib[FW_MERKLE_MAX_PROOF], first;
+    size_t nsib;
+
+    if (proof_len)
+        *proof_len = 0;
+    if (!t || !proof || !proof_len || n > t->size)
+        return FW_ERR_USAGE;
+    if (m == 0 || m > n)
+        return FW_ERR_INVALID;
+    nsib = consistency_path(n, m, sib, &first);
+    if (first.count)
+        tree_span_hash(t, first.start, first.count, proof[(*proof_len)++]);
+    tree_emit(t, sib, nsib, proof, proof_len);
+    return FW_OK;
 }

@@ -13,7 +13,8 @@
 ** their leaves with fw_merkle_leaf_hash and never with plain SHA-256.
 **
 ** Everything here is pure: no I/O, no printing, no exiting, and no heap
-** allocation.  Functions that work on a whole tree take the caller's array
+** allocation except in fw_merkle_tree, the one structure that grows.
+** Functions that work on a whole tree take the caller's array
 ** of leaf hashes (which the caller keeps owning) and use O(log n) stack:
 ** nothing recurses, and no function keeps more than 64 subtree hashes at a
 ** time.  A tree hash costs n - 1 node hashes; a proof costs at most that
@@ -163,5 +164,51 @@ fw_rc fw_merkle_consistency_proof(const fw_hash *leaf_hashes, uint64_t n, uint64
 bool fw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size, const uint8_t old_root[32],
                                   const uint8_t new_root[32], const fw_hash *proof,
                                   size_t proof_len);
+
+/*
+** The node hashes of a growing tree, for proofs at any size up to its own
+** without rehashing the leaves: every leaf hash (level 0), and the hash of
+** every complete perfect subtree of 2^l leaves for l >= FIRST_LEVEL.  The
+** subtrees of levels 1 .. FIRST_LEVEL - 1 are not kept; a proof rebuilds the
+** few it needs from the leaves (at most 2^FIRST_LEVEL - 1 node hashes each).
+** Memory: 32 bytes a leaf, plus 32 / 2^FIRST_LEVEL x 2 = 4 for the stored
+** levels: 36 bytes a leaf, and up to half as much again while the arrays
+** grow.  A root or a proof costs O(log^2 n) node hashes, not O(n).
+** Append only; readers may read size and level[0][i] (the leaf hashes)
+** directly.  Not thread-safe: the caller locks (lib/log_cache.h).
+*/
+#define FW_MERKLE_TREE_FIRST_LEVEL 4
+
+typedef struct fw_merkle_tree {
+    uint64_t size;                            /* leaves pushed so far */
+    fw_hash *level[FW_MERKLE_ACC_MAX];        /* level[0]: leaf hashes; level[l]: subtrees */
+    uint64_t cap[FW_MERKLE_ACC_MAX];          /* allocated hashes of each level */
+} fw_merkle_tree;
+
+/* Make t the empty tree (nothing allocated). */
+void fw_merkle_tree_init(fw_merkle_tree *t);
+
+/* Free what t holds and make it the empty tree again. */
+void fw_merkle_tree_release(fw_merkle_tree *t);
+
+/* Bytes t has allocated. */
+size_t fw_merkle_tree_bytes(const fw_merkle_tree *t);
+
+/*
+** Append one leaf hash (from fw_merkle_leaf_hash): amortized about one node
+** hash.  FW_ERR_NOMEM or FW_ERR_LIMIT leave t unchanged; FW_OK otherwise.
+*/
+fw_rc fw_merkle_tree_push(fw_merkle_tree *t, const uint8_t leaf_hash[32]);
+
+/*
+** As fw_merkle_root, fw_merkle_inclusion_proof and
+** fw_merkle_consistency_proof over the first n leaves of t, with the same
+** results, and FW_ERR_USAGE also for n > t->size.
+*/
+fw_rc fw_merkle_tree_root(const fw_merkle_tree *t, uint64_t n, uint8_t root[32]);
+fw_rc fw_merkle_tree_inclusion_proof(const fw_merkle_tree *t, uint64_t n, uint64_t index,
+                                     fw_hash *proof, size_t *proof_len);
+fw_rc fw_merkle_tree_consistency_proof(const fw_merkle_tree *t, uint64_t n, uint64_t m,
+                                       fw_hash *proof, size_t *proof_len);
 
 #endif

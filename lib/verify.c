@@ -325,6 +325,41 @@ fw_rc fw_log_hashes(fw_store *s, fw_hash **hashes, uint64_t *n, fw_error *err)
     return FW_OK;
 }
 
+typedef struct tree_extend {
+    fw_merkle_tree *t;
+    fw_rc rc;
+} tree_extend;
+
+static int push_leaf(void *arg, int64_t seq, const void *leaf, size_t len)
+{
+    tree_extend *x = arg;
+    uint8_t h[32];
+    if ((uint64_t)seq != x->t->size) {
+        x->rc = FW_ERR_INVALID;
+        return 1;
+    }
+    fw_merkle_leaf_hash(leaf, len, h);
+    if ((x->rc = fw_merkle_tree_push(x->t, h)) != FW_OK)
+        return 1;
+    return 0;
+}
+
+fw_rc fw_log_tree_extend(fw_store *s, fw_merkle_tree *t, fw_error *err)
+{
+    tree_extend x = {t, FW_OK};
+    fw_rc rc = fw_store_log_scan(s, (int64_t)t->size, push_leaf, &x, err);
+    if (rc)
+        return rc;
+    if (x.rc == FW_ERR_INVALID)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "the log has a gap at %llu: run 'forcewatch verify'",
+                            (unsigned long long)t->size);
+    if (x.rc)
+        return fw_error_set(err, x.rc, "out of memory for the log's tree at %llu leaves",
+                            (unsigned long long)t->size);
+    return FW_OK;
+}
+
 /* The verifier key the store was initialized with. */
 static fw_rc store_verifier(fw_store *s, fw_note_verifier *v, fw_error *err)
 {
@@ -353,9 +388,29 @@ static fw_rc not_consistent(fw_checkpoint_check *r, const char *fmt, ...)
     return FW_OK;
 }
 
-fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *ver, const char *note,
-                              size_t len, const fw_hash *hashes, uint64_t n,
-                              fw_checkpoint_check *r, fw_error *err)
+/* The log's tree, as a list of leaf hashes or as a fw_merkle_tree (one is NULL). */
+typedef struct log_tree {
+    const fw_hash *hashes;
+    const fw_merkle_tree *tree;
+} log_tree;
+
+static void tree_root(log_tree lt, uint64_t n, uint8_t root[32])
+{
+    if (lt.tree)
+        fw_merkle_tree_root(lt.tree, n, root);
+    else
+        fw_merkle_root(lt.hashes, n, root);
+}
+
+static fw_rc tree_consistency(log_tree lt, uint64_t n, uint64_t m, fw_hash *proof, size_t *len)
+{
+    return lt.tree ? fw_merkle_tree_consistency_proof(lt.tree, n, m, proof, len)
+                   : fw_merkle_consistency_proof(lt.hashes, n, m, proof, len);
+}
+
+static fw_rc check_against(fw_store *s, const fw_note_verifier *ver, const char *note,
+                           size_t len, log_tree lt, uint64_t n, fw_checkpoint_check *r,
+                           fw_error *err)
 {
     const char *blank = NULL;
     char origin[FW_NOTE_NAME_MAX];
@@ -413,7 +468,7 @@ fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *ver, const ch
                             (unsigned long long)n, (unsigned long long)cur_size);
         goto done;
     }
-    fw_merkle_root(hashes, cur_size, at_cur);
+    tree_root(lt, cur_size, at_cur);
     if (memcmp(at_cur, cur_root, 32) != 0) {
         rc = not_consistent(r, "today's log does not match its latest signed checkpoint");
         goto done;
@@ -424,14 +479,14 @@ fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *ver, const ch
                             (unsigned long long)cur_size);
         goto done;
     }
-    fw_merkle_root(hashes, r->size, at_old);
+    tree_root(lt, r->size, at_old);
     if (memcmp(at_old, root, 32) != 0) {
         rc = not_consistent(r, "today's log at size %llu has a different root: history was "
                                "rewritten", (unsigned long long)r->size);
         goto done;
     }
     if (r->size > 0 &&
-        (fw_merkle_consistency_proof(hashes, cur_size, r->size, proof, &plen) != FW_OK ||
+        (tree_consistency(lt, cur_size, r->size, proof, &plen) != FW_OK ||
          !fw_merkle_verify_consistency(r->size, cur_size, root, cur_root, proof, plen))) {
         rc = not_consistent(r, "no consistency proof from size %llu to %llu verifies",
                             (unsigned long long)r->size, (unsigned long long)cur_size);
@@ -447,6 +502,22 @@ done:
     fw_buf_release(&cur);
     fw_buf_release(&text);
     return rc;
+}
+
+fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *ver, const char *note,
+                              size_t len, const fw_hash *hashes, uint64_t n,
+                              fw_checkpoint_check *r, fw_error *err)
+{
+    log_tree lt = {hashes, NULL};
+    return check_against(s, ver, note, len, lt, n, r, err);
+}
+
+fw_rc fw_verify_checkpoint_tree(fw_store *s, const fw_note_verifier *ver, const char *note,
+                                size_t len, const fw_merkle_tree *t, fw_checkpoint_check *r,
+                                fw_error *err)
+{
+    log_tree lt = {NULL, t};
+    return check_against(s, ver, note, len, lt, t->size, r, err);
 }
 
 fw_rc fw_verify_checkpoint(fw_store *s, const fw_note_verifier *v, const char *note, size_t len,

@@ -51,7 +51,9 @@ typedef struct fw_checkpoint_check {
 ** today's, computed from the log's leaves.  FW_ERR_INVALID (err says why) if
 ** note is not a checkpoint note at all; otherwise FW_OK with r->consistent
 ** and r->reason.  fw_verify_checkpoint takes its own read snapshot;
-** fw_verify_checkpoint_in uses the caller's, with the log's leaf hashes.
+** fw_verify_checkpoint_in uses the caller's, with the log's leaf hashes;
+** fw_verify_checkpoint_tree the caller's, with the log's tree (every leaf of
+** the snapshot in it; a server's cache, lib/log_cache.h).
 */
 fw_rc fw_verify_checkpoint(fw_store *s, const fw_note_verifier *v, const char *note, size_t len,
                            fw_checkpoint_check *r, fw_error *err);
@@ -59,7 +61,18 @@ fw_rc fw_verify_checkpoint_in(fw_store *s, const fw_note_verifier *v, const char
                               size_t len, const fw_hash *hashes, uint64_t n,
                               fw_checkpoint_check *r, fw_error *err);
 
+fw_rc fw_verify_checkpoint_tree(fw_store *s, const fw_note_verifier *v, const char *note,
+                                size_t len, const fw_merkle_tree *t, fw_checkpoint_check *r,
+                                fw_error *err);
+
 /* Every leaf hash of the log, for proofs; *hashes is freed by the caller. */
 fw_rc fw_log_hashes(fw_store *s, fw_hash **hashes, uint64_t *n, fw_error *err);
+
+/*
+** Push onto t the leaves of the log after its first t->size (those it
+** already holds are taken to be the log's own).  FW_ERR_INVALID for a gap in
+** the log, FW_ERR_NOMEM; t keeps the leaves pushed before an error.
+*/
+fw_rc fw_log_tree_extend(fw_store *s, fw_merkle_tree *t, fw_error *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cases.h"
 #include "duties.h"
 #include "export.h"
+#include "log_cache.h"
 #include "merkle.h"
 #include "policyset.h"
 #include "review.h"
@@ -560,52 +561,71 @@ static json_t *b64(const uint8_t h[32])
     return json_string(s);
 }
 
+/*
+** Proofs come from the server's cached tree (lib/log_cache.h), never for a
+** size beyond the latest signed checkpoint: that is the default size, and
+** a larger one is not found.
+*/
 static void proof(request *r, bool inclusion)
 {
-    fw_store *st = request_store(r);
-    fw_hash *hashes = NULL, path[FW_MERKLE_MAX_PROOF];
-    uint64_t n = 0, a = 0, b = 0;
-    int64_t ck = 0;
+    fw_log_cache *cache = server_log_cache(r);
+    const fw_merkle_tree *t = NULL;
+    fw_store *st;
+    fw_hash path[FW_MERKLE_MAX_PROOF];
+    uint64_t ck = 0, a = 0, b = 0;
     size_t len, i;
     uint8_t r1[32], r2[32];
+    bool reading = false;
     fw_error err;
+    fw_rc rc;
     json_t *arr;
 
-    if (fw_log_hashes(st, &hashes, &n, &err) != FW_OK) {
+    if (!server_log_admit(r))
+        return;
+    if (inclusion ? !u64_arg(r, "seq", &a, true) : !u64_arg(r, "old", &a, true))
+        return;
+    st = request_store(r);
+    if ((rc = fw_store_begin_read(st, &err)) == FW_OK) {
+        reading = true;
+        rc = fw_log_cache_acquire(cache, st, &t, &ck, &err);
+    }
+    if (rc == FW_ERR_NOTFOUND) {
+        reply_error(r, 404, "not_found", NULL, "the log has no signed checkpoint yet");
+        goto done;
+    }
+    if (rc) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         goto done;
     }
-    if (fw_store_checkpoint(st, &ck, NULL, &err) == FW_OK)
-        b = (uint64_t)ck;
-    else
-        b = n;
+    b = ck;
     if (inclusion) {
-        if (!u64_arg(r, "seq", &a, true) || !u64_arg(r, "size", &b, false))
+        if (!u64_arg(r, "size", &b, false))
             goto done;
-        if (b > n || a >= b) {
-            reply_error(r, 404, "not_found", "seq", "no leaf %llu in a tree of size %llu",
-                        (unsigned long long)a, (unsigned long long)b);
+        if (b > ck || a >= b) {
+            reply_error(r, 404, "not_found", "seq",
+                        "no leaf %llu in a signed tree of size %llu (the latest is %llu)",
+                        (unsigned long long)a, (unsigned long long)b, (unsigned long long)ck);
             goto done;
         }
-        fw_merkle_inclusion_proof(hashes, b, a, path, &len);
-        fw_merkle_root(hashes, b, r1);
+        fw_merkle_tree_inclusion_proof(t, b, a, path, &len);
+        fw_merkle_tree_root(t, b, r1);
         arr = json_array();
         for (i = 0; i < len; i++)
             json_array_append_new(arr, b64(path[i]));
         reply_json(r, 200, json_pack("{s:I, s:I, s:o, s:o, s:o}", "leaf_index", (json_int_t)a,
-                                     "tree_size", (json_int_t)b, "leaf_hash", b64(hashes[a]),
+                                     "tree_size", (json_int_t)b, "leaf_hash", b64(t->level[0][a]),
                                      "root_hash", b64(r1), "proof", arr));
     } else {
-        if (!u64_arg(r, "old", &a, true) || !u64_arg(r, "new", &b, false))
+        if (!u64_arg(r, "new", &b, false))
             goto done;
-        if (a == 0 || a > b || b > n) {
-            reply_error(r, 400, "invalid", "old", "need 0 < old <= new <= %llu",
-                        (unsigned long long)n);
+        if (a == 0 || a > b || b > ck) {
+            reply_error(r, 400, "invalid", "old", "need 0 < old <= new <= %llu (the latest "
+                        "signed checkpoint)", (unsigned long long)ck);
             goto done;
         }
-        fw_merkle_consistency_proof(hashes, b, a, path, &len);
-        fw_merkle_root(hashes, a, r1);
-        fw_merkle_root(hashes, b, r2);
+        fw_merkle_tree_consistency_proof(t, b, a, path, &len);
+        fw_merkle_tree_root(t, a, r1);
+        fw_merkle_tree_root(t, b, r2);
         arr = json_array();
         for (i = 0; i < len; i++)
             json_array_append_new(arr, b64(path[i]));
@@ -614,7 +634,10 @@ static void proof(request *r, bool inclusion)
                                      b64(r2), "proof", arr));
     }
 done:
-    free(hashes);
+    if (t)
+        fw_log_cache_release(cache);
+    if (reading)
+        fw_store_end_read(st);
     server_store_return(r, st);
 }
 
@@ -1542,9 +1565,12 @@ static void verify_log(request *r)
     const char *note = r->body.data;
     size_t len = r->body.len;
     fw_store *st;
+    bool log_fault = false;
     fw_error err;
     fw_rc rc;
 
+    if (!server_log_admit(r))
+        return;
     if (len == 0) {
         reply_error(r, 400, "invalid", "body", "expected a signed checkpoint note or an export's "
                                                "stamp as the body");
@@ -1574,9 +1600,27 @@ static void verify_log(request *r)
         len = stamp->note_len;
     }
     st = request_store(r);
-    rc = fw_verify_checkpoint(st, NULL, note, len, &cc, &err);
+    if ((rc = fw_store_begin_read(st, &err)) == FW_OK) {
+        const fw_merkle_tree *t;
+        uint64_t ck;
+        rc = fw_log_cache_acquire(server_log_cache(r), st, &t, &ck, &err);
+        if (rc == FW_OK) {
+            rc = fw_verify_checkpoint_tree(st, NULL, note, len, t, &cc, &err);
+            fw_log_cache_release(server_log_cache(r));
+        } else if (rc != FW_ERR_NOTFOUND) {
+            log_fault = true;
+        } else {
+            /* No checkpoint today: fw_verify_checkpoint_tree says so, needing no tree. */
+            fw_merkle_tree empty;
+            fw_merkle_tree_init(&empty);
+            rc = fw_verify_checkpoint_tree(st, NULL, note, len, &empty, &cc, &err);
+        }
+        fw_store_end_read(st);
+    }
     server_store_return(r, st);
-    if (rc == FW_ERR_INVALID) {
+    if (log_fault) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    } else if (rc == FW_ERR_INVALID) {
         reply_error(r, 400, "invalid", "body", "%s", err.msg);
     } else if (rc) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);

@@ -22,6 +22,7 @@
 #include "api.h"
 #include "cache.h"
 #include "canon.h"
+#include "log_cache.h"
 #include "model.h"
 #include "policyset.h"
 #include "ratelimit.h"
@@ -66,6 +67,10 @@ static const config_key config_keys[] = {
      "by another process still works here; 0 checks every request", 0},
     {"web_dir", CFG(web_dir), true, 0, 0, 0, FW_WEB_DIR,
      "the built dashboard (`make web`) served at `/`; empty serves none", CFG_SIZE(web_dir)},
+    {"log_requests_per_minute", CFG(log_requests_per_minute), false, 600, 0, 1000000, NULL,
+     "requests one client address may make to the public proof and checkpoint-check routes "
+     "(/api/v1/log/proof/..., POST /api/v1/log/verify) a minute; more get 429 with Retry-After; "
+     "0 means no limit", 0},
     {"public_stats_k", CFG(public_stats_k), false, 5, 1, 1000, NULL,
      "public statistics suppress every count under this (docs/statistics.md)", 0},
 };
@@ -169,6 +174,11 @@ bool server_config_load(server_config *cfg, const char *file)
 
 /* ---- the server ------------------------------------------------------------- */
 
+/* Client addresses tracked at once for log_requests_per_minute, and its
+** window: a client over the limit is told to come back after the window. */
+#define LOG_RATE_TABLE 1024
+#define LOG_RATE_WINDOW 60
+
 #define LATENCY_BUCKETS 10
 static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                        0.025, 0.05, 0.1, 0.5, 1.0};
@@ -198,6 +208,10 @@ struct server {
     unsigned long auth_generation;
     /* Served incident versions (api.c). */
     fw_cache *incidents;
+    /* The record log's tree, for proofs (locks itself). */
+    fw_log_cache *log_tree;
+    /* Requests to the log's public routes by client address, under mu. */
+    fw_ratelimit *log_clients;
     /* Metrics, under mu. */
     unsigned long *requests;     /* [route + 1][status class 0..5] */
     unsigned long latency[LATENCY_BUCKETS + 1];
@@ -222,6 +236,46 @@ double server_clock(void)
 struct fw_cache *server_incident_cache(request *r)
 {
     return r->srv->incidents;
+}
+
+struct fw_log_cache *server_log_cache(request *r)
+{
+    return r->srv->log_tree;
+}
+
+/* The client's address as text, or "" if it cannot be told. */
+static void client_address(request *r, char out[INET6_ADDRSTRLEN])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
+                  INET6_ADDRSTRLEN);
+}
+
+bool server_log_admit(request *r)
+{
+    server *s = r->srv;
+    char addr[INET6_ADDRSTRLEN];
+    double now = now_s();
+    bool ok;
+
+    if (s->cfg.log_requests_per_minute == 0)
+        return true;
+    client_address(r, addr);
+    pthread_mutex_lock(&s->mu);
+    ok = fw_ratelimit_allowed(s->log_clients, addr, now);
+    if (ok)
+        fw_ratelimit_failed(s->log_clients, addr, now); /* counts the request */
+    pthread_mutex_unlock(&s->mu);
+    if (!ok) {
+        r->retry_after = LOG_RATE_WINDOW;
+        reply_error(r, 429, "rate_limited", NULL,
+                    "more than %ld requests a minute from this address to the log's proof "
+                    "routes: try again later", s->cfg.log_requests_per_minute);
+    }
+    return ok;
 }
 
 void server_auth_changed(request *r)
@@ -699,6 +753,11 @@ static enum MHD_Result send_reply(server *s, request *r)
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     if (r->set_cookie[0])
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    if (r->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%d", r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    }
     ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     access_log(r, len);
@@ -856,6 +915,9 @@ void server_metrics(request *r)
     fw_buf_printf(&r->text, "# HELP forcewatch_log_leaves Leaves in the record log.\n"
                             "# TYPE forcewatch_log_leaves gauge\nforcewatch_log_leaves %lld\n",
                   (long long)log_size);
+    fw_buf_printf(&r->text, "# HELP forcewatch_log_tree_bytes Memory of the log's tree kept for "
+                            "proofs.\n# TYPE forcewatch_log_tree_bytes gauge\n"
+                            "forcewatch_log_tree_bytes %zu\n", fw_log_cache_bytes(s->log_tree));
 }
 
 static bool parse_listen(const char *listen, struct sockaddr_in *sa)
@@ -927,11 +989,14 @@ int cmd_serve(cli_args *a)
     s.failures = fw_ratelimit_new(SIGNIN_TABLE, SIGNIN_MAX_FAILURES, SIGNIN_WINDOW);
     s.tokens = fw_cache_new(TOKEN_CACHE, TOKEN_CACHE * sizeof(fw_user), free);
     s.incidents = fw_cache_new(4096, (size_t)s.cfg.cache_bytes, api_served_incident_free);
+    s.log_tree = fw_log_cache_new();
+    s.log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s.cfg.log_requests_per_minute,
+                                     LOG_RATE_WINDOW);
     s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
     if (!s.requests || !s.free_stores || !s.sessions || !s.failures || !s.tokens ||
-        !s.incidents || sodium_init() < 0) {
+        !s.incidents || !s.log_tree || !s.log_clients || sodium_init() < 0) {
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
         goto done;
     }
@@ -1005,6 +1070,8 @@ done:
     fw_ratelimit_free(s.failures);
     fw_cache_free(s.tokens);
     fw_cache_free(s.incidents);
+    fw_log_cache_free(s.log_tree);
+    fw_ratelimit_free(s.log_clients);
     policy_set_release(&s.policies);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);

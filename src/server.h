@@ -26,6 +26,7 @@ typedef struct server_config {
     long cache_bytes;
     long token_cache_seconds;
     char web_dir[512];
+    long log_requests_per_minute;
     long public_stats_k;
 } server_config;
 
@@ -64,6 +65,7 @@ typedef struct request {
     char csrf[65];                    /* the session's CSRF token, when via_cookie */
     /* Extra response headers (Set-Cookie). */
     char set_cookie[256];
+    int retry_after;                  /* seconds, for a Retry-After header; 0: none */
     /* A streamed answer (reply_stream): the read end of its pipe, or -1. */
     int stream_fd;
 } request;
@@ -104,6 +106,14 @@ struct fw_cache;
 struct fw_cache *server_incident_cache(request *r);
 /* The monotonic clock caches are timed by, in seconds. */
 double server_clock(void);
+/* The record log's tree kept for proofs (lib/log_cache.h). */
+struct fw_log_cache;
+struct fw_log_cache *server_log_cache(request *r);
+/* Whether this client may make another request to the log's public proof
+** routes now (configuration key log_requests_per_minute); if not, the
+** answer is set (429 with Retry-After) and false is returned. */
+bool server_log_admit(request *r);
+
 /* A token was revoked or a user changed: forget who tokens belong to. */
 void server_auth_changed(request *r);
 

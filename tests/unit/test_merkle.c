@@ -954,6 +954,92 @@ static void test_leaf_hash_any_length(void **state)
     }
 }
 
+/* Whether the tree's root and proofs at size n equal those from the leaf list. */
+static void tree_matches_list(const fw_merkle_tree *t, const fw_hash *leaves, uint64_t n,
+                              uint64_t index, uint64_t old)
+{
+    fw_hash got[FW_MERKLE_MAX_PROOF], want[FW_MERKLE_MAX_PROOF];
+    uint8_t r1[32], r2[32];
+    size_t glen, wlen;
+
+    assert_int_equal(fw_merkle_tree_root(t, n, r1), FW_OK);
+    assert_int_equal(fw_merkle_root(leaves, n, r2), FW_OK);
+    assert_memory_equal(r1, r2, 32);
+    if (index < n) {
+        assert_int_equal(fw_merkle_tree_inclusion_proof(t, n, index, got, &glen), FW_OK);
+        assert_int_equal(fw_merkle_inclusion_proof(leaves, n, index, want, &wlen), FW_OK);
+        assert_int_equal(glen, wlen);
+        assert_memory_equal(got, want, glen * 32);
+    }
+    if (old >= 1 && old <= n) {
+        assert_int_equal(fw_merkle_tree_consistency_proof(t, n, old, got, &glen), FW_OK);
+        assert_int_equal(fw_merkle_consistency_proof(leaves, n, old, want, &wlen), FW_OK);
+        assert_int_equal(glen, wlen);
+        assert_memory_equal(got, want, glen * 32);
+    }
+}
+
+/* Every size up to 64 (four stored levels and the levels below them), every
+** leaf and every older size, at every size the tree has grown to. */
+static void test_tree_small(void **state)
+{
+    fw_hash leaves[64];
+    fw_merkle_tree t;
+    uint64_t size, n, i;
+    (void)state;
+    random_leaves(leaves, 64, 7);
+    fw_merkle_tree_init(&t);
+    for (size = 1; size <= 64; size++) {
+        assert_int_equal(fw_merkle_tree_push(&t, leaves[size - 1]), FW_OK);
+        assert_int_equal(t.size, size);
+        for (n = 1; n <= size; n++)
+            for (i = 0; i < n; i++)
+                tree_matches_list(&t, leaves, n, i, i + 1);
+    }
+    fw_merkle_tree_release(&t);
+    assert_int_equal(t.size, 0);
+}
+
+/* Random sizes, leaves and older sizes up to a few thousand leaves. */
+static void test_tree_random(void **state)
+{
+    const uint64_t max = 5000;
+    fw_hash *leaves = malloc(max * sizeof(fw_hash));
+    fw_merkle_tree t;
+    uint8_t r[32];
+    uint64_t j;
+    int trial;
+    (void)state;
+    assert_non_null(leaves);
+    random_leaves(leaves, max, 99);
+    fw_merkle_tree_init(&t);
+    for (j = 0; j < max; j++)
+        assert_int_equal(fw_merkle_tree_push(&t, leaves[j]), FW_OK);
+    /* 36 bytes a leaf, and at most half as much again of slack. */
+    assert_true(fw_merkle_tree_bytes(&t) >= max * 36);
+    assert_true(fw_merkle_tree_bytes(&t) <= max * 36 * 3 / 2 + 64 * 32 * FW_MERKLE_ACC_MAX);
+    rng_state = 12345;
+    for (trial = 0; trial < 3000; trial++) {
+        uint64_t n = 1 + rnd() % max;
+        tree_matches_list(&t, leaves, n, rnd() % n, 1 + rnd() % n);
+    }
+    tree_matches_list(&t, leaves, max, max - 1, max);
+    tree_matches_list(&t, leaves, 4096, 4095, 2048);
+    /* Sizes beyond the tree are refused, not read past its end. */
+    assert_int_equal(fw_merkle_tree_root(&t, max + 1, r), FW_ERR_USAGE);
+    {
+        fw_hash p[FW_MERKLE_MAX_PROOF];
+        size_t len = 7;
+        assert_int_equal(fw_merkle_tree_inclusion_proof(&t, max + 1, 0, p, &len), FW_ERR_USAGE);
+        assert_int_equal(len, 0);
+        assert_int_equal(fw_merkle_tree_inclusion_proof(&t, 10, 10, p, &len), FW_ERR_INVALID);
+        assert_int_equal(fw_merkle_tree_consistency_proof(&t, 10, 0, p, &len), FW_ERR_INVALID);
+        assert_int_equal(fw_merkle_tree_consistency_proof(&t, 10, 11, p, &len), FW_ERR_INVALID);
+    }
+    fw_merkle_tree_release(&t);
+    free(leaves);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -973,6 +1059,8 @@ int main(void)
         cmocka_unit_test(test_accumulator),
         cmocka_unit_test(test_accumulator_full),
         cmocka_unit_test(test_large_tree),
+        cmocka_unit_test(test_tree_small),
+        cmocka_unit_test(test_tree_random),
     };
     return cmocka_run_group_tests_name("merkle", tests, NULL, NULL);
 }
