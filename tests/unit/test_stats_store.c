@@ -61,37 +61,35 @@ static int64_t cell(const fw_stats_table *t, const char *year, const char *state
     return 0;
 }
 
-static int snapshots(const char *path)
+/* The two integers the query sql (one row) answers on the database at path. */
+static void query_ints(const char *path, const char *sql, int *x, int *y)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int n = -1;
+    *x = *y = -1;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM stats_ledger WHERE snapshot",
-                                        -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *x = sqlite3_column_int(st, 0);
+        *y = sqlite3_column_int(st, 1);
+    }
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+static int snapshots(const char *path)
+{
+    int n, unused;
+    query_ints(path, "SELECT count(*), 0 FROM stats_ledger WHERE snapshot", &n, &unused);
     return n;
 }
 
 /* Ledger rows that are not snapshots, and the longest one's bytes. */
 static int ledger_rows(const char *path, int *longest)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int n = -1;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), max(length(entries)) FROM "
-                                            "stats_ledger WHERE NOT snapshot",
-                                        -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int(st, 0);
-        *longest = sqlite3_column_int(st, 1);
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    int n;
+    query_ints(path, "SELECT count(*), max(length(entries)) FROM stats_ledger WHERE NOT snapshot",
+               &n, longest);
     return n;
 }
 
