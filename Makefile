@@ -19,15 +19,15 @@ endif
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
              -D_DEFAULT_SOURCE -Iinclude -Ilib $(SANFLAGS) $(CFLAGS) \
-             -DFW_POLICY_DIR='"$(CURDIR)/policies"' -DFW_IMPORT_DIR='"$(CURDIR)/import"' \
+             -DFW_POLICY_DIR='"$(CURDIR)/policies"' -DFW_PROFILE_DIR='"$(CURDIR)/profiles"' \
              -DFW_WEB_DIR='"$(CURDIR)/web/dist"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS  += $(SANFLAGS)
 
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(wildcard lib/*/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard src/*/*.c)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -69,6 +69,11 @@ web: web/dist/index.html
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The front-ends also see each other's headers (src/); the library never does.
+$(BUILD)/src/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
 
 $(BUILD)/libforcewatch.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^

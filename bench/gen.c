@@ -1,6 +1,6 @@
 /*
 ** gen: writes synthetic use-of-force incidents for the benchmarks.  Each
-** incident is a complete document in the format of lib/schema.c (officers,
+** incident is a complete document in the format of lib/record/schema.c (officers,
 ** subjects, sometimes a vehicle, one sourced account or, in a tenth of them,
 ** two accounts that disagree the way real ones do) and is a function of the
 ** seed and its index only, so the same seed gives the same bytes on every
@@ -240,7 +240,7 @@ static char *fmt_cat(char *p, const char *s)
     return p + n;
 }
 
-/* ---- the format's vocabulary (values from lib/schema.c) -------------- */
+/* ---- the format's vocabulary (values from lib/record/schema.c) -------------- */
 
 static const char *const officer_roles[] = {"applied_force", "present", "witness", "supervisor"};
 static const char *const contact_reasons[] = {

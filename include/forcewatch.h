@@ -11,13 +11,13 @@
 
 #define FORCEWATCH_VERSION "0.1.0"
 
-#include "error.h"     /* result codes, fw_error */
-#include "buf.h"       /* bounded growable buffers */
-#include "timeutil.h"  /* dates and times of the incident format */
-#include "canon.h"     /* canonical JSON, SHA-256 */
-#include "schema.h"    /* the incident format as tables */
-#include "model.h"     /* documents: parse, validate, typed view */
-#include "store.h"     /* the append-only, logged store */
-#include "export.h"    /* open-data export, stamped with a checkpoint */
+#include "base/error.h"     /* result codes, fw_error */
+#include "base/buf.h"       /* bounded growable buffers */
+#include "base/timeutil.h"  /* dates and times of the incident format */
+#include "record/canon.h"     /* canonical JSON, SHA-256 */
+#include "record/schema.h"    /* the incident format as tables */
+#include "record/model.h"     /* documents: parse, validate, typed view */
+#include "store/store.h"     /* the append-only, logged store */
+#include "data/export.h"    /* open-data export, stamped with a checkpoint */
 
 #endif

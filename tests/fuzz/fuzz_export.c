@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "export.h"
+#include "data/csv.h"
+#include "data/export.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

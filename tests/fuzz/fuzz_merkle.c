@@ -1,5 +1,5 @@
 /*
-** Fuzz target for the Merkle tree (lib/merkle.c).  The input is read as
+** Fuzz target for the Merkle tree (lib/log/merkle.c).  The input is read as
 **
 **   byte  0        t: the tree built in part 2 has 1 + t % 64 leaves
 **   bytes 1..8     old size, big-endian (missing bytes read as 0)
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "merkle.h"
+#include "log/merkle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

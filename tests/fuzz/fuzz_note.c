@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "note.h"
+#include "log/note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "policy.h"
-#include "situation.h"
+#include "policy/policy.h"
+#include "policy/situation.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

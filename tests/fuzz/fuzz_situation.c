@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "situation.h"
+#include "policy/situation.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

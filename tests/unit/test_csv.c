@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "csv.h"
+#include "base/buf.h"
+#include "data/csv.h"
 
 /* Rows rendered as "line:f1|f2|..." or "line:!error", one per line. */
 static int collect(void *arg, const fw_csv_row *row)

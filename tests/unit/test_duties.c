@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "duties.h"
-#include "policy.h"
-#include "review.h"
+#include "workflow/duties.h"
+#include "policy/policy.h"
+#include "policy/review.h"
 
 static fw_doc *doc_of(const char *events, const char *extra_accounts, const char *encounter)
 {

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canon.h"
-#include "csv.h"
-#include "export.h"
+#include "record/canon.h"
+#include "data/csv.h"
+#include "data/export.h"
 
 /* An incident with every awkward value a cell can hold. */
 static const char awkward[] =

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "import.h"
+#include "data/import.h"
 
 static void expect_offset(const char *zone, int y, int mo, int d, int h, const char *want)
 {

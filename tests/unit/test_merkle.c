@@ -1,5 +1,5 @@
 /*
-** Unit tests of the RFC 9162 Merkle tree (lib/merkle.c).
+** Unit tests of the RFC 9162 Merkle tree (lib/log/merkle.c).
 **
 ** Known answers come from the public reference tree of Certificate
 ** Transparency's test data: the eight leaves "", 00, 10, 2021, 3031,
@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "merkle.h"
+#include "log/merkle.h"
 
 #define EMPTY_ROOT "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 

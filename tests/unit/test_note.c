@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "note.h"
+#include "log/note.h"
 
 /* The example of the Go reference implementation's note package. */
 static const char example_vkey[] = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "policy.h"
-#include "situation.h"
+#include "policy/policy.h"
+#include "policy/situation.h"
 
 /* ---- malformed policies ------------------------------------------------- */
 

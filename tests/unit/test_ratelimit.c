@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ratelimit.h"
+#include "access/ratelimit.h"
 
 static void fail_n(fw_ratelimit *rl, const char *name, int n, double now)
 {

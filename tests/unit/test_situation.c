@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "situation.h"
+#include "policy/situation.h"
 
 /* ---- building documents ------------------------------------------------ */
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "forcewatch.h"
-#include "stats.h"
+#include "data/stats.h"
 
 static fw_doc *parse(const char *text)
 {

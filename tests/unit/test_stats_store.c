@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "forcewatch.h"
-#include "stats_run.h"
+#include "data/stats_run.h"
 
 static void put_in(fw_store *s, int i, const char *state, bool withdrawn, bool own_txn)
 {

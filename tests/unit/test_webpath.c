@@ -1,7 +1,7 @@
 /*
 ** Unit tests of the dashboard's path mapping: what may be served, every
 ** traversal and hidden-file attempt refused, types and cache classes; and
-** the review-queue deadlines of lib/cases.c.
+** the review-queue deadlines of lib/workflow/cases.c.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,9 +10,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "cases.h"
-#include "timeutil.h"
-#include "webpath.h"
+#include "workflow/cases.h"
+#include "base/timeutil.h"
+#include "web/webpath.h"
 
 static void test_served(void **state)
 {

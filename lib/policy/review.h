@@ -1,0 +1,60 @@
+/*
+** Review: every force application of an incident, under every account,
+** judged by every rule of one policy version; and the decisive disputed
+** facts where accounts disagree (docs/policy-language.md, "Outcomes").
+** Pure: no I/O.
+**
+** Ownership: fw_review_run fills a review the caller releases with
+** fw_review_release; it borrows the document and the policy, which must
+** outlive it.
+*/
+#ifndef FW_REVIEW_H
+#define FW_REVIEW_H
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "policy/policy.h"
+#include "policy/situation.h"
+
+typedef struct fw_review_item {
+    size_t account;            /* index into doc->accounts */
+    size_t event;              /* index of the force event in that account */
+    char key[96];              /* "ACTOR@T", or "ACTOR@T#2" for a repeat in one account */
+    fw_situation *sit;
+    fw_rule_result *results;   /* one per rule of the policy */
+} fw_review_item;
+
+typedef struct fw_decisive {
+    size_t item_a, item_b;     /* the two accounts' items (same key) */
+    size_t rule;
+    int fact;
+} fw_decisive;
+
+typedef struct fw_review {
+    const fw_doc *doc;
+    const fw_policy *policy;
+    fw_review_item *items;
+    size_t nitems;
+    fw_decisive *decisive;
+    size_t ndecisive, capdecisive;
+} fw_review;
+
+/*
+** Review doc under p.  account (may be NULL) limits it to one account by id.
+** geo may be NULL for the default geometry.
+*/
+fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *geo,
+                    const char *account, fw_review *out, fw_error *err);
+void fw_review_release(fw_review *r);
+
+/* The worst outcome of an item over all rules (out > undetermined > within > n/a). */
+fw_outcome fw_review_item_outcome(const fw_review *r, size_t item);
+
+/* The review as JSON (what is stored and what --json prints); NULL if out of memory. */
+json_t *fw_review_json(const fw_review *r);
+
+/* The review as text for people (DESIGN.md's form), appended to out. */
+fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out);
+
+#endif

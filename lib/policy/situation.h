@@ -1,0 +1,123 @@
+/*
+** The situation model: what an account says was true at the moment of one
+** force application.  Replays the account's events at or before the force
+** event's time (later events never count) into facts that are true, false,
+** a value, or unknown.  Pure: no I/O.
+**
+** Every fact the policy language can name is a row of one table
+** (fw_fact_defs), with its type and documentation; the facts of one force
+** application are an fw_situation, indexed like that table.
+**
+** Ownership: an fw_situation borrows strings from the fw_doc it was built
+** from and must not outlive it.
+*/
+#ifndef FW_SITUATION_H
+#define FW_SITUATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record/model.h"
+
+typedef enum fw_vtype {
+    FW_V_UNKNOWN = 0,
+    FW_V_BOOL,
+    FW_V_NUM,
+    FW_V_STR      /* an enumeration value or a party id */
+} fw_vtype;
+
+typedef struct fw_value {
+    fw_vtype type;
+    bool b;
+    double num;
+    const char *str;
+} fw_value;
+
+/* How a fact's value was found. */
+typedef enum fw_source {
+    FW_SRC_NONE = 0,       /* unknown: nothing in the account says */
+    FW_SRC_EVENT,          /* stated by an event (event_index, t) */
+    FW_SRC_DERIVED,        /* derived from positions (geometry) */
+    FW_SRC_INCIDENT,       /* from the incident's parties (e.g. the vehicle's driver) */
+    FW_SRC_COMPLETE        /* absent from an account marked complete, so false / none */
+} fw_source;
+
+typedef struct fw_fact {
+    fw_value v;
+    fw_source source;
+    int event_index;       /* the event it came from, or -1 */
+    double t;              /* that event's time */
+    /* For facts with both a stated and a derived value (vehicle geometry):
+    ** the one not used, and whether the two disagree. */
+    bool has_alt;
+    fw_value alt;
+    fw_source alt_source;
+    bool conflict;
+} fw_fact;
+
+typedef enum fw_ftype_fact {
+    FW_FACT_BOOL,
+    FW_FACT_NUM,
+    FW_FACT_ENUM,          /* a value of `en` */
+    FW_FACT_ID             /* a party id */
+} fw_fact_type;
+
+typedef struct fw_fact_def {
+    const char *name;      /* as policies write it: "threat.level" */
+    fw_fact_type type;
+    const char *en;        /* enumeration name for FW_FACT_ENUM (schema.h) */
+    const char *doc;
+} fw_fact_def;
+
+extern const fw_fact_def fw_fact_defs[];
+extern const size_t fw_n_facts;
+
+/* Index of a fact by name, or -1. */
+int fw_fact_index(const char *name);
+
+/* Geometry settings for derived vehicle facts. */
+typedef struct fw_geometry {
+    double corridor_width_m;   /* width of the path a moving vehicle sweeps; default 3.0 */
+    double horizon_s;          /* how far ahead the path reaches, in seconds; default 3.0 */
+    double min_closing_mps;    /* closing speed above which a vehicle is "toward"; default 0.2 */
+} fw_geometry;
+
+void fw_geometry_default(fw_geometry *g);
+
+typedef struct fw_situation {
+    const fw_doc *doc;
+    const fw_account *account;
+    size_t force_index;        /* index of the force event in the account */
+    double t;                  /* its time */
+    const char *vehicle;       /* the vehicle the facts speak of, or NULL */
+    fw_fact facts[];           /* fw_n_facts entries, in fw_fact_defs order */
+} fw_situation;
+
+/*
+** Build the facts of the force event at index force_index of account a of
+** doc.  geo may be NULL for the defaults.  Returns NULL if out of memory or
+** if that event is not a force event.  Free with fw_situation_free.
+*/
+fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t force_index,
+                                 const fw_geometry *geo);
+void fw_situation_free(fw_situation *s);
+
+/* The fact by name, or NULL if no such fact. */
+const fw_fact *fw_situation_fact(const fw_situation *s, const char *name);
+
+/*
+** Vehicle geometry, exposed for tests: a vehicle at (vx, vy) heading
+** heading_deg (clockwise from north) at speed_mps, and a person at (px, py).
+** *closing is the speed (m/s) at which the distance shrinks (negative when
+** it grows); *in_path is whether the person is inside the corridor the
+** vehicle sweeps over the next horizon_s seconds.
+*/
+void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,
+                         double speed_mps, double px, double py, double *closing,
+                         bool *in_path);
+
+/* Write a value for people ("true", "4.6", "death", "unknown"). */
+void fw_value_format(const fw_value *v, char *out, size_t n);
+bool fw_value_equal(const fw_value *a, const fw_value *b);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+** Duty items (see duties.h).  Each rule reads the incident's accounts as
+** they stand; times are seconds since the epoch, so deadlines can be tested
+** with any clock.
+*/
+#include "workflow/duties.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+
+void fw_duty_config_default(fw_duty_config *c)
+{
+    c->statement_hours = 24;
+    c->medical_aid_minutes = 10;
+}
+
+/* Force kinds that need a device certification, and the course. */
+static const struct {
+    const char *kind, *course;
+} certified[] = {
+    {"ecd", "ecd"},
+    {"oc_spray", "chemical_agents"},
+    {"chemical_munition", "chemical_agents"},
+    {"less_lethal_projectile", "less_lethal_launcher"},
+    {"impact_weapon", "impact_weapon"},
+    {"canine", "canine"},
+    {"firearm_discharge", "firearm"},
+};
+
+const char *fw_duty_course_for(const char *force_kind)
+{
+    size_t i;
+    for (i = 0; force_kind && i < sizeof certified / sizeof certified[0]; i++)
+        if (strcmp(certified[i].kind, force_kind) == 0)
+            return certified[i].course;
+    return NULL;
+}
+
+static const char *str(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void add_item(json_t *items, const char *kind, const fw_doc *doc, const char *officer,
+                     const char *detail)
+{
+    json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s}", "kind", kind, "incident",
+                                           doc->id, "officer", officer, "detail", detail));
+}
+
+static void iso(double epoch, char *out, size_t n)
+{
+    fw_time_format_utc((time_t)epoch, out, n);
+}
+
+/* Officers who must file a statement: everyone listed. */
+static void statements(const fw_doc *doc, double now, const fw_duty_config *cfg, json_t *items)
+{
+    double due = doc->occurred.epoch + cfg->statement_hours * 3600;
+    char due_s[32], detail[256];
+    size_t p, a;
+
+    iso(due, due_s, sizeof due_s);
+    for (p = 0; p < doc->nparties; p++) {
+        const fw_party *o = &doc->parties[p];
+        double filed = -1;
+        if (o->kind != FW_REF_OFFICER)
+            continue;
+        for (a = 0; a < doc->naccounts; a++) {
+            const char *author = str(doc->accounts[a].obj, "author");
+            const char *at = str(doc->accounts[a].obj, "filed_at");
+            fw_time t;
+            if (!author || strcmp(author, o->id) != 0)
+                continue;
+            filed = at && fw_time_parse(at, &t) ? t.epoch : doc->occurred.epoch;
+            break;
+        }
+        if (filed < 0 && now > due) {
+            snprintf(detail, sizeof detail, "no statement filed; it was due %s", due_s);
+            add_item(items, "statement_overdue", doc, o->id, detail);
+            json_object_set_new(json_array_get(items, json_array_size(items) - 1), "due",
+                                json_string(due_s));
+        } else if (filed > due) {
+            snprintf(detail, sizeof detail, "statement filed after the deadline of %s", due_s);
+            add_item(items, "statement_late", doc, o->id, detail);
+        }
+    }
+}
+
+/* Officers present (not the one using force) with no intervene event in an
+** account where that force was out of policy. */
+static void interventions(const fw_doc *doc, const fw_review *reviews, size_t n, json_t *items)
+{
+    size_t r, i, p, e, k;
+    char detail[512];
+
+    for (r = 0; r < n; r++) {
+        const fw_review *rv = &reviews[r];
+        for (i = 0; i < rv->nitems; i++) {
+            const fw_review_item *it = &rv->items[i];
+            const fw_account *acc = &doc->accounts[it->account];
+            const fw_event *force = &acc->events[it->event];
+            fw_rule_info info;
+            size_t rule;
+            if (fw_review_item_outcome(rv, i) != FW_OUT)
+                continue;
+            for (rule = 0; rule < fw_policy_nrules(rv->policy); rule++)
+                if (it->results[rule].outcome == FW_OUT)
+                    break;
+            fw_policy_rule(rv->policy, rule, &info);
+            for (p = 0; p < doc->nparties; p++) {
+                const fw_party *o = &doc->parties[p];
+                bool intervened = false;
+                if (o->kind != FW_REF_OFFICER || (force->actor && strcmp(o->id, force->actor) == 0))
+                    continue;
+                for (e = 0; e < acc->nevents && !intervened; e++)
+                    intervened = acc->events[e].type_name &&
+                                 strcmp(acc->events[e].type_name, "intervene") == 0 &&
+                                 acc->events[e].actor && strcmp(acc->events[e].actor, o->id) == 0;
+                if (intervened)
+                    continue;
+                /* One item per officer and force application, whatever the policy. */
+                for (k = 0; k < json_array_size(items); k++) {
+                    const json_t *x = json_array_get(items, k);
+                    if (strcmp(str(x, "kind"), "intervention") == 0 &&
+                        strcmp(str(x, "officer"), o->id) == 0 &&
+                        strcmp(str(x, "force"), it->key) == 0)
+                        break;
+                }
+                if (k < json_array_size(items))
+                    continue;
+                snprintf(detail, sizeof detail,
+                         "present when %s was out of policy under account %s (%s %s); no intervene "
+                         "event", it->key, acc->id, fw_policy_fullname(rv->policy), info.id);
+                add_item(items, "intervention", doc, o->id, detail);
+                json_object_set_new(json_array_get(items, json_array_size(items) - 1), "force",
+                                    json_string(it->key));
+            }
+        }
+    }
+}
+
+/* An injury with no medical aid (requested or rendered) for that person in
+** the same account within the configured time. */
+static void medical_aid(const fw_doc *doc, const fw_duty_config *cfg, json_t *items)
+{
+    size_t a, e, k;
+    char detail[256];
+    for (a = 0; a < doc->naccounts; a++) {
+        const fw_account *acc = &doc->accounts[a];
+        for (e = 0; e < acc->nevents; e++) {
+            const fw_event *inj = &acc->events[e];
+            const char *person, *sev;
+            double first_aid = -1;
+            if (!inj->type_name || strcmp(inj->type_name, "injury") != 0)
+                continue;
+            person = str(inj->obj, "person");
+            sev = str(inj->obj, "severity");
+            if (!person || (sev && strcmp(sev, "none") == 0))
+                continue;
+            for (k = 0; k < acc->nevents; k++) {
+                const fw_event *aid = &acc->events[k];
+                const char *st = str(aid->obj, "status");
+                if (aid->type_name && strcmp(aid->type_name, "medical_aid") == 0 &&
+                    str(aid->obj, "person") && strcmp(str(aid->obj, "person"), person) == 0 &&
+                    st && strcmp(st, "refused") != 0 && aid->t >= inj->t) {
+                    first_aid = aid->t;
+                    break;
+                }
+            }
+            if (first_aid >= 0 && first_aid - inj->t <= cfg->medical_aid_minutes * 60)
+                continue;
+            if (first_aid < 0)
+                snprintf(detail, sizeof detail,
+                         "%s injured (%s) at t=%.0f s in account %s; no medical aid recorded",
+                         person, sev ? sev : "?", inj->t, acc->id);
+            else
+                snprintf(detail, sizeof detail,
+                         "%s injured (%s) at t=%.0f s in account %s; aid only %.0f min later",
+                         person, sev ? sev : "?", inj->t, acc->id, (first_aid - inj->t) / 60);
+            add_item(items, "medical_aid", doc, NULL, detail);
+            json_object_set_new(json_array_get(items, json_array_size(items) - 1), "account",
+                                json_string(acc->id));
+        }
+    }
+}
+
+/* Whether the officer's record holds course, current on epoch. */
+static bool certified_on(const json_t *training, const char *officer, const char *course,
+                         double epoch)
+{
+    const json_t *courses = json_object_get(json_object_get(training, officer), "courses");
+    size_t i;
+    for (i = 0; i < json_array_size(courses); i++) {
+        const json_t *c = json_array_get(courses, i);
+        const char *name = str(c, "course"), *done = str(c, "completed"), *exp = str(c, "expires");
+        fw_time t1, t2;
+        if (!name || strcmp(name, course) != 0 || !done || !fw_time_parse(done, &t1))
+            continue;
+        if (t1.epoch > epoch)
+            continue;
+        if (exp && fw_time_parse(exp, &t2) && t2.epoch + 86400 <= epoch)
+            continue;
+        return true;
+    }
+    return false;
+}
+
+static void training_items(const fw_doc *doc, const json_t *training, json_t *items)
+{
+    size_t a, e, p, k;
+    char detail[256];
+    bool crowd = doc->encounter && strcmp(doc->encounter, "crowd_control") == 0;
+
+    for (a = 0; a < doc->naccounts; a++) {
+        const fw_account *acc = &doc->accounts[a];
+        for (e = 0; e < acc->nevents; e++) {
+            const fw_event *f = &acc->events[e];
+            const char *course;
+            if (!f->type_name || strcmp(f->type_name, "force") != 0 || !f->actor)
+                continue;
+            course = fw_duty_course_for(str(f->obj, "kind"));
+            if (!course || certified_on(training, f->actor, course, doc->occurred.epoch))
+                continue;
+            for (k = 0; k < json_array_size(items); k++) {
+                const json_t *x = json_array_get(items, k);
+                if (strcmp(str(x, "kind"), "training_device") == 0 &&
+                    strcmp(str(x, "officer"), f->actor) == 0 && strstr(str(x, "detail"), course))
+                    break;
+            }
+            if (k < json_array_size(items))
+                continue;
+            snprintf(detail, sizeof detail, "used %s without a current %s certification",
+                     str(f->obj, "kind"), course);
+            add_item(items, "training_device", doc, f->actor, detail);
+        }
+    }
+    if (!crowd)
+        return;
+    for (p = 0; p < doc->nparties; p++) {
+        const fw_party *o = &doc->parties[p];
+        if (o->kind != FW_REF_OFFICER ||
+            certified_on(training, o->id, "crowd_control", doc->occurred.epoch))
+            continue;
+        snprintf(detail, sizeof detail, "deployed to crowd control without crowd-control training");
+        add_item(items, "training_crowd_control", doc, o->id, detail);
+    }
+}
+
+fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const json_t *training,
+                double now, const fw_duty_config *cfg, json_t *items)
+{
+    fw_duty_config def;
+    if (doc->type != FW_RECORD_INCIDENT)
+        return FW_ERR_USAGE;
+    if (!cfg) {
+        fw_duty_config_default(&def);
+        cfg = &def;
+    }
+    statements(doc, now, cfg, items);
+    interventions(doc, reviews, n, items);
+    medical_aid(doc, cfg, items);
+    training_items(doc, training, items);
+    return FW_OK;
+}
+
+fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
+                      const char *completed, const char *expires, const char *actor,
+                      fw_error *err)
+{
+    fw_buf body;
+    json_t *rec = NULL, *courses;
+    fw_time t;
+    fw_rc rc;
+
+    if (!completed || strlen(completed) != 10 || !fw_time_parse(completed, &t))
+        return fw_error_set(err, FW_ERR_INVALID, "completed: expected a date YYYY-MM-DD");
+    if (expires && (strlen(expires) != 10 || !fw_time_parse(expires, &t)))
+        return fw_error_set(err, FW_ERR_INVALID, "expires: expected a date YYYY-MM-DD");
+    if (!course || !*course || strlen(course) > 64)
+        return fw_error_set(err, FW_ERR_INVALID, "course: 1 to 64 bytes");
+    fw_buf_init(&body, 1 << 20);
+    if ((rc = fw_store_begin(s, err)) != FW_OK)
+        goto done;
+    if (fw_store_get(s, FW_RECORD_TRAINING, officer, 0, &body, NULL, NULL) == FW_OK)
+        rec = json_loadb(body.data, body.len, 0, NULL);
+    if (!rec)
+        rec = json_pack("{s:s, s:[]}", "officer", officer, "courses");
+    courses = json_object_get(rec, "courses");
+    json_array_append_new(courses, json_pack("{s:s, s:s, s:s?}", "course", course, "completed",
+                                             completed, "expires", expires));
+    if ((rc = fw_store_put_json(s, FW_RECORD_TRAINING, officer, rec, actor, NULL, err)) != FW_OK) {
+        fw_store_rollback(s);
+        goto done;
+    }
+    rc = fw_store_commit(s, err);
+done:
+    json_decref(rec);
+    fw_buf_release(&body);
+    return rc;
+}
+
+static int collect_training(void *arg, const fw_record_row *row)
+{
+    json_t *map = arg, *j;
+    if (strcmp(row->type, "training") != 0)
+        return 0;
+    j = json_loadb(row->body, row->body_len, 0, NULL);
+    if (j)
+        json_object_set_new(map, row->id, j); /* later versions replace earlier ones */
+    return 0;
+}
+
+fw_rc fw_training_all(fw_store *s, json_t **out, fw_error *err)
+{
+    json_t *map = json_object();
+    fw_rc rc = fw_store_record_scan(s, collect_training, map, err);
+    if (rc) {
+        json_decref(map);
+        map = NULL;
+    }
+    *out = map;
+    return rc;
+}

@@ -1,0 +1,73 @@
+/*
+** `stats`: counts of incidents grouped by dimensions, exact or (--public)
+** suppressed as the public sees them.  The counting and the suppression are
+** the library's (stats.h, stats_run.h); this file parses options and prints.
+*/
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "data/stats_run.h"
+
+int cmd_stats(cli_args *a)
+{
+    const char *by = cli_value(a, "by"), *where = cli_value(a, "where"),
+               *format = cli_value(a, "format"), *kv = cli_value(a, "k"), *field;
+    bool public = cli_flag(a, "public");
+    fw_stats_query q;
+    fw_stats_table *t = NULL;
+    fw_store *s;
+    fw_error err;
+    fw_buf out;
+    long k = 5;
+    char *end;
+    int rc = EXIT_OK;
+
+    if (!format)
+        format = "table";
+    if (strcmp(format, "table") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error("--format: expected table, csv or json, not '%s'", format);
+    if (kv) {
+        errno = 0;
+        k = strtol(kv, &end, 10);
+        if (errno || *end || end == kv || k < 1 || k > 1000)
+            return cli_usage_error("--k: expected 1 to 1000, not '%s'", kv);
+        if (!public)
+            return cli_usage_error("--k applies only with --public");
+    }
+    if (fw_stats_query_parse(by, where, &q, &field, &err) != FW_OK)
+        return cli_usage_error("--%s", err.msg);
+    if (public && where)
+        return cli_usage_error("--where: public statistics are not filtered (group by the "
+                               "dimension instead)");
+    s = cli_open_store(a, FW_STORE_READONLY);
+    if (!s)
+        return EXIT_RUNTIME;
+    if (fw_stats_run(s, &q, NULL, &t, &err) != FW_OK) {
+        fw_store_close(s);
+        return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    }
+    fw_store_close(s);
+    if (public && fw_stats_suppress(t, (int)k, &err) != FW_OK) {
+        fw_stats_table_free(t);
+        return err.rc == FW_ERR_INVALID ? cli_usage_error("--%s", err.msg)
+                                        : cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    }
+    fw_buf_init(&out, FW_BUF_UNLIMITED);
+    if (strcmp(format, "json") == 0) {
+        json_t *j = fw_stats_json(t);
+        char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+        if (!text || fw_buf_adds(&out, text) || fw_buf_addc(&out, '\n'))
+            rc = cli_fail(EXIT_RUNTIME, "out of memory");
+        free(text);
+        json_decref(j);
+    } else if ((strcmp(format, "csv") == 0 ? fw_stats_csv(t, &out) : fw_stats_text(t, &out))) {
+        rc = cli_fail(EXIT_RUNTIME, "out of memory");
+    }
+    if (rc == EXIT_OK)
+        fwrite(out.data, 1, out.len, stdout);
+    fw_buf_release(&out);
+    fw_stats_table_free(t);
+    return rc;
+}

@@ -1,0 +1,1084 @@
+/*
+** `forcewatch serve`: the HTTP server on libmicrohttpd (a thread pool sized
+** to the cores, epoll).  This file is the plumbing: configuration, limits,
+** request bodies, routing through the table in api.c, a pool of store
+** handles (SQLite connections are not shared between threads), JSON
+** errors, the access log, metrics, and graceful shutdown on SIGTERM/SIGINT.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "base/cache.h"
+#include "record/canon.h"
+#include "log/log_cache.h"
+#include "record/model.h"
+#include "cli/policyset.h"
+#include "access/ratelimit.h"
+#include "server.h"
+#include "webfiles.h"
+
+/* ---- configuration --------------------------------------------------------- */
+
+#ifndef FW_WEB_DIR
+#define FW_WEB_DIR "web/dist"
+#endif
+
+typedef struct config_key {
+    const char *name;
+    size_t offset;             /* into server_config */
+    bool is_string;
+    long def, min, max;
+    const char *def_string;
+    const char *help;
+    size_t size;               /* of a string key's buffer */
+} config_key;
+
+#define CFG(f) offsetof(server_config, f)
+#define CFG_SIZE(f) sizeof(((server_config *)0)->f)
+static const config_key config_keys[] = {
+    {"listen", CFG(listen), true, 0, 0, 0, "127.0.0.1:8080",
+     "address and port to listen on (IPv4); port 0 picks a free one", CFG_SIZE(listen)},
+    {"max_body_bytes", CFG(max_body_bytes), false, 2 * 1024 * 1024, 1024, 64 * 1024 * 1024,
+     NULL, "largest request body accepted; larger ones get 413", 0},
+    {"max_connections", CFG(max_connections), false, 512, 1, 65536, NULL,
+     "most connections open at once; more are refused", 0},
+    {"connection_timeout_s", CFG(connection_timeout_s), false, 30, 1, 3600, NULL,
+     "seconds an idle or slow connection is kept", 0},
+    {"threads", CFG(threads), false, 0, 0, 256, NULL,
+     "worker threads; 0 means one per core", 0},
+    {"store_pool", CFG(store_pool), false, 0, 0, 1024, NULL,
+     "database handles kept open; 0 means threads + 2", 0},
+    {"cache_bytes", CFG(cache_bytes), false, 64L * 1024 * 1024, 0, 64L * 1024 * 1024 * 1024, NULL,
+     "memory for served incident versions (immutable, so never stale); 0 turns the cache off", 0},
+    {"token_cache_seconds", CFG(token_cache_seconds), false, 5, 0, 300, NULL,
+     "seconds a checked bearer token is trusted without the database: how long a token revoked "
+     "by another process still works here; 0 checks every request", 0},
+    {"web_dir", CFG(web_dir), true, 0, 0, 0, FW_WEB_DIR,
+     "the built dashboard (`make web`) served at `/`; empty serves none", CFG_SIZE(web_dir)},
+    {"log_requests_per_minute", CFG(log_requests_per_minute), false, 600, 0, 1000000, NULL,
+     "requests one client address may make to the public proof and checkpoint-check routes "
+     "(/api/v1/log/proof/..., POST /api/v1/log/verify) a minute; more get 429 with Retry-After; "
+     "0 means no limit", 0},
+    {"public_stats_k", CFG(public_stats_k), false, 5, 1, 1000, NULL,
+     "public statistics suppress every count under this (docs/statistics.md)", 0},
+};
+#define NKEYS (sizeof config_keys / sizeof config_keys[0])
+
+void server_config_help(FILE *out)
+{
+    size_t i;
+    fprintf(out, "| key | default | range | meaning |\n|---|---|---|---|\n");
+    for (i = 0; i < NKEYS; i++) {
+        const config_key *k = &config_keys[i];
+        if (k->is_string)
+            fprintf(out, "| `%s` | `%s` | | %s |\n", k->name, k->def_string, k->help);
+        else
+            fprintf(out, "| `%s` | %ld | %ld to %ld | %s |\n", k->name, k->def, k->min, k->max,
+                    k->help);
+    }
+}
+
+static bool set_key(server_config *cfg, const config_key *k, const char *value, const char *where)
+{
+    char *end;
+    long v;
+    if (k->is_string) {
+        char *dst = (char *)cfg + k->offset;
+        if (strlen(value) >= k->size) {
+            fprintf(stderr, "%s: %s: value too long\n", where, k->name);
+            return false;
+        }
+        memcpy(dst, value, strlen(value) + 1);
+        return true;
+    }
+    errno = 0;
+    v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < k->min || v > k->max) {
+        fprintf(stderr, "%s: %s: expected a whole number from %ld to %ld, not '%s'\n", where,
+                k->name, k->min, k->max, value);
+        return false;
+    }
+    *(long *)((char *)cfg + k->offset) = v;
+    return true;
+}
+
+bool server_config_load(server_config *cfg, const char *file)
+{
+    FILE *f;
+    char line[1024], where[512];
+    size_t i, lineno = 0;
+    bool ok = true;
+
+    memset(cfg, 0, sizeof *cfg);
+    for (i = 0; i < NKEYS; i++) {
+        if (config_keys[i].is_string)
+            set_key(cfg, &config_keys[i], config_keys[i].def_string, "default");
+        else
+            *(long *)((char *)cfg + config_keys[i].offset) = config_keys[i].def;
+    }
+    if (!file)
+        return true;
+    f = fopen(file, "r");
+    if (!f) {
+        fprintf(stderr, "forcewatch: cannot open %s: %s\n", file, strerror(errno));
+        return false;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *p = line, *eq, *key, *value, *e;
+        lineno++;
+        snprintf(where, sizeof where, "%s:%zu", file, lineno);
+        p[strcspn(p, "#\r\n")] = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            continue;
+        eq = strchr(p, '=');
+        if (!eq) {
+            fprintf(stderr, "%s: expected 'key = value'\n", where);
+            ok = false;
+            continue;
+        }
+        *eq = '\0';
+        key = p;
+        value = eq + 1;
+        for (e = eq - 1; e >= key && (*e == ' ' || *e == '\t'); e--)
+            *e = '\0';
+        while (*value == ' ' || *value == '\t')
+            value++;
+        for (e = value + strlen(value) - 1; e >= value && (*e == ' ' || *e == '\t'); e--)
+            *e = '\0';
+        for (i = 0; i < NKEYS && strcmp(config_keys[i].name, key) != 0; i++)
+            ;
+        if (i == NKEYS) {
+            fprintf(stderr, "%s: unknown key '%s'\n", where, key);
+            ok = false;
+            continue;
+        }
+        ok &= set_key(cfg, &config_keys[i], value, where);
+    }
+    fclose(f);
+    return ok;
+}
+
+/* ---- the server ------------------------------------------------------------- */
+
+/* Client addresses tracked at once for log_requests_per_minute, and its
+** window: a client over the limit is told to come back after the window. */
+#define LOG_RATE_TABLE 1024
+#define LOG_RATE_WINDOW 60
+
+#define LATENCY_BUCKETS 10
+static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                       0.025, 0.05, 0.1, 0.5, 1.0};
+
+struct server {
+    cli_args *args;
+    server_config cfg;
+    policy_set policies;
+    struct MHD_Daemon *daemon;
+    /* The store pool. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    fw_store **free_stores;
+    size_t nfree, nstores;
+    /* Sessions and sign-in failures, under mu. */
+    struct session {
+        char id[65], csrf[65];
+        fw_user user;
+        time_t expires;
+    } *sessions;
+    size_t nsessions;
+    fw_ratelimit *failures;
+    /* Who tokens belong to, for token_cache_seconds (key: SHA-256 of the
+    ** token); cleared when this process revokes a token (no route changes a user),
+    ** and auth_generation counts those clearings, under mu. */
+    fw_cache *tokens;
+    unsigned long auth_generation;
+    /* Served incident versions (api.c). */
+    fw_cache *incidents;
+    /* The record log's tree, for proofs (locks itself). */
+    fw_log_cache *log_tree;
+    /* Requests to the log's public routes by client address, under mu. */
+    fw_ratelimit *log_clients;
+    /* Metrics, under mu. */
+    unsigned long *requests;     /* [route + 1][status class 0..5] */
+    unsigned long latency[LATENCY_BUCKETS + 1];
+    double latency_sum;
+    unsigned long latency_count;
+    /* Streams (reply_stream) running, under mu; shutdown waits for them. */
+    int streams;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double server_clock(void)
+{
+    return now_s();
+}
+
+struct fw_cache *server_incident_cache(request *r)
+{
+    return r->srv->incidents;
+}
+
+struct fw_log_cache *server_log_cache(request *r)
+{
+    return r->srv->log_tree;
+}
+
+/* The client's address as text, or "" if it cannot be told. */
+static void client_address(request *r, char out[INET6_ADDRSTRLEN])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
+                  INET6_ADDRSTRLEN);
+}
+
+bool server_log_admit(request *r)
+{
+    server *s = r->srv;
+    char addr[INET6_ADDRSTRLEN];
+    double now = now_s();
+    bool ok;
+
+    if (s->cfg.log_requests_per_minute == 0)
+        return true;
+    client_address(r, addr);
+    pthread_mutex_lock(&s->mu);
+    ok = fw_ratelimit_allowed(s->log_clients, addr, now);
+    if (ok)
+        fw_ratelimit_failed(s->log_clients, addr, now); /* counts the request */
+    pthread_mutex_unlock(&s->mu);
+    if (!ok) {
+        r->retry_after = LOG_RATE_WINDOW;
+        reply_error(r, 429, "rate_limited", NULL,
+                    "more than %ld requests a minute from this address to the log's proof "
+                    "routes: try again later", s->cfg.log_requests_per_minute);
+    }
+    return ok;
+}
+
+void server_auth_changed(request *r)
+{
+    server *s = r->srv;
+    pthread_mutex_lock(&s->mu);
+    s->auth_generation++;
+    fw_cache_clear(s->tokens);
+    pthread_mutex_unlock(&s->mu);
+}
+
+const struct policy_set *server_policies(request *r)
+{
+    return &r->srv->policies;
+}
+
+/* The clock duties are judged by: FORCEWATCH_NOW (for tests) or the real one. */
+double server_now(request *r)
+{
+    const char *fixed = getenv("FORCEWATCH_NOW");
+    fw_time t;
+    (void)r;
+    if (fixed && fw_time_parse(fixed, &t))
+        return t.epoch;
+    return (double)time(NULL);
+}
+
+fw_store *request_store(request *r)
+{
+    server *s = r->srv;
+    fw_store *st;
+    pthread_mutex_lock(&s->mu);
+    while (s->nfree == 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    st = s->free_stores[--s->nfree];
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+static void store_return(server *s, fw_store *st)
+{
+    pthread_mutex_lock(&s->mu);
+    s->free_stores[s->nfree++] = st;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+int reply_json(request *r, int status, json_t *j)
+{
+    if (!j) { /* jansson refused to build it: still answer JSON */
+        status = 500;
+        j = json_pack("{s:s, s:s}", "error", "internal", "message", "the reply could not be built");
+    }
+    json_decref(r->json);
+    r->json = j;
+    r->status = status;
+    r->content_type = "application/json";
+    return status;
+}
+
+/* Messages and fields may echo the request (a path, a value, a key): bytes
+** that are not UTF-8 become U+FFFD so the body is always valid JSON. */
+int reply_error(request *r, int status, const char *error, const char *field, const char *fmt,
+                ...)
+{
+    char msg[1024];
+    fw_buf m, f;
+    va_list ap;
+    json_t *j;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fw_buf_init(&m, 4 * sizeof msg);
+    fw_buf_init(&f, 4096);
+    fw_utf8_repair(msg, strlen(msg), &m);
+    if (field)
+        fw_utf8_repair(field, strnlen(field, 1024), &f);
+    j = json_pack("{s:s, s:s, s:s?}", "error", error, "message", fw_buf_str(&m), "field",
+                  field ? fw_buf_str(&f) : NULL);
+    fw_buf_release(&m);
+    fw_buf_release(&f);
+    return reply_json(r, status, j);
+}
+
+#define MAX_STREAMS 4
+
+typedef struct stream_job {
+    server *srv;
+    fw_store *st;
+    int fd;
+    void (*fn)(void *arg, fw_store *st, int fd);
+    void *arg;
+    void (*free_arg)(void *arg);
+} stream_job;
+
+static void *stream_main(void *p)
+{
+    stream_job *j = p;
+    j->fn(j->arg, j->st, j->fd);
+    close(j->fd);
+    fw_store_close(j->st);
+    j->free_arg(j->arg);
+    pthread_mutex_lock(&j->srv->mu);
+    j->srv->streams--;
+    pthread_cond_broadcast(&j->srv->cv);
+    pthread_mutex_unlock(&j->srv->mu);
+    free(j);
+    return NULL;
+}
+
+bool reply_stream(request *r, int status, const char *content_type,
+                  void (*fn)(void *arg, fw_store *st, int fd), void *arg,
+                  void (*free_arg)(void *arg))
+{
+    server *s = r->srv;
+    stream_job *j = calloc(1, sizeof *j);
+    pthread_attr_t attr;
+    pthread_t tid;
+    int fds[2] = {-1, -1};
+    bool ok = false;
+
+    pthread_mutex_lock(&s->mu);
+    if (j && s->streams < MAX_STREAMS) {
+        s->streams++;
+        ok = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (!ok)
+        goto fail;
+    ok = false;
+    j->srv = s;
+    j->fn = fn;
+    j->arg = arg;
+    j->free_arg = free_arg;
+    j->st = cli_open_store(s->args, FW_STORE_READONLY);
+    if (!j->st || pipe(fds) != 0)
+        goto undo;
+    j->fd = fds[1];
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    ok = pthread_create(&tid, &attr, stream_main, j) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok)
+        goto undo;
+    r->stream_fd = fds[0];
+    r->status = status;
+    r->content_type = content_type;
+    return true;
+undo:
+    if (fds[0] >= 0) {
+        close(fds[0]);
+        close(fds[1]);
+    }
+    fw_store_close(j->st);
+    pthread_mutex_lock(&s->mu);
+    s->streams--;
+    pthread_mutex_unlock(&s->mu);
+fail:
+    free(j);
+    free_arg(arg);
+    return false;
+}
+
+const char *query_arg(request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct other_arg {
+    const char *const *allowed;
+    const char *found;
+} other_arg;
+
+static enum MHD_Result find_other(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    other_arg *o = cls;
+    size_t i;
+    (void)kind;
+    (void)value;
+    for (i = 0; o->allowed[i]; i++)
+        if (strcmp(o->allowed[i], key) == 0)
+            return MHD_YES;
+    o->found = key;
+    return MHD_NO;
+}
+
+const char *query_other_arg(request *r, const char *const *allowed)
+{
+    other_arg o = {allowed, NULL};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, find_other, &o);
+    return o.found;
+}
+
+int server_public_stats_k(request *r)
+{
+    return (int)r->srv->cfg.public_stats_k;
+}
+
+#define MAX_SESSIONS 4096
+#define SESSION_SECONDS (12 * 3600)
+#define SIGNIN_WINDOW 60
+#define SIGNIN_MAX_FAILURES 5
+#define SIGNIN_TABLE 4096      /* names tracked at once (see ratelimit.h) */
+#define TOKEN_CACHE 1024       /* tokens remembered at once */
+
+static void random_hex(char *out, size_t bytes)
+{
+    unsigned char buf[32];
+    randombytes_buf(buf, bytes);
+    sodium_bin2hex(out, bytes * 2 + 1, buf, bytes);
+}
+
+bool server_session_new(request *r, const fw_user *u, char csrf[65])
+{
+    server *s = r->srv;
+    struct session *ss = NULL;
+    time_t now = time(NULL);
+    size_t i;
+
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nsessions && !ss; i++)
+        if (s->sessions[i].expires < now)
+            ss = &s->sessions[i];
+    if (!ss && s->nsessions < MAX_SESSIONS)
+        ss = &s->sessions[s->nsessions++];
+    if (ss) {
+        random_hex(ss->id, 32);
+        random_hex(ss->csrf, 32);
+        ss->user = *u;
+        ss->expires = now + SESSION_SECONDS;
+        memcpy(csrf, ss->csrf, 65);
+        snprintf(r->set_cookie, sizeof r->set_cookie,
+                 "fw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", ss->id,
+                 SESSION_SECONDS);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return ss != NULL;
+}
+
+void server_session_end(request *r)
+{
+    server *s = r->srv;
+    size_t i;
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nsessions; i++)
+        if (r->session[0] && sodium_memcmp(s->sessions[i].id, r->session, 64) == 0)
+            s->sessions[i].expires = 0;
+    pthread_mutex_unlock(&s->mu);
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             "fw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+bool server_signin_allowed(request *r, const char *name)
+{
+    server *s = r->srv;
+    bool ok;
+    pthread_mutex_lock(&s->mu);
+    ok = fw_ratelimit_allowed(s->failures, name, now_s());
+    pthread_mutex_unlock(&s->mu);
+    return ok;
+}
+
+void server_signin_failed(request *r, const char *name)
+{
+    server *s = r->srv;
+    pthread_mutex_lock(&s->mu);
+    fw_ratelimit_failed(s->failures, name, now_s());
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Who is asking: a bearer token, a session cookie, or nobody (public).
+** Returns an HTTP status if the credentials themselves are bad, else 0. */
+static int authenticate(server *s, request *r)
+{
+    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fw_session");
+    fw_store *st;
+    fw_error err;
+    size_t i;
+    int rc = 0;
+
+    memset(&r->user, 0, sizeof r->user);
+    r->user.role = FW_ROLE_PUBLIC;
+    if (auth) {
+        uint8_t key[FW_SHA256_BYTES];
+        fw_cache_entry *held;
+        fw_user *known;
+        unsigned long generation;
+        if (strncmp(auth, "Bearer ", 7) != 0)
+            return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
+        fw_sha256(auth + 7, strlen(auth + 7), key);
+        if ((known = fw_cache_get(s->tokens, key, sizeof key, now_s(), &held)) != NULL) {
+            r->user = *known;
+            fw_cache_release(s->tokens, held);
+            return 0;
+        }
+        pthread_mutex_lock(&s->mu);
+        generation = s->auth_generation;
+        pthread_mutex_unlock(&s->mu);
+        st = request_store(r);
+        if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
+            rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
+        server_store_return(r, st);
+        if (rc) {
+            memset(&r->user, 0, sizeof r->user);
+            return rc;
+        }
+        /* Not if a revocation came in meanwhile: that check may predate it. */
+        pthread_mutex_lock(&s->mu);
+        if (s->cfg.token_cache_seconds > 0 && generation == s->auth_generation &&
+            (known = malloc(sizeof *known)) != NULL) {
+            *known = r->user;
+            if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known,
+                              now_s() + (double)s->cfg.token_cache_seconds, now_s(), NULL))
+                free(known);
+        }
+        pthread_mutex_unlock(&s->mu);
+        return 0;
+    }
+    if (cookie && strlen(cookie) == 64) {
+        time_t now = time(NULL);
+        pthread_mutex_lock(&s->mu);
+        for (i = 0; i < s->nsessions; i++) {
+            struct session *ss = &s->sessions[i];
+            if (ss->expires >= now && sodium_memcmp(ss->id, cookie, 64) == 0) {
+                const char *csrf;
+                r->user = ss->user;
+                r->via_cookie = true;
+                memcpy(r->session, ss->id, 65);
+                memcpy(r->csrf, ss->csrf, 65);
+                /* A cookie rides along with any request a browser makes:
+                ** unsafe methods must also show the token only our pages know. */
+                if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+                    csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+                    if (!csrf || strlen(csrf) != 64 || sodium_memcmp(csrf, ss->csrf, 64) != 0)
+                        rc = 403;
+                }
+                break;
+            }
+        }
+        pthread_mutex_unlock(&s->mu);
+        if (rc)
+            return reply_error(r, 403, "csrf", "X-CSRF-Token",
+                               "a signed-in browser request that changes something needs its CSRF token");
+    }
+    return 0;
+}
+
+/* Match path against a pattern like "/api/v1/incidents/{id}/versions". */
+static bool match(const char *pattern, const char *path, const char **params, char *storage,
+                  size_t storage_len)
+{
+    size_t np = 0, used = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *end = strchr(pattern, '}');
+            size_t n = strcspn(path, "/");
+            if (!end || n == 0 || np == MAX_PARAMS || used + n + 1 > storage_len)
+                return false;
+            memcpy(storage + used, path, n);
+            storage[used + n] = '\0';
+            params[np++] = storage + used;
+            used += n + 1;
+            pattern = end + 1;
+            path += n;
+            continue;
+        }
+        if (*pattern != *path)
+            return false;
+        pattern++;
+        path++;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+typedef struct connection_state {
+    request req;
+    char param_storage[512];
+} connection_state;
+
+/* s as a JSON string on line: client bytes, so repaired to UTF-8 first if need be. */
+static void log_string(fw_buf *line, const char *s, size_t n)
+{
+    fw_buf fixed;
+    if (fw_utf8_check(s, n) == n) {
+        fw_canon_string(s, n, line);
+        return;
+    }
+    fw_buf_init(&fixed, 3 * n + 1);
+    fw_utf8_repair(s, n, &fixed);
+    fw_canon_string(fw_buf_str(&fixed), fixed.len, line);
+    fw_buf_release(&fixed);
+}
+
+/* One JSON line a request; the method and path are escaped, so every line parses. */
+static void access_log(request *r, size_t bytes)
+{
+    /* The time text changes once a second: each thread keeps its own. */
+    static _Thread_local char now[32];
+    static _Thread_local time_t now_for = -1;
+    time_t t = time(NULL);
+    long hundredths = (long)((now_s() - r->started) * 100000 + 0.5);
+    fw_buf *line = &r->text; /* done with: the reply is queued (copied or owned) */
+    if (t != now_for) {
+        fw_time_format_utc(t, now, sizeof now);
+        now_for = t;
+    }
+    fw_buf_reset(line);
+    fw_buf_reserve(line, 256);
+    fw_buf_adds(line, "{\"time\":\"");
+    fw_buf_adds(line, now);
+    fw_buf_adds(line, "\",\"method\":");
+    log_string(line, r->method, strlen(r->method));
+    fw_buf_adds(line, ",\"path\":");
+    log_string(line, r->path, strlen(r->path));
+    fw_buf_printf(line, ",\"status\":%d,\"ms\":%ld.%02ld,\"bytes\":%zu}\n", r->status,
+                  hundredths / 100, hundredths % 100, bytes);
+    fwrite(line->data, 1, line->len, stderr);
+}
+
+static void count(server *s, request *r)
+{
+    double dt = now_s() - r->started;
+    int cls = r->status / 100;
+    size_t b;
+    if (cls < 0 || cls > 5)
+        cls = 0;
+    pthread_mutex_lock(&s->mu);
+    s->requests[(size_t)(r->route + 1) * 6 + (size_t)cls]++;
+    for (b = 0; b < LATENCY_BUCKETS && dt > latency_bounds[b]; b++)
+        ;
+    s->latency[b]++;
+    s->latency_sum += dt;
+    s->latency_count++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result send_reply(server *s, request *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    char *text = NULL;
+    size_t len;
+
+    if (r->stream_fd >= 0) {
+        len = 0;
+        resp = MHD_create_response_from_pipe(r->stream_fd);
+        if (!resp)
+            close(r->stream_fd);
+        r->stream_fd = -1;
+    } else {
+        /* The text is handed over: MHD frees it. */
+        if (r->json) {
+            text = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+            len = text ? strlen(text) : 0;
+            if (!text)
+                r->status = 500;
+        } else {
+            len = r->text.len;
+            text = len ? fw_buf_detach(&r->text) : NULL;
+        }
+        resp = MHD_create_response_from_buffer(len, text ? text : (char *)"",
+                                               text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            free(text);
+    }
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type",
+                            r->content_type ? r->content_type : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-store");
+    MHD_add_response_header(resp, "Content-Security-Policy", WEB_CSP);
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (r->set_cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    if (r->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%d", r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    }
+    ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    access_log(r, len);
+    count(s, r);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    server *s = cls;
+    connection_state *cs = *con_cls;
+    request *r;
+    size_t i;
+    bool path_matched = false;
+    (void)version;
+
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        r = &cs->req;
+        r->srv = s;
+        r->conn = conn;
+        r->method = method;
+        r->path = url;
+        r->started = now_s();
+        r->route = -1;
+        r->stream_fd = -1;
+        fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
+        fw_buf_init(&r->text, 64 * 1024 * 1024);
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    r = &cs->req;
+    if (*upload_data_size) {
+        if (!r->body_too_large && fw_buf_add(&r->body, upload_data, *upload_data_size) != FW_OK)
+            r->body_too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->body_too_large) {
+        reply_error(r, 413, "too_large", NULL, "the request body is over the limit of %ld bytes",
+                    s->cfg.max_body_bytes);
+        return send_reply(s, r);
+    }
+    for (i = 0; api_routes[i].pattern; i++) {
+        if (!match(api_routes[i].pattern, url, r->params, cs->param_storage,
+                   sizeof cs->param_storage))
+            continue;
+        path_matched = true;
+        if (strcmp(api_routes[i].method, method) != 0)
+            continue;
+        r->route = (int)i;
+        if (authenticate(s, r))
+            break;
+        if (!(api_routes[i].roles & FW_ROLE_BIT(r->user.role))) {
+            if (r->user.role == FW_ROLE_PUBLIC)
+                reply_error(r, 401, "unauthorized", NULL, "sign in or send a bearer token");
+            else
+                reply_error(r, 403, "forbidden", NULL, "the %s role may not %s %s",
+                            fw_role_name(r->user.role), method, api_routes[i].pattern);
+            break;
+        }
+        api_routes[i].handler(r);
+        break;
+    }
+    /* Not an API route: the dashboard's files, for reads outside /api/. */
+    if (r->route < 0 && !path_matched && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+        strncmp(url, "/api/", 5) != 0 && web_serve(r, s->cfg.web_dir))
+        return send_reply(s, r);
+    if (r->route < 0) {
+        if (path_matched)
+            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method, url);
+        else
+            reply_error(r, 404, "not_found", NULL, "no such route: %s", url);
+    }
+    if (r->status == 0)
+        reply_error(r, 500, "internal", NULL, "the handler gave no answer");
+    return send_reply(s, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    connection_state *cs = *con_cls;
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!cs)
+        return;
+    json_decref(cs->req.json);
+    if (cs->req.stream_fd >= 0)
+        close(cs->req.stream_fd);
+    fw_buf_release(&cs->req.body);
+    fw_buf_release(&cs->req.text);
+    free(cs);
+    *con_cls = NULL;
+}
+
+/* Metrics in the Prometheus text format. */
+void server_metrics(request *r)
+{
+    server *s = r->srv;
+    static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    int64_t log_size = 0;
+    fw_store *st;
+    fw_error err;
+    size_t i, c, b;
+    unsigned long cum = 0;
+
+    r->content_type = "text/plain; version=0.0.4";
+    r->status = 200;
+    st = request_store(r);
+    fw_store_log_size(st, &log_size, &err);
+    store_return(s, st);
+    pthread_mutex_lock(&s->mu);
+    fw_buf_printf(&r->text, "# HELP forcewatch_requests_total Requests by route and status class.\n"
+                            "# TYPE forcewatch_requests_total counter\n");
+    for (i = 0; api_routes[i].pattern || i == 0; i++) {
+        for (c = 0; c < 6; c++) {
+            unsigned long n = s->requests[(i + 1) * 6 + c];
+            if (n)
+                fw_buf_printf(&r->text, "forcewatch_requests_total{route=\"%s %s\",status=\"%s\"} %lu\n",
+                              api_routes[i].method, api_routes[i].pattern, classes[c], n);
+        }
+        if (!api_routes[i].pattern)
+            break;
+    }
+    for (c = 0; c < 6; c++)
+        if (s->requests[c])
+            fw_buf_printf(&r->text, "forcewatch_requests_total{route=\"unmatched\",status=\"%s\"} %lu\n",
+                          classes[c], s->requests[c]);
+    fw_buf_printf(&r->text, "# HELP forcewatch_request_seconds Request latency.\n"
+                            "# TYPE forcewatch_request_seconds histogram\n");
+    for (b = 0; b < LATENCY_BUCKETS; b++) {
+        cum += s->latency[b];
+        fw_buf_printf(&r->text, "forcewatch_request_seconds_bucket{le=\"%g\"} %lu\n",
+                      latency_bounds[b], cum);
+    }
+    cum += s->latency[LATENCY_BUCKETS];
+    fw_buf_printf(&r->text, "forcewatch_request_seconds_bucket{le=\"+Inf\"} %lu\n"
+                            "forcewatch_request_seconds_sum %g\nforcewatch_request_seconds_count %lu\n",
+                  cum, s->latency_sum, s->latency_count);
+    pthread_mutex_unlock(&s->mu);
+    {
+        struct stat stbuf;
+        if (stat(s->args->db, &stbuf) == 0)
+            fw_buf_printf(&r->text, "# HELP forcewatch_database_bytes Size of the database file.\n"
+                                    "# TYPE forcewatch_database_bytes gauge\n"
+                                    "forcewatch_database_bytes %lld\n", (long long)stbuf.st_size);
+    }
+    fw_buf_printf(&r->text, "# HELP forcewatch_log_leaves Leaves in the record log.\n"
+                            "# TYPE forcewatch_log_leaves gauge\nforcewatch_log_leaves %lld\n",
+                  (long long)log_size);
+    fw_buf_printf(&r->text, "# HELP forcewatch_log_tree_bytes Memory of the log's tree kept for "
+                            "proofs.\n# TYPE forcewatch_log_tree_bytes gauge\n"
+                            "forcewatch_log_tree_bytes %zu\n", fw_log_cache_bytes(s->log_tree));
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    char *end;
+    long port;
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return false;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    port = strtol(colon + 1, &end, 10);
+    if (*end || end == colon + 1 || port < 0 || port > 65535)
+        return false;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
+}
+
+int cmd_serve(cli_args *a)
+{
+    server s;
+    struct sockaddr_in sa;
+    const union MHD_DaemonInfo *info;
+    sigset_t set;
+    int sig, rc = EXIT_OK;
+    size_t i, nroutes;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *port_file = cli_value(a, "port-file");
+    double deadline;
+
+    if (cli_flag(a, "routes")) {
+        for (i = 0; api_routes[i].pattern; i++) {
+            int k;
+            printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
+            for (k = 0; k < FW_NROLES; k++)
+                if (api_routes[i].roles & FW_ROLE_BIT(k))
+                    printf("%s%s", k && (api_routes[i].roles & (FW_ROLE_BIT(k) - 1)) ? "," : "",
+                           fw_role_name((fw_role)k));
+            printf("\t%s\n", api_routes[i].summary);
+        }
+        return EXIT_OK;
+    }
+    if (cli_flag(a, "config-keys")) {
+        server_config_help(stdout);
+        return EXIT_OK;
+    }
+    memset(&s, 0, sizeof s);
+    s.args = a;
+    if (!server_config_load(&s.cfg, cli_value(a, "config")))
+        return EXIT_USAGE;
+    if (cli_value(a, "listen") && !set_key(&s.cfg, &config_keys[0], cli_value(a, "listen"), "--listen"))
+        return EXIT_USAGE;
+    if (!parse_listen(s.cfg.listen, &sa))
+        return cli_usage_error("listen: expected IPV4:PORT, not '%s'", s.cfg.listen);
+    if (s.cfg.threads == 0)
+        s.cfg.threads = ncpu > 0 ? ncpu : 1;
+    if (s.cfg.store_pool == 0)
+        s.cfg.store_pool = s.cfg.threads + 2;
+
+    for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
+        ;
+    if (!load_policies(a->policies, &s.policies))
+        return EXIT_RUNTIME;
+    s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
+    s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
+    s.failures = fw_ratelimit_new(SIGNIN_TABLE, SIGNIN_MAX_FAILURES, SIGNIN_WINDOW);
+    s.tokens = fw_cache_new(TOKEN_CACHE, TOKEN_CACHE * sizeof(fw_user), free);
+    s.incidents = fw_cache_new(4096, (size_t)s.cfg.cache_bytes, api_served_incident_free);
+    s.log_tree = fw_log_cache_new();
+    s.log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s.cfg.log_requests_per_minute,
+                                     LOG_RATE_WINDOW);
+    s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    if (!s.requests || !s.free_stores || !s.sessions || !s.failures || !s.tokens ||
+        !s.incidents || !s.log_tree || !s.log_clients || sodium_init() < 0) {
+        rc = cli_fail(EXIT_RUNTIME, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < (size_t)s.cfg.store_pool; i++) {
+        fw_store *st = cli_open_store(a, 0);
+        if (!st) {
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        s.free_stores[s.nfree++] = st;
+        s.nstores++;
+    }
+
+    /* Signals are taken by this thread alone, with sigwait below. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    s.daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+        NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s.cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)s.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)s.cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)16 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+    if (!s.daemon) {
+        rc = cli_fail(EXIT_RUNTIME, "cannot listen on %s", s.cfg.listen);
+        goto done;
+    }
+    info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    fprintf(stderr, "forcewatch: serving %s on http://%.*s:%u (%ld threads)\n", a->db,
+            (int)(strrchr(s.cfg.listen, ':') - s.cfg.listen), s.cfg.listen,
+            info ? info->port : 0, s.cfg.threads);
+    if (port_file) {
+        FILE *pf = fopen(port_file, "w");
+        if (!pf || fprintf(pf, "%u\n", info ? info->port : 0) < 0 || fclose(pf) != 0) {
+            rc = cli_fail(EXIT_RUNTIME, "cannot write %s", port_file);
+            goto stop;
+        }
+    }
+    while (sigwait(&set, &sig) != 0)
+        ;
+    fprintf(stderr, "forcewatch: %s: finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    /* Stop accepting, then give the connections in flight up to 10 s. */
+    MHD_quiesce_daemon(s.daemon);
+    deadline = now_s() + 10;
+    while (now_s() < deadline) {
+        info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!info || info->num_connections == 0)
+            break;
+        usleep(10000);
+    }
+stop:
+    MHD_stop_daemon(s.daemon);
+    /* Streams see their clients gone (their writes fail) and end. */
+    pthread_mutex_lock(&s.mu);
+    while (s.streams > 0)
+        pthread_cond_wait(&s.cv, &s.mu);
+    pthread_mutex_unlock(&s.mu);
+    fprintf(stderr, "forcewatch: stopped; every commit was checkpointed as it happened\n");
+done:
+    for (i = 0; i < s.nfree; i++)
+        fw_store_close(s.free_stores[i]);
+    free(s.free_stores);
+    free(s.requests);
+    if (s.sessions)
+        sodium_memzero(s.sessions, MAX_SESSIONS * sizeof *s.sessions);
+    free(s.sessions);
+    fw_ratelimit_free(s.failures);
+    fw_cache_free(s.tokens);
+    fw_cache_free(s.incidents);
+    fw_log_cache_free(s.log_tree);
+    fw_ratelimit_free(s.log_clients);
+    policy_set_release(&s.policies);
+    pthread_mutex_destroy(&s.mu);
+    pthread_cond_destroy(&s.cv);
+    return rc;
+}
+
+void server_store_return(request *r, fw_store *st)
+{
+    store_return(r->srv, st);
+}
