@@ -100,11 +100,13 @@ cli-test: $(FW)
 test: $(FW) $(UNIT_BIN) $(FUZZ_RUN) bench/gen web
 	@FW=$(FW) BUILD=$(BUILD) tests/run
 
+# FW_DATASETS=DIR: a folder holding the public datasets (wapo-v2/, seattletimes/: the
+# Washington Post's and the Seattle Times' published CSV files), loaded into the demo too.
 run: $(FW) web
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
 	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
-	@ds=../shared/datasets; if [ -f $$ds/wapo-v2/fatal-police-shootings-data.csv ]; then \
+	@ds='$(FW_DATASETS)'; if [ -n "$$ds" ] && [ -f $$ds/wapo-v2/fatal-police-shootings-data.csv ]; then \
 	    ./$(FW) --db demo.db import wapo-v2 $$ds/wapo-v2/fatal-police-shootings-data.csv \
 	        --agencies $$ds/wapo-v2/fatal-police-shootings-agencies.csv && \
 	    ./$(FW) --db demo.db import seattletimes $$ds/seattletimes/deadly-force-data.csv; fi
