@@ -91,8 +91,9 @@ $(BUILD)/tests/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libforcewat
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench/gen: bench/gen.c
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -o $@ $< -lm
+GEN_SRC := $(wildcard bench/gen*.c)
+bench/gen: $(GEN_SRC) $(wildcard bench/gen*.h)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -o $@ $(GEN_SRC) -lm
 
 unit-test: $(UNIT_BIN)
 cli-test: $(FW)
