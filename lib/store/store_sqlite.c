@@ -14,7 +14,6 @@
 #include "store/store_int.h"
 
 #define APPLICATION_ID 0x46574348 /* "FWCH" */
-#define FW_STATS_FACTS_BYTES_SQLITE 22   /* stats.h's FW_STATS_FACTS_BYTES */
 
 /* Migration N (1-based) takes the schema from version N-1 to N. */
 static const char *const migrations[] = {
@@ -231,7 +230,7 @@ static fw_rc ledger_entry_n(fw_buf *b, int sign, const void *facts, size_t flen,
                             size_t il, const char *agency, size_t al)
 {
     fw_rc rc;
-    if (flen != FW_STATS_FACTS_BYTES_SQLITE || il > 255 || al > 255)
+    if (flen != FW_STATS_FACTS_BYTES || il > 255 || al > 255)
         return FW_ERR_INVALID;
     if ((rc = fw_buf_addc(b, (char)(sign > 0 ? 1 : 0xff))) || (rc = fw_buf_add(b, facts, flen)) ||
         (rc = fw_buf_addc(b, (char)il)) || (rc = fw_buf_add(b, id, il)) ||
@@ -259,12 +258,12 @@ static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *a
         int stop;
         if (p[at] != 1 && p[at] != 0xff)
             return -1;
-        if (n - at < 1 + FW_STATS_FACTS_BYTES_SQLITE + 1)
+        if (n - at < 1 + FW_STATS_FACTS_BYTES + 1)
             return 0;
         r.sign = p[at] == 1 ? 1 : -1;
         r.facts = p + at + 1;
-        r.facts_len = FW_STATS_FACTS_BYTES_SQLITE;
-        at += 1 + FW_STATS_FACTS_BYTES_SQLITE;
+        r.facts_len = FW_STATS_FACTS_BYTES;
+        at += 1 + FW_STATS_FACTS_BYTES;
         il = p[at++];
         if (n - at < il + 1)
             return 0;
@@ -325,13 +324,14 @@ static fw_rc pragma_int(sqlite_backend *b, const char *sql, int *out, fw_error *
 }
 
 /* fw_stats_facts(body): the statistics facts of a stored incident, for the
-** backfill in migration 4. */
+** backfill in migration 4, by the function the store gave open. */
 static void sql_stats_facts(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    uint8_t facts[FW_STATS_FACTS_BYTES_SQLITE];
+    const fw_store_upgrade *up = sqlite3_user_data(ctx);
+    uint8_t facts[FW_STATS_FACTS_BYTES];
     (void)argc;
-    if (fw_store_stats_facts(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
-                             facts) != FW_OK) {
+    if (up->facts_of_body(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+                          facts) != FW_OK) {
         sqlite3_result_error(ctx, "a stored incident does not parse", -1);
         return;
     }
@@ -410,7 +410,8 @@ static void sqlite_close(fw_store *s)
     s->backend = NULL;
 }
 
-static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
+static fw_rc sqlite_open(fw_store *s, const char *path, const fw_store_upgrade *up,
+                         fw_error *err)
 {
     sqlite_backend *b;
     bool create = s->opts.flags & FW_STORE_CREATE;
@@ -476,7 +477,8 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
         if ((rc = exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)))
             goto fail;
         if (sqlite3_create_function(b->db, "fw_stats_facts", 1,
-                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_stats_facts,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, (void *)up,
+                                    sql_stats_facts,
                                     NULL, NULL) != SQLITE_OK) {
             rc = db_error(b, err, "cannot register fw_stats_facts");
             goto fail;
@@ -573,20 +575,21 @@ static fw_rc step_done(sqlite_backend *b, sqlite3_stmt *st, fw_error *err, const
     return FW_OK;
 }
 
+static fw_rc sqlite_log_append(fw_store *s, int64_t seq, const void *leaf, size_t len,
+                               fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = stmt(b, ST_INSERT_LOG);
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_blob(st, 2, leaf, (int)len, SQLITE_STATIC);
+    return step_done(b, st, err, "cannot append to the record log");
+}
+
 static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
 {
     sqlite_backend *b = s->backend;
     sqlite3_stmt *st;
     fw_rc rc;
-
-    double t0 = fw_store_clock();
-    st = stmt(b, ST_INSERT_LOG);
-    sqlite3_bind_int64(st, 1, w->log_seq);
-    sqlite3_bind_blob(st, 2, w->leaf, (int)w->leaf_len, SQLITE_STATIC);
-    rc = step_done(b, st, err, "cannot append to the record log");
-    s->log_seconds += fw_store_clock() - t0;
-    if (rc)
-        return rc;
 
     st = stmt(b, ST_INSERT_RECORD);
     sqlite3_bind_text(st, 1, w->type, -1, SQLITE_STATIC);
@@ -620,7 +623,7 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_bind_int64(st, 2, w->version);
     sqlite3_bind_text(st, 3, w->agency, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, w->withdrawn);
-    sqlite3_bind_blob(st, 5, w->stats, FW_STATS_FACTS_BYTES_SQLITE, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, w->stats, FW_STATS_FACTS_BYTES, SQLITE_STATIC);
     if ((rc = step_done(b, st, err, "cannot index the incident's statistics")))
         return rc;
 
@@ -642,7 +645,7 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
             return db_error(b, err, "cannot read the previous statistics");
     }
     if (!rc && !w->withdrawn)
-        rc = ledger_entry(&b->ledger, 1, w->stats, FW_STATS_FACTS_BYTES_SQLITE, w->id, w->agency);
+        rc = ledger_entry(&b->ledger, 1, w->stats, FW_STATS_FACTS_BYTES, w->id, w->agency);
     if (rc)
         return fw_error_set(err, rc, "cannot add to the statistics ledger");
     /* A large transaction (an import) writes its entries in rows of about
@@ -872,7 +875,7 @@ static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_erro
 ** megabytes, and materialising it costs more in page faults than counting.
 */
 #define LEDGER_CHUNK (256 * 1024)
-#define LEDGER_ENTRY_MAX (1 + FW_STATS_FACTS_BYTES_SQLITE + 1 + 255 + 1 + 255)
+#define LEDGER_ENTRY_MAX (1 + FW_STATS_FACTS_BYTES + 1 + 255 + 1 + 255)
 
 static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
 {
@@ -955,7 +958,7 @@ static size_t id_slot(const snapshot *sn, const char *id, size_t len)
         if (!sn->slots[i].off)
             return i;
         e = (const uint8_t *)sn->entries.data + sn->slots[i].off - 1 + 1 +
-            FW_STATS_FACTS_BYTES_SQLITE;
+            FW_STATS_FACTS_BYTES;
         if (e[0] == len && memcmp(e + 1, id, len) == 0)
             return i;
     }
@@ -979,7 +982,7 @@ static int snapshot_entry(void *arg, const fw_stats_index_row *r)
         for (j = 0; j < oldcap; j++)
             if (old[j].off) {
                 const uint8_t *e = (const uint8_t *)sn->entries.data + old[j].off - 1 + 1 +
-                                   FW_STATS_FACTS_BYTES_SQLITE;
+                                   FW_STATS_FACTS_BYTES;
                 sn->slots[id_slot(sn, (const char *)e + 1, e[0])] = old[j];
             }
         free(old);
@@ -1026,10 +1029,10 @@ static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, int64_t *bytes, fw_e
         const uint8_t *p = (const uint8_t *)sn.entries.data;
         size_t at = 0;
         while (at < sn.entries.len && !rc) {
-            size_t len = 1 + FW_STATS_FACTS_BYTES_SQLITE, il = p[at + len], slot;
+            size_t len = 1 + FW_STATS_FACTS_BYTES, il = p[at + len], slot;
             len += 1 + il;
             len += 1 + p[at + len];
-            slot = id_slot(&sn, (const char *)p + at + 1 + FW_STATS_FACTS_BYTES_SQLITE + 1, il);
+            slot = id_slot(&sn, (const char *)p + at + 1 + FW_STATS_FACTS_BYTES + 1, il);
             if (sn.slots[slot].count == 1 && sn.slots[slot].off == at + 1)
                 rc = fw_buf_add(&out, p + at, len);
             at += len;
@@ -1191,7 +1194,7 @@ static fw_rc sqlite_setting_put(fw_store *s, const char *key, const char *value,
     return step_done(b, st, err, "cannot store the setting");
 }
 
-int fw_store_sqlite_schema_latest(void)
+static int sqlite_schema_latest(void)
 {
     return NMIGRATIONS;
 }
@@ -1204,6 +1207,7 @@ const fw_store_ops fw_store_sqlite_ops = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .head = sqlite_head,
+    .log_append = sqlite_log_append,
     .append = sqlite_append,
     .get = sqlite_get,
     .history = sqlite_history,
@@ -1219,4 +1223,5 @@ const fw_store_ops fw_store_sqlite_ops = {
     .checkpoint_append = sqlite_checkpoint_append,
     .setting_get = sqlite_setting_get,
     .setting_put = sqlite_setting_put,
+    .schema_latest = sqlite_schema_latest,
 };
