@@ -1,10 +1,10 @@
 /*
-** Statistics (see stats.h): the facts an incident contributes, the query,
-** the aggregator (hash maps of packed value codes), suppression (the line
-** rule generalised to "no suppressed entry is a bridge", which for tables of
-** up to two dimensions is exactly "cannot be derived") and the writers.
+** Statistics (see stats.h): the dimensions and their values, the query,
+** the aggregator (hash maps of packed value codes) and the writers.
+** Suppression is in stats_suppress.c (shared internals: stats_int.h).
 */
 #include "data/stats.h"
+#include "data/stats_int.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -58,18 +58,6 @@ int fw_stats_dim_find(const char *name)
     return -1;
 }
 
-int fw_stats_age_band(int age)
-{
-    static const int upper[] = {17, 24, 34, 44, 54, 64};
-    int i;
-    if (age < 0)
-        return 0;
-    for (i = 0; i < 6; i++)
-        if (age <= upper[i])
-            return i + 1;
-    return 7;
-}
-
 int fw_stats_finding_code(const char *finding)
 {
     int i;
@@ -79,25 +67,6 @@ int fw_stats_finding_code(const char *finding)
     return 0;
 }
 
-static size_t enum_count(const fw_enum *e)
-{
-    size_t n = 0;
-    while (e && e->values[n])
-        n++;
-    return n;
-}
-
-/* The code of an enumeration value: index + 1, and 0 for absent or "unknown"
-** (so that "unknown" is one value whether the source said it or not). */
-static int enum_code(const fw_enum *e, const char *v)
-{
-    int i;
-    if (!v || strcmp(v, "unknown") == 0)
-        return 0;
-    i = fw_enum_index(e, v);
-    return i < 0 ? 0 : i + 1;
-}
-
 /* The number of codes of dimension d, 0 when open-ended (year, month, agency). */
 static size_t dim_ncodes(fw_stats_dim d)
 {
@@ -105,7 +74,7 @@ static size_t dim_ncodes(fw_stats_dim d)
     case FW_DIM_AGE_BAND:
         return NAGE_BANDS;
     case FW_DIM_FLIGHT:
-        return enum_count(fw_enum_find("flee_mode")) + 2;   /* + unspecified */
+        return fw_stats_enum_count(fw_enum_find("flee_mode")) + 2;   /* + unspecified */
     case FW_DIM_FINDING: {
         size_t n = 0;
         while (fw_case_findings[n])
@@ -113,154 +82,8 @@ static size_t dim_ncodes(fw_stats_dim d)
         return FW_FINDING_FIRST + n;
     }
     default:
-        return dims[d].en ? enum_count(fw_enum_find(dims[d].en)) + 1 : 0;
+        return dims[d].en ? fw_stats_enum_count(fw_enum_find(dims[d].en)) + 1 : 0;
     }
-}
-
-/* ---- facts ---------------------------------------------------------------- */
-
-static const char *str_member(const json_t *obj, const char *name)
-{
-    return json_string_value(json_object_get(obj, name));
-}
-
-void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f)
-{
-    const fw_enum *e_state = fw_enum_find("us_state"), *e_inj = fw_enum_find("injury_severity"),
-                  *e_threat = fw_enum_find("threat_level"), *e_kind = fw_enum_find("force_kind"),
-                  *e_sex = fw_enum_find("sex"), *e_race = fw_enum_find("race"),
-                  *e_eth = fw_enum_find("ethnicity"), *e_enc = fw_enum_find("encounter"),
-                  *e_weapon = fw_enum_find("weapon"), *e_flee = fw_enum_find("flee_mode");
-    const char *occ = doc->occurred_at;
-    size_t i, a, k;
-
-    memset(f, 0, sizeof *f);
-    assert(doc->type == FW_RECORD_INCIDENT);
-    /* Validation guarantees YYYY-MM-DD at the start. */
-    if (occ && strlen(occ) >= 7) {
-        f->year = (uint16_t)((occ[0] - '0') * 1000 + (occ[1] - '0') * 100 + (occ[2] - '0') * 10 +
-                             (occ[3] - '0'));
-        f->month = (uint8_t)((occ[5] - '0') * 10 + (occ[6] - '0'));
-    }
-    f->state = (uint8_t)enum_code(e_state,
-                                  str_member(json_object_get(doc->root, "location"), "state"));
-    f->encounter = (uint8_t)enum_code(e_enc, str_member(doc->root, "encounter"));
-
-    for (i = 0; i < doc->nparties; i++) {
-        const fw_party *p = &doc->parties[i];
-        const json_t *age;
-        int inj, armed;
-        uint16_t arms = 0;
-        if (p->kind != FW_REF_SUBJECT)
-            continue;
-        f->sex |= (uint16_t)(1u << enum_code(e_sex, str_member(p->obj, "sex")));
-        f->race |= (uint16_t)(1u << enum_code(e_race, str_member(p->obj, "race")));
-        f->ethnicity |= (uint8_t)(1u << enum_code(e_eth, str_member(p->obj, "ethnicity")));
-        age = json_object_get(p->obj, "age");
-        f->age_band |= (uint16_t)(1u << (json_is_integer(age)
-                                             ? fw_stats_age_band((int)json_integer_value(age))
-                                             : 0));
-        /* The established facts first; what the accounts state otherwise. */
-        inj = enum_code(e_inj, str_member(p->obj, "injury"));
-        armed = enum_code(e_weapon, str_member(p->obj, "armed"));
-        if (armed)
-            arms = (uint16_t)(1u << armed);
-        for (a = 0; a < doc->naccounts; a++) {
-            for (k = 0; k < doc->accounts[a].nevents; k++) {
-                const fw_event *ev = &doc->accounts[a].events[k];
-                const char *tn = ev->type_name;
-                if (!ev->type)
-                    continue;
-                if (!str_member(p->obj, "injury") && strcmp(tn, "injury") == 0) {
-                    const char *who = str_member(ev->obj, "person");
-                    int sev = enum_code(e_inj, str_member(ev->obj, "severity"));
-                    if (who && strcmp(who, p->id) == 0 && sev > inj)
-                        inj = sev;
-                } else if (!str_member(p->obj, "armed") && strcmp(tn, "armed") == 0 &&
-                           ev->actor && strcmp(ev->actor, p->id) == 0) {
-                    arms |= (uint16_t)(1u << enum_code(e_weapon, str_member(ev->obj, "weapon")));
-                }
-            }
-        }
-        f->armed |= arms ? arms : 1;
-        if (inj > f->injury)
-            f->injury = (uint8_t)inj;
-    }
-    if (!doc->nsubjects)
-        f->sex = f->race = f->ethnicity = f->age_band = f->armed = 1;
-
-    for (a = 0; a < doc->naccounts; a++) {
-        for (k = 0; k < doc->accounts[a].nevents; k++) {
-            const fw_event *ev = &doc->accounts[a].events[k];
-            if (!ev->type)
-                continue;
-            if (strcmp(ev->type_name, "force") == 0) {
-                f->force_kinds |= 1u << enum_code(e_kind, str_member(ev->obj, "kind"));
-            } else if (strcmp(ev->type_name, "threat") == 0) {
-                int lv = enum_code(e_threat, str_member(ev->obj, "level"));
-                if (lv > f->threat)
-                    f->threat = (uint8_t)lv;
-            } else if (strcmp(ev->type_name, "flee") == 0) {
-                const char *mode = str_member(ev->obj, "mode");
-                f->flight |= (uint16_t)(1u << (mode ? enum_code(e_flee, mode)
-                                                    : (int)enum_count(e_flee) + 1));
-            }
-        }
-    }
-    if (!f->force_kinds)
-        f->force_kinds = 1;
-    if (!f->flight)
-        f->flight = 1;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-void fw_stats_facts_encode(const fw_stats_facts *f, uint8_t out[FW_STATS_FACTS_BYTES])
-{
-    put16(out, f->year);
-    out[2] = f->month;
-    out[3] = f->state;
-    out[4] = f->injury;
-    out[5] = f->threat;
-    put16(out + 6, (uint16_t)f->force_kinds);
-    put16(out + 8, (uint16_t)(f->force_kinds >> 16));
-    put16(out + 10, f->sex);
-    put16(out + 12, f->race);
-    put16(out + 14, f->age_band);
-    put16(out + 16, f->armed);
-    put16(out + 18, f->flight);
-    out[20] = f->encounter;
-    out[21] = f->ethnicity;
-}
-
-bool fw_stats_facts_decode(const void *data, size_t len, fw_stats_facts *f)
-{
-    const uint8_t *p = data;
-    if (len != FW_STATS_FACTS_BYTES)
-        return false;
-    f->year = get16(p);
-    f->month = p[2];
-    f->state = p[3];
-    f->injury = p[4];
-    f->threat = p[5];
-    f->force_kinds = (uint32_t)get16(p + 6) | (uint32_t)get16(p + 8) << 16;
-    f->sex = get16(p + 10);
-    f->race = get16(p + 12);
-    f->age_band = get16(p + 14);
-    f->armed = get16(p + 16);
-    f->flight = get16(p + 18);
-    f->encounter = p[20];
-    f->ethnicity = p[21];
-    return true;
 }
 
 /* ---- values --------------------------------------------------------------- */
@@ -288,7 +111,7 @@ static const char *closed_value(fw_stats_dim d, uint32_t c)
         break;
     }
     e = fw_enum_find(dims[d].en);
-    return c <= enum_count(e) ? e->values[c - 1] : NULL;
+    return c <= fw_stats_enum_count(e) ? e->values[c - 1] : NULL;
 }
 
 void fw_stats_value(const fw_stats_table *t, fw_stats_dim d, uint32_t code, char *out,
@@ -668,7 +491,6 @@ static fw_rc cmap_add(cmap *m, uint64_t key, int64_t v)
     return FW_OK;
 }
 
-#define NPARTS(nby) (1u << (nby))
 
 struct fw_stats_agg {
     fw_stats_query q;
@@ -782,6 +604,13 @@ static int cell_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+void fw_stats_sort_cells(const fw_stats_table *t, unsigned part, fw_stats_part *p)
+{
+    sort_table = t;
+    sort_part_dims = (int)part;
+    qsort(p->cells, p->n, sizeof *p->cells, cell_cmp);
+}
+
 fw_rc fw_stats_agg_finish(fw_stats_agg *a, fw_stats_table **out)
 {
     fw_stats_table *t = calloc(1, sizeof *t);
@@ -830,10 +659,8 @@ fw_rc fw_stats_agg_finish(fw_stats_agg *a, fw_stats_table **out)
                     c->codes[i] = (uint32_t)(part.keys[j] >> (16 * i)) & 0xFFFF;
                 c->count = part.vals[j];
             }
-            sort_table = t;
-            sort_part_dims = (int)m;
             if (!rc)
-                qsort(p->cells, p->n, sizeof *p->cells, cell_cmp);
+                fw_stats_sort_cells(t, m, p);
         }
         cmap_release(&part);
     }
@@ -860,332 +687,6 @@ void fw_stats_table_free(fw_stats_table *t)
         free(t->owned_agencies);
     }
     free(t);
-}
-
-/* ---- suppression ---------------------------------------------------------- */
-
-static void primary(fw_stats_part *p, int k)
-{
-    size_t i;
-    for (i = 0; i < p->n; i++)
-        if (p->cells[i].count > 0 && p->cells[i].count < k)
-            p->cells[i].suppressed = true;
-}
-
-/*
-** A one-dimensional table and its total: one line.  If exactly one of its
-** members is suppressed, the smallest published cell joins it; two or more
-** suppressed non-zero members can trade a unit, so none is derivable.
-*/
-static void suppress_line(fw_stats_part *cells, const fw_stats_cell *total)
-{
-    size_t i, nsup = total->suppressed ? 1 : 0, best = cells->n;
-    for (i = 0; i < cells->n; i++) {
-        if (cells->cells[i].suppressed)
-            nsup++;
-        else if (cells->cells[i].count > 0 &&
-                 (best == cells->n || cells->cells[i].count < cells->cells[best].count))
-            best = i;
-    }
-    if (nsup == 1 && best < cells->n)
-        cells->cells[best].suppressed = true;
-}
-
-/* The index of a code among a margin's sorted cells (as a row or column). */
-static size_t margin_index(const fw_stats_part *margin, size_t dim, uint32_t code)
-{
-    size_t i;
-    for (i = 0; i < margin->n; i++)
-        if (margin->cells[i].codes[dim] == code)
-            return i;
-    return (size_t)-1;
-}
-
-/*
-** Two dimensions.  Lay the table out with its margins as an (R+1) x (C+1)
-** array: cells, row margins in column C, column margins in row R, the total
-** at (R, C).  Every row and column of that array is a published equation.
-** Its suppressed entries are the edges of a bipartite graph between rows
-** and columns; the equations leave an entry free exactly when its edge lies
-** on a cycle (a cycle can be shifted by one unit, and every suppressed entry
-** is at least 1), so the derivable entries are the bridges.  While there is
-** a bridge, suppress the smallest published cell that joins its two sides.
-** Only cells are added: the margins keep the suppression of their own
-** one-dimensional tables.
-*/
-typedef struct grid {
-    size_t R, C;
-    int64_t *count;      /* (R+1)*(C+1) */
-    bool *sup;
-    size_t *cell;        /* index into the cells part, or SIZE_MAX for a zero cell */
-} grid;
-
-typedef struct graph {
-    size_t nv;
-    size_t *head, *next, *to;  /* adjacency: edges twice, edge e/2 is entry edge_entry[e/2] */
-    size_t *edge_entry;
-    size_t ne;
-    /* DFS state */
-    size_t *disc, *low, *size, *comp, *parent_edge;
-} graph;
-
-static size_t vid_row(const grid *g, size_t i) { (void)g; return i; }
-static size_t vid_col(const grid *g, size_t j) { return g->R + 1 + j; }
-
-static fw_rc find_bridge(const grid *g, size_t *bridge_entry, size_t *side_v, graph *gr)
-{
-    size_t nv = g->R + 1 + g->C + 1, W = g->C + 1, e, v, counter = 0, ncomp = 0;
-    size_t *stack, *iter;
-    fw_rc rc = FW_OK;
-
-    memset(gr, 0, sizeof *gr);
-    gr->nv = nv;
-    gr->head = malloc(nv * sizeof(size_t));
-    gr->disc = malloc(nv * sizeof(size_t));
-    gr->low = malloc(nv * sizeof(size_t));
-    gr->size = malloc(nv * sizeof(size_t));
-    gr->comp = malloc(nv * sizeof(size_t));
-    gr->parent_edge = malloc(nv * sizeof(size_t));
-    stack = malloc(nv * sizeof(size_t));
-    iter = malloc(nv * sizeof(size_t));
-    gr->ne = 0;
-    for (e = 0; e < (g->R + 1) * W; e++)
-        gr->ne += g->sup[e];
-    gr->next = malloc((2 * gr->ne + 1) * sizeof(size_t));
-    gr->to = malloc((2 * gr->ne + 1) * sizeof(size_t));
-    gr->edge_entry = malloc((gr->ne + 1) * sizeof(size_t));
-    if (!gr->head || !gr->disc || !gr->low || !gr->size || !gr->comp || !gr->parent_edge ||
-        !stack || !iter || !gr->next || !gr->to || !gr->edge_entry) {
-        rc = FW_ERR_NOMEM;
-        goto done;
-    }
-    for (v = 0; v < nv; v++) {
-        gr->head[v] = SIZE_MAX;
-        gr->disc[v] = SIZE_MAX;
-    }
-    gr->ne = 0;
-    for (e = 0; e < (g->R + 1) * W; e++) {
-        size_t a, b;
-        if (!g->sup[e])
-            continue;
-        a = vid_row(g, e / W);
-        b = vid_col(g, e % W);
-        gr->edge_entry[gr->ne] = e;
-        gr->to[2 * gr->ne] = b;
-        gr->next[2 * gr->ne] = gr->head[a];
-        gr->head[a] = 2 * gr->ne;
-        gr->to[2 * gr->ne + 1] = a;
-        gr->next[2 * gr->ne + 1] = gr->head[b];
-        gr->head[b] = 2 * gr->ne + 1;
-        gr->ne++;
-    }
-    *bridge_entry = SIZE_MAX;
-    /* Iterative DFS with low-links. */
-    for (v = 0; v < nv && *bridge_entry == SIZE_MAX; v++) {
-        size_t sp = 0;
-        if (gr->disc[v] != SIZE_MAX)
-            continue;
-        gr->disc[v] = gr->low[v] = counter++;
-        gr->size[v] = 1;
-        gr->comp[v] = ncomp;
-        gr->parent_edge[v] = SIZE_MAX;
-        iter[v] = gr->head[v];
-        stack[sp++] = v;
-        while (sp) {
-            size_t u = stack[sp - 1], h = iter[u];
-            if (h != SIZE_MAX) {
-                size_t w = gr->to[h];
-                iter[u] = gr->next[h];
-                if ((h ^ 1) == gr->parent_edge[u])
-                    continue;
-                if (gr->disc[w] == SIZE_MAX) {
-                    gr->disc[w] = gr->low[w] = counter++;
-                    gr->size[w] = 1;
-                    gr->comp[w] = ncomp;
-                    gr->parent_edge[w] = h;
-                    iter[w] = gr->head[w];
-                    stack[sp++] = w;
-                } else if (gr->disc[w] < gr->low[u]) {
-                    gr->low[u] = gr->disc[w];
-                }
-            } else {
-                sp--;
-                if (gr->parent_edge[u] != SIZE_MAX) {
-                    size_t p = gr->to[gr->parent_edge[u] ^ 1];
-                    gr->size[p] += gr->size[u];
-                    if (gr->low[u] < gr->low[p])
-                        gr->low[p] = gr->low[u];
-                    if (gr->low[u] > gr->disc[p] && *bridge_entry == SIZE_MAX) {
-                        *bridge_entry = gr->edge_entry[gr->parent_edge[u] / 2];
-                        *side_v = u;
-                    }
-                }
-            }
-        }
-        ncomp++;
-    }
-done:
-    free(stack);
-    free(iter);
-    return rc;
-}
-
-static void graph_release(graph *gr)
-{
-    free(gr->head);
-    free(gr->next);
-    free(gr->to);
-    free(gr->edge_entry);
-    free(gr->disc);
-    free(gr->low);
-    free(gr->size);
-    free(gr->comp);
-    free(gr->parent_edge);
-}
-
-/* Whether vertex w is in the DFS subtree of v (the bridge's far side). */
-static bool in_subtree(const graph *gr, size_t v, size_t w)
-{
-    return gr->disc[w] != SIZE_MAX && gr->comp[w] == gr->comp[v] && gr->disc[w] >= gr->disc[v] &&
-           gr->disc[w] < gr->disc[v] + gr->size[v];
-}
-
-static fw_rc suppress_2d(fw_stats_table *t)
-{
-    fw_stats_part *cells = &t->part[3], *rows = &t->part[1], *cols = &t->part[2];
-    grid g;
-    size_t i, j, W, zero_cells = 0;
-    fw_rc rc = FW_OK;
-
-    g.R = rows->n;
-    g.C = cols->n;
-    W = g.C + 1;
-    g.count = calloc((g.R + 1) * W, sizeof *g.count);
-    g.sup = calloc((g.R + 1) * W, sizeof *g.sup);
-    g.cell = malloc((g.R + 1) * W * sizeof *g.cell);
-    if (!g.count || !g.sup || !g.cell) {
-        rc = FW_ERR_NOMEM;
-        goto done;
-    }
-    for (i = 0; i < (g.R + 1) * W; i++)
-        g.cell[i] = SIZE_MAX;
-    for (i = 0; i < cells->n; i++) {
-        size_t r = margin_index(rows, 0, cells->cells[i].codes[0]);
-        size_t c = margin_index(cols, 1, cells->cells[i].codes[1]);
-        assert(r < g.R && c < g.C);
-        g.count[r * W + c] = cells->cells[i].count;
-        g.sup[r * W + c] = cells->cells[i].suppressed;
-        g.cell[r * W + c] = i;
-    }
-    for (i = 0; i < g.R; i++) {
-        g.count[i * W + g.C] = rows->cells[i].count;
-        g.sup[i * W + g.C] = rows->cells[i].suppressed;
-    }
-    for (j = 0; j < g.C; j++) {
-        g.count[g.R * W + j] = cols->cells[j].count;
-        g.sup[g.R * W + j] = cols->cells[j].suppressed;
-    }
-    g.count[g.R * W + g.C] = t->part[0].cells[0].count;
-    g.sup[g.R * W + g.C] = t->part[0].cells[0].suppressed;
-
-    for (;;) {
-        graph gr;
-        size_t bridge, far = 0, best = SIZE_MAX;
-        if ((rc = find_bridge(&g, &bridge, &far, &gr))) {
-            graph_release(&gr);
-            break;
-        }
-        if (bridge == SIZE_MAX) {
-            graph_release(&gr);
-            break;
-        }
-        /* A published cell with one end on the bridge's far side: one whose
-        ** other end is on the near side closes a cycle at once and is taken
-        ** first; else one toward the rest of the table, to be closed later.
-        ** The smallest non-zero one, a zero cell only if there is none. */
-        {
-            size_t near = bridge / W == far ? g.R + 1 + bridge % W : bridge / W, best_rank = 0;
-            for (i = 0; i < g.R; i++) {
-                for (j = 0; j < g.C; j++) {
-                    size_t e = i * W + j, vr = vid_row(&g, i), vc = vid_col(&g, j), other,
-                           rank;
-                    bool r_far, c_far;
-                    if (g.sup[e])
-                        continue;
-                    r_far = in_subtree(&gr, far, vr);
-                    c_far = in_subtree(&gr, far, vc);
-                    if (r_far == c_far)
-                        continue;
-                    other = r_far ? vc : vr;
-                    /* 3: closes a cycle, non-zero; 2: non-zero; 1: closes, zero; 0: zero */
-                    rank = (g.count[e] > 0 ? 2 : 0) +
-                           (gr.disc[other] != SIZE_MAX && gr.comp[other] == gr.comp[near]);
-                    if (best == SIZE_MAX || rank > best_rank ||
-                        (rank == best_rank && g.count[e] < g.count[best])) {
-                        best = e;
-                        best_rank = rank;
-                    }
-                }
-            }
-        }
-        graph_release(&gr);
-        if (best == SIZE_MAX)
-            break;   /* nothing left to suppress: the auditor in test_stats says if it matters */
-        g.sup[best] = true;
-        if (g.cell[best] == SIZE_MAX)
-            zero_cells++;
-    }
-    if (rc)
-        goto done;
-    for (i = 0; i < g.R; i++)
-        for (j = 0; j < g.C; j++)
-            if (g.sup[i * W + j] && g.cell[i * W + j] != SIZE_MAX)
-                cells->cells[g.cell[i * W + j]].suppressed = true;
-    if (zero_cells) {
-        /* Zero cells that had to be suppressed are listed, as suppressed. */
-        fw_stats_cell *grown = realloc(cells->cells, (cells->n + zero_cells) * sizeof *grown);
-        if (!grown) {
-            rc = FW_ERR_NOMEM;
-            goto done;
-        }
-        cells->cells = grown;
-        for (i = 0; i < g.R; i++)
-            for (j = 0; j < g.C; j++)
-                if (g.sup[i * W + j] && g.cell[i * W + j] == SIZE_MAX) {
-                    fw_stats_cell *c = &cells->cells[cells->n++];
-                    memset(c, 0, sizeof *c);
-                    c->codes[0] = rows->cells[i].codes[0];
-                    c->codes[1] = cols->cells[j].codes[1];
-                    c->suppressed = true;
-                }
-        sort_table = t;
-        sort_part_dims = 3;
-        qsort(cells->cells, cells->n, sizeof *cells->cells, cell_cmp);
-    }
-done:
-    free(g.count);
-    free(g.sup);
-    free(g.cell);
-    return rc;
-}
-
-fw_rc fw_stats_suppress(fw_stats_table *t, int k, fw_error *err)
-{
-    unsigned m;
-    if (k < 1)
-        return fw_error_set(err, FW_ERR_INVALID, "k: must be at least 1");
-    if (t->nby > 2)
-        return fw_error_set(err, FW_ERR_INVALID,
-                            "by: public statistics group by at most two dimensions");
-    t->k = k;
-    for (m = 0; m < NPARTS(t->nby); m++)
-        primary(&t->part[m], k);
-    for (m = 1; m < NPARTS(t->nby); m++)
-        if (m == 1 || m == 2)
-            suppress_line(&t->part[m], &t->part[0].cells[0]);
-    if (t->nby == 2 && suppress_2d(t))
-        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
-    return FW_OK;
 }
 
 /* ---- output --------------------------------------------------------------- */

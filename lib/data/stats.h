@@ -6,9 +6,9 @@
 ** implementation.
 **
 ** The pieces, in the order they are used:
-**   - fw_stats_facts_of: what one incident version contributes (its facts),
-**     derived from the document when it is stored and kept in the store's
-**     statistics index as FW_STATS_FACTS_BYTES bytes (encode/decode);
+**   - fw_stats_facts_of (record/facts.h): what one incident version
+**     contributes (its facts), derived from the document when it is stored
+**     and kept in the store's statistics index as FW_STATS_FACTS_BYTES bytes;
 **   - fw_stats_query_parse: a validated `by` list and `where` filter;
 **   - fw_stats_agg: counts every cell of the table and every margin (each
 **     lower-dimensional sum, down to the grand total) from per-incident rows;
@@ -28,6 +28,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "record/facts.h"
 #include "record/model.h"
 
 typedef enum fw_stats_dim {
@@ -64,41 +65,10 @@ int fw_stats_dim_find(const char *name);
 */
 #define FW_STATS_MAX_CODE 65534u   /* all-ones keys mark empty hash slots */
 
-/* Age bands (docs/statistics.md): code 1 = under 18 ... 7 = 65 and over. */
-int fw_stats_age_band(int age);
-
 /* finding codes: the review case's state. */
 enum { FW_FINDING_NONE = 1, FW_FINDING_OPEN = 2, FW_FINDING_FIRST = 3 };
 /* The code of a closed case's finding (within_policy, ...), or 0. */
 int fw_stats_finding_code(const char *finding);
-
-/*
-** What the statistics index keeps for one incident version.  Single-valued
-** dimensions hold a code; multi-valued ones (an incident may have several
-** force kinds, subjects of several races...) a bit set of codes, bit 0
-** meaning "unknown".  state is the location's (0: the incident names none;
-** the agency's state is used then, at query time).  agency, agency_type
-** and finding come from other records and are resolved at query time.
-*/
-typedef struct fw_stats_facts {
-    uint16_t year;
-    uint8_t month;        /* 1..12, 0 unknown */
-    uint8_t state;        /* us_state index + 1 */
-    uint8_t injury;       /* injury_severity index + 1: the most severe to a subject */
-    uint8_t threat;       /* threat_level index + 1: the most severe stated */
-    uint8_t encounter;    /* encounter index + 1 */
-    uint8_t ethnicity;    /* bits: ethnicity index + 1, one a subject */
-    uint32_t force_kinds; /* bits: force_kind index + 1 */
-    uint16_t sex, race, age_band, armed, flight;
-} fw_stats_facts;
-
-#define FW_STATS_FACTS_BYTES 22
-
-/* The facts of an incident document (doc->type must be FW_RECORD_INCIDENT). */
-void fw_stats_facts_of(const fw_doc *doc, fw_stats_facts *f);
-void fw_stats_facts_encode(const fw_stats_facts *f, uint8_t out[FW_STATS_FACTS_BYTES]);
-/* False if len is not FW_STATS_FACTS_BYTES. */
-bool fw_stats_facts_decode(const void *data, size_t len, fw_stats_facts *f);
 
 /* One incident as the aggregator sees it: its facts and what the store
 ** resolved for it from the agency record and the review case. */

@@ -1,7 +1,9 @@
 /*
 ** The storage front: picks a backend from the location string, and turns a
-** validated document into the bytes, hash, version and log leaf a backend
-** stores (see store.h and store_int.h).
+** validated document into the bytes, hash and version a backend stores (see
+** store.h and store_int.h).  The record log's leaves, tree and checkpoints
+** are the log writer's (log/log.h), which store.c drives in step with its
+** transactions through an fw_log_io over the backend.
 */
 #include "store/store_int.h"
 
@@ -9,11 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log/log.h"
 #include "record/canon.h"
-#include "data/stats.h"
-
-_Static_assert(FW_STATS_FACTS_BYTES == sizeof ((fw_prepared *)0)->stats,
-               "the prepared document holds the statistics facts");
+#include "record/facts.h"
 
 static const struct {
     const char *prefix;
@@ -22,9 +22,57 @@ static const struct {
     {"sqlite:", &fw_store_sqlite_ops},
 };
 
+/* What a backend may need from outside the store, given when it opens. */
+static const fw_store_upgrade upgrade = {
+    .facts_of_body = fw_stats_facts_of_body,
+};
+
 int fw_store_schema_latest(void)
 {
-    return fw_store_sqlite_schema_latest();
+    return fw_store_sqlite_ops.schema_latest();
+}
+
+/* ---- the log's I/O, over the backend ---------------------------------------- */
+
+static fw_rc log_io_size(void *arg, int64_t *size, fw_error *err)
+{
+    fw_store *s = arg;
+    return s->ops->log_size(s, size, err);
+}
+
+static fw_rc log_io_append(void *arg, int64_t seq, const void *leaf, size_t len, fw_error *err)
+{
+    fw_store *s = arg;
+    return s->ops->log_append(s, seq, leaf, len, err);
+}
+
+static fw_rc log_io_scan(void *arg, int64_t from, fw_log_leaf_cb cb, void *cbarg,
+                         fw_error *err)
+{
+    fw_store *s = arg;
+    return s->ops->log_scan(s, from, cb, cbarg, err);
+}
+
+static fw_rc log_io_checkpoint_latest(void *arg, int64_t *size, fw_buf *note, fw_buf *state,
+                                      fw_error *err)
+{
+    fw_store *s = arg;
+    return s->ops->checkpoint_latest(s, size, note, state, err);
+}
+
+static fw_rc log_io_checkpoint_append(void *arg, int64_t size, const char *note,
+                                      const void *state, size_t state_len,
+                                      const char *created_at, fw_error *err)
+{
+    fw_store *s = arg;
+    return s->ops->checkpoint_append(s, size, note, state, state_len, created_at, err);
+}
+
+/* The store clock's time now, as the log and the records write it. */
+static void now_utc(const fw_store *s, char out[32])
+{
+    time_t t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
+    fw_time_format_utc(t, out, 32);
 }
 
 fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **out,
@@ -56,11 +104,19 @@ fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **
         s->opts = *opts;
     if (s->opts.busy_timeout_ms <= 0)
         s->opts.busy_timeout_ms = 5000;
-    rc = ops->open(s, path, err);
+    rc = ops->open(s, path, &upgrade, err);
     if (rc) {
         free(s);
         return rc;
     }
+    fw_log_init(&s->log,
+                &(fw_log_io){.arg = s,
+                             .size = log_io_size,
+                             .append = log_io_append,
+                             .scan = log_io_scan,
+                             .checkpoint_latest = log_io_checkpoint_latest,
+                             .checkpoint_append = log_io_checkpoint_append},
+                s->opts.signer);
     *out = s;
     return FW_OK;
 }
@@ -85,81 +141,9 @@ int fw_store_schema_version(const fw_store *s)
     return s->schema_version;
 }
 
-double fw_store_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 double fw_store_log_seconds(const fw_store *s)
 {
-    return s->log_seconds;
-}
-
-static int push_leaf(void *arg, int64_t seq, const void *leaf, size_t len)
-{
-    fw_store *s = arg;
-    uint8_t h[32];
-    if ((uint64_t)seq != s->acc.size)
-        return 1; /* a gap: verify will say where */
-    fw_merkle_leaf_hash(leaf, len, h);
-    fw_merkle_acc_push(&s->acc, h);
-    return 0;
-}
-
-/* The tree as of the latest checkpoint, brought up to the log's size. */
-static fw_rc load_tree(fw_store *s, fw_error *err)
-{
-    fw_buf state;
-    fw_rc rc;
-
-    fw_buf_init(&state, 1 << 16);
-    fw_merkle_acc_init(&s->acc);
-    s->checkpointed = 0;
-    rc = s->ops->checkpoint_latest(s, &s->checkpointed, NULL, &state, err);
-    if (rc == FW_ERR_NOTFOUND) {
-        rc = FW_OK;
-    } else if (!rc && fw_merkle_acc_load(&s->acc, (const uint8_t *)state.data, state.len)) {
-        rc = fw_error_set(err, FW_ERR_STORE, "the latest checkpoint's tree state is corrupt");
-    }
-    fw_buf_release(&state);
-    if (!rc && (int64_t)s->acc.size < s->next_seq)
-        rc = s->ops->log_scan(s, (int64_t)s->acc.size, push_leaf, s, err);
-    if (!rc && (int64_t)s->acc.size != s->next_seq)
-        rc = fw_error_set(err, FW_ERR_STORE,
-                          "the record log has a gap at %llu: run 'forcewatch verify'",
-                          (unsigned long long)s->acc.size);
-    s->tree = rc == FW_OK;
-    return rc;
-}
-
-/* Sign and store a checkpoint of the tree as it now is. */
-static fw_rc write_checkpoint(fw_store *s, fw_error *err)
-{
-    fw_buf text, note;
-    uint8_t root[32], state[8 + 64 * 32];
-    size_t state_len;
-    char now[32];
-    time_t t;
-    fw_rc rc;
-
-    fw_buf_init(&text, 4096);
-    fw_buf_init(&note, 4096);
-    fw_merkle_acc_root(&s->acc, root);
-    rc = fw_checkpoint_text(s->opts.signer->name, s->acc.size, root, &text);
-    if (!rc)
-        rc = fw_note_sign(s->opts.signer, text.data, text.len, &note, err);
-    if (!rc) {
-        t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
-        fw_time_format_utc(t, now, sizeof now);
-        state_len = fw_merkle_acc_save(&s->acc, state);
-        rc = s->ops->checkpoint_append(s, (int64_t)s->acc.size, fw_buf_str(&note), state,
-                                       state_len, now, err);
-    }
-    fw_buf_release(&text);
-    fw_buf_release(&note);
-    return rc;
+    return fw_log_seconds(&s->log);
 }
 
 fw_rc fw_store_begin(fw_store *s, fw_error *err)
@@ -172,10 +156,7 @@ fw_rc fw_store_begin(fw_store *s, fw_error *err)
     rc = s->ops->begin(s, true, err);
     if (rc)
         return rc;
-    rc = s->ops->log_size(s, &s->next_seq, err);
-    if (!rc && s->opts.signer) {
-        rc = load_tree(s, err);
-    } else if (!rc) {
+    if (!s->opts.signer) {
         /* A log that has a verifier key is signed: a commit without its
         ** checkpoint would leave leaves no signature covers. */
         fw_buf vkey;
@@ -186,31 +167,35 @@ fw_rc fw_store_begin(fw_store *s, fw_error *err)
                               "stores a signed checkpoint");
         fw_buf_release(&vkey);
     }
+    if (!rc)
+        rc = fw_log_begin(&s->log, err);
     if (rc) {
         s->ops->rollback(s);
         return rc;
     }
     s->in_write = true;
+    s->failed = false;
     return FW_OK;
 }
 
 fw_rc fw_store_commit(fw_store *s, fw_error *err)
 {
+    char now[32];
     fw_rc rc;
     if (!s->in_write)
         return fw_error_set(err, FW_ERR_USAGE, "no write transaction is open");
-    rc = FW_OK;
-    if (s->tree && (int64_t)s->acc.size > s->checkpointed) {
-        double t0 = fw_store_clock();
-        rc = write_checkpoint(s, err);
-        s->log_seconds += fw_store_clock() - t0;
+    if (s->failed) {
+        rc = fw_error_set(err, FW_ERR_USAGE, "a write in this transaction failed: roll it back");
+        fw_log_abort(&s->log);
+    } else {
+        now_utc(s, now);
+        rc = fw_log_commit(&s->log, now, err);
     }
     if (!rc)
         rc = s->ops->commit(s, err);
     if (rc)
         s->ops->rollback(s);
     s->in_write = false;
-    s->tree = false;
     return rc;
 }
 
@@ -219,8 +204,8 @@ void fw_store_rollback(fw_store *s)
     if (!s->in_write)
         return;
     s->ops->rollback(s);
+    fw_log_abort(&s->log);
     s->in_write = false;
-    s->tree = false;
 }
 
 fw_rc fw_store_begin_read(fw_store *s, fw_error *err)
@@ -371,58 +356,18 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
     return rc;
 }
 
-fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *type,
-                  const char *id, int64_t version, const char *sha256, fw_buf *out)
-{
-    /* Written directly in canonical form (keys in byte order), as fw_canon_write would
-    ** write the object: this runs once for every record stored. */
-    fw_rc rc = fw_buf_adds(out, version == 1 ? "{\"action\":\"create\",\"actor\":"
-                                             : "{\"action\":\"update\",\"actor\":");
-    if (!rc)
-        rc = fw_canon_string(actor, strlen(actor), out);
-    if (!rc)
-        rc = fw_buf_add(out, ",\"record_id\":", 13);
-    if (!rc)
-        rc = fw_canon_string(id, strlen(id), out);
-    if (!rc)
-        rc = fw_buf_add(out, ",\"record_type\":", 15);
-    if (!rc)
-        rc = fw_canon_string(type, strlen(type), out);
-    if (!rc)
-        rc = fw_buf_adds(out, ",\"seq\":");
-    if (!rc)
-        rc = fw_canon_int((long long)seq, out);
-    if (!rc)
-        rc = fw_buf_adds(out, ",\"sha256\":");
-    if (!rc)
-        rc = fw_canon_string(sha256, strlen(sha256), out);
-    if (!rc)
-        rc = fw_buf_add(out, ",\"time\":", 8);
-    if (!rc)
-        rc = fw_canon_string(time, strlen(time), out);
-    if (!rc)
-        rc = fw_buf_adds(out, ",\"version\":");
-    if (!rc)
-        rc = fw_canon_int((long long)version, out);
-    if (!rc)
-        rc = fw_buf_addc(out, '}');
-    return rc;
-}
-
 fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
                             fw_put_result *res, fw_error *err)
 {
-    fw_buf leaf;
     fw_store_write w;
     char head_hex[65], now[32];
     int64_t head = 0;
-    double t0;
-    time_t t;
     fw_rc rc;
 
     if (!s->in_write)
         return fw_error_set(err, FW_ERR_USAGE, "storing a record needs a write transaction");
-    fw_buf_init(&leaf, FW_BUF_UNLIMITED);
+    if (s->failed)
+        return fw_error_set(err, FW_ERR_USAGE, "a write in this transaction failed: roll it back");
     memset(&w, 0, sizeof w);
 
     rc = s->ops->head(s, fw_record_type_name(p->type), p->id, &head, head_hex, err);
@@ -430,16 +375,15 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
         head = 0;
         fw_error_clear(err);
     } else if (rc) {
-        goto done;
+        return rc;
     } else if (strcmp(head_hex, p->sha256) == 0) {
         res->action = FW_PUT_UNCHANGED;
         res->version = head;
         res->log_seq = -1;
-        goto done;
+        return FW_OK;
     }
 
-    t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
-    fw_time_format_utc(t, now, sizeof now);
+    now_utc(s, now);
     w.type = fw_record_type_name(p->type);
     w.id = p->id;
     w.version = head + 1;
@@ -448,16 +392,6 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     w.sha256 = p->sha256;
     w.created_at = now;
     w.actor = actor && *actor ? actor : "unknown";
-    w.log_seq = s->next_seq;
-
-    t0 = fw_store_clock();
-    if (fw_log_leaf(w.log_seq, now, w.actor, w.type, w.id, w.version, p->sha256, &leaf)) {
-        rc = fw_error_set(err, FW_ERR_NOMEM, "cannot build the log leaf");
-        goto done;
-    }
-    w.leaf = leaf.data;
-    w.leaf_len = leaf.len;
-    s->log_seconds += fw_store_clock() - t0;
     if (p->type == FW_RECORD_INCIDENT) {
         w.agency = p->agency;
         w.occurred_at = p->occurred_at;
@@ -468,23 +402,21 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
         w.withdrawn = p->withdrawn;
         w.stats = p->stats;
     }
-    rc = s->ops->append(s, &w, err);
+    /* The leaf first: the version refers to it. */
+    rc = fw_log_append(&s->log, now, w.actor, w.type, w.id, w.version, p->sha256, &w.log_seq,
+                       err);
     if (rc)
-        goto done;
-    s->next_seq++;
-    if (s->tree) {
-        uint8_t h[32];
-        t0 = fw_store_clock();
-        fw_merkle_leaf_hash(leaf.data, leaf.len, h);
-        fw_merkle_acc_push(&s->acc, h);
-        s->log_seconds += fw_store_clock() - t0;
+        return rc;
+    rc = s->ops->append(s, &w, err);
+    if (rc) {
+        /* Its leaf is in the log: only a rollback takes it back. */
+        s->failed = true;
+        return rc;
     }
     res->action = head ? FW_PUT_UPDATED : FW_PUT_CREATED;
     res->version = w.version;
     res->log_seq = w.log_seq;
-done:
-    fw_buf_release(&leaf);
-    return rc;
+    return FW_OK;
 }
 
 fw_rc fw_store_get(fw_store *s, fw_record_type type, const char *id, int64_t version,
@@ -572,23 +504,6 @@ fw_rc fw_store_latest_scan(fw_store *s, fw_record_type type, fw_record_cb cb, vo
                            fw_error *err)
 {
     return s->ops->latest_scan(s, fw_record_type_name(type), cb, arg, err);
-}
-
-fw_rc fw_store_stats_facts(const void *body, size_t len, uint8_t out[FW_STATS_FACTS_BYTES])
-{
-    fw_stats_facts facts;
-    fw_doc *doc = NULL;
-    fw_diag d;
-    fw_rc rc;
-    fw_diag_init(&d, 1);
-    rc = fw_doc_parse(body, len, NULL, &doc, &d);
-    fw_diag_release(&d);
-    if (rc)
-        return rc;
-    fw_stats_facts_of(doc, &facts);
-    fw_stats_facts_encode(&facts, out);
-    fw_doc_free(doc);
-    return FW_OK;
 }
 
 fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err)

@@ -22,7 +22,9 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "record/facts.h"
 #include "record/model.h"
+#include "log/log.h"
 #include "log/note.h"
 
 typedef struct fw_store fw_store;
@@ -114,7 +116,7 @@ typedef struct fw_prepared {
     char sha256[65];
     int64_t naccounts, nevents;
     bool withdrawn;
-    uint8_t stats[22];           /* incidents: the statistics index's facts (stats.h) */
+    uint8_t stats[FW_STATS_FACTS_BYTES]; /* incidents: the statistics facts (record/facts.h) */
     fw_buf strings;              /* owns the text the pointers above point into */
 } fw_prepared;
 
@@ -257,13 +259,9 @@ fw_rc fw_store_log_size(fw_store *s, int64_t *size, fw_error *err);
 /* One leaf of the record log (its canonical JSON appended to leaf). */
 fw_rc fw_store_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err);
 
-/* The canonical JSON of the log leaf for one stored version (docs/record-log.md),
-** appended to out: what verification recomputes from the records. */
-fw_rc fw_log_leaf(int64_t seq, const char *time, const char *actor, const char *type,
-                  const char *id, int64_t version, const char *sha256, fw_buf *out);
-
-/* Every leaf from seq `from` on, in the order of their sequence numbers. */
-typedef int (*fw_leaf_cb)(void *arg, int64_t seq, const void *leaf, size_t len);
+/* Every leaf from seq `from` on, in the order of their sequence numbers.
+** (The leaf's format: fw_log_leaf in log/log.h.) */
+typedef fw_log_leaf_cb fw_leaf_cb;
 fw_rc fw_store_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err);
 
 /* Every stored version of every record, in log order, as stored. */

@@ -3,7 +3,10 @@
 ** file in WAL mode, so readers never block the writer; foreign keys on;
 ** schema versions in PRAGMA user_version with forward-only migrations; and
 ** triggers that make every table append-only, so even a bug in forcewatch
-** cannot update or delete a stored version or a log leaf.
+** cannot update or delete a stored version or a log leaf.  This part opens
+** and migrates the database and keeps records, the incident index, the log,
+** checkpoints and settings; the statistics index and its ledger are in
+** store_sqlite_stats.c (shared internals: sqlite_int.h).
 */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,10 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/store_int.h"
+#include "store/sqlite_int.h"
 
 #define APPLICATION_ID 0x46574348 /* "FWCH" */
-#define FW_STATS_FACTS_BYTES_SQLITE 22   /* stats.h's FW_STATS_FACTS_BYTES */
 
 /* Migration N (1-based) takes the schema from version N-1 to N. */
 static const char *const migrations[] = {
@@ -116,33 +118,6 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-enum {
-    ST_HEAD,
-    ST_INSERT_LOG,
-    ST_INSERT_RECORD,
-    ST_INSERT_INDEX,
-    ST_INSERT_STATS,
-    ST_STATS_PREV,
-    ST_INSERT_LEDGER,
-    ST_LEDGER_SINCE,
-    ST_STATS_SCAN,
-    ST_LATEST_SCAN,
-    ST_GET_LATEST,
-    ST_GET_VERSION,
-    ST_HISTORY,
-    ST_LIST,
-    ST_IDS_WITH_PREFIX,
-    ST_LOG_SIZE,
-    ST_LOG_LEAF,
-    ST_LOG_SCAN,
-    ST_RECORD_SCAN,
-    ST_CKPT_LATEST,
-    ST_CKPT_INSERT,
-    ST_SETTING_GET,
-    ST_SETTING_PUT,
-    ST_COUNT
-};
-
 static const char *const statement_sql[ST_COUNT] = {
     [ST_HEAD] = "SELECT version, sha256 FROM records WHERE type = ?1 AND id = ?2 "
                 "ORDER BY version DESC LIMIT 1",
@@ -214,82 +189,12 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_SETTING_PUT] = "INSERT INTO settings(key, value) VALUES (?1, ?2)",
 };
 
-typedef struct sqlite_backend {
-    sqlite3 *db;
-    char *path;
-    sqlite3_stmt *st[ST_COUNT];
-    fw_buf ledger;     /* statistics ledger entries of the open write transaction */
-    bool ledger_written; /* the open transaction has appended ledger rows */
-    /* Since the latest snapshot: ledger rows and their bytes, and that snapshot's
-    ** bytes, as this handle last knew them (rows -1: ask the database). */
-    int64_t since_rows, since_bytes, snapshot_bytes;
-} sqlite_backend;
-
-/* A ledger entry: sign (1 or 0xff), the facts, then the incident id and
-** the agency id, each a length byte and the bytes. */
-static fw_rc ledger_entry_n(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
-                            size_t il, const char *agency, size_t al)
-{
-    fw_rc rc;
-    if (flen != FW_STATS_FACTS_BYTES_SQLITE || il > 255 || al > 255)
-        return FW_ERR_INVALID;
-    if ((rc = fw_buf_addc(b, (char)(sign > 0 ? 1 : 0xff))) || (rc = fw_buf_add(b, facts, flen)) ||
-        (rc = fw_buf_addc(b, (char)il)) || (rc = fw_buf_add(b, id, il)) ||
-        (rc = fw_buf_addc(b, (char)al)) || (rc = fw_buf_add(b, agency, al)))
-        return rc;
-    return FW_OK;
-}
-
-static fw_rc ledger_entry(fw_buf *b, int sign, const void *facts, size_t flen, const char *id,
-                          const char *agency)
-{
-    return ledger_entry_n(b, sign, facts, flen, id, strlen(id), agency, strlen(agency));
-}
-
-/* Walk the whole entries at the start of p[0..n); a non-zero return from cb
-** stops.  *used is how many bytes they took (an entry cut off at n is left
-** for the next call).  Returns -1 if the bytes are not ledger entries. */
-static int ledger_walk(const uint8_t *p, size_t n, fw_stats_index_cb cb, void *arg, size_t *used)
-{
-    size_t at = 0;
-    *used = 0;
-    while (at < n) {
-        fw_stats_index_row r;
-        size_t il, al;
-        int stop;
-        if (p[at] != 1 && p[at] != 0xff)
-            return -1;
-        if (n - at < 1 + FW_STATS_FACTS_BYTES_SQLITE + 1)
-            return 0;
-        r.sign = p[at] == 1 ? 1 : -1;
-        r.facts = p + at + 1;
-        r.facts_len = FW_STATS_FACTS_BYTES_SQLITE;
-        at += 1 + FW_STATS_FACTS_BYTES_SQLITE;
-        il = p[at++];
-        if (n - at < il + 1)
-            return 0;
-        r.id = (const char *)p + at;
-        r.id_len = il;
-        at += il;
-        al = p[at++];
-        if (n - at < al)
-            return 0;
-        r.agency = (const char *)p + at;
-        r.agency_len = al;
-        at += al;
-        *used = at;
-        if ((stop = cb(arg, &r)) != 0)
-            return stop;
-    }
-    return 0;
-}
-
-static fw_rc db_error(sqlite_backend *b, fw_error *err, const char *what)
+fw_rc fw_sqlite_db_error(sqlite_backend *b, fw_error *err, const char *what)
 {
     return fw_error_set(err, FW_ERR_STORE, "%s: %s", what, sqlite3_errmsg(b->db));
 }
 
-static fw_rc exec(sqlite_backend *b, const char *sql, fw_error *err)
+fw_rc fw_sqlite_exec(sqlite_backend *b, const char *sql, fw_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -301,13 +206,13 @@ static fw_rc exec(sqlite_backend *b, const char *sql, fw_error *err)
 }
 
 /* The page cache: kib, or the size the store was opened with (0). */
-static fw_rc set_cache(fw_store *s, size_t kib, fw_error *err)
+fw_rc fw_sqlite_set_cache(fw_store *s, size_t kib, fw_error *err)
 {
     char pragma[64];
     if (!kib)
         kib = s->opts.cache_kib ? s->opts.cache_kib : (size_t)65536;
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%zu", kib);
-    return exec(s->backend, pragma, err);
+    return fw_sqlite_exec(s->backend, pragma, err);
 }
 
 static fw_rc pragma_int(sqlite_backend *b, const char *sql, int *out, fw_error *err)
@@ -315,57 +220,13 @@ static fw_rc pragma_int(sqlite_backend *b, const char *sql, int *out, fw_error *
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(b->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return db_error(b, err, b->path);
+        return fw_sqlite_db_error(b, err, b->path);
     rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_error(b, err, b->path);
+        return fw_sqlite_db_error(b, err, b->path);
     return FW_OK;
-}
-
-/* fw_stats_facts(body): the statistics facts of a stored incident, for the
-** backfill in migration 4. */
-static void sql_stats_facts(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    uint8_t facts[FW_STATS_FACTS_BYTES_SQLITE];
-    (void)argc;
-    if (fw_store_stats_facts(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
-                             facts) != FW_OK) {
-        sqlite3_result_error(ctx, "a stored incident does not parse", -1);
-        return;
-    }
-    sqlite3_result_blob(ctx, facts, sizeof facts, SQLITE_TRANSIENT);
-}
-
-/* fw_stats_pack(id, agency, facts): the +1 ledger entries of the rows
-** aggregated, for the snapshot in migration 4. */
-static void sql_pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    fw_buf *b = sqlite3_aggregate_context(ctx, sizeof *b);
-    (void)argc;
-    if (!b) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    if (!b->max)
-        fw_buf_init(b, FW_BUF_UNLIMITED);
-    if (ledger_entry(b, 1, sqlite3_value_blob(argv[2]), (size_t)sqlite3_value_bytes(argv[2]),
-                     (const char *)sqlite3_value_text(argv[0]),
-                     (const char *)sqlite3_value_text(argv[1])) != FW_OK)
-        sqlite3_result_error(ctx, "cannot pack a statistics entry", -1);
-}
-
-static void sql_pack_final(sqlite3_context *ctx)
-{
-    fw_buf *b = sqlite3_aggregate_context(ctx, 0);
-    if (!b || !b->data) {
-        sqlite3_result_null(ctx);
-    } else {
-        sqlite3_result_blob64(ctx, b->data, b->len, SQLITE_TRANSIENT);
-    }
-    if (b)
-        fw_buf_release(b);
 }
 
 static fw_rc migrate(fw_store *s, sqlite_backend *b, int from, fw_error *err)
@@ -375,19 +236,19 @@ static fw_rc migrate(fw_store *s, sqlite_backend *b, int from, fw_error *err)
     fw_rc rc;
 
     for (v = from; v < NMIGRATIONS; v++) {
-        rc = exec(b, "BEGIN IMMEDIATE", err);
+        rc = fw_sqlite_exec(b, "BEGIN IMMEDIATE", err);
         if (rc)
             return rc;
-        rc = exec(b, migrations[v], err);
+        rc = fw_sqlite_exec(b, migrations[v], err);
         if (!rc) {
             snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
                      v + 1, APPLICATION_ID);
-            rc = exec(b, sql, err);
+            rc = fw_sqlite_exec(b, sql, err);
         }
         if (!rc)
-            rc = exec(b, "COMMIT", err);
+            rc = fw_sqlite_exec(b, "COMMIT", err);
         if (rc) {
-            exec(b, "ROLLBACK", NULL);
+            fw_sqlite_exec(b, "ROLLBACK", NULL);
             return rc;
         }
         s->schema_version = v + 1;
@@ -410,7 +271,8 @@ static void sqlite_close(fw_store *s)
     s->backend = NULL;
 }
 
-static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
+static fw_rc sqlite_open(fw_store *s, const char *path, const fw_store_upgrade *up,
+                         fw_error *err)
 {
     sqlite_backend *b;
     bool create = s->opts.flags & FW_STORE_CREATE;
@@ -473,28 +335,21 @@ static fw_rc sqlite_open(fw_store *s, const char *path, fw_error *err)
     }
     s->schema_version = version;
     if (!readonly) {
-        if ((rc = exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)))
+        if ((rc = fw_sqlite_exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+                                 err)))
             goto fail;
-        if (sqlite3_create_function(b->db, "fw_stats_facts", 1,
-                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_stats_facts,
-                                    NULL, NULL) != SQLITE_OK) {
-            rc = db_error(b, err, "cannot register fw_stats_facts");
+        if ((rc = fw_sqlite_stats_functions(b, up, err)))
             goto fail;
-        }
-        if (sqlite3_create_function(b->db, "fw_stats_pack", 3, SQLITE_UTF8, NULL, NULL,
-                                    sql_pack_step, sql_pack_final) != SQLITE_OK) {
-            rc = db_error(b, err, "cannot register fw_stats_pack");
-            goto fail;
-        }
         if (version < NMIGRATIONS && (rc = migrate(s, b, version, err)))
             goto fail;
     }
-    if ((rc = exec(b, "PRAGMA foreign_keys = ON", err)) || (rc = set_cache(s, 0, err)))
+    if ((rc = fw_sqlite_exec(b, "PRAGMA foreign_keys = ON", err)) ||
+        (rc = fw_sqlite_set_cache(s, 0, err)))
         goto fail;
     for (i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(b->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &b->st[i], NULL) != SQLITE_OK) {
-            rc = db_error(b, err, "cannot prepare a statement");
+            rc = fw_sqlite_db_error(b, err, "cannot prepare a statement");
             goto fail;
         }
     }
@@ -504,24 +359,20 @@ fail:
     return rc;
 }
 
-static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err);
-static fw_rc ledger_append(sqlite_backend *b, fw_error *err);
-#define LEDGER_ROW_BYTES (1024 * 1024)
-
 static fw_rc sqlite_begin(fw_store *s, bool write, fw_error *err)
 {
     sqlite_backend *b = s->backend;
     fw_buf_reset(&b->ledger);
     b->ledger_written = false;
-    return exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    return fw_sqlite_exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
 }
 
 static fw_rc sqlite_commit(fw_store *s, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    fw_rc rc = ledger_flush(s, b, err);
+    fw_rc rc = fw_sqlite_stats_flush(s, b, err);
     fw_buf_reset(&b->ledger);
-    return rc ? rc : exec(b, "COMMIT", err);
+    return rc ? rc : fw_sqlite_exec(b, "COMMIT", err);
 }
 
 static void sqlite_rollback(fw_store *s)
@@ -530,11 +381,11 @@ static void sqlite_rollback(fw_store *s)
     fw_buf_reset(&b->ledger);
     b->since_rows = -1; /* rows it counted are gone */
     if (!sqlite3_get_autocommit(b->db))
-        exec(b, "ROLLBACK", NULL);
+        fw_sqlite_exec(b, "ROLLBACK", NULL);
 }
 
 /* Reset a cached statement for its next use. */
-static sqlite3_stmt *stmt(sqlite_backend *b, int which)
+sqlite3_stmt *fw_sqlite_stmt(sqlite_backend *b, int which)
 {
     sqlite3_stmt *st = b->st[which];
     sqlite3_reset(st);
@@ -546,7 +397,7 @@ static fw_rc sqlite_head(fw_store *s, const char *type, const char *id, int64_t 
                          char sha256[65], fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_HEAD);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_HEAD);
     int rc;
 
     sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
@@ -557,20 +408,30 @@ static fw_rc sqlite_head(fw_store *s, const char *type, const char *id, int64_t 
         return FW_ERR_NOTFOUND;
     }
     if (rc != SQLITE_ROW)
-        return db_error(b, err, "cannot read the latest version");
+        return fw_sqlite_db_error(b, err, "cannot read the latest version");
     *version = sqlite3_column_int64(st, 0);
     snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(st, 1));
     sqlite3_reset(st);
     return FW_OK;
 }
 
-static fw_rc step_done(sqlite_backend *b, sqlite3_stmt *st, fw_error *err, const char *what)
+fw_rc fw_sqlite_step_done(sqlite_backend *b, sqlite3_stmt *st, fw_error *err, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return db_error(b, err, what);
+        return fw_sqlite_db_error(b, err, what);
     return FW_OK;
+}
+
+static fw_rc sqlite_log_append(fw_store *s, int64_t seq, const void *leaf, size_t len,
+                               fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_INSERT_LOG);
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_blob(st, 2, leaf, (int)len, SQLITE_STATIC);
+    return fw_sqlite_step_done(b, st, err, "cannot append to the record log");
 }
 
 static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
@@ -579,16 +440,7 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_stmt *st;
     fw_rc rc;
 
-    double t0 = fw_store_clock();
-    st = stmt(b, ST_INSERT_LOG);
-    sqlite3_bind_int64(st, 1, w->log_seq);
-    sqlite3_bind_blob(st, 2, w->leaf, (int)w->leaf_len, SQLITE_STATIC);
-    rc = step_done(b, st, err, "cannot append to the record log");
-    s->log_seconds += fw_store_clock() - t0;
-    if (rc)
-        return rc;
-
-    st = stmt(b, ST_INSERT_RECORD);
+    st = fw_sqlite_stmt(b, ST_INSERT_RECORD);
     sqlite3_bind_text(st, 1, w->type, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, w->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, w->version);
@@ -597,12 +449,12 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_bind_text(st, 6, w->created_at, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, w->actor, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, w->log_seq);
-    if ((rc = step_done(b, st, err, "cannot store the record")))
+    if ((rc = fw_sqlite_step_done(b, st, err, "cannot store the record")))
         return rc;
 
     if (!w->agency)
         return FW_OK;
-    st = stmt(b, ST_INSERT_INDEX);
+    st = fw_sqlite_stmt(b, ST_INSERT_INDEX);
     sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, w->version);
     sqlite3_bind_text(st, 3, w->agency, -1, SQLITE_STATIC);
@@ -612,42 +464,10 @@ static fw_rc sqlite_append(fw_store *s, const fw_store_write *w, fw_error *err)
     sqlite3_bind_int64(st, 7, w->naccounts);
     sqlite3_bind_int64(st, 8, w->nevents);
     sqlite3_bind_int(st, 9, w->withdrawn);
-    if ((rc = step_done(b, st, err, "cannot index the incident")))
+    if ((rc = fw_sqlite_step_done(b, st, err, "cannot index the incident")))
         return rc;
 
-    st = stmt(b, ST_INSERT_STATS);
-    sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, w->version);
-    sqlite3_bind_text(st, 3, w->agency, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, w->withdrawn);
-    sqlite3_bind_blob(st, 5, w->stats, FW_STATS_FACTS_BYTES_SQLITE, SQLITE_STATIC);
-    if ((rc = step_done(b, st, err, "cannot index the incident's statistics")))
-        return rc;
-
-    /* The ledger takes back the previous version's entry and adds this one's. */
-    if (w->version > 1) {
-        int src;
-        st = stmt(b, ST_STATS_PREV);
-        sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, w->version - 1);
-        src = sqlite3_step(st);
-        if (src == SQLITE_ROW && sqlite3_column_int(st, 1) == 0) {
-            const char *prev_agency = (const char *)sqlite3_column_text(st, 0);
-            rc = ledger_entry(&b->ledger, -1, sqlite3_column_blob(st, 2),
-                              (size_t)sqlite3_column_bytes(st, 2), w->id,
-                              prev_agency ? prev_agency : "");
-        }
-        sqlite3_reset(st);
-        if (src != SQLITE_ROW && src != SQLITE_DONE)
-            return db_error(b, err, "cannot read the previous statistics");
-    }
-    if (!rc && !w->withdrawn)
-        rc = ledger_entry(&b->ledger, 1, w->stats, FW_STATS_FACTS_BYTES_SQLITE, w->id, w->agency);
-    if (rc)
-        return fw_error_set(err, rc, "cannot add to the statistics ledger");
-    /* A large transaction (an import) writes its entries in rows of about
-    ** LEDGER_ROW_BYTES, so they are never all held in memory at once. */
-    return b->ledger.len >= LEDGER_ROW_BYTES ? ledger_append(b, err) : FW_OK;
+    return fw_sqlite_stats_append(b, w, err);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -660,7 +480,7 @@ static fw_rc sqlite_get(fw_store *s, const char *type, const char *id, int64_t v
                         fw_buf *body, fw_record_info *info, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, version ? ST_GET_VERSION : ST_GET_LATEST);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, version ? ST_GET_VERSION : ST_GET_LATEST);
     int rc;
     fw_rc frc;
 
@@ -677,7 +497,7 @@ static fw_rc sqlite_get(fw_store *s, const char *type, const char *id, int64_t v
         return fw_error_set(err, FW_ERR_NOTFOUND, "no %s with id %s", type, id);
     }
     if (rc != SQLITE_ROW)
-        return db_error(b, err, "cannot read the record");
+        return fw_sqlite_db_error(b, err, "cannot read the record");
     frc = fw_buf_add(body, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
     info->version = sqlite3_column_int64(st, 1);
     snprintf(info->created_at, sizeof info->created_at, "%s", col_text(st, 2));
@@ -695,7 +515,7 @@ static fw_rc sqlite_history(fw_store *s, const char *type, const char *id, fw_me
                             void *arg, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_HISTORY);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_HISTORY);
     fw_record_meta m;
     int rc, n = 0, stop = 0;
 
@@ -714,7 +534,7 @@ static fw_rc sqlite_history(fw_store *s, const char *type, const char *id, fw_me
     }
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot read the history");
+        return fw_sqlite_db_error(b, err, "cannot read the history");
     if (n == 0)
         return fw_error_set(err, FW_ERR_NOTFOUND, "no %s with id %s", type, id);
     return FW_OK;
@@ -732,7 +552,7 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
                          fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_LIST);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_LIST);
     fw_incident_row r;
     int rc, stop = 0;
 
@@ -761,7 +581,7 @@ static fw_rc sqlite_list(fw_store *s, const fw_list_filter *f, fw_incident_cb cb
     }
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot list incidents");
+        return fw_sqlite_db_error(b, err, "cannot list incidents");
     return FW_OK;
 }
 
@@ -769,7 +589,7 @@ static fw_rc sqlite_ids_with_prefix(fw_store *s, const char *prefix, fw_id_cb cb
                                     fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_IDS_WITH_PREFIX);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_IDS_WITH_PREFIX);
     size_t n = strlen(prefix);
     char *end = malloc(n + 1);
     int rc, stop = 0;
@@ -788,17 +608,17 @@ static fw_rc sqlite_ids_with_prefix(fw_store *s, const char *prefix, fw_id_cb cb
     sqlite3_reset(st);
     free(end);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot list incident ids");
+        return fw_sqlite_db_error(b, err, "cannot list incident ids");
     return FW_OK;
 }
 
 static fw_rc sqlite_log_size(fw_store *s, int64_t *size, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_LOG_SIZE);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_LOG_SIZE);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return db_error(b, err, "cannot read the log size");
+        return fw_sqlite_db_error(b, err, "cannot read the log size");
     }
     *size = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
@@ -808,7 +628,7 @@ static fw_rc sqlite_log_size(fw_store *s, int64_t *size, fw_error *err)
 static fw_rc sqlite_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_LOG_LEAF);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_LOG_LEAF);
     int rc;
     fw_rc frc;
 
@@ -819,7 +639,7 @@ static fw_rc sqlite_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *e
         return fw_error_set(err, FW_ERR_NOTFOUND, "no log leaf %lld", (long long)seq);
     }
     if (rc != SQLITE_ROW)
-        return db_error(b, err, "cannot read the log");
+        return fw_sqlite_db_error(b, err, "cannot read the log");
     frc = fw_buf_add(leaf, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
     sqlite3_reset(st);
     return frc ? fw_error_set(err, frc, "out of memory") : FW_OK;
@@ -828,7 +648,7 @@ static fw_rc sqlite_log_leaf(fw_store *s, int64_t seq, fw_buf *leaf, fw_error *e
 static fw_rc sqlite_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_LOG_SCAN);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_LOG_SCAN);
     int rc, stop = 0;
 
     sqlite3_bind_int64(st, 1, from);
@@ -837,14 +657,14 @@ static fw_rc sqlite_log_scan(fw_store *s, int64_t from, fw_leaf_cb cb, void *arg
                   (size_t)sqlite3_column_bytes(st, 1));
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot read the log");
+        return fw_sqlite_db_error(b, err, "cannot read the log");
     return FW_OK;
 }
 
 static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_RECORD_SCAN);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_RECORD_SCAN);
     fw_record_row r;
     int rc, stop = 0;
 
@@ -862,244 +682,7 @@ static fw_rc sqlite_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_erro
     }
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot read the records");
-    return FW_OK;
-}
-
-/*
-** The ledger's rows from the latest snapshot on, each read in pieces through
-** an incremental blob handle into one small buffer: a row can be tens of
-** megabytes, and materialising it costs more in page faults than counting.
-*/
-#define LEDGER_CHUNK (256 * 1024)
-#define LEDGER_ENTRY_MAX (1 + FW_STATS_FACTS_BYTES_SQLITE + 1 + 255 + 1 + 255)
-
-static fw_rc sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
-{
-    sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_STATS_SCAN);
-    uint8_t *buf = malloc(LEDGER_CHUNK + LEDGER_ENTRY_MAX);
-    int rc = SQLITE_OK, stop = 0;
-    fw_rc frc = FW_OK;
-
-    if (!buf)
-        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
-    /* The rows' pages are read once: a small page cache recycles its
-    ** memory instead of faulting in tens of megabytes. */
-    set_cache(s, 2048, NULL);
-    while (!stop && !frc && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
-        int len = sqlite3_column_int(st, 1), off = 0;
-        size_t have = 0, used;
-        sqlite3_blob *blob;
-        if (sqlite3_blob_open(b->db, "main", "stats_ledger", "entries", seq, 0, &blob) !=
-            SQLITE_OK) {
-            frc = db_error(b, err, "cannot read the statistics ledger");
-            break;
-        }
-        while (!stop && off < len) {
-            int n = len - off < LEDGER_CHUNK ? len - off : LEDGER_CHUNK;
-            if (sqlite3_blob_read(blob, buf + have, n, off) != SQLITE_OK) {
-                frc = db_error(b, err, "cannot read the statistics ledger");
-                break;
-            }
-            off += n;
-            have += (size_t)n;
-            stop = ledger_walk(buf, have, cb, arg, &used);
-            memmove(buf, buf + used, have - used);
-            have -= used;
-        }
-        sqlite3_blob_close(blob);
-        if (!frc && (stop < 0 || (!stop && have))) {
-            frc = fw_error_set(err, FW_ERR_STORE, "the statistics ledger is malformed");
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    set_cache(s, 0, NULL);
-    free(buf);
-    if (!frc && !stop && rc != SQLITE_DONE)
-        frc = db_error(b, err, "cannot read the statistics ledger");
-    return frc;
-}
-
-/*
-** Snapshots.  Counting reads the ledger from its latest snapshot on, so that
-** a database written one incident at a time is not read in a million small
-** rows: after STATS_SNAPSHOT_ROWS rows since the last snapshot, a commit
-** also appends a new one, the entries that still count (each incident's
-** latest +1 not taken back), in the same transaction.
-*/
-#define STATS_SNAPSHOT_ROWS 1024
-
-typedef struct net_entry {
-    uint32_t off;        /* into the snapshot buffer, + 1; 0 = empty slot */
-    int count;
-} net_entry;
-
-typedef struct snapshot {
-    fw_buf entries;      /* every +1 entry seen, in order */
-    net_entry *slots;
-    size_t cap, n;
-    fw_rc rc;
-} snapshot;
-
-static size_t id_slot(const snapshot *sn, const char *id, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    size_t i;
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
-    for (i = (size_t)h & (sn->cap - 1);; i = (i + 1) & (sn->cap - 1)) {
-        const uint8_t *e;
-        if (!sn->slots[i].off)
-            return i;
-        e = (const uint8_t *)sn->entries.data + sn->slots[i].off - 1 + 1 +
-            FW_STATS_FACTS_BYTES_SQLITE;
-        if (e[0] == len && memcmp(e + 1, id, len) == 0)
-            return i;
-    }
-}
-
-static int snapshot_entry(void *arg, const fw_stats_index_row *r)
-{
-    snapshot *sn = arg;
-    size_t i;
-    if ((sn->n + 1) * 2 > sn->cap) {
-        net_entry *old = sn->slots;
-        size_t oldcap = sn->cap, j;
-        sn->cap = oldcap ? oldcap * 2 : 1024;
-        sn->slots = calloc(sn->cap, sizeof *sn->slots);
-        if (!sn->slots) {
-            sn->slots = old;
-            sn->cap = oldcap;
-            sn->rc = FW_ERR_NOMEM;
-            return 1;
-        }
-        for (j = 0; j < oldcap; j++)
-            if (old[j].off) {
-                const uint8_t *e = (const uint8_t *)sn->entries.data + old[j].off - 1 + 1 +
-                                   FW_STATS_FACTS_BYTES_SQLITE;
-                sn->slots[id_slot(sn, (const char *)e + 1, e[0])] = old[j];
-            }
-        free(old);
-    }
-    i = id_slot(sn, r->id, r->id_len);
-    if (r->sign > 0) {
-        /* The entry that counts for this incident now. */
-        size_t off = sn->entries.len;
-        if (off >= UINT32_MAX ||
-            (sn->rc = ledger_entry_n(&sn->entries, 1, r->facts, r->facts_len, r->id, r->id_len,
-                                     r->agency, r->agency_len)))
-            return 1;
-        if (!sn->slots[i].off)
-            sn->n++;
-        sn->slots[i].off = (uint32_t)off + 1;
-    }
-    sn->slots[i].count += r->sign;
-    return 0;
-}
-
-/* Store a snapshot row; its size in *bytes. */
-static fw_rc write_snapshot(fw_store *s, sqlite_backend *b, int64_t *bytes, fw_error *err)
-{
-    snapshot sn;
-    fw_buf out;
-    sqlite3_stmt *st;
-    size_t i;
-    fw_rc rc;
-
-    memset(&sn, 0, sizeof sn);
-    fw_buf_init(&sn.entries, FW_BUF_UNLIMITED);
-    fw_buf_init(&out, FW_BUF_UNLIMITED);
-    rc = sqlite_stats_scan(s, snapshot_entry, &sn, err);
-    if (!rc && sn.rc)
-        rc = fw_error_set(err, sn.rc, "cannot build a statistics snapshot");
-    /* In the order the entries were written, so snapshots are reproducible. */
-    for (i = 0; !rc && i < sn.cap; i++) {
-        if (sn.slots[i].off && sn.slots[i].count != 0 && sn.slots[i].count != 1)
-            rc = fw_error_set(err, FW_ERR_STORE,
-                              "the statistics ledger counts an incident %d times",
-                              sn.slots[i].count);
-    }
-    if (!rc) {
-        const uint8_t *p = (const uint8_t *)sn.entries.data;
-        size_t at = 0;
-        while (at < sn.entries.len && !rc) {
-            size_t len = 1 + FW_STATS_FACTS_BYTES_SQLITE, il = p[at + len], slot;
-            len += 1 + il;
-            len += 1 + p[at + len];
-            slot = id_slot(&sn, (const char *)p + at + 1 + FW_STATS_FACTS_BYTES_SQLITE + 1, il);
-            if (sn.slots[slot].count == 1 && sn.slots[slot].off == at + 1)
-                rc = fw_buf_add(&out, p + at, len);
-            at += len;
-        }
-        if (rc)
-            rc = fw_error_set(err, rc, "out of memory");
-    }
-    if (!rc) {
-        st = stmt(b, ST_INSERT_LEDGER);
-        sqlite3_bind_int(st, 1, 1);
-        sqlite3_bind_blob64(st, 2, out.data ? out.data : "", out.len, SQLITE_STATIC);
-        rc = step_done(b, st, err, "cannot store a statistics snapshot");
-        *bytes = (int64_t)out.len;
-    }
-    free(sn.slots);
-    fw_buf_release(&sn.entries);
-    fw_buf_release(&out);
-    return rc;
-}
-
-/* Append the entries gathered so far as a ledger row. */
-static fw_rc ledger_append(sqlite_backend *b, fw_error *err)
-{
-    sqlite3_stmt *st;
-    fw_rc rc;
-    if (!b->ledger.len)
-        return FW_OK;
-    st = stmt(b, ST_INSERT_LEDGER);
-    sqlite3_bind_int(st, 1, 0);
-    sqlite3_bind_blob64(st, 2, b->ledger.data, b->ledger.len, SQLITE_STATIC);
-    rc = step_done(b, st, err, "cannot append to the statistics ledger");
-    if (b->since_rows >= 0) {
-        b->since_rows++;
-        b->since_bytes += (int64_t)b->ledger.len;
-    }
-    fw_buf_reset(&b->ledger);
-    b->ledger_written = true;
-    return rc;
-}
-
-/* Append the transaction's last ledger entries, and a snapshot when due. */
-static fw_rc ledger_flush(fw_store *s, sqlite_backend *b, fw_error *err)
-{
-    sqlite3_stmt *st;
-    int64_t since;
-    fw_rc rc;
-    if ((rc = ledger_append(b, err)))
-        return rc;
-    if (!b->ledger_written)
-        return FW_OK;
-    if (b->since_rows < 0) {
-        st = stmt(b, ST_LEDGER_SINCE);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_reset(st);
-            return db_error(b, err, "cannot read the statistics ledger");
-        }
-        b->since_rows = sqlite3_column_int64(st, 0);
-        b->since_bytes = sqlite3_column_int64(st, 1);
-        b->snapshot_bytes = sqlite3_column_int64(st, 2);
-        sqlite3_reset(st);
-    }
-    /* A snapshot costs its whole size, so it waits until the rows since the last one
-    ** are both many (each is a read) and an eighth of its bytes: its cost per entry
-    ** written stays constant however large the database grows. */
-    if (b->since_rows < STATS_SNAPSHOT_ROWS || b->since_bytes * 8 < b->snapshot_bytes)
-        return FW_OK;
-    if ((rc = write_snapshot(s, b, &since, err)))
-        return rc;
-    b->since_rows = b->since_bytes = 0;
-    b->snapshot_bytes = since;
+        return fw_sqlite_db_error(b, err, "cannot read the records");
     return FW_OK;
 }
 
@@ -1107,7 +690,7 @@ static fw_rc sqlite_latest_scan(fw_store *s, const char *type, fw_record_cb cb, 
                                 fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_LATEST_SCAN);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_LATEST_SCAN);
     fw_record_row r;
     int rc, stop = 0;
 
@@ -1123,7 +706,7 @@ static fw_rc sqlite_latest_scan(fw_store *s, const char *type, fw_record_cb cb, 
     }
     sqlite3_reset(st);
     if (!stop && rc != SQLITE_DONE)
-        return db_error(b, err, "cannot read the records");
+        return fw_sqlite_db_error(b, err, "cannot read the records");
     return FW_OK;
 }
 
@@ -1131,7 +714,7 @@ static fw_rc sqlite_checkpoint_latest(fw_store *s, int64_t *size, fw_buf *note, 
                                       fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_CKPT_LATEST);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_CKPT_LATEST);
     int rc = sqlite3_step(st);
     fw_rc frc = FW_OK;
 
@@ -1140,7 +723,7 @@ static fw_rc sqlite_checkpoint_latest(fw_store *s, int64_t *size, fw_buf *note, 
         return FW_ERR_NOTFOUND;
     }
     if (rc != SQLITE_ROW)
-        return db_error(b, err, "cannot read the checkpoints");
+        return fw_sqlite_db_error(b, err, "cannot read the checkpoints");
     *size = sqlite3_column_int64(st, 0);
     if (note)
         frc = fw_buf_add(note, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
@@ -1155,18 +738,18 @@ static fw_rc sqlite_checkpoint_append(fw_store *s, int64_t size, const char *not
                                       const char *created_at, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_CKPT_INSERT);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_CKPT_INSERT);
     sqlite3_bind_int64(st, 1, size);
     sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 3, state, (int)state_len, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, created_at, -1, SQLITE_STATIC);
-    return step_done(b, st, err, "cannot store the checkpoint");
+    return fw_sqlite_step_done(b, st, err, "cannot store the checkpoint");
 }
 
 static fw_rc sqlite_setting_get(fw_store *s, const char *key, fw_buf *value, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_SETTING_GET);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_SETTING_GET);
     int rc;
     fw_rc frc;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -1176,7 +759,7 @@ static fw_rc sqlite_setting_get(fw_store *s, const char *key, fw_buf *value, fw_
         return FW_ERR_NOTFOUND;
     }
     if (rc != SQLITE_ROW)
-        return db_error(b, err, "cannot read the settings");
+        return fw_sqlite_db_error(b, err, "cannot read the settings");
     frc = fw_buf_add(value, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
     sqlite3_reset(st);
     return frc ? fw_error_set(err, frc, "out of memory") : FW_OK;
@@ -1185,13 +768,13 @@ static fw_rc sqlite_setting_get(fw_store *s, const char *key, fw_buf *value, fw_
 static fw_rc sqlite_setting_put(fw_store *s, const char *key, const char *value, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = stmt(b, ST_SETTING_PUT);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_SETTING_PUT);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    return step_done(b, st, err, "cannot store the setting");
+    return fw_sqlite_step_done(b, st, err, "cannot store the setting");
 }
 
-int fw_store_sqlite_schema_latest(void)
+static int sqlite_schema_latest(void)
 {
     return NMIGRATIONS;
 }
@@ -1204,6 +787,7 @@ const fw_store_ops fw_store_sqlite_ops = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .head = sqlite_head,
+    .log_append = sqlite_log_append,
     .append = sqlite_append,
     .get = sqlite_get,
     .history = sqlite_history,
@@ -1213,10 +797,11 @@ const fw_store_ops fw_store_sqlite_ops = {
     .log_leaf = sqlite_log_leaf,
     .log_scan = sqlite_log_scan,
     .record_scan = sqlite_record_scan,
-    .stats_scan = sqlite_stats_scan,
+    .stats_scan = fw_sqlite_stats_scan,
     .latest_scan = sqlite_latest_scan,
     .checkpoint_latest = sqlite_checkpoint_latest,
     .checkpoint_append = sqlite_checkpoint_append,
     .setting_get = sqlite_setting_get,
     .setting_put = sqlite_setting_put,
+    .schema_latest = sqlite_schema_latest,
 };
