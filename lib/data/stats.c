@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "workflow/cases.h"
+#include "record/facts.h"
 #include "data/csv.h"
 #include "record/schema.h"
 

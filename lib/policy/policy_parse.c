@@ -848,7 +848,7 @@ static void parse_file(parser *ps)
         } else if (word_is(&kw, "rule")) {
             parse_rule(ps);
         } else if (kw.kind == T_WORD && !is_reserved(&kw)) {
-            /* DESIGN.md writes definitions as "NAME = a, b" without 'define'. */
+            /* Definitions may also be written "NAME = a, b" without 'define'. */
             const char *save_p = ps->p;
             int save_line = ps->line, save_col = ps->col;
             next(ps);

@@ -19,6 +19,9 @@ int fw_stats_age_band(int age)
     return 7;
 }
 
+const char *const fw_case_findings[] = {"within_policy", "out_of_policy", "not_sustained",
+                                        "exonerated", "unfounded", NULL};
+
 size_t fw_stats_enum_count(const fw_enum *e)
 {
     size_t n = 0;

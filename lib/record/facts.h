@@ -39,6 +39,10 @@ typedef struct fw_stats_facts {
     uint16_t sex, race, age_band, armed, flight;
 } fw_stats_facts;
 
+/* The findings a closed case may record, NULL-terminated: a case's finding is
+** one of the statistics' dimensions, resolved at query time. */
+extern const char *const fw_case_findings[];
+
 /* The size of the encoded facts: the one definition of it. */
 #define FW_STATS_FACTS_BYTES 22
 

@@ -1,7 +1,7 @@
 /*
 ** The incident format's tables (see schema.h).  Enumerations follow the FBI
 ** National Use-of-Force Data Collection where it has a code for the concept;
-** event types follow DESIGN.md's vocabulary.
+** event types are forcewatch's own (docs/incident-format.md).
 */
 #include "record/schema.h"
 

@@ -30,9 +30,6 @@ static const struct {
     {"board_review", 30},
 };
 
-const char *const fw_case_findings[] = {"within_policy", "out_of_policy", "not_sustained",
-                                              "exonerated", "unfounded", NULL};
-
 bool fw_case_mandatory(const fw_doc *doc)
 {
     size_t a, e;

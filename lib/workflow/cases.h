@@ -1,5 +1,5 @@
 /*
-** The review workflow of an incident (DESIGN.md, "Duties and workflow"):
+** The review workflow of an incident (docs/dashboard.md and `forcewatch case`):
 ** reported -> supervisor_review -> investigation -> board_review -> closed.
 ** A case is a logged record (type "case", id = the incident's) whose every
 ** transition is a new version: who moved it, when, from where to where,
@@ -11,11 +11,9 @@
 
 #include <jansson.h>
 
+#include "record/facts.h"
 #include "record/model.h"
 #include "store/store.h"
-
-/* The findings a closed case may record, NULL-terminated. */
-extern const char *const fw_case_findings[];
 
 /* Whether doc must be investigated and reviewed by the board. */
 bool fw_case_mandatory(const fw_doc *doc);

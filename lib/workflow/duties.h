@@ -1,5 +1,5 @@
 /*
-** Duties that follow a use of force (DESIGN.md, "Duties and workflow"):
+** Duties that follow a use of force:
 ** statements every officer present must file, interventions by officers
 ** present at out-of-policy force, medical aid after an injury, and training
 ** (certification for the device used; crowd-control training for crowd-
