@@ -18,6 +18,7 @@
 
 #include "record/canon.h"
 #include "data/csv.h"
+#include "base/clock.h"
 #include "base/timeutil.h"
 
 #define MAX_COLS 160
@@ -864,7 +865,7 @@ fw_rc fw_export_run(fw_store *s, const fw_export_opts *o, fw_export_sink sink, v
     if (o->taken_at)
         snprintf(st->taken_at, sizeof st->taken_at, "%s", o->taken_at);
     else
-        fw_time_format_utc(time(NULL), st->taken_at, sizeof st->taken_at);
+        fw_time_format_utc(fw_clock_wall_seconds(), st->taken_at, sizeof st->taken_at);
     memcpy(st->note, note.data, note.len + 1);
     st->note_len = note.len;
 

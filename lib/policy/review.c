@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "record/canon.h"
+#include "base/array.h"
 
 static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fact)
 {
@@ -22,14 +23,8 @@ static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fac
             strcmp(r->items[d->item_a].key, r->items[a].key) == 0)
             return FW_OK;
     }
-    if (r->ndecisive == r->capdecisive) {
-        size_t cap = r->capdecisive ? r->capdecisive * 2 : 8;
-        fw_decisive *p = realloc(r->decisive, cap * sizeof *p);
-        if (!p)
-            return FW_ERR_NOMEM;
-        r->decisive = p;
-        r->capdecisive = cap;
-    }
+    if (FW_ALLOC_GROW(r->decisive, r->ndecisive + 1, r->capdecisive) != FW_OK)
+        return FW_ERR_NOMEM;
     r->decisive[r->ndecisive].item_a = a;
     r->decisive[r->ndecisive].item_b = b;
     r->decisive[r->ndecisive].rule = rule;
