@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 static const char *const role_names[FW_NROLES] = {
     "public", "admin", "supervisor", "investigator", "board", "auditor", "officer", "analyst",
 };

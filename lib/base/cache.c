@@ -12,6 +12,8 @@
 
 #include "base/hash.h"
 
+#include "base/banned.h"
+
 #define WAYS 4
 
 struct fw_cache_entry {

@@ -21,6 +21,8 @@
 #include "base/clock.h"
 #include "base/timeutil.h"
 
+#include "base/banned.h"
+
 #define MAX_COLS 160
 
 /* ---- formats -------------------------------------------------------------- */

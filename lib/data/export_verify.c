@@ -21,6 +21,8 @@
 #include "log/verify.h"
 #include "base/array.h"
 
+#include "base/banned.h"
+
 #define MAX_RECORD_BYTES (16u << 20)
 
 /* Records of an export, split at line ends (outside quotes, for CSV). */

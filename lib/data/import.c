@@ -19,6 +19,8 @@
 #include "record/schema.h"
 #include "base/timeutil.h"
 
+#include "base/banned.h"
+
 #define MAX_MAP 64
 #define MAX_RULES 32
 #define MAX_COLS 8

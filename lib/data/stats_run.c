@@ -13,6 +13,8 @@
 #include "base/hash.h"
 #include "record/schema.h"
 
+#include "base/banned.h"
+
 /* A map from ids to small records: the library's hash set gives each id an
 ** index, and the records sit in an array under the same indexes. */
 typedef struct smap_val {

@@ -19,6 +19,8 @@
 #include "record/canon.h"
 #include "base/array.h"
 
+#include "base/banned.h"
+
 /* A run of leaves [start, start + count), the subject of a subtree hash. */
 typedef struct span {
     uint64_t start, count;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 #define ALG_ED25519 0x01
 #define EM_DASH "\xe2\x80\x94 "
 

@@ -14,6 +14,8 @@
 #include "record/canon.h"
 #include "base/array.h"
 
+#include "base/banned.h"
+
 static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fact)
 {
     size_t i;

@@ -19,6 +19,8 @@
 #include "record/canon.h"
 #include "base/array.h"
 
+#include "base/banned.h"
+
 /* ---- diagnostics ------------------------------------------------------ */
 
 void fw_diag_init(fw_diag *d, size_t max)

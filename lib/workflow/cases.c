@@ -8,6 +8,8 @@
 
 #include "base/timeutil.h"
 
+#include "base/banned.h"
+
 static const struct {
     const char *from, *to;
 } moves[] = {

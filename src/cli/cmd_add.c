@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "pipeline.h"
 
+#include "base/banned.h"
+
 #define MAX_REPORTED 100   /* problems printed per file; the rest are counted */
 
 /* ---- a bounded reader of lines ---------------------------------------- */

@@ -16,6 +16,8 @@
 #include "log/note.h"
 #include "log/verify.h"
 
+#include "base/banned.h"
+
 /* forcewatch.local/NAME from the database's file name, with only name-safe characters. */
 static void default_origin(const char *db, char *out, size_t n)
 {

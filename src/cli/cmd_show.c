@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "record/jsonschema.h"
 
+#include "base/banned.h"
+
 static bool parse_count(const char *s, int64_t *out)
 {
     char *end;

@@ -8,6 +8,8 @@
 #include "access/auth.h"
 #include "cli.h"
 
+#include "base/banned.h"
+
 int cmd_user(cli_args *a)
 {
     fw_store *s;

@@ -15,6 +15,8 @@
 
 #include "cli.h"
 
+#include "base/banned.h"
+
 #ifndef FW_POLICY_DIR
 #define FW_POLICY_DIR "policies"
 #endif
