@@ -13,6 +13,7 @@
 
 #include "record/canon.h"
 #include "base/array.h"
+#include "base/str.h"
 
 #include "base/banned.h"
 
@@ -129,9 +130,13 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
             it->account = a;
             it->event = e;
             fw_buf_reset(&num);
-            fw_canon_number(ev->t, &num);
-            snprintf(it->key, sizeof it->key, "%s@%s", ev->actor ? ev->actor : "?",
-                     fw_buf_str(&num));
+            fw_canon_number(ev->t, &num);   /* "" when t is not finite */
+            /* A key cut short could be another actor's: refused. */
+            if (fw_snprintf(it->key, sizeof it->key, "%s@%s", ev->actor ? ev->actor : "?",
+                            fw_buf_str(&num)) != FW_OK) {
+                rc = fw_error_set(err, FW_ERR_LIMIT, "an event's actor and time are too long");
+                break;
+            }
             for (i = 0; i < out->nitems; i++)
                 if (out->items[i].account == a && strncmp(out->items[i].key, it->key,
                                                           strlen(it->key)) == 0 &&
@@ -140,7 +145,10 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
                     repeat++;
             if (repeat > 1) {
                 size_t len = strlen(it->key);
-                snprintf(it->key + len, sizeof it->key - len, "#%d", repeat);
+                if (fw_snprintf(it->key + len, sizeof it->key - len, "#%d", repeat) != FW_OK) {
+                    rc = fw_error_set(err, FW_ERR_LIMIT, "an event's actor and time are too long");
+                    break;
+                }
             }
             it->sit = fw_situation_build(doc, acc, e, geo);
             it->results = calloc(n ? n : 1, sizeof *it->results);

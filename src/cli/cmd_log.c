@@ -15,6 +15,7 @@
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/verify.h"
+#include "base/str.h"
 
 #include "base/banned.h"
 
@@ -71,10 +72,14 @@ int cmd_init(cli_args *a)
     int rc = EXIT_OK;
     FILE *f;
 
-    if (origin)
-        snprintf(name, sizeof name, "%s", origin);
-    else
+    if (origin) {
+        if (fw_strlcpy(name, origin, sizeof name))
+            return cli_usage_error("--origin: at most %zu bytes", sizeof name - 1);
+    } else {
         default_origin(a->db, name, sizeof name);
+    }
+    if (!key)
+        return EXIT_USAGE;
     f = fopen(key, "r");
     if (f) {
         char text[512];
