@@ -275,13 +275,14 @@ fw_rc fw_export_personal_columns(const fw_export_layout *l, fw_buf *out)
     if (l->format == FW_EXPORT_JSON) {
         if (!l->deidentify)
             personal_paths(&fw_schema_incident, "", out);
-        return FW_OK;
+        return fw_buf_error(out);
     }
     for (t = 0; t < l->ntables; t++)
         for (i = 0; i < l->tables[t].ncols; i++)
             if (l->tables[t].cols[i].personal)
                 fw_buf_printf(out, "%s%s", out->len ? "," : "", l->tables[t].cols[i].name);
-    return FW_OK;
+    /* A list cut short would under-report the personal data read: an error. */
+    return fw_buf_error(out);
 }
 
 /* ---- cells ---------------------------------------------------------------- */

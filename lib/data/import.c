@@ -206,7 +206,10 @@ static bool enum_values_ok(const field_target *t, const char *v, char *bad, size
     if (!t->enumeration)
         return true;
     e = fw_enum_find(t->enumeration);
-    snprintf(list, sizeof list, "%s", v);
+    if (fw_strlcpy(list, v, sizeof list) != FW_OK) {   /* cut short, a bad value could pass */
+        snprintf(bad, badlen, "%.32s... (a list over %zu bytes)", v, sizeof list - 1);
+        return false;
+    }
     for (part = strtok_r(list, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
         if (fw_enum_index(e, part) >= 0 || (strcmp(t->name, "race") == 0 && strcmp(part, "hispanic") == 0))
             continue;

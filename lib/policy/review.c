@@ -413,5 +413,5 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         }
     }
     free(done);
-    return FW_OK;
+    return fw_buf_error(out);
 }

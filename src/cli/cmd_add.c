@@ -205,6 +205,8 @@ static void batch_work(void *ctx, pipe_batch *b, fw_diag *diag)
     size_t i, k;
     fw_doc *doc;
 
+    /* The messages' appends may fail (out of memory): the buffer's error is
+    ** sticky, the rest are dropped, and the problems are counted all the same. */
     for (i = 0; i < b->n; i++) {
         b->ok[i] = false;
         if (b->full[i] > b->len[i]) {
