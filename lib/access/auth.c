@@ -6,6 +6,9 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include "base/str.h"
+
+#include "base/banned.h"
 
 static const char *const role_names[FW_NROLES] = {
     "public", "admin", "supervisor", "investigator", "board", "auditor", "officer", "analyst",
@@ -113,16 +116,18 @@ static fw_rc user_from_json(const json_t *j, fw_user *out)
 {
     const char *name = json_string_value(json_object_get(j, "name"));
     const char *role = json_string_value(json_object_get(j, "role"));
+    const char *agency = json_string_value(json_object_get(j, "agency"));
+    const char *officer = json_string_value(json_object_get(j, "officer"));
     int r = role ? fw_role_parse(role) : -1;
     memset(out, 0, sizeof *out);
     if (!name || r < 0)
         return FW_ERR_STORE;
-    snprintf(out->name, sizeof out->name, "%s", name);
+    /* A name or scope cut short would be someone else's: refused. */
+    if (fw_strlcpy(out->name, name, sizeof out->name) ||
+        fw_strlcpy(out->agency, agency ? agency : "", sizeof out->agency) ||
+        fw_strlcpy(out->officer, officer ? officer : "", sizeof out->officer))
+        return FW_ERR_STORE;
     out->role = (fw_role)r;
-    snprintf(out->agency, sizeof out->agency, "%s",
-             json_string_value(json_object_get(j, "agency")) ? json_string_value(json_object_get(j, "agency")) : "");
-    snprintf(out->officer, sizeof out->officer, "%s",
-             json_string_value(json_object_get(j, "officer")) ? json_string_value(json_object_get(j, "officer")) : "");
     out->active = json_is_true(json_object_get(j, "active"));
     return FW_OK;
 }
@@ -182,8 +187,10 @@ fw_rc fw_token_create(fw_store *s, const char *user, const char *actor, char *to
     random_hex(secret, 32);
     crypto_hash_sha256(d, (const uint8_t *)secret, strlen(secret));
     sodium_bin2hex(sha, sizeof sha, d, 32);
-    snprintf(token, 96, "fwt_%s_%s", id, secret);
+    rc = fw_snprintf(token, 96, "fwt_%s_%s", id, secret);
     sodium_memzero(secret, sizeof secret);
+    if (rc)
+        return fw_error_set(err, FW_ERR_INTERNAL, "token: does not fit its buffer");
     return put_record(s, FW_RECORD_TOKEN, id,
                       json_pack("{s:s, s:s, s:s, s:b}", "id", id, "user", user, "secret_sha256", sha,
                                 "revoked", 0),

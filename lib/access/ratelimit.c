@@ -10,6 +10,8 @@
 
 #include "record/canon.h"
 
+#include "base/banned.h"
+
 typedef struct entry {
     uint8_t key[16];           /* the first bytes of SHA-256(name) */
     bool used;

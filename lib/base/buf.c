@@ -1,5 +1,6 @@
 /*
-** The bounded growable buffer (see buf.h).
+** The bounded growable buffer (see buf.h).  Every append goes through
+** grow(), which keeps the first failure in b->err.
 */
 #include "base/buf.h"
 
@@ -7,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 void fw_buf_init(fw_buf *b, size_t max)
 {
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->err = FW_OK;
 }
 
 void fw_buf_release(fw_buf *b)
@@ -20,11 +24,13 @@ void fw_buf_release(fw_buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->err = FW_OK;
 }
 
 void fw_buf_reset(fw_buf *b)
 {
     b->len = 0;
+    b->err = FW_OK;
     if (b->data)
         b->data[0] = '\0';
 }
@@ -36,7 +42,16 @@ char *fw_buf_detach(fw_buf *b)
         p = calloc(1, 1);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->err = FW_OK;
     return p;
+}
+
+/* Remember the first failure; returns it. */
+static fw_rc fail(fw_buf *b, fw_rc rc)
+{
+    if (!b->err)
+        b->err = rc;
+    return b->err;
 }
 
 static fw_rc grow(fw_buf *b, size_t extra)
@@ -44,8 +59,10 @@ static fw_rc grow(fw_buf *b, size_t extra)
     size_t need, cap;
     char *p;
 
+    if (b->err)
+        return b->err;
     if (extra > b->max || b->len > b->max - extra)
-        return FW_ERR_LIMIT;
+        return fail(b, FW_ERR_LIMIT);
     need = b->len + extra + 1;
     if (need <= b->cap)
         return FW_OK;
@@ -54,7 +71,7 @@ static fw_rc grow(fw_buf *b, size_t extra)
         cap *= 2;
     p = realloc(b->data, cap);
     if (!p)
-        return FW_ERR_NOMEM;
+        return fail(b, FW_ERR_NOMEM);
     b->data = p;
     b->cap = cap;
     return FW_OK;
@@ -85,7 +102,7 @@ fw_rc fw_buf_adds(fw_buf *b, const char *s)
 fw_rc fw_buf_addc(fw_buf *b, char c)
 {
     /* Room for it and the NUL: the common case when serializing, a byte at a time. */
-    if (b->cap - b->len >= 2 && b->len < b->max) {
+    if (b->cap - b->len >= 2 && b->len < b->max && !b->err) {
         b->data[b->len++] = c;
         b->data[b->len] = '\0';
         return FW_OK;
@@ -99,11 +116,13 @@ fw_rc fw_buf_vprintf(fw_buf *b, const char *fmt, va_list ap)
     int n;
     fw_rc rc;
 
+    if (b->err)
+        return b->err;
     va_copy(ap2, ap);
     n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
     if (n < 0)
-        return FW_ERR_INTERNAL;
+        return fail(b, FW_ERR_INTERNAL);
     rc = grow(b, (size_t)n);
     if (rc)
         return rc;

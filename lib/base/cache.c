@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+
+#include "base/banned.h"
+
 #define WAYS 4
 
 struct fw_cache_entry {
@@ -30,15 +34,6 @@ struct fw_cache {
     uint64_t tick;
     void (*free_value)(void *value);
 };
-
-static uint64_t hash_of(const void *key, size_t len)
-{
-    const unsigned char *p = key;
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    while (len--)
-        h = (h ^ *p++) * 1099511628211ull;
-    return h;
-}
 
 fw_cache *fw_cache_new(size_t slots, size_t max_cost, void (*free_value)(void *value))
 {
@@ -101,7 +96,7 @@ static bool matches(const fw_cache_entry *e, uint64_t h, const void *key, size_t
 void *fw_cache_get(fw_cache *c, const void *key, size_t keylen, double now,
                    fw_cache_entry **held)
 {
-    uint64_t h = hash_of(key, keylen);
+    uint64_t h = fw_hash_fnv1a(key, keylen);
     size_t set = (size_t)(h % c->nsets) * WAYS, w;
     void *v = NULL;
     *held = NULL;
@@ -136,7 +131,7 @@ void fw_cache_release(fw_cache *c, fw_cache_entry *held)
 bool fw_cache_put(fw_cache *c, const void *key, size_t keylen, void *value, size_t cost,
                   double expires, double now, fw_cache_entry **held)
 {
-    uint64_t h = hash_of(key, keylen);
+    uint64_t h = fw_hash_fnv1a(key, keylen);
     size_t set = (size_t)(h % c->nsets) * WAYS, w, victim = set;
     fw_cache_entry *e = NULL;
 

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "base/banned.h"
+
 static const char *const rc_names[] = {
     [FW_OK] = "ok",
     [FW_ERR_INVALID] = "invalid input",

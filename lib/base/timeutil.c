@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 int64_t fw_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     /* Howard Hinnant's days_from_civil. */

@@ -13,6 +13,8 @@
 
 #include "record/model.h"
 
+#include "base/banned.h"
+
 enum state { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED, AFTER_CR };
 
 struct fw_csv {

@@ -18,7 +18,11 @@
 
 #include "record/canon.h"
 #include "data/csv.h"
+#include "base/clock.h"
 #include "base/timeutil.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 #define MAX_COLS 160
 
@@ -271,13 +275,14 @@ fw_rc fw_export_personal_columns(const fw_export_layout *l, fw_buf *out)
     if (l->format == FW_EXPORT_JSON) {
         if (!l->deidentify)
             personal_paths(&fw_schema_incident, "", out);
-        return FW_OK;
+        return fw_buf_error(out);
     }
     for (t = 0; t < l->ntables; t++)
         for (i = 0; i < l->tables[t].ncols; i++)
             if (l->tables[t].cols[i].personal)
                 fw_buf_printf(out, "%s%s", out->len ? "," : "", l->tables[t].cols[i].name);
-    return FW_OK;
+    /* A list cut short would under-report the personal data read: an error. */
+    return fw_buf_error(out);
 }
 
 /* ---- cells ---------------------------------------------------------------- */
@@ -731,14 +736,19 @@ done:
 
 /* ---- exporting ------------------------------------------------------------ */
 
-static void stamp_filter(fw_export_stamp *st, const fw_list_filter *f)
+/* The filter into the stamp; a value too long for it is refused, never cut
+** (the stamp must say exactly what was exported). */
+static fw_rc stamp_filter(fw_export_stamp *st, const fw_list_filter *f, fw_error *err)
 {
-    snprintf(st->agency, sizeof st->agency, "%s", f->agency ? f->agency : "");
-    snprintf(st->since, sizeof st->since, "%s", f->since ? f->since : "");
-    snprintf(st->until, sizeof st->until, "%s", f->until ? f->until : "");
-    snprintf(st->encounter, sizeof st->encounter, "%s", f->encounter ? f->encounter : "");
-    snprintf(st->force_kind, sizeof st->force_kind, "%s", f->force_kind ? f->force_kind : "");
+    if (fw_strlcpy(st->agency, f->agency ? f->agency : "", sizeof st->agency) ||
+        fw_strlcpy(st->since, f->since ? f->since : "", sizeof st->since) ||
+        fw_strlcpy(st->until, f->until ? f->until : "", sizeof st->until) ||
+        fw_strlcpy(st->encounter, f->encounter ? f->encounter : "", sizeof st->encounter) ||
+        fw_strlcpy(st->force_kind, f->force_kind ? f->force_kind : "", sizeof st->force_kind))
+        return fw_error_set(err, FW_ERR_INVALID, "export filter: a value too long (agency at most "
+                            "%zu bytes, dates %zu)", sizeof st->agency - 1, sizeof st->since - 1);
     st->withdrawn = f->include_withdrawn;
+    return FW_OK;
 }
 
 typedef struct run_state {
@@ -860,11 +870,16 @@ fw_rc fw_export_run(fw_store *s, const fw_export_opts *o, fw_export_sink sink, v
     }
     st->format = o->format;
     st->deidentified = o->deidentify;
-    stamp_filter(st, &f);
-    if (o->taken_at)
-        snprintf(st->taken_at, sizeof st->taken_at, "%s", o->taken_at);
-    else
-        fw_time_format_utc(time(NULL), st->taken_at, sizeof st->taken_at);
+    if ((rc = stamp_filter(st, &f, err)) != FW_OK)
+        goto done;
+    if (o->taken_at) {
+        if (fw_strlcpy(st->taken_at, o->taken_at, sizeof st->taken_at) != FW_OK) {
+            rc = fw_error_set(err, FW_ERR_INVALID, "taken_at: over %zu bytes",
+                              sizeof st->taken_at - 1);
+            goto done;
+        }
+    } else
+        fw_time_format_utc(fw_clock_wall_seconds(), st->taken_at, sizeof st->taken_at);
     memcpy(st->note, note.data, note.len + 1);
     st->note_len = note.len;
 
@@ -914,7 +929,8 @@ fw_rc fw_export_log_access(fw_store *s, const fw_export_opts *o, const char *act
         goto out;
     }
     memset(&st, 0, sizeof st);
-    stamp_filter(&st, &o->filter);
+    if ((rc = stamp_filter(&st, &o->filter, err)) != FW_OK)
+        goto out;
     rec = json_pack("{s:s, s:s, s:s, s:o}", "action", "export", "record_type", "incident",
                     "format", fw_export_format_name(o->format), "filter", filter_json(&st));
     if (!rec) {

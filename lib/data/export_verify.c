@@ -19,6 +19,9 @@
 #include "record/canon.h"
 #include "log/merkle.h"
 #include "log/verify.h"
+#include "base/array.h"
+
+#include "base/banned.h"
 
 #define MAX_RECORD_BYTES (16u << 20)
 
@@ -159,14 +162,8 @@ static fw_rc add_entry(vstate *v, const char *id, size_t idlen, int64_t version,
     if (!hex64(sha, shalen))
         return bad(v->c, name, line, "%s (line %lld): a record row without a valid sha256", name,
                    (long long)line);
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 256;
-        entry *ne = realloc(v->e, cap * sizeof *ne);
-        if (!ne)
-            return FW_ERR_NOMEM;
-        v->e = ne;
-        v->cap = cap;
-    }
+    if (FW_ALLOC_GROW(v->e, v->n + 1, v->cap) != FW_OK)
+        return FW_ERR_NOMEM;
     e = &v->e[v->n++];
     memcpy(e->id, id, idlen);
     e->id[idlen] = '\0';

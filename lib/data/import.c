@@ -18,6 +18,9 @@
 #include "record/canon.h"
 #include "record/schema.h"
 #include "base/timeutil.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 #define MAX_MAP 64
 #define MAX_RULES 32
@@ -203,7 +206,10 @@ static bool enum_values_ok(const field_target *t, const char *v, char *bad, size
     if (!t->enumeration)
         return true;
     e = fw_enum_find(t->enumeration);
-    snprintf(list, sizeof list, "%s", v);
+    if (fw_strlcpy(list, v, sizeof list) != FW_OK) {   /* cut short, a bad value could pass */
+        snprintf(bad, badlen, "%.32s... (a list over %zu bytes)", v, sizeof list - 1);
+        return false;
+    }
     for (part = strtok_r(list, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
         if (fw_enum_index(e, part) >= 0 || (strcmp(t->name, "race") == 0 && strcmp(part, "hispanic") == 0))
             continue;
@@ -538,8 +544,9 @@ void fw_name_last_first(const char *in, char *out, size_t outlen)
 /* The prefix and the first 16 hex digits of the HMAC-SHA-256, under the database's id
 ** key, of the rule's columns (each tidied, joined by 0x1F), into out.  Keyed, so that
 ** nobody without the key can turn candidate names into ids and so re-identify a
-** de-identified record. */
-static void hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
+** de-identified record.  False if the joined columns or the id do not fit: the row is
+** then refused, as two rows cut to the same bytes would get the same id. */
+static bool hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
 {
     char joined[4096], part[1024], hex[65];
     uint8_t digest[FW_SHA256_BYTES];
@@ -548,13 +555,13 @@ static void hashed(const rule *r, const fw_csv_row *row, char *out, size_t n)
         const char *v =
             r->cols[c] >= 0 && (size_t)r->cols[c] < row->nfields ? row->fields[r->cols[c]] : "";
         tidy(v, part, sizeof part);
-        k += (size_t)snprintf(joined + k, sizeof joined - k, "%s%s", c ? "\x1f" : "", part);
-        if (k >= sizeof joined)
-            k = sizeof joined - 1;
+        if (fw_snprintf(joined + k, sizeof joined - k, "%s%s", c ? "\x1f" : "", part) != FW_OK)
+            return false;
+        k += strlen(joined + k);
     }
     crypto_auth_hmacsha256(digest, (const unsigned char *)joined, k, r->id_key);
     fw_hex(digest, sizeof digest, hex);
-    snprintf(out, n, "%s%.*s", r->prefix, HASH_HEX, hex);
+    return fw_snprintf(out, n, "%s%.*s", r->prefix, HASH_HEX, hex) == FW_OK;
 }
 
 /* The values of one field of one row, after splitting, mapping and prefixing. */
@@ -594,7 +601,7 @@ static void values(const rule *r, const fw_csv_row *row, vals *out)
     if (!r)
         return;
     if (r->hash) {
-        hashed(r, row, out->v[0], sizeof out->v[0]);
+        out->too_long = !hashed(r, row, out->v[0], sizeof out->v[0]);
         out->n = 1;
         return;
     }

@@ -14,6 +14,7 @@
 #include "record/facts.h"
 #include "data/csv.h"
 #include "record/schema.h"
+#include "base/banned.h"
 
 /* ---- dimensions ---------------------------------------------------------- */
 

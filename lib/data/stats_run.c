@@ -9,99 +9,77 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "base/hash.h"
 #include "record/schema.h"
 
-/* A string-keyed hash map to small records, open addressing. */
-typedef struct smap_entry {
-    char *key;
-    uint32_t code;        /* 1 + insertion index */
+#include "base/banned.h"
+
+/* A map from ids to small records: the library's hash set gives each id an
+** index, and the records sit in an array under the same indexes. */
+typedef struct smap_val {
     uint8_t a, b;         /* payload: agency type and state, or a finding */
-} smap_entry;
+} smap_val;
 
 typedef struct smap {
-    smap_entry *e;
-    size_t cap, n;
-    char **names;         /* names[code - 1] = key, in insertion order */
+    fw_hset keys;
+    smap_val *val;        /* val[i] belongs to the key with index i */
+    size_t alloc;
 } smap;
 
-static uint64_t hash_str(const char *s)
+static void smap_init(smap *m)
 {
-    uint64_t h = 1469598103934665603ull;   /* FNV-1a */
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-    return h;
+    fw_hset_init(&m->keys);
+    m->val = NULL;
+    m->alloc = 0;
 }
 
-static fw_rc smap_init(smap *m)
+static void smap_release(smap *m)
 {
-    m->cap = 256;
-    m->n = 0;
-    m->e = calloc(m->cap, sizeof *m->e);
-    m->names = malloc(m->cap / 2 * sizeof *m->names);
-    return m->e && m->names ? FW_OK : FW_ERR_NOMEM;
+    fw_hset_release(&m->keys);
+    free(m->val);
+    m->val = NULL;
+    m->alloc = 0;
 }
 
-static void smap_release(smap *m, bool free_keys)
+static smap_val *smap_find(const smap *m, const char *key)
 {
     size_t i;
-    if (free_keys)
-        for (i = 0; i < m->n; i++)
-            free(m->names[i]);
-    free(m->e);
-    free(m->names);
-    memset(m, 0, sizeof *m);
+    return fw_hset_finds(&m->keys, key, &i) ? &m->val[i] : NULL;
 }
 
-static smap_entry *smap_find(const smap *m, const char *key)
+/* The record for key, added (zeroed) if missing, with the key's code
+** (1 + its index, in insertion order) in *code; NULL when out of memory. */
+static smap_val *smap_put(smap *m, const char *key, size_t *code)
 {
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
-    while (m->e[i].key) {
-        if (strcmp(m->e[i].key, key) == 0)
-            return &m->e[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return NULL;
-}
-
-/* The entry for key, added if missing; NULL when out of memory. */
-static smap_entry *smap_put(smap *m, const char *key)
-{
-    smap_entry *hit = smap_find(m, key);
     size_t i;
-    if (hit)
-        return hit;
-    if ((m->n + 1) * 2 > m->cap) {
-        smap_entry *bigger = calloc(m->cap * 2, sizeof *bigger);
-        char **names = realloc(m->names, m->cap * sizeof *names);
-        if (!bigger || !names) {
-            free(bigger);
-            if (names)
-                m->names = names;
+    bool added;
+    if (FW_ALLOC_GROW(m->val, fw_hset_count(&m->keys) + 1, m->alloc) != FW_OK ||
+        fw_hset_adds(&m->keys, key, &i, &added) != FW_OK)
+        return NULL;
+    if (added)
+        memset(&m->val[i], 0, sizeof m->val[i]);
+    if (code)
+        *code = i + 1;
+    return &m->val[i];
+}
+
+/* Copies of the keys in insertion order, for a table to own; NULL when out
+** of memory. */
+static char **smap_names(const smap *m)
+{
+    size_t i, n = fw_hset_count(&m->keys);
+    char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return NULL;
+    for (i = 0; i < n; i++)
+        if (!(names[i] = strdup(fw_hset_key(&m->keys, i, NULL)))) {
+            while (i--)
+                free(names[i]);
+            free(names);
             return NULL;
         }
-        m->names = names;
-        for (i = 0; i < m->cap; i++) {
-            size_t j;
-            if (!m->e[i].key)
-                continue;
-            j = (size_t)hash_str(m->e[i].key) & (m->cap * 2 - 1);
-            while (bigger[j].key)
-                j = (j + 1) & (m->cap * 2 - 1);
-            bigger[j] = m->e[i];
-        }
-        free(m->e);
-        m->e = bigger;
-        m->cap *= 2;
-    }
-    i = (size_t)hash_str(key) & (m->cap - 1);
-    while (m->e[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->e[i].key = strdup(key);
-    if (!m->e[i].key)
-        return NULL;
-    m->names[m->n++] = m->e[i].key;
-    m->e[i].code = (uint32_t)m->n;
-    return &m->e[i];
+    return names;
 }
 
 typedef struct run {
@@ -127,7 +105,7 @@ static int agency_row(void *arg, const fw_record_row *row)
 {
     run *r = arg;
     json_t *j = json_loadb(row->body, row->body_len, 0, NULL);
-    smap_entry *e;
+    smap_val *e;
     int type, state;
     if (!j) {
         r->rc = fw_error_set(r->err, FW_ERR_STORE, "agency %s does not parse", row->id);
@@ -136,7 +114,7 @@ static int agency_row(void *arg, const fw_record_row *row)
     type = fw_enum_index(fw_enum_find("agency_type"), member(j, "type"));
     state = fw_enum_index(fw_enum_find("us_state"), member(j, "state"));
     json_decref(j);
-    if (!(e = smap_put(&r->agency_records, row->id))) {
+    if (!(e = smap_put(&r->agency_records, row->id, NULL))) {
         r->rc = fw_error_set(r->err, FW_ERR_NOMEM, "out of memory");
         return 1;
     }
@@ -153,14 +131,14 @@ static int case_row(void *arg, const fw_record_row *row)
     run *r = arg;
     json_t *j = json_loadb(row->body, row->body_len, 0, NULL);
     const char *state, *incident;
-    smap_entry *e;
+    smap_val *e;
     if (!j) {
         r->rc = fw_error_set(r->err, FW_ERR_STORE, "case %s does not parse", row->id);
         return 1;
     }
     state = json_string_value(json_object_get(j, "state"));
     incident = json_string_value(json_object_get(j, "incident"));
-    if (!(e = smap_put(&r->cases, incident ? incident : row->id))) {
+    if (!(e = smap_put(&r->cases, incident ? incident : row->id, NULL))) {
         json_decref(j);
         r->rc = fw_error_set(r->err, FW_ERR_NOMEM, "out of memory");
         return 1;
@@ -190,29 +168,30 @@ static int index_row(void *arg, const fw_stats_index_row *ir)
         return 1;
     }
     if (r->need_agency_records && (row.facts.state == 0 || r->need_agency_type)) {
-        const smap_entry *e = smap_find(&r->agency_records, agency);
+        const smap_val *e = smap_find(&r->agency_records, agency);
         if (e) {
             row.agency_type = e->a;
             row.agency_state = e->b;
         }
     }
     if (r->need_cases) {
-        const smap_entry *e;
+        const smap_val *e;
         memcpy(id, ir->id, ir->id_len);
         id[ir->id_len] = '\0';
         e = smap_find(&r->cases, id);
         row.finding = e ? e->a : FW_FINDING_NONE;
     }
     if (r->need_agency_codes) {
-        const smap_entry *e = smap_put(&r->agency_codes, agency);
-        if (!e || e->code > FW_STATS_MAX_CODE) {
+        size_t code = 0;
+        const smap_val *e = smap_put(&r->agency_codes, agency, &code);
+        if (!e || code > FW_STATS_MAX_CODE) {
             r->rc = fw_error_set(r->err, e ? FW_ERR_LIMIT : FW_ERR_NOMEM,
                                  e ? "more agencies than statistics can count (%u)"
                                    : "out of memory",
                                  FW_STATS_MAX_CODE);
             return 1;
         }
-        row.agency = e->code;
+        row.agency = (uint32_t)code;
     }
     if (r->filtered && !fw_stats_match(&r->resolved, &row))
         return 0;
@@ -227,7 +206,8 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
                    fw_stats_table **out, fw_error *err)
 {
     run r;
-    size_t i;
+    size_t i, n = 0;
+    char **names = NULL;
     fw_rc rc;
 
     *out = NULL;
@@ -243,19 +223,18 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
     for (i = 0; i < FW_DIM_COUNT; i++)
         r.filtered |= q->where[i].on;
     r.need_agency_codes = fw_stats_query_uses(q, FW_DIM_AGENCY);
-    if (smap_init(&r.agency_records) || smap_init(&r.cases) || smap_init(&r.agency_codes)) {
-        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
-        goto done;
-    }
+    smap_init(&r.agency_records);
+    smap_init(&r.cases);
+    smap_init(&r.agency_codes);
     /* Agency ids in the filter get their codes first. */
     for (i = 0; i < q->where[FW_DIM_AGENCY].n; i++) {
-        const smap_entry *e = smap_put(&r.agency_codes, q->where[FW_DIM_AGENCY].agencies[i]);
-        if (!e) {
+        size_t code;
+        if (!smap_put(&r.agency_codes, q->where[FW_DIM_AGENCY].agencies[i], &code)) {
             rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
             goto done;
         }
-        r.resolved.where[FW_DIM_AGENCY].codes[i] = e->code;
-        r.resolved.where[FW_DIM_AGENCY].upto[i] = e->code;
+        r.resolved.where[FW_DIM_AGENCY].codes[i] = (uint32_t)code;
+        r.resolved.where[FW_DIM_AGENCY].upto[i] = (uint32_t)code;
     }
     if ((rc = fw_store_begin_read(s, err)))
         goto done;
@@ -274,9 +253,11 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
     if (!rc && r.rc)
         rc = r.rc;
     fw_store_end_read(s);
+    n = fw_hset_count(&r.agency_codes.keys);
+    if (!rc && !(names = smap_names(&r.agency_codes)))
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     if (!rc) {
-        fw_stats_agg_set_agencies(r.agg, (const char *const *)r.agency_codes.names,
-                                  r.agency_codes.n);
+        fw_stats_agg_set_agencies(r.agg, (const char *const *)names, n);
         rc = fw_stats_agg_finish(r.agg, out);
         r.agg = NULL;
         if (rc == FW_ERR_INTERNAL)
@@ -286,14 +267,18 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
     }
     if (!rc) {
         /* The table takes the agency names. */
-        (*out)->owned_agencies = r.agency_codes.names;
-        r.agency_codes.names = NULL;
-        r.agency_codes.n = 0;
+        (*out)->owned_agencies = names;
+        names = NULL;
     }
 done:
+    if (names) {
+        for (i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+    }
     fw_stats_agg_free(r.agg);
-    smap_release(&r.agency_records, true);
-    smap_release(&r.cases, true);
-    smap_release(&r.agency_codes, true);
+    smap_release(&r.agency_records);
+    smap_release(&r.cases);
+    smap_release(&r.agency_codes);
     return rc;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 static void primary(fw_stats_part *p, int k)
 {
     size_t i;

@@ -8,15 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "record/canon.h"
-
-/* A monotonic clock in seconds, for the log's share of write time. */
-static double monotonic_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "base/banned.h"
 
 void fw_log_init(fw_log *log, const fw_log_io *io, const fw_note_signer *signer)
 {
@@ -86,7 +80,7 @@ fw_rc fw_log_append(fw_log *log, const char *time, const char *actor, const char
                     const char *id, int64_t version, const char *sha256, int64_t *seq,
                     fw_error *err)
 {
-    double t0 = monotonic_seconds();
+    double t0 = fw_clock_monotonic();
     fw_buf leaf;
     fw_rc rc;
 
@@ -108,7 +102,7 @@ fw_rc fw_log_append(fw_log *log, const char *time, const char *actor, const char
     *seq = log->next_seq++;
 done:
     fw_buf_release(&leaf);
-    log->seconds += monotonic_seconds() - t0;
+    log->seconds += fw_clock_monotonic() - t0;
     return rc;
 }
 
@@ -143,11 +137,11 @@ fw_rc fw_log_commit(fw_log *log, const char *created_at, fw_error *err)
     if (!log->open)
         return fw_error_set(err, FW_ERR_USAGE, "the record log is not open for writing");
     if (log->tree && (int64_t)log->acc.size > log->checkpointed) {
-        double t0 = monotonic_seconds();
+        double t0 = fw_clock_monotonic();
         rc = write_checkpoint(log, created_at, err);
         if (!rc)
             log->checkpointed = (int64_t)log->acc.size;
-        log->seconds += monotonic_seconds() - t0;
+        log->seconds += fw_clock_monotonic() - t0;
     }
     log->open = false;
     log->tree = false;

@@ -15,6 +15,8 @@
 #include "log/note.h"
 #include "log/verify.h"
 
+#include "base/banned.h"
+
 struct fw_log_cache {
     pthread_rwlock_t lock;
     fw_merkle_tree tree; /* under lock */

@@ -17,6 +17,9 @@
 #include <string.h>
 
 #include "record/canon.h"
+#include "base/array.h"
+
+#include "base/banned.h"
 
 /* A run of leaves [start, start + count), the subject of a subtree hash. */
 typedef struct span {
@@ -445,21 +448,10 @@ static void perfect_hash(const fw_merkle_tree *t, int level, uint64_t index, uin
 /* Room for index in level l of t; false (t unchanged) when out of memory. */
 static bool tree_reserve(fw_merkle_tree *t, int l, uint64_t index)
 {
-    uint64_t cap = t->cap[l];
-    fw_hash *p;
-
-    if (index < cap)
-        return true;
-    /* Grow by half: at most a third of the memory is slack. */
-    cap = cap < 64 ? 64 : cap + cap / 2;
-    if (cap > SIZE_MAX / sizeof(fw_hash))
+    /* Grown by half: at most a third of the memory is slack. */
+    if (index >= SIZE_MAX)
         return false;
-    p = realloc(t->level[l], (size_t)cap * sizeof(fw_hash));
-    if (!p)
-        return false;
-    t->level[l] = p;
-    t->cap[l] = cap;
-    return true;
+    return FW_ALLOC_GROW(t->level[l], (size_t)index + 1, t->cap[l]) == FW_OK;
 }
 
 fw_rc fw_merkle_tree_push(fw_merkle_tree *t, const uint8_t leaf_hash[32])

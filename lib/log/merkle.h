@@ -182,7 +182,7 @@ bool fw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size, const ui
 typedef struct fw_merkle_tree {
     uint64_t size;                            /* leaves pushed so far */
     fw_hash *level[FW_MERKLE_ACC_MAX];        /* level[0]: leaf hashes; level[l]: subtrees */
-    uint64_t cap[FW_MERKLE_ACC_MAX];          /* allocated hashes of each level */
+    size_t cap[FW_MERKLE_ACC_MAX];            /* allocated hashes of each level */
 } fw_merkle_tree;
 
 /* Make t the empty tree (nothing allocated). */

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/str.h"
+
+#include "base/banned.h"
 
 #define ALG_ED25519 0x01
 #define EM_DASH "\xe2\x80\x94 "
@@ -42,7 +45,8 @@ static uint32_t key_id(const char *name, const uint8_t pk[32])
 static fw_rc from_seed(const char *name, const uint8_t seed[32], fw_note_signer *s)
 {
     memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", name);
+    if (fw_strlcpy(s->name, name, sizeof s->name))
+        return FW_ERR_INVALID;
     if (crypto_sign_seed_keypair(s->pk, s->sk, seed) != 0)
         return FW_ERR_INTERNAL;
     s->id = key_id(name, s->pk);
@@ -125,7 +129,9 @@ fw_rc fw_note_signer_parse(const char *text, fw_note_signer *s, fw_error *err)
 
     if (sodium_init() < 0)
         return fw_error_set(err, FW_ERR_INTERNAL, "libsodium failed to start");
-    snprintf(copy, sizeof copy, "%s", text);
+    if (strcspn(text, "\r\n") >= sizeof copy)
+        return fw_error_set(err, FW_ERR_INVALID, "not a signing key (a line too long)");
+    fw_strlcpy(copy, text, sizeof copy);   /* fits up to the line's end */
     copy[strcspn(copy, "\r\n")] = '\0';
     if (split_plus(copy, f, 5) != 5 || strcmp(f[0], "PRIVATE") || strcmp(f[1], "KEY"))
         return fw_error_set(err, FW_ERR_INVALID,
@@ -182,7 +188,9 @@ fw_rc fw_note_verifier_parse(const char *text, fw_note_verifier *v, fw_error *er
     if (sodium_init() < 0)
         return fw_error_set(err, FW_ERR_INTERNAL, "libsodium failed to start");
     memset(v, 0, sizeof *v);
-    snprintf(copy, sizeof copy, "%s", text);
+    if (strcspn(text, "\r\n") >= sizeof copy)
+        return fw_error_set(err, FW_ERR_INVALID, "not a verifier key (a line too long)");
+    fw_strlcpy(copy, text, sizeof copy);   /* fits up to the line's end */
     copy[strcspn(copy, "\r\n")] = '\0';
     if (split_plus(copy, f, 3) != 3 || !valid_name(f[0]) || !parse_hex32(f[1], &v->id) ||
         !b64_decode(f[2], strlen(f[2]), key, sizeof key) || key[0] != ALG_ED25519)

@@ -16,6 +16,8 @@
 
 #include "record/canon.h"
 
+#include "base/banned.h"
+
 typedef struct expected {
     uint8_t leaf_hash[32];     /* of the leaf rebuilt from the record */
     uint8_t state;             /* 0 no record, 1 record, 2 record whose bytes changed */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "record/schema.h"
+#include "base/banned.h"
 
 static int find_def(const fw_policy *p, const char *name)
 {

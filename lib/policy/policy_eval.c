@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "record/schema.h"
+#include "base/banned.h"
 
 fw_tri fw_tri_and(fw_tri a, fw_tri b)
 {

@@ -21,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
+#include "base/banned.h"
 
 /* ---- arena ------------------------------------------------------------- */
 
@@ -681,16 +683,10 @@ static void parse_rule(parser *ps)
         expected(ps, "a rule id after 'rule'");
         return;
     }
-    if (ps->pol->nrules == ps->pol->caprules) {
-        size_t cap = ps->pol->caprules ? ps->pol->caprules * 2 : 16;
-        rule *p = realloc(ps->pol->rules, cap * sizeof *p);
-        if (!p) {
-            fw_policy_perr(ps, line, col, "out of memory");
-            ps->stop = true;
-            return;
-        }
-        ps->pol->rules = p;
-        ps->pol->caprules = cap;
+    if (FW_ALLOC_GROW(ps->pol->rules, ps->pol->nrules + 1, ps->pol->caprules) != FW_OK) {
+        fw_policy_perr(ps, line, col, "out of memory");
+        ps->stop = true;
+        return;
     }
     r = &ps->pol->rules[ps->pol->nrules++];
     memset(r, 0, sizeof *r);
@@ -754,16 +750,10 @@ static void parse_define(parser *ps)
         expected(ps, "a set name (without dots) after 'define'");
         return;
     }
-    if (ps->pol->ndefs == ps->pol->capdefs) {
-        size_t cap = ps->pol->capdefs ? ps->pol->capdefs * 2 : 8;
-        definition *p = realloc(ps->pol->defs, cap * sizeof *p);
-        if (!p) {
-            fw_policy_perr(ps, line, col, "out of memory");
-            ps->stop = true;
-            return;
-        }
-        ps->pol->defs = p;
-        ps->pol->capdefs = cap;
+    if (FW_ALLOC_GROW(ps->pol->defs, ps->pol->ndefs + 1, ps->pol->capdefs) != FW_OK) {
+        fw_policy_perr(ps, line, col, "out of memory");
+        ps->stop = true;
+        return;
     }
     d = &ps->pol->defs[ps->pol->ndefs++];
     memset(d, 0, sizeof *d);

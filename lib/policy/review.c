@@ -12,6 +12,10 @@
 #include <string.h>
 
 #include "record/canon.h"
+#include "base/array.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fact)
 {
@@ -22,14 +26,8 @@ static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fac
             strcmp(r->items[d->item_a].key, r->items[a].key) == 0)
             return FW_OK;
     }
-    if (r->ndecisive == r->capdecisive) {
-        size_t cap = r->capdecisive ? r->capdecisive * 2 : 8;
-        fw_decisive *p = realloc(r->decisive, cap * sizeof *p);
-        if (!p)
-            return FW_ERR_NOMEM;
-        r->decisive = p;
-        r->capdecisive = cap;
-    }
+    if (FW_ALLOC_GROW(r->decisive, r->ndecisive + 1, r->capdecisive) != FW_OK)
+        return FW_ERR_NOMEM;
     r->decisive[r->ndecisive].item_a = a;
     r->decisive[r->ndecisive].item_b = b;
     r->decisive[r->ndecisive].rule = rule;
@@ -132,9 +130,13 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
             it->account = a;
             it->event = e;
             fw_buf_reset(&num);
-            fw_canon_number(ev->t, &num);
-            snprintf(it->key, sizeof it->key, "%s@%s", ev->actor ? ev->actor : "?",
-                     fw_buf_str(&num));
+            fw_canon_number(ev->t, &num);   /* "" when t is not finite */
+            /* A key cut short could be another actor's: refused. */
+            if (fw_snprintf(it->key, sizeof it->key, "%s@%s", ev->actor ? ev->actor : "?",
+                            fw_buf_str(&num)) != FW_OK) {
+                rc = fw_error_set(err, FW_ERR_LIMIT, "an event's actor and time are too long");
+                break;
+            }
             for (i = 0; i < out->nitems; i++)
                 if (out->items[i].account == a && strncmp(out->items[i].key, it->key,
                                                           strlen(it->key)) == 0 &&
@@ -143,7 +145,10 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
                     repeat++;
             if (repeat > 1) {
                 size_t len = strlen(it->key);
-                snprintf(it->key + len, sizeof it->key - len, "#%d", repeat);
+                if (fw_snprintf(it->key + len, sizeof it->key - len, "#%d", repeat) != FW_OK) {
+                    rc = fw_error_set(err, FW_ERR_LIMIT, "an event's actor and time are too long");
+                    break;
+                }
             }
             it->sit = fw_situation_build(doc, acc, e, geo);
             it->results = calloc(n ? n : 1, sizeof *it->results);
@@ -408,5 +413,5 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         }
     }
     free(done);
-    return FW_OK;
+    return fw_buf_error(out);
 }

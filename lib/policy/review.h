@@ -54,7 +54,8 @@ fw_outcome fw_review_item_outcome(const fw_review *r, size_t item);
 /* The review as JSON (what is stored and what --json prints); NULL if out of memory. */
 json_t *fw_review_json(const fw_review *r);
 
-/* The review as text for people , appended to out. */
+/* The review as text for people, appended to out.
+** FW_ERR_NOMEM, or out's sticky error (buf.h) if the text did not all fit. */
 fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out);
 
 #endif

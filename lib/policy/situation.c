@@ -29,6 +29,8 @@
 
 #include "record/canon.h"
 
+#include "base/banned.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Indices into fw_fact_defs, in the order of the documentation's table. */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 fw_rc fw_canon_string(const char *s, size_t len, fw_buf *out)
 {
     static const char hexd[] = "0123456789abcdef";

@@ -7,6 +7,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "base/banned.h"
+
 int fw_stats_age_band(int age)
 {
     static const int upper[] = {17, 24, 34, 44, 54, 64};

@@ -7,6 +7,8 @@
 
 #include "record/schema.h"
 
+#include "base/banned.h"
+
 static json_t *field_schema(const fw_field *f);
 
 static json_t *enum_values(const fw_enum *e)

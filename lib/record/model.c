@@ -17,6 +17,9 @@
 #include <string.h>
 
 #include "record/canon.h"
+#include "base/array.h"
+
+#include "base/banned.h"
 
 /* ---- diagnostics ------------------------------------------------------ */
 
@@ -52,15 +55,9 @@ void fw_diag_add(fw_diag *d, const char *fmt, ...)
         d->dropped++;
         return;
     }
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        char **p = realloc(d->msgs, cap * sizeof *p);
-        if (!p) {
-            d->dropped++;
-            return;
-        }
-        d->msgs = p;
-        d->cap = cap;
+    if (FW_ALLOC_GROW(d->msgs, d->n + 1, d->cap) != FW_OK) {
+        d->dropped++;
+        return;
     }
     fw_buf_init(&b, 4096);
     va_start(ap, fmt);

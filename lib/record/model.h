@@ -113,7 +113,8 @@ void fw_doc_free(fw_doc *doc);
 fw_rc fw_doc_canonical(const fw_doc *doc, fw_buf *out);
 
 /* The paths of the personal-data fields (FW_PERSONAL) the document holds,
-** comma-separated, appended to paths; returns how many. */
+** comma-separated, appended to paths; returns how many.  Check
+** fw_buf_error(paths) before logging them: a list cut short under-reports. */
 size_t fw_doc_personal_fields(const fw_doc *doc, fw_buf *paths);
 
 /* Remove every personal-data field (FW_PERSONAL) from an incident's JSON, in

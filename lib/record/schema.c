@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "base/banned.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define ENUM(id, nm, ord, d, ...)                                               \
     static const char *const id##_values[] = {__VA_ARGS__, NULL};               \

@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include "log/log.h"
+#include "base/clock.h"
 #include "record/canon.h"
 #include "record/facts.h"
+#include "base/banned.h"
 
 static const struct {
     const char *prefix;
@@ -71,7 +73,7 @@ static fw_rc log_io_checkpoint_append(void *arg, int64_t size, const char *note,
 /* The store clock's time now, as the log and the records write it. */
 static void now_utc(const fw_store *s, char out[32])
 {
-    time_t t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : time(NULL);
+    time_t t = s->opts.clock.now ? s->opts.clock.now(s->opts.clock.arg) : fw_clock_wall_seconds();
     fw_time_format_utc(t, out, 32);
 }
 

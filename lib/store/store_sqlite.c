@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "store/sqlite_int.h"
+#include "base/banned.h"
 
 #define APPLICATION_ID 0x46574348 /* "FWCH" */
 

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "store/sqlite_int.h"
+#include "base/banned.h"
 
 #define LEDGER_ROW_BYTES (1024 * 1024)
 
@@ -197,10 +199,8 @@ typedef struct snapshot {
 
 static size_t id_slot(const snapshot *sn, const char *id, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = fw_hash_fnv1a(id, len);
     size_t i;
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
     for (i = (size_t)h & (sn->cap - 1);; i = (i + 1) & (sn->cap - 1)) {
         const uint8_t *e;
         if (!sn->slots[i].off)

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "base/banned.h"
+
 static const struct {
     const char *ext, *type;
 } types[] = {

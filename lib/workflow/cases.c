@@ -7,6 +7,9 @@
 #include <time.h>
 
 #include "base/timeutil.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 static const struct {
     const char *from, *to;
@@ -96,8 +99,12 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
             continue;
         if (strcmp(moves[i].to, to) == 0)
             ok = true;
-        len += (size_t)snprintf(allowed + len, sizeof allowed - len, "%s%s", len ? ", " : "",
-                                moves[i].to);
+        if (fw_snprintf(allowed + len, sizeof allowed - len, "%s%s", len ? ", " : "",
+                        moves[i].to) != FW_OK) {
+            rc = fw_error_set(err, FW_ERR_INTERNAL, "the allowed moves do not fit their buffer");
+            goto fail;
+        }
+        len += strlen(allowed + len);
     }
     if (!ok) {
         rc = fw_error_set(err, FW_ERR_INVALID, "cannot move case %s from %s to %s (allowed: %s)",

@@ -10,6 +10,8 @@
 
 #include "base/timeutil.h"
 
+#include "base/banned.h"
+
 void fw_duty_config_default(fw_duty_config *c)
 {
     c->statement_hours = 24;

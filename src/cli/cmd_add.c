@@ -8,11 +8,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "cli.h"
 #include "pipeline.h"
+
+#include "base/banned.h"
 
 #define MAX_REPORTED 100   /* problems printed per file; the rest are counted */
 
@@ -106,13 +108,6 @@ typedef struct file_job {
     double last_progress, started;
 } file_job;
 
-static double now_seconds(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 static void report(file_job *j, size_t line, const char *msg)
 {
     j->problems++;
@@ -126,7 +121,7 @@ static void report(file_job *j, size_t line, const char *msg)
 
 static void show_progress(file_job *j, bool last)
 {
-    double t = now_seconds();
+    double t = fw_clock_monotonic();
     if (!j->progress || (!last && t - j->last_progress < 0.5))
         return;
     j->last_progress = t;
@@ -210,6 +205,8 @@ static void batch_work(void *ctx, pipe_batch *b, fw_diag *diag)
     size_t i, k;
     fw_doc *doc;
 
+    /* The messages' appends may fail (out of memory): the buffer's error is
+    ** sticky, the rest are dropped, and the problems are counted all the same. */
     for (i = 0; i < b->n; i++) {
         b->ok[i] = false;
         if (b->full[i] > b->len[i]) {
@@ -324,7 +321,7 @@ static void process_stream(file_job *j, FILE *f)
         fw_buf_release(&whole);
         return;
     }
-    j->started = j->last_progress = now_seconds();
+    j->started = j->last_progress = fw_clock_monotonic();
     if (mode == 1) {
         process_lines(j, &r, NULL, 0, &lineno);
         goto done;
@@ -400,7 +397,7 @@ int cmd_add(cli_args *a)
     fw_error err;
     int i, rc = EXIT_OK;
     bool quiet = cli_flag(a, "quiet");
-    double started = now_seconds();
+    double started = fw_clock_monotonic();
 
     s = cli_open_store(a, 0);
     if (!s)
@@ -439,7 +436,7 @@ int cmd_add(cli_args *a)
         fflush(stdout);
     }
     if (cli_flag(a, "stats")) {
-        double total = now_seconds() - started;
+        double total = fw_clock_monotonic() - started;
         fprintf(stderr, "add: %.3f s, of which %.3f s (%.1f%%) keeping the record log\n", total,
                 fw_store_log_seconds(s), total > 0 ? 100 * fw_store_log_seconds(s) / total : 0);
     }

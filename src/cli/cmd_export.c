@@ -12,6 +12,8 @@
 
 #include "cli.h"
 
+#include "base/banned.h"
+
 static fw_rc write_out(void *arg, const char *data, size_t len)
 {
     return fwrite(data, 1, len, arg) == len ? FW_OK : FW_ERR_IO;

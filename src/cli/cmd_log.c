@@ -15,6 +15,9 @@
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/verify.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 /* forcewatch.local/NAME from the database's file name, with only name-safe characters. */
 static void default_origin(const char *db, char *out, size_t n)
@@ -39,8 +42,15 @@ static bool write_key(const char *path, const fw_note_signer *s)
     bool ok;
 
     fw_buf_init(&text, 4096);
-    fw_note_signer_format(s, &text);
-    fw_buf_addc(&text, '\n');
+    /* A key cut short would be written as if whole: checked first. */
+    if (fw_note_signer_format(s, &text) != FW_OK || fw_buf_addc(&text, '\n') != FW_OK) {
+        cli_fail(EXIT_RUNTIME, "cannot format the signing key: %s",
+                 fw_strerror(fw_buf_error(&text) ? fw_buf_error(&text) : FW_ERR_NOMEM));
+        if (text.data)
+            sodium_memzero(text.data, text.len);
+        fw_buf_release(&text);
+        return false;
+    }
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
         cli_fail(EXIT_RUNTIME, "cannot create %s: %s", path, strerror(errno));
@@ -69,10 +79,14 @@ int cmd_init(cli_args *a)
     int rc = EXIT_OK;
     FILE *f;
 
-    if (origin)
-        snprintf(name, sizeof name, "%s", origin);
-    else
+    if (origin) {
+        if (fw_strlcpy(name, origin, sizeof name))
+            return cli_usage_error("--origin: at most %zu bytes", sizeof name - 1);
+    } else {
         default_origin(a->db, name, sizeof name);
+    }
+    if (!key)
+        return EXIT_USAGE;
     f = fopen(key, "r");
     if (f) {
         char text[512];

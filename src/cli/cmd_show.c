@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "record/jsonschema.h"
 
+#include "base/banned.h"
+
 static bool parse_count(const char *s, int64_t *out)
 {
     char *end;
@@ -145,6 +147,11 @@ static int log_personal_read(cli_args *a, fw_store **s, const char *id, const ch
     if (fw_doc_parse(body, len, NULL, &doc, &diag) != FW_OK ||
         fw_doc_personal_fields(doc, &paths) == 0)
         goto done; /* nothing personal (or unreadable: show says so) */
+    if (fw_buf_error(&paths) != FW_OK) {
+        rc = cli_fail(EXIT_RUNTIME, "%s holds personal data and its reading cannot be logged: "
+                                    "not shown", id);
+        goto done;
+    }
     fw_store_close(*s);
     *s = cli_open_store(a, 0);
     if (!*s || fw_store_log_access(*s, id, version, fw_buf_str(&paths), a->actor,

@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "data/stats_run.h"
 
+#include "base/banned.h"
+
 int cmd_stats(cli_args *a)
 {
     const char *by = cli_value(a, "by"), *where = cli_value(a, "where"),

@@ -7,6 +7,9 @@
 
 #include "access/auth.h"
 #include "cli.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 int cmd_user(cli_args *a)
 {
@@ -25,11 +28,16 @@ int cmd_user(cli_args *a)
     if ((ri = fw_role_parse(role)) < 0)
         return cli_usage_error("--role: unknown role '%s'", role);
     memset(&u, 0, sizeof u);
-    snprintf(u.name, sizeof u.name, "%s", a->pos[1]);
+    /* Too long is refused, never cut: a shorter name or scope is someone else's. */
+    if (fw_strlcpy(u.name, a->pos[1], sizeof u.name))
+        return cli_usage_error("username: 1 to %zu letters, digits, '.', '_' or '-'",
+                               sizeof u.name - 1);
     u.role = (fw_role)ri;
-    snprintf(u.agency, sizeof u.agency, "%s", cli_value(a, "agency") ? cli_value(a, "agency") : "");
-    snprintf(u.officer, sizeof u.officer, "%s",
-             cli_value(a, "officer") ? cli_value(a, "officer") : "");
+    if (fw_strlcpy(u.agency, cli_value(a, "agency") ? cli_value(a, "agency") : "", sizeof u.agency))
+        return cli_usage_error("--agency: at most %zu bytes", sizeof u.agency - 1);
+    if (fw_strlcpy(u.officer, cli_value(a, "officer") ? cli_value(a, "officer") : "",
+                   sizeof u.officer))
+        return cli_usage_error("--officer: at most %zu bytes", sizeof u.officer - 1);
     s = cli_open_store(a, 0);
     if (!s)
         return EXIT_RUNTIME;

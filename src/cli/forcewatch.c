@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "base/str.h"
+
+#include "base/banned.h"
 
 #ifndef FW_POLICY_DIR
 #define FW_POLICY_DIR "policies"
@@ -438,27 +441,33 @@ const char *cli_key_path(cli_args *a)
     static char path[4096];
     if (a->signing_key)
         return a->signing_key;
-    snprintf(path, sizeof path, "%s.key", a->db);
+    if (fw_snprintf(path, sizeof path, "%s.key", a->db) != FW_OK) {
+        cli_usage_error("--db: a path too long for its key file (use --signing-key)");
+        return NULL;
+    }
     return path;
 }
 
 /* Load the signing key from its file; prints the error. */
 static bool load_signer(cli_args *a)
 {
-    FILE *f = fopen(cli_key_path(a), "r");
+    const char *key = cli_key_path(a);
+    FILE *f = key ? fopen(key, "r") : NULL;
     char text[512];
     fw_error err;
     bool ok;
 
+    if (!key)
+        return false;
     if (!f) {
         cli_fail(EXIT_RUNTIME, "no signing key at %s (forcewatch init creates one; "
-                               "--signing-key names another)", cli_key_path(a));
+                               "--signing-key names another)", key);
         return false;
     }
     ok = fgets(text, sizeof text, f) != NULL;
     fclose(f);
     if (!ok || fw_note_signer_parse(text, &a->signer, &err) != FW_OK) {
-        cli_fail(EXIT_RUNTIME, "%s: %s", cli_key_path(a), ok ? err.msg : "empty file");
+        cli_fail(EXIT_RUNTIME, "%s: %s", key, ok ? err.msg : "empty file");
         return false;
     }
     return true;
@@ -593,7 +602,9 @@ int main(int argc, char **argv)
         user = getenv("USER");
         if ((!user || !*user) && pw)
             user = pw->pw_name;
-        snprintf(actor_buf, sizeof actor_buf, "cli:%s", user && *user ? user : "unknown");
+        if (fw_snprintf(actor_buf, sizeof actor_buf, "cli:%s", user && *user ? user : "unknown"))
+            return cli_usage_error("the user name is too long to be the actor "
+                                   "(set FORCEWATCH_ACTOR)");
         a.actor = actor_buf;
     }
     a.signing_key = getenv("FORCEWATCH_SIGNING_KEY");

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/banned.h"
+
 /* Open rel (checked by web_path) under dir, following no symbolic link at any
 ** step: each directory on the way is opened with O_NOFOLLOW, then the file. */
 static int open_beneath(const char *dir, char *rel)
