@@ -76,6 +76,7 @@ $(BUILD)/src/%.o: src/%.c | $(DEPS_STAMP)
 	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
 
 $(BUILD)/libforcewatch.a: $(LIB_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(FW): $(CLI_OBJ) $(BUILD)/libforcewatch.a
@@ -103,6 +104,8 @@ test: $(FW) $(UNIT_BIN) $(FUZZ_RUN) bench/gen web
 
 # FW_DATASETS=DIR: a folder holding the public datasets (wapo-v2/, seattletimes/: the
 # Washington Post's and the Seattle Times' published CSV files), loaded into the demo too.
+# By default, the datasets folder kept beside a clone, when there is one.
+FW_DATASETS ?= $(wildcard ../shared/datasets)
 run: $(FW) web
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
