@@ -44,13 +44,11 @@ static void stats(request *r, bool public)
         reply_error(r, 400, "invalid", "by", "public statistics group by at most two dimensions");
         return;
     }
-    st = request_store(r);
+    st = r->store;
     if (fw_stats_run(st, &q, public || !r->user.agency[0] ? NULL : r->user.agency, &t, &err)) {
-        server_store_return(r, st);
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         return;
     }
-    server_store_return(r, st);
     if (public && fw_stats_suppress(t, server_public_stats_k(r), &err)) {
         fw_stats_table_free(t);
         reply_error(r, 500, "internal", NULL, "%s", err.msg);
@@ -162,7 +160,7 @@ void api_export_records(request *r)
         reply_error(r, 503, "busy", NULL, "out of memory");
         goto fail;
     }
-    st = request_store(r);
+    st = r->store;
     rc = fw_store_checkpoint(st, &size, NULL, &err);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", NULL, "the log has no checkpoint yet: nothing to export");
@@ -177,7 +175,6 @@ void api_export_records(request *r)
         else
             reply_error(r, 503, "store", NULL, "the export could not be logged: %s", err.msg);
     }
-    server_store_return(r, st);
     fw_export_layout_free(l);
     if (r->status)
         goto fail;

@@ -46,7 +46,7 @@ void api_run_review(request *r)
     memset(&prep, 0, sizeof prep);
     fw_buf_init(&raw, FW_BUF_UNLIMITED);
     name = member(r, body, "policy", true);
-    st = request_store(r);
+    st = r->store;
     if (!name)
         goto done;
     doc = load_doc(r, st, r->params[0]);
@@ -79,7 +79,6 @@ void api_run_review(request *r)
     reply_json(r, 200, j);
     j = NULL;
 done:
-    server_store_return(r, st);
     fw_prepared_release(&prep);
     fw_buf_release(&raw);
     fw_doc_free(doc);
@@ -89,7 +88,7 @@ done:
 
 void api_get_review(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_buf body;
     fw_record_info info;
     fw_error err;
@@ -98,7 +97,6 @@ void api_get_review(request *r)
     fw_doc *doc = load_doc(r, st, r->params[0]);
 
     if (!doc) {
-        server_store_return(r, st);
         return;
     }
     fw_doc_free(doc);
@@ -112,7 +110,6 @@ void api_get_review(request *r)
         json_object_set_new(j, "review_version", json_integer(info.version));
         reply_json(r, 200, j);
     }
-    server_store_return(r, st);
     fw_buf_release(&body);
 }
 
@@ -143,7 +140,8 @@ static int whatif_row(void *arg, const fw_incident_row *row)
     fw_diag_init(&diag, 2);
     if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
             FW_OK &&
-        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK && may_see(w->r, doc) &&
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK &&
+        fw_authz_may_see(&w->r->user, doc) &&
         fw_review_run(doc, w->lp->policy, NULL, NULL, &rv, &err) == FW_OK) {
         for (i = 0; i < rv.nitems; i++) {
             w->applications++;
@@ -196,7 +194,7 @@ void api_what_if(request *r)
     for (i = 0; i < n; i++)
         json_array_append_new(w.flagged, json_array());
     fw_buf_init(&w.body, FW_BUF_UNLIMITED);
-    w.st = request_store(r);
+    w.st = r->store;
     if (!w.out || !w.undetermined || fw_store_list(w.st, NULL, whatif_row, &w, &err) != FW_OK) {
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
     } else {
@@ -216,7 +214,6 @@ void api_what_if(request *r)
                                      (json_int_t)w.applications, "out_of_policy",
                                      (json_int_t)w.out_apps, "rules", rules));
     }
-    server_store_return(r, w.st);
     free(w.out);
     free(w.undetermined);
     json_decref(w.flagged);
@@ -248,14 +245,13 @@ void api_incident_findings(request *r)
 {
     const policy_set *ps = server_policies(r);
     const char *name = query_arg(r, "policy");
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_doc *doc = load_doc(r, st, r->params[0]);
     json_t *reviews;
     fw_review rv;
     fw_error err;
     size_t i;
 
-    server_store_return(r, st);
     if (!doc)
         return;
     reviews = json_array();

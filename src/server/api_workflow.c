@@ -13,7 +13,7 @@
 
 void api_get_case(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_doc *doc = load_doc(r, st, r->params[0]);
     json_t *c = NULL;
     fw_error err;
@@ -21,7 +21,6 @@ void api_get_case(request *r)
         reply_json(r, 200, c);
     else if (doc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
-    server_store_return(r, st);
     fw_doc_free(doc);
 }
 
@@ -47,7 +46,7 @@ void api_move_case(request *r)
         json_decref(j);
         return;
     }
-    st = request_store(r);
+    st = r->store;
     doc = load_doc(r, st, r->params[0]);
     if (doc) {
         rc = fw_case_transition(st, doc, to, finding, note, API_ACTOR, server_now(r), &c, &err);
@@ -59,7 +58,6 @@ void api_move_case(request *r)
         else
             reply_json(r, 200, c);
     }
-    server_store_return(r, st);
     fw_doc_free(doc);
     json_decref(j);
 }
@@ -96,7 +94,8 @@ static int duty_row(void *arg, const fw_incident_row *row)
     fw_diag_init(&diag, 2);
     if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
             FW_OK &&
-        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK && may_see(w->r, doc))
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK &&
+        fw_authz_may_see(&w->r->user, doc))
         doc_duties(w, doc);
     fw_doc_free(doc);
     fw_diag_release(&diag);
@@ -116,7 +115,7 @@ void api_list_duties(request *r)
     w.now = server_now(r);
     w.items = json_array();
     fw_buf_init(&w.body, FW_BUF_UNLIMITED);
-    w.st = request_store(r);
+    w.st = r->store;
     if (fw_training_all(w.st, &w.training, &err) != FW_OK) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else if (incident) {
@@ -127,7 +126,6 @@ void api_list_duties(request *r)
     } else {
         fw_store_list(w.st, NULL, duty_row, &w, &err);
     }
-    server_store_return(r, w.st);
     if (!r->status) {
         shown = json_array();
         for (i = 0; i < json_array_size(w.items); i++) {
@@ -161,9 +159,8 @@ void api_add_training(request *r)
     }
     expires = member(r, j, "expires", false);
     if (!r->status) {
-        st = request_store(r);
+        st = r->store;
         rc = fw_training_add(st, r->params[0], course, completed, expires, API_ACTOR, &err);
-        server_store_return(r, st);
         if (rc == FW_ERR_INVALID) {
             char field[32];
             snprintf(field, sizeof field, "%.*s", (int)strcspn(err.msg, ":"), err.msg);
@@ -179,7 +176,7 @@ void api_add_training(request *r)
 
 void api_get_training(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_buf body;
     fw_error err;
     fw_buf_init(&body, 1 << 20);
@@ -187,7 +184,6 @@ void api_get_training(request *r)
         reply_json(r, 200, json_loadb(body.data, body.len, 0, NULL));
     else
         reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
-    server_store_return(r, st);
     fw_buf_release(&body);
 }
 
@@ -277,13 +273,12 @@ void api_list_cases(request *r)
     w.now = server_now(r);
     w.items = json_array();
     fw_buf_init(&w.body, FW_BUF_UNLIMITED);
-    w.st = request_store(r);
+    w.st = r->store;
     if (fw_store_list(w.st, &f, case_row, &w, &err) != FW_OK) {
         json_decref(w.items);
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else {
         reply_json(r, 200, json_pack("{s:o, s:b}", "cases", w.items, "more", w.more));
     }
-    server_store_return(r, w.st);
     fw_buf_release(&w.body);
 }

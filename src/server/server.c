@@ -303,9 +303,8 @@ double server_now(request *r)
     return (double)time(NULL);
 }
 
-fw_store *request_store(request *r)
+static fw_store *store_borrow(server *s)
 {
-    server *s = r->srv;
     fw_store *st;
     pthread_mutex_lock(&s->mu);
     while (s->nfree == 0)
@@ -576,10 +575,10 @@ static int authenticate(server *s, request *r)
         pthread_mutex_lock(&s->mu);
         generation = s->auth_generation;
         pthread_mutex_unlock(&s->mu);
-        st = request_store(r);
+        st = store_borrow(s);
         if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
             rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
-        server_store_return(r, st);
+        store_return(s, st);
         if (rc) {
             memset(&r->user, 0, sizeof r->user);
             return rc;
@@ -791,6 +790,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->stream_fd = -1;
         fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
         fw_buf_init(&r->text, 64 * 1024 * 1024);
+        fw_arena_init(&r->arena, 0, 0);
         *con_cls = cs;
         return MHD_YES;
     }
@@ -816,7 +816,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->route = (int)i;
         if (authenticate(s, r))
             break;
-        if (!(api_routes[i].roles & FW_ROLE_BIT(r->user.role))) {
+        if (!fw_authz_may(r->user.role, api_routes[i].action)) {
             if (r->user.role == FW_ROLE_PUBLIC)
                 reply_error(r, 401, "unauthorized", NULL, "sign in or send a bearer token");
             else
@@ -824,7 +824,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                             fw_role_name(r->user.role), method, api_routes[i].pattern);
             break;
         }
+        /* The dispatcher owns the request's store handle: borrowed once
+        ** before the handler, given back after it. */
+        if (api_routes[i].store)
+            r->store = store_borrow(s);
         api_routes[i].handler(r);
+        if (r->store)
+            store_return(s, r->store);
+        r->store = NULL;
         break;
     }
     /* Not an API route: the dashboard's files, for reads outside /api/. */
@@ -856,6 +863,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         close(cs->req.stream_fd);
     fw_buf_release(&cs->req.body);
     fw_buf_release(&cs->req.text);
+    fw_arena_release(&cs->req.arena);
     free(cs);
     *con_cls = NULL;
 }
@@ -866,16 +874,13 @@ void server_metrics(request *r)
     server *s = r->srv;
     static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
     int64_t log_size = 0;
-    fw_store *st;
     fw_error err;
     size_t i, c, b;
     unsigned long cum = 0;
 
     r->content_type = "text/plain; version=0.0.4";
     r->status = 200;
-    st = request_store(r);
-    fw_store_log_size(st, &log_size, &err);
-    store_return(s, st);
+    fw_store_log_size(r->store, &log_size, &err);
     pthread_mutex_lock(&s->mu);
     fw_buf_printf(&r->text, "# HELP forcewatch_requests_total Requests by route and status class.\n"
                             "# TYPE forcewatch_requests_total counter\n");
@@ -953,11 +958,12 @@ int cmd_serve(cli_args *a)
 
     if (cli_flag(a, "routes")) {
         for (i = 0; api_routes[i].pattern; i++) {
+            unsigned roles = fw_authz_roles(api_routes[i].action);
             int k;
             printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
             for (k = 0; k < FW_NROLES; k++)
-                if (api_routes[i].roles & FW_ROLE_BIT(k))
-                    printf("%s%s", k && (api_routes[i].roles & (FW_ROLE_BIT(k) - 1)) ? "," : "",
+                if (roles & FW_ROLE_BIT(k))
+                    printf("%s%s", k && (roles & (FW_ROLE_BIT(k) - 1)) ? "," : "",
                            fw_role_name((fw_role)k));
             printf("\t%s\n", api_routes[i].summary);
         }
@@ -1076,9 +1082,4 @@ done:
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);
     return rc;
-}
-
-void server_store_return(request *r, fw_store *st)
-{
-    store_return(r->srv, st);
 }
