@@ -17,6 +17,15 @@
 /* The findings a closed case may record, NULL-terminated. */
 extern const char *const fw_case_findings[];
 
+/* The case states in workflow order, NULL-terminated. */
+extern const char *const fw_case_states[];
+
+/* The allowed moves between states; ends with {NULL, NULL}. */
+typedef struct fw_case_move {
+    const char *from, *to;
+} fw_case_move;
+extern const fw_case_move fw_case_moves[];
+
 /* Whether doc must be investigated and reviewed by the board. */
 bool fw_case_mandatory(const fw_doc *doc);
 

@@ -46,6 +46,7 @@ fw_doc *load_doc(request *r, fw_store *st, const char *id);
 /* ---- the route handlers ---- */
 
 void api_health(request *r);
+void api_meta(request *r);
 void api_metrics(request *r);
 void api_sign_in(request *r);
 void api_whoami(request *r);

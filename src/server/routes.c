@@ -10,6 +10,8 @@
 const api_route api_routes[] = {
     {"GET", "/healthz", api_health, FW_ACTION_PUBLIC, false,
      "liveness: 200 while the server runs"},
+    {"GET", "/api/v1/meta", api_meta, FW_ACTION_PUBLIC, false,
+     "the roles, actions, case workflow, duty kinds and enumerations the dashboard uses"},
     {"GET", "/metrics", api_metrics, FW_ACTION_READ_METRICS, true,
      "metrics in the Prometheus text format"},
     {"POST", "/api/v1/session", api_sign_in, FW_ACTION_PUBLIC, true,
