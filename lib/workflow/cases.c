@@ -153,6 +153,15 @@ done:
     return rc;
 }
 
+int fw_case_days(const char *state)
+{
+    size_t i;
+    for (i = 0; i < sizeof allowed_days / sizeof allowed_days[0]; i++)
+        if (strcmp(allowed_days[i].state, state) == 0)
+            return allowed_days[i].days;
+    return -1;
+}
+
 bool fw_case_state_known(const char *state)
 {
     size_t i;

@@ -52,6 +52,9 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
 */
 bool fw_case_due(const json_t *c, const char *occurred_at, double *due);
 
+/* The days a case may stay in state (see fw_case_due), or -1 (closed, unknown). */
+int fw_case_days(const char *state);
+
 /* Whether state is one of the case states. */
 bool fw_case_state_known(const char *state);
 

@@ -33,6 +33,7 @@ static json_t *role_list(unsigned bits)
 void api_meta(request *r)
 {
     json_t *actions = json_object(), *moves = json_object(), *enums = json_object();
+    json_t *days = json_object();
     const char *const *st;
     size_t i;
     int a;
@@ -49,13 +50,15 @@ void api_meta(request *r)
             if (strcmp(fw_case_moves[i].from, *st) == 0)
                 json_array_append_new(to, json_string(fw_case_moves[i].to));
         json_object_set_new(moves, *st, to);
+        if (fw_case_days(*st) >= 0)
+            json_object_set_new(days, *st, json_integer(fw_case_days(*st)));
     }
     for (i = 0; fw_enums[i]; i++)
         json_object_set_new(enums, fw_enums[i]->name, strings(fw_enums[i]->values));
     reply_json(r, 200,
-               json_pack("{s:o, s:o, s:{s:o, s:o, s:o}, s:o, s:o}", "roles",
+               json_pack("{s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o}", "roles",
                          role_list(FW_ROLES_ALL), "actions", actions, "cases", "states",
-                         strings(fw_case_states), "transitions", moves, "findings",
+                         strings(fw_case_states), "transitions", moves, "days", days, "findings",
                          strings(fw_case_findings), "duty_kinds", strings(fw_duty_kinds),
                          "enums", enums));
 }
