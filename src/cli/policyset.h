@@ -1,26 +1,19 @@
 /*
-** The policy directory as loaded by the command line and the server: every
-** *.policy file parsed and checked, with its path and the SHA-256 of its
-** bytes (stored with reviews, so a review names the exact text it used).
+** The policy directory for the front-ends: the library's policy set
+** (policy/policyset.h) loaded with its problems printed, as the command
+** line and the server report them at start.
 */
-#ifndef FW_POLICYSET_H
-#define FW_POLICYSET_H
+#ifndef FW_CLI_POLICYSET_H
+#define FW_CLI_POLICYSET_H
 
-#include "policy/policy.h"
-
-typedef struct loaded_policy {
-    fw_policy *policy;
-    char *path;
-    char sha256[65];
-} loaded_policy;
-
-typedef struct policy_set {
-    loaded_policy *items;
-    size_t n;
-} policy_set;
+#include "policy/policyset.h"
 
 /* Load every *.policy in dir, in name order; prints problems, false on any. */
-bool load_policies(const char *dir, policy_set *ps);
-void policy_set_release(policy_set *ps);
+bool load_policies(const char *dir, fw_policy_set *ps);
+
+/* The names the server used before the set moved to the library. */
+typedef fw_policy_set policy_set;
+typedef fw_loaded_policy loaded_policy;
+#define policy_set_release fw_policy_set_release
 
 #endif

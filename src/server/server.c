@@ -287,7 +287,7 @@ void server_auth_changed(request *r)
     pthread_mutex_unlock(&s->mu);
 }
 
-const struct policy_set *server_policies(request *r)
+const struct fw_policy_set *server_policies(request *r)
 {
     return &r->srv->policies;
 }

@@ -97,8 +97,8 @@ fw_store *request_store(request *r);
 void server_store_return(request *r, fw_store *st);
 
 /* The policies loaded at start (for duties). */
-struct policy_set;
-const struct policy_set *server_policies(request *r);
+struct fw_policy_set;
+const struct fw_policy_set *server_policies(request *r);
 double server_now(request *r);
 
 /* The cache of served incident versions (values freed by api_served_incident_free). */
