@@ -1,5 +1,5 @@
 /*
-** The API's route table: method, path pattern, handler, summary.  The
+** The API's route table (defined in routes.c): method, path pattern, handler, summary.  The
 ** server serves exactly these; docs/openapi.yaml documents exactly these
 ** (tests/api/run.sh checks both ways, from `forcewatch serve --routes`).
 */

@@ -1,7 +1,7 @@
 /*
 ** `forcewatch serve`: the HTTP server on libmicrohttpd (a thread pool sized
 ** to the cores, epoll).  This file is the plumbing: configuration, limits,
-** request bodies, routing through the table in api.c, a pool of store
+** request bodies, routing through the table in routes.c, a pool of store
 ** handles (SQLite connections are not shared between threads), JSON
 ** errors, the access log, metrics, and graceful shutdown on SIGTERM/SIGINT.
 */
@@ -206,7 +206,7 @@ struct server {
     ** and auth_generation counts those clearings, under mu. */
     fw_cache *tokens;
     unsigned long auth_generation;
-    /* Served incident versions (api.c). */
+    /* Served incident versions (api_incidents.c). */
     fw_cache *incidents;
     /* The record log's tree, for proofs (locks itself). */
     fw_log_cache *log_tree;

@@ -1,0 +1,289 @@
+/*
+** API handlers for the workflow: review cases and their transitions, the
+** review queue, duties and officers' training.
+*/
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api_int.h"
+#include "cli/policyset.h"
+#include "policy/review.h"
+#include "workflow/cases.h"
+#include "workflow/duties.h"
+
+void api_get_case(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_doc *doc = load_doc(r, st, r->params[0]);
+    json_t *c = NULL;
+    fw_error err;
+    if (doc && fw_case_get(st, doc, &c, &err) == FW_OK)
+        reply_json(r, 200, c);
+    else if (doc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    server_store_return(r, st);
+    fw_doc_free(doc);
+}
+
+void api_move_case(request *r)
+{
+    static const char *const allowed[] = {"to", "finding", "note", NULL};
+    json_t *j = body_json(r), *c = NULL;
+    const char *to, *finding, *note;
+    fw_store *st;
+    fw_doc *doc;
+    fw_error err;
+    fw_rc rc;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(to = member(r, j, "to", true))) {
+        json_decref(j);
+        return;
+    }
+    finding = member(r, j, "finding", false);
+    note = member(r, j, "note", false);
+    if (r->status) {
+        json_decref(j);
+        return;
+    }
+    st = request_store(r);
+    doc = load_doc(r, st, r->params[0]);
+    if (doc) {
+        rc = fw_case_transition(st, doc, to, finding, note, API_ACTOR, server_now(r), &c, &err);
+        if (rc == FW_ERR_INVALID)
+            reply_error(r, 409, "illegal_transition",
+                        strncmp(err.msg, "finding", 7) == 0 ? "finding" : "to", "%s", err.msg);
+        else if (rc)
+            reply_error(r, 503, "store", NULL, "%s", err.msg);
+        else
+            reply_json(r, 200, c);
+    }
+    server_store_return(r, st);
+    fw_doc_free(doc);
+    json_decref(j);
+}
+
+typedef struct duty_walk {
+    request *r;
+    fw_store *st;
+    json_t *training, *items;
+    double now;
+    fw_buf body;
+} duty_walk;
+
+static void doc_duties(duty_walk *w, fw_doc *doc)
+{
+    const policy_set *ps = server_policies(w->r);
+    fw_review reviews[32];
+    fw_error err;
+    size_t i, n = 0;
+    for (i = 0; i < ps->n && n < 32; i++)
+        if (fw_policy_in_effect(ps->items[i].policy, doc->occurred_at) &&
+            fw_review_run(doc, ps->items[i].policy, NULL, NULL, &reviews[n], &err) == FW_OK)
+            n++;
+    fw_duties(doc, reviews, n, w->training, w->now, NULL, w->items);
+    for (i = 0; i < n; i++)
+        fw_review_release(&reviews[i]);
+}
+
+static int duty_row(void *arg, const fw_incident_row *row)
+{
+    duty_walk *w = arg;
+    fw_diag diag;
+    fw_doc *doc = NULL;
+    fw_buf_reset(&w->body);
+    fw_diag_init(&diag, 2);
+    if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
+            FW_OK &&
+        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK && may_see(w->r, doc))
+        doc_duties(w, doc);
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    return 0;
+}
+
+void api_list_duties(request *r)
+{
+    duty_walk w;
+    fw_error err;
+    const char *incident = query_arg(r, "incident"), *officer = query_arg(r, "officer");
+    json_t *shown;
+    size_t i;
+
+    memset(&w, 0, sizeof w);
+    w.r = r;
+    w.now = server_now(r);
+    w.items = json_array();
+    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
+    w.st = request_store(r);
+    if (fw_training_all(w.st, &w.training, &err) != FW_OK) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    } else if (incident) {
+        fw_doc *doc = load_doc(r, w.st, incident);
+        if (doc)
+            doc_duties(&w, doc);
+        fw_doc_free(doc);
+    } else {
+        fw_store_list(w.st, NULL, duty_row, &w, &err);
+    }
+    server_store_return(r, w.st);
+    if (!r->status) {
+        shown = json_array();
+        for (i = 0; i < json_array_size(w.items); i++) {
+            json_t *it = json_array_get(w.items, i);
+            const char *o = json_string_value(json_object_get(it, "officer"));
+            if (!officer || (o && strcmp(o, officer) == 0))
+                json_array_append(shown, it);
+        }
+        reply_json(r, 200, json_pack("{s:o}", "duties", shown));
+    }
+    json_decref(w.items);
+    json_decref(w.training);
+    fw_buf_release(&w.body);
+}
+
+void api_add_training(request *r)
+{
+    static const char *const allowed[] = {"course", "completed", "expires", NULL};
+    json_t *j = body_json(r);
+    const char *course, *completed, *expires;
+    fw_store *st;
+    fw_error err;
+    fw_rc rc;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(course = member(r, j, "course", true)) ||
+        !(completed = member(r, j, "completed", true))) {
+        json_decref(j);
+        return;
+    }
+    expires = member(r, j, "expires", false);
+    if (!r->status) {
+        st = request_store(r);
+        rc = fw_training_add(st, r->params[0], course, completed, expires, API_ACTOR, &err);
+        server_store_return(r, st);
+        if (rc == FW_ERR_INVALID) {
+            char field[32];
+            snprintf(field, sizeof field, "%.*s", (int)strcspn(err.msg, ":"), err.msg);
+            reply_error(r, 400, "invalid", field, "%s", err.msg);
+        } else if (rc) {
+            reply_error(r, 503, "store", NULL, "%s", err.msg);
+        } else {
+            reply_json(r, 201, json_pack("{s:s, s:s}", "officer", r->params[0], "course", course));
+        }
+    }
+    json_decref(j);
+}
+
+void api_get_training(request *r)
+{
+    fw_store *st = request_store(r);
+    fw_buf body;
+    fw_error err;
+    fw_buf_init(&body, 1 << 20);
+    if (fw_store_get(st, FW_RECORD_TRAINING, r->params[0], 0, &body, NULL, &err) == FW_OK)
+        reply_json(r, 200, json_loadb(body.data, body.len, 0, NULL));
+    else
+        reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
+    server_store_return(r, st);
+    fw_buf_release(&body);
+}
+
+/* The review queue: cases in one state (or all), oldest incident first, each
+** with its deadline. */
+typedef struct case_walk {
+    request *r;
+    fw_store *st;
+    const char *state;
+    long limit;
+    bool more;
+    double now;
+    json_t *items;
+    fw_buf body;
+} case_walk;
+
+static int case_row(void *arg, const fw_incident_row *row)
+{
+    case_walk *w = arg;
+    json_t *c = NULL;
+    fw_doc *doc = NULL;
+    fw_diag diag;
+    fw_error err;
+    const char *state;
+    double due;
+
+    if ((long)json_array_size(w->items) == w->limit) {
+        w->more = true;
+        return 1;
+    }
+    fw_buf_reset(&w->body);
+    fw_diag_init(&diag, 2);
+    if (fw_store_get(w->st, FW_RECORD_CASE, row->id, 0, &w->body, NULL, NULL) == FW_OK) {
+        c = json_loadb(w->body.data, w->body.len, 0, NULL);
+    } else if (!w->state || strcmp(w->state, "reported") == 0) {
+        /* No move yet: "reported", and whether review is mandatory needs the incident. */
+        if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL,
+                         NULL) == FW_OK &&
+            fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK)
+            fw_case_get(w->st, doc, &c, &err);
+    }
+    state = json_string_value(json_object_get(c, "state"));
+    if (state && (!w->state || strcmp(state, w->state) == 0)) {
+        json_object_set_new(c, "agency", json_string(row->agency));
+        json_object_set_new(c, "occurred_at", json_string(row->occurred_at));
+        json_object_set_new(c, "force_kinds", json_string(row->force_kinds));
+        if (fw_case_due(c, row->occurred_at, &due)) {
+            char at[32];
+            fw_time_format_utc((time_t)due, at, sizeof at);
+            json_object_set_new(c, "due", json_string(at));
+            json_object_set_new(c, "overdue", json_boolean(due < w->now));
+        }
+        json_array_append(w->items, c);
+    }
+    json_decref(c);
+    fw_doc_free(doc);
+    fw_diag_release(&diag);
+    return 0;
+}
+
+void api_list_cases(request *r)
+{
+    const char *limit = query_arg(r, "limit");
+    fw_list_filter f;
+    case_walk w;
+    fw_error err;
+    char *end;
+
+    memset(&w, 0, sizeof w);
+    memset(&f, 0, sizeof f);
+    w.r = r;
+    w.limit = 100;
+    w.state = query_arg(r, "state");
+    if (w.state && !fw_case_state_known(w.state)) {
+        reply_error(r, 400, "invalid", "state", "unknown case state '%s'", w.state);
+        return;
+    }
+    if (limit) {
+        errno = 0;
+        w.limit = strtol(limit, &end, 10);
+        if (errno || *end || end == limit || w.limit < 1 || w.limit > 1000) {
+            reply_error(r, 400, "invalid", "limit", "expected 1 to 1000, not '%s'", limit);
+            return;
+        }
+    }
+    f.agency = r->user.agency[0] ? r->user.agency : query_arg(r, "agency");
+    w.now = server_now(r);
+    w.items = json_array();
+    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
+    w.st = request_store(r);
+    if (fw_store_list(w.st, &f, case_row, &w, &err) != FW_OK) {
+        json_decref(w.items);
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    } else {
+        reply_json(r, 200, json_pack("{s:o, s:b}", "cases", w.items, "more", w.more));
+    }
+    server_store_return(r, w.st);
+    fw_buf_release(&w.body);
+}
