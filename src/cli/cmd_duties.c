@@ -9,7 +9,6 @@
 #include "workflow/cases.h"
 #include "cli.h"
 #include "workflow/duties.h"
-#include "cli/policyset.h"
 #include "workflow/walk.h"
 
 /* Read one stored incident; prints the error (or, if brief, "cannot read incident ID"). */
@@ -59,7 +58,7 @@ int cmd_duties(cli_args *a)
         if (*end || end == hours || cfg.statement_hours <= 0)
             return cli_usage_error("--statement-hours: expected a positive number");
     }
-    if (!load_policies(a->policies, &ps))
+    if (!cli_load_policies(a->policies, &ps))
         return EXIT_RUNTIME;
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s) {

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli/policyset.h"
 #include "policy/review.h"
 #include "policy/scenario.h"
 #include "workflow/walk.h"
@@ -27,7 +26,7 @@ static int policy_problems(const fw_diag *diag, const fw_error *err, int code)
     return code;
 }
 
-bool load_policies(const char *dir, fw_policy_set *ps)
+bool cli_load_policies(const char *dir, fw_policy_set *ps)
 {
     fw_diag diag;
     fw_error err;
@@ -155,7 +154,7 @@ int cmd_policy(cli_args *a)
         return cli_usage_error("'policy list' takes no arguments");
     if (strcmp(sub, "show") == 0 && a->npos != 2)
         return cli_usage_error("'policy show' needs one NAME");
-    if (!load_policies(a->policies, &ps))
+    if (!cli_load_policies(a->policies, &ps))
         return EXIT_RUNTIME;
     if (strcmp(sub, "list") == 0)
         rc = policy_list(&ps);
@@ -327,7 +326,7 @@ int cmd_review(cli_args *a)
         return cli_usage_error("'review' needs ID... or --all --summary --policy NAME...");
     if (cli_flag(a, "incidents") && !sum)
         return cli_usage_error("--incidents goes with --summary");
-    if (!load_policies(a->policies, &ps))
+    if (!cli_load_policies(a->policies, &ps))
         return EXIT_RUNTIME;
     for (k = 0; k < a->nextra; k++)
         if (!fw_policy_set_knows(&ps, a->extra[k])) {

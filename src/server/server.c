@@ -24,7 +24,6 @@
 #include "record/canon.h"
 #include "log/log_cache.h"
 #include "record/model.h"
-#include "cli/policyset.h"
 #include "access/ratelimit.h"
 #include "server.h"
 #include "webfiles.h"
@@ -186,7 +185,7 @@ static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.
 struct server {
     cli_args *args;
     server_config cfg;
-    policy_set policies;
+    fw_policy_set policies;
     struct MHD_Daemon *daemon;
     /* The store pool. */
     pthread_mutex_t mu;
@@ -982,7 +981,7 @@ int cmd_serve(cli_args *a)
 
     for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
         ;
-    if (!load_policies(a->policies, &s.policies))
+    if (!cli_load_policies(a->policies, &s.policies))
         return EXIT_RUNTIME;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
     s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
@@ -1072,7 +1071,7 @@ done:
     fw_cache_free(s.incidents);
     fw_log_cache_free(s.log_tree);
     fw_ratelimit_free(s.log_clients);
-    policy_set_release(&s.policies);
+    fw_policy_set_release(&s.policies);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);
     return rc;
