@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "pipeline.h"
+#include "data/pipeline.h"
 
 #define MAX_REPORTED 100   /* problems printed per file; the rest are counted */
 
@@ -204,7 +204,7 @@ static bool line_is_document(const char *line, size_t len)
 /* ---- JSON Lines: parse and prepare in parallel, store in order -------- */
 
 /* On a worker: parse, validate and (when storing) prepare each line of a batch. */
-static void batch_work(void *ctx, pipe_batch *b, fw_diag *diag)
+static void batch_work(void *ctx, fw_pipe_batch *b, fw_diag *diag)
 {
     bool prepare = *(const bool *)ctx;
     size_t i, k;
@@ -240,7 +240,7 @@ static void batch_work(void *ctx, pipe_batch *b, fw_diag *diag)
 }
 
 /* On the main thread, in input order: report a batch's problems and store its documents. */
-static void batch_consume(void *ctx, pipe_batch *b)
+static void batch_consume(void *ctx, fw_pipe_batch *b)
 {
     file_job *j = ctx;
     char *line, *save = NULL;
@@ -274,7 +274,7 @@ static void process_lines(file_job *j, line_reader *r, const char *first, size_t
     const char *line;
     size_t len, full;
     fw_error err;
-    pipeline *p = pipeline_start(batch_work, &prepare, batch_consume, j, &err);
+    fw_pipeline *p = fw_pipeline_start(batch_work, &prepare, batch_consume, j, &err);
 
     if (!p) {
         j->runtime_error = true;
@@ -292,14 +292,14 @@ static void process_lines(file_job *j, line_reader *r, const char *first, size_t
             line = NULL;
             continue;
         }
-        if (pipeline_add(p, line, len, full, *lineno) != FW_OK) {
+        if (fw_pipeline_add(p, line, len, full, *lineno) != FW_OK) {
             j->runtime_error = true;
             cli_fail(EXIT_RUNTIME, "out of memory");
             break;
         }
         line = NULL;
     }
-    pipeline_stop(p);
+    fw_pipeline_stop(p);
 }
 
 static void process_stream(file_job *j, FILE *f)

@@ -21,7 +21,7 @@
 
 #include "cli.h"
 #include "data/import.h"
-#include "pipeline.h"
+#include "data/pipeline.h"
 
 #ifndef FW_PROFILE_DIR
 #define FW_PROFILE_DIR "profiles"
@@ -125,8 +125,8 @@ typedef struct import_job {
     const char *file;
     part_counts counts[2];
     id_set seen[2];
-    pipeline *pipe;
-    fw_buf item;                /* one row, encoded for the pipeline */
+    fw_pipeline *pipe;
+    fw_buf item;                /* one row, encoded for the fw_pipeline */
     double started, last_progress;
     long long size, read;       /* the file's bytes (-1: unknown) and those read so far */
     int rc;
@@ -195,7 +195,7 @@ static void decode_row(const char *data, size_t lineno, const char **fields, siz
     row->lens = lens;
 }
 
-static void work(void *ctx, pipe_batch *b, fw_diag *diag)
+static void work(void *ctx, fw_pipe_batch *b, fw_diag *diag)
 {
     import_job *j = ctx;
     const char *fields[MAX_FIELDS];
@@ -239,7 +239,7 @@ static void work(void *ctx, pipe_batch *b, fw_diag *diag)
 
 /* A rejected row is still listed by its file: its incident is not to be withdrawn.
 ** Without an id (a row the CSV reader refused) the file's list is not known. */
-static void still_listed(import_job *j, pipe_batch *b, size_t i)
+static void still_listed(import_job *j, fw_pipe_batch *b, size_t i)
 {
     const char *fields[MAX_FIELDS];
     size_t lens[MAX_FIELDS], first;
@@ -257,7 +257,7 @@ static void still_listed(import_job *j, pipe_batch *b, size_t i)
     j->counts[j->part].unlisted++;
 }
 
-static void consume(void *ctx, pipe_batch *b)
+static void consume(void *ctx, fw_pipe_batch *b)
 {
     import_job *j = ctx;
     part_counts *c = &j->counts[j->part];
@@ -318,7 +318,7 @@ static int on_row(void *arg, const fw_csv_row *row)
     }
     j->counts[j->part].rows++;
     if (row->error) {
-        rc = pipeline_add(j->pipe, row->error, strlen(row->error), ITEM_BAD_ROW, row->line);
+        rc = fw_pipeline_add(j->pipe, row->error, strlen(row->error), ITEM_BAD_ROW, row->line);
     } else {
         fw_buf_reset(&j->item);
         rc = fw_buf_add(&j->item, &nf, sizeof nf);
@@ -329,7 +329,7 @@ static int on_row(void *arg, const fw_csv_row *row)
         for (k = 0; !rc && k < row->nfields; k++)
             rc = fw_buf_add(&j->item, row->fields[k], row->lens[k] + 1);
         if (!rc)
-            rc = pipeline_add(j->pipe, j->item.data, j->item.len, ITEM_ROW, row->line);
+            rc = fw_pipeline_add(j->pipe, j->item.data, j->item.len, ITEM_ROW, row->line);
     }
     if (rc && !j->rc)
         j->rc = cli_fail(EXIT_RUNTIME, "out of memory");
@@ -356,7 +356,7 @@ static void read_part(import_job *j, fw_profile_part part, const char *path)
     }
     j->size = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     j->read = 0;
-    j->pipe = pipeline_start(work, j, consume, j, &err);
+    j->pipe = fw_pipeline_start(work, j, consume, j, &err);
     if (!j->pipe) {
         j->rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         goto done;
@@ -378,7 +378,7 @@ static void read_part(import_job *j, fw_profile_part part, const char *path)
     if (!j->rc && !j->header_done)
         j->rc = cli_fail(EXIT_INVALID, "%s: empty file (no header)", path);
 done:
-    pipeline_stop(j->pipe);
+    fw_pipeline_stop(j->pipe);
     j->pipe = NULL;
     if (j->counts[part].rows >= 1000)
         show_progress(j, true);
