@@ -9,6 +9,47 @@
 
 #define MAX_IN_EFFECT 32
 
+/* ---- reviews as records ------------------------------------------------------ */
+
+json_t *fw_review_record(const fw_review *rv, const fw_record_info *info,
+                         const fw_loaded_policy *lp, const char *account)
+{
+    json_t *j = fw_review_json(rv);
+    if (!j)
+        return NULL;
+    if (json_object_set_new(j, "incident_version", json_integer(info->version)) ||
+        json_object_set_new(j, "incident_sha256", json_string(info->sha256)) ||
+        json_object_set_new(j, "policy_sha256", json_string(lp->sha256)) ||
+        (account && json_object_set_new(j, "account", json_string(account)))) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+fw_rc fw_review_store(fw_store *s, const char *incident, const fw_loaded_policy *lp,
+                      const json_t *j, const char *actor, fw_put_result *res, fw_error *err)
+{
+    fw_prepared prep;
+    fw_put_result local;
+    fw_error perr;
+    char rid[200];
+    fw_rc rc;
+
+    if ((size_t)snprintf(rid, sizeof rid, "%s:%s", incident, fw_policy_fullname(lp->policy)) >=
+        sizeof rid)
+        return fw_error_set(err, FW_ERR_INVALID, "review id %s:%s is too long", incident,
+                            fw_policy_fullname(lp->policy));
+    memset(&prep, 0, sizeof prep);
+    rc = fw_prepare_json(FW_RECORD_REVIEW, rid, j, &prep);
+    if (rc != FW_OK)
+        rc = fw_error_set(err, rc, "cannot store review %s: cannot prepare it", rid);
+    else if ((rc = fw_store_put_prepared(s, &prep, actor, res ? res : &local, &perr)) != FW_OK)
+        rc = fw_error_set(err, rc, "cannot store review %s: %s", rid, perr.msg);
+    fw_prepared_release(&prep);
+    return rc;
+}
+
 typedef struct walk {
     fw_store *s;
     const fw_walk_opts *o;

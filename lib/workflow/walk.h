@@ -1,6 +1,6 @@
 /*
 ** Runs over stored incidents that the command line and the server share:
-** the what-if tally of policies over every incident, and the duty items of
+** a review stored as a versioned record, the what-if tally of policies over every incident, and the duty items of
 ** one incident or of all of them, reviewed under the policies in effect
 ** (fw_policy_set_in_effect).  Each reads the store; the rules they apply
 ** live in policy/whatif.h, policy/policyset.h and workflow/duties.h.
@@ -22,6 +22,20 @@
 #include "policy/whatif.h"
 #include "store/store.h"
 #include "workflow/duties.h"
+
+/*
+** The review rv (of a stored incident whose version is info, under lp) as the
+** record it is stored as: fw_review_json plus incident_version,
+** incident_sha256 and policy_sha256; and account, for a review of one
+** account (never stored).  NULL if out of memory.
+*/
+json_t *fw_review_record(const fw_review *rv, const fw_record_info *info,
+                         const fw_loaded_policy *lp, const char *account);
+
+/* Store j (from fw_review_record) as the review record "INCIDENT:POLICY", in the caller's
+** transaction: a new version only if it changed.  res may be NULL. */
+fw_rc fw_review_store(fw_store *s, const char *incident, const fw_loaded_policy *lp,
+                      const json_t *j, const char *actor, fw_put_result *res, fw_error *err);
 
 /* Whether the caller may see doc; NULL means every incident. */
 typedef bool (*fw_visible_fn)(void *arg, const fw_doc *doc);

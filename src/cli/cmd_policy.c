@@ -223,24 +223,10 @@ static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const c
             rc = cli_fail(EXIT_RUNTIME, "%s: %s", id, err.msg);
             break;
         }
-        j = fw_review_json(&rv);
-        if (j) {
-            json_object_set_new(j, "incident_version", json_integer(info.version));
-            json_object_set_new(j, "incident_sha256", json_string(info.sha256));
-            json_object_set_new(j, "policy_sha256", json_string(chosen[i]->sha256));
-            if (cli_value(a, "account"))
-                json_object_set_new(j, "account", json_string(cli_value(a, "account")));
-        }
-        if (j && !cli_flag(a, "no-store") && !cli_value(a, "account")) {
-            fw_prepared prep;
-            fw_put_result res;
-            char rid[200];
-            snprintf(rid, sizeof rid, "%s:%s", id, fw_policy_fullname(chosen[i]->policy));
-            if (fw_prepare_json(FW_RECORD_REVIEW, rid, j, &prep) != FW_OK ||
-                fw_store_put_prepared(s, &prep, a->actor, &res, &err) != FW_OK)
-                rc = cli_fail(EXIT_RUNTIME, "cannot store review %s: %s", rid, err.msg);
-            fw_prepared_release(&prep);
-        }
+        j = fw_review_record(&rv, &info, chosen[i], cli_value(a, "account"));
+        if (j && !cli_flag(a, "no-store") && !cli_value(a, "account") &&
+            fw_review_store(s, id, chosen[i], j, a->actor, NULL, &err) != FW_OK)
+            rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         if (json_out) {
             if (j)
                 json_array_append(json_out, j);

@@ -27,14 +27,11 @@ void api_run_review(request *r)
     fw_review rv;
     fw_record_info info;
     fw_buf raw;
-    fw_prepared prep;
     fw_put_result res;
     fw_error err;
-    char rid[200];
 
     if (!body)
         return;
-    memset(&prep, 0, sizeof prep);
     fw_buf_init(&raw, FW_BUF_UNLIMITED);
     name = member(r, body, "policy", true);
     st = request_store(r);
@@ -53,15 +50,11 @@ void api_run_review(request *r)
         reply_error(r, 503, "review", NULL, "%s", err.msg);
         goto done;
     }
-    j = fw_review_json(&rv);
-    fw_review_release(&rv);
     fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &raw, &info, NULL);
-    json_object_set_new(j, "incident_version", json_integer(info.version));
-    json_object_set_new(j, "incident_sha256", json_string(info.sha256));
-    json_object_set_new(j, "policy_sha256", json_string(lp->sha256));
-    snprintf(rid, sizeof rid, "%s:%s", doc->id, fw_policy_fullname(lp->policy));
-    if (fw_prepare_json(FW_RECORD_REVIEW, rid, j, &prep) || fw_store_begin(st, &err) ||
-        fw_store_put_prepared(st, &prep, API_ACTOR, &res, &err) || fw_store_commit(st, &err)) {
+    j = fw_review_record(&rv, &info, lp, NULL);
+    fw_review_release(&rv);
+    if (!j || fw_store_begin(st, &err) ||
+        fw_review_store(st, doc->id, lp, j, API_ACTOR, &res, &err) || fw_store_commit(st, &err)) {
         fw_store_rollback(st);
         reply_error(r, 503, "store", NULL, "cannot store the review");
         goto done;
@@ -71,7 +64,6 @@ void api_run_review(request *r)
     j = NULL;
 done:
     server_store_return(r, st);
-    fw_prepared_release(&prep);
     fw_buf_release(&raw);
     fw_doc_free(doc);
     json_decref(j);
