@@ -62,16 +62,12 @@ static int policy_list(const fw_policy_set *ps)
 
 static int policy_show(const fw_policy_set *ps, const char *name)
 {
-    const fw_loaded_policy *lp = fw_policy_set_find(ps, name);
+    /* A family: the version that took effect last, as what-if takes it. */
+    const fw_loaded_policy *lp = fw_policy_set_choose(ps, name, NULL);
     const fw_policy *p;
     fw_rule_info r;
     size_t i;
 
-    if (!lp) {
-        for (i = 0; i < ps->n && !lp; i++)
-            if (strcmp(fw_policy_name(ps->items[i].policy), name) == 0)
-                lp = &ps->items[i]; /* the first version of the family */
-    }
     if (!lp)
         return cli_fail(EXIT_RUNTIME, "no policy %s (see 'forcewatch policy list')", name);
     p = lp->policy;

@@ -92,6 +92,10 @@ is "version chosen for 2026" "$(jq -r '.[0].policy' "$T/cli-base-0001")" agr-10
 is "version chosen for 2019" "$(jq -r '.[0].policy' "$T/cli-base-0003")" agr-2
 is "one version per family in effect" "$(jq -r 'map(.policy) | join(",")' "$T/api-all-base-0001")" agr-10
 
+# policy show of a family: the same version.
+"$FW" policy show agr > "$T/show" 2>&1
+is "policy show agr" "$(sed -n 's/^policy \([^:]*\):.*/\1/p' "$T/show")" agr-10
+
 # What-if: the same version as the findings, and the same counts.
 "$FW" --db "$DB" review --all --summary --policy agr > "$T/cli-whatif" 2>/dev/null
 api "/api/v1/whatif?policy=agr" > "$T/api-whatif.json"
