@@ -8,16 +8,19 @@
 
 #include "base/timeutil.h"
 
-static const struct {
-    const char *from, *to;
-} moves[] = {
+const fw_case_move fw_case_moves[] = {
     {"reported", "supervisor_review"},
     {"supervisor_review", "investigation"},
     {"supervisor_review", "closed"},
     {"investigation", "board_review"},
     {"board_review", "investigation"},
     {"board_review", "closed"},
+    {NULL, NULL},
 };
+#define NMOVES (sizeof fw_case_moves / sizeof fw_case_moves[0] - 1)
+
+const char *const fw_case_states[] = {"reported", "supervisor_review", "investigation",
+                                      "board_review", "closed", NULL};
 
 /* Days a case may stay in each open state (cases.h). */
 static const struct {
@@ -94,13 +97,13 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
     if ((rc = fw_case_get(s, doc, &c, err)) != FW_OK)
         goto fail;
     from = json_string_value(json_object_get(c, "state"));
-    for (i = 0; i < sizeof moves / sizeof moves[0]; i++) {
-        if (strcmp(moves[i].from, from) != 0)
+    for (i = 0; i < NMOVES; i++) {
+        if (strcmp(fw_case_moves[i].from, from) != 0)
             continue;
-        if (strcmp(moves[i].to, to) == 0)
+        if (strcmp(fw_case_moves[i].to, to) == 0)
             ok = true;
         len += (size_t)snprintf(allowed + len, sizeof allowed - len, "%s%s", len ? ", " : "",
-                                moves[i].to);
+                                fw_case_moves[i].to);
     }
     if (!ok) {
         rc = fw_error_set(err, FW_ERR_INVALID, "cannot move case %s from %s to %s (allowed: %s)",
@@ -150,13 +153,22 @@ done:
     return rc;
 }
 
-bool fw_case_state_known(const char *state)
+int fw_case_days(const char *state)
 {
     size_t i;
     for (i = 0; i < sizeof allowed_days / sizeof allowed_days[0]; i++)
         if (strcmp(allowed_days[i].state, state) == 0)
+            return allowed_days[i].days;
+    return -1;
+}
+
+bool fw_case_state_known(const char *state)
+{
+    size_t i;
+    for (i = 0; fw_case_states[i]; i++)
+        if (strcmp(fw_case_states[i], state) == 0)
             return true;
-    return strcmp(state, "closed") == 0;
+    return false;
 }
 
 bool fw_case_due(const json_t *c, const char *occurred_at, double *due)

@@ -17,6 +17,15 @@
 /* The findings a closed case may record, NULL-terminated. */
 extern const char *const fw_case_findings[];
 
+/* The case states in workflow order, NULL-terminated. */
+extern const char *const fw_case_states[];
+
+/* The allowed moves between states; ends with {NULL, NULL}. */
+typedef struct fw_case_move {
+    const char *from, *to;
+} fw_case_move;
+extern const fw_case_move fw_case_moves[];
+
 /* Whether doc must be investigated and reviewed by the board. */
 bool fw_case_mandatory(const fw_doc *doc);
 
@@ -42,6 +51,9 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
 ** true; false for a closed case or an unreadable time.
 */
 bool fw_case_due(const json_t *c, const char *occurred_at, double *due);
+
+/* The days a case may stay in state (see fw_case_due), or -1 (closed, unknown). */
+int fw_case_days(const char *state);
 
 /* Whether state is one of the case states. */
 bool fw_case_state_known(const char *state);

@@ -16,6 +16,10 @@ void fw_duty_config_default(fw_duty_config *c)
     c->medical_aid_minutes = 10;
 }
 
+const char *const fw_duty_kinds[] = {"statement_overdue", "statement_late", "intervention",
+                                     "medical_aid", "training_device", "training_crowd_control",
+                                     NULL};
+
 /* Force kinds that need a device certification, and the course. */
 static const struct {
     const char *kind, *course;

@@ -36,6 +36,9 @@ void fw_duty_config_default(fw_duty_config *c);
 fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const json_t *training,
                 double now, const fw_duty_config *cfg, json_t *items);
 
+/* The kinds of duty item fw_duties makes, NULL-terminated. */
+extern const char *const fw_duty_kinds[];
+
 /* Training records are logged records of type "training", one per officer:
 ** {"officer", "courses": [{"course", "completed", "expires"?}]}.  Adding a
 ** course stores a new version. */

@@ -41,10 +41,9 @@ static void stats(request *r, bool public)
         reply_error(r, 400, "invalid", field, "%s", err.msg);
         return;
     }
-    st = request_store(r);
+    st = r->store;
     rc = public ? fw_stats_public(st, &q, server_public_stats_k(r), &t, &field, &err)
                 : fw_stats_run(st, &q, r->user.agency[0] ? r->user.agency : NULL, &t, &err);
-    server_store_return(r, st);
     if (rc == FW_ERR_INVALID && public && strcmp(field, "k") != 0)
         reply_error(r, 400, "invalid", field, "%s", err.msg);
     else if (rc == FW_ERR_INVALID)
@@ -158,7 +157,7 @@ void api_export_records(request *r)
         reply_error(r, 503, "busy", NULL, "out of memory");
         goto fail;
     }
-    st = request_store(r);
+    st = r->store;
     rc = fw_store_checkpoint(st, &size, NULL, &err);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", NULL, "the log has no checkpoint yet: nothing to export");
@@ -173,7 +172,6 @@ void api_export_records(request *r)
         else
             reply_error(r, 503, "store", NULL, "the export could not be logged: %s", err.msg);
     }
-    server_store_return(r, st);
     fw_export_layout_free(l);
     if (r->status)
         goto fail;

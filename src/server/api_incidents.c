@@ -13,30 +13,6 @@
 #include "base/cache.h"
 #include "record/canon.h"
 
-/*
-** Whether the caller may see this incident: a user who belongs to an agency
-** sees incidents of that agency (its own or one it took part in); an officer
-** sees only incidents in which they are a party.
-*/
-bool may_see(const request *r, const fw_doc *doc)
-{
-    if (r->user.agency[0]) {
-        const json_t *others = json_object_get(doc->root, "other_agencies");
-        bool ok = strcmp(doc->agency, r->user.agency) == 0;
-        size_t i;
-        for (i = 0; !ok && i < json_array_size(others); i++)
-            ok = strcmp(json_string_value(json_array_get(others, i)), r->user.agency) == 0;
-        if (!ok)
-            return false;
-    }
-    if (r->user.role == FW_ROLE_OFFICER) {
-        const fw_party *p = r->user.officer[0] ? fw_doc_party(doc, r->user.officer) : NULL;
-        if (!p || p->kind != FW_REF_OFFICER)
-            return false;
-    }
-    return true;
-}
-
 void api_create_incident(request *r)
 {
     fw_diag diag;
@@ -58,12 +34,12 @@ void api_create_incident(request *r)
         reply_error(r, 422, "invalid", "record", "this route takes incidents");
         goto done;
     }
-    if (!may_see(r, doc)) {
+    if (!fw_authz_may_see(&r->user, doc)) {
         reply_error(r, 403, "forbidden", "agency", "you may not write incidents of agency %s",
                     doc->agency);
         goto done;
     }
-    st = request_store(r);
+    st = r->store;
     {
         /* Replacing a record needs the right to see the one it replaces. */
         fw_buf prior;
@@ -73,13 +49,13 @@ void api_create_incident(request *r)
         fw_buf_init(&prior, FW_BUF_UNLIMITED);
         fw_diag_init(&pd, 1);
         if (fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &prior, NULL, NULL) == FW_OK &&
-            fw_doc_parse(prior.data, prior.len, NULL, &old, &pd) == FW_OK && !may_see(r, old))
+            fw_doc_parse(prior.data, prior.len, NULL, &old, &pd) == FW_OK &&
+            !fw_authz_may_see(&r->user, old))
             denied = true;
         fw_doc_free(old);
         fw_diag_release(&pd);
         fw_buf_release(&prior);
         if (denied) {
-            server_store_return(r, st);
             reply_error(r, 403, "forbidden", "id", "you may not replace incident %s", doc->id);
             goto done;
         }
@@ -97,7 +73,6 @@ void api_create_incident(request *r)
                                                             : "unchanged",
                              "log_seq", (json_int_t)res.log_seq));
     }
-    server_store_return(r, st);
 done:
     fw_doc_free(doc);
     fw_diag_release(&diag);
@@ -191,14 +166,12 @@ void api_list_incidents(request *r)
     f.limit = n + 1; /* one more tells whether there is a next page */
     memset(&ls, 0, sizeof ls);
     ls.items = json_array();
-    st = request_store(r);
+    st = r->store;
     if (fw_store_list(st, &f, list_row, &ls, &err) != FW_OK) {
-        server_store_return(r, st);
         json_decref(ls.items);
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         return;
     }
-    server_store_return(r, st);
     page = json_pack("{s:o}", "incidents", ls.items);
     if ((long)json_array_size(ls.items) > n) {
         json_t *last = json_array_get(ls.items, (size_t)n - 1);
@@ -308,7 +281,7 @@ done:
 
 static void get_incident_version(request *r, const char *id, int64_t version)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_cache *cache = server_incident_cache(r);
     fw_cache_entry *held = NULL;
     served_incident *si = NULL;
@@ -348,7 +321,7 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         owned = !(keylen > 0 && (size_t)keylen < sizeof key &&
                   fw_cache_put(cache, key, (size_t)keylen, si, cost, INFINITY, server_clock(), &held));
     }
-    if (!may_see(r, si->doc)) {
+    if (!fw_authz_may_see(&r->user, si->doc)) {
         reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         goto done;
     }
@@ -389,7 +362,6 @@ static void get_incident_version(request *r, const char *id, int64_t version)
     r->status = 200;
     r->content_type = "application/json";
 done:
-    server_store_return(r, st);
     fw_cache_release(cache, held);
     if (owned)
         api_served_incident_free(si);
@@ -418,19 +390,17 @@ static int version_row(void *arg, const fw_record_meta *m)
 
 void api_list_versions(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     json_t *items = json_array();
     fw_error err;
     fw_doc *doc = load_doc(r, st, r->params[0]);
     fw_rc rc;
     if (!doc) {
-        server_store_return(r, st);
         json_decref(items);
         return;
     }
     fw_doc_free(doc);
     rc = fw_store_history(st, FW_RECORD_INCIDENT, r->params[0], version_row, items, &err);
-    server_store_return(r, st);
     if (rc == FW_ERR_NOTFOUND) {
         json_decref(items);
         reply_error(r, 404, "not_found", "id", "%s", err.msg);
@@ -457,7 +427,7 @@ fw_doc *load_doc(request *r, fw_store *st, const char *id)
         reply_error(r, 404, "not_found", "id", "%s", err.msg);
     else if (rc || fw_doc_parse(body.data, body.len, NULL, &doc, &diag) != FW_OK)
         reply_error(r, 503, "store", NULL, "cannot read incident %s", id);
-    else if (!may_see(r, doc)) {
+    else if (!fw_authz_may_see(&r->user, doc)) {
         reply_error(r, 404, "not_found", "id", "no incident with id %s", id);
         fw_doc_free(doc);
         doc = NULL;
@@ -483,7 +453,7 @@ void api_add_account(request *r)
     if (!acc)
         return;
     fw_diag_init(&diag, 100);
-    st = request_store(r);
+    st = r->store;
     doc = load_doc(r, st, r->params[0]);
     if (!doc)
         goto done;
@@ -528,7 +498,6 @@ void api_add_account(request *r)
                                  (json_int_t)res.version, "accounts",
                                  (json_int_t)next->naccounts));
 done:
-    server_store_return(r, st);
     fw_doc_free(doc);
     fw_doc_free(next);
     json_decref(root);

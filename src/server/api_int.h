@@ -1,6 +1,6 @@
 /*
 ** The API handlers' private header: what the api_*.c files share (argument
-** helpers, who may see an incident, loading an incident) and every route
+** helpers, loading an incident) and every route
 ** handler, named in the route table (routes.c).
 */
 #ifndef FW_API_INT_H
@@ -40,14 +40,13 @@ bool bool_arg(request *r, const char *name, bool *out);
 
 /* ---- incidents (api_incidents.c) ---- */
 
-/* Whether the caller may see this incident (agency scope; officers their own). */
-bool may_see(const request *r, const fw_doc *doc);
 /* The latest version of incident id, or NULL after answering 404/503. */
 fw_doc *load_doc(request *r, fw_store *st, const char *id);
 
 /* ---- the route handlers ---- */
 
 void api_health(request *r);
+void api_meta(request *r);
 void api_metrics(request *r);
 void api_sign_in(request *r);
 void api_whoami(request *r);

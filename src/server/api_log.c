@@ -14,7 +14,7 @@
 
 void api_checkpoint(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     int64_t size;
     fw_error err;
     if (fw_store_checkpoint(st, &size, &r->text, &err) != FW_OK) {
@@ -23,7 +23,6 @@ void api_checkpoint(request *r)
         r->status = 200;
         r->content_type = "text/plain; charset=utf-8";
     }
-    server_store_return(r, st);
 }
 
 static json_t *b64(const uint8_t h[32])
@@ -56,7 +55,7 @@ static void proof(request *r, bool inclusion)
         return;
     if (inclusion ? !u64_arg(r, "seq", &a, true) : !u64_arg(r, "old", &a, true))
         return;
-    st = request_store(r);
+    st = r->store;
     if ((rc = fw_store_begin_read(st, &err)) == FW_OK) {
         reading = true;
         rc = fw_log_cache_acquire(cache, st, &t, &ck, &err);
@@ -110,7 +109,6 @@ done:
         fw_log_cache_release(cache);
     if (reading)
         fw_store_end_read(st);
-    server_store_return(r, st);
 }
 
 void api_inclusion_proof(request *r)
@@ -167,7 +165,7 @@ void api_verify_log(request *r)
         note = stamp->note;
         len = stamp->note_len;
     }
-    st = request_store(r);
+    st = r->store;
     if ((rc = fw_store_begin_read(st, &err)) == FW_OK) {
         const fw_merkle_tree *t;
         uint64_t ck;
@@ -185,7 +183,6 @@ void api_verify_log(request *r)
         }
         fw_store_end_read(st);
     }
-    server_store_return(r, st);
     if (log_fault) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else if (rc == FW_ERR_INVALID) {

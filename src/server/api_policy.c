@@ -9,10 +9,10 @@
 #include "policy/review.h"
 #include "workflow/walk.h"
 
-/* Whether the signed-in user may see doc (for the library's walks). */
-static bool visible(void *r, const fw_doc *doc)
+/* Whether the signed-in user (arg) may see doc, for the library's walks. */
+static bool visible(void *user, const fw_doc *doc)
 {
-    return may_see(r, doc);
+    return fw_authz_may_see(user, doc);
 }
 
 /* Run a review of an incident under one policy and store it (a new version
@@ -34,7 +34,7 @@ void api_run_review(request *r)
         return;
     fw_buf_init(&raw, FW_BUF_UNLIMITED);
     name = member(r, body, "policy", true);
-    st = request_store(r);
+    st = r->store;
     if (!name)
         goto done;
     doc = load_doc(r, st, r->params[0]);
@@ -63,7 +63,6 @@ void api_run_review(request *r)
     reply_json(r, 200, j);
     j = NULL;
 done:
-    server_store_return(r, st);
     fw_buf_release(&raw);
     fw_doc_free(doc);
     json_decref(j);
@@ -72,7 +71,7 @@ done:
 
 void api_get_review(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_buf body;
     fw_record_info info;
     fw_error err;
@@ -81,7 +80,6 @@ void api_get_review(request *r)
     fw_doc *doc = load_doc(r, st, r->params[0]);
 
     if (!doc) {
-        server_store_return(r, st);
         return;
     }
     fw_doc_free(doc);
@@ -95,7 +93,6 @@ void api_get_review(request *r)
         json_object_set_new(j, "review_version", json_integer(info.version));
         reply_json(r, 200, j);
     }
-    server_store_return(r, st);
     fw_buf_release(&body);
 }
 
@@ -104,7 +101,7 @@ void api_what_if(request *r)
 {
     const char *name = query_arg(r, "policy");
     const fw_loaded_policy *lp = name ? fw_policy_set_choose(server_policies(r), name, NULL) : NULL;
-    fw_walk_opts o = {visible, r, false};
+    fw_walk_opts o = {visible, &r->user, false};
     fw_whatif t;
     fw_error err;
     fw_store *st;
@@ -117,12 +114,11 @@ void api_what_if(request *r)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
         return;
     }
-    st = request_store(r);
+    st = r->store;
     if (fw_whatif_run(st, &t, 1, &o, &err) != FW_OK)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
     else
         reply_json(r, 200, fw_whatif_json(&t));
-    server_store_return(r, st);
     fw_whatif_release(&t);
 }
 
@@ -151,7 +147,7 @@ void api_incident_findings(request *r)
 {
     const fw_policy_set *ps = server_policies(r);
     const char *name = query_arg(r, "policy");
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_doc *doc = load_doc(r, st, r->params[0]);
     const fw_loaded_policy *chosen[64];
     json_t *reviews;
@@ -159,7 +155,6 @@ void api_incident_findings(request *r)
     fw_error err;
     size_t i, n;
 
-    server_store_return(r, st);
     if (!doc)
         return;
     reviews = json_array();

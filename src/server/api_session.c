@@ -40,9 +40,8 @@ void api_sign_in(request *r)
         reply_error(r, 429, "rate_limited", "username", "too many failed sign-ins; wait a minute");
         goto done;
     }
-    st = request_store(r);
+    st = r->store;
     rc = fw_user_authenticate(st, name, pw, &u, &err);
-    server_store_return(r, st);
     if (rc) {
         server_signin_failed(r, name);
         reply_error(r, 401, "unauthorized", "password", "wrong username or password");
@@ -102,9 +101,8 @@ void api_create_user(request *r)
     u.role = (fw_role)ri;
     snprintf(u.agency, sizeof u.agency, "%s", agency ? agency : "");
     snprintf(u.officer, sizeof u.officer, "%s", officer ? officer : "");
-    st = request_store(r);
+    st = r->store;
     rc = fw_user_create(st, &u, pw, generated, API_ACTOR, &err);
-    server_store_return(r, st);
     if (rc == FW_ERR_EXISTS)
         reply_error(r, 409, "exists", "username", "%s", err.msg);
     else if (rc == FW_ERR_INVALID)
@@ -121,11 +119,10 @@ done:
 
 void api_get_user(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_user u;
     fw_error err;
     fw_rc rc = fw_user_get(st, r->params[0], &u, &err);
-    server_store_return(r, st);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", "name", "no user %s", r->params[0]);
     else if (rc)
@@ -136,11 +133,10 @@ void api_get_user(request *r)
 
 void api_create_token(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     char token[96], id[17];
     fw_error err;
     fw_rc rc = fw_token_create(st, r->user.name, API_ACTOR, token, id, &err);
-    server_store_return(r, st);
     if (rc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     else
@@ -150,12 +146,11 @@ void api_create_token(request *r)
 
 void api_revoke_token(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_error err;
     fw_rc rc = fw_token_revoke(st, r->params[0],
                                r->user.role == FW_ROLE_ADMIN ? NULL : r->user.name, API_ACTOR,
                                &err);
-    server_store_return(r, st);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", "id", "no token %s", r->params[0]);
     else if (rc)

@@ -13,7 +13,7 @@
 
 void api_get_case(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_doc *doc = load_doc(r, st, r->params[0]);
     json_t *c = NULL;
     fw_error err;
@@ -21,7 +21,6 @@ void api_get_case(request *r)
         reply_json(r, 200, c);
     else if (doc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
-    server_store_return(r, st);
     fw_doc_free(doc);
 }
 
@@ -47,7 +46,7 @@ void api_move_case(request *r)
         json_decref(j);
         return;
     }
-    st = request_store(r);
+    st = r->store;
     doc = load_doc(r, st, r->params[0]);
     if (doc) {
         rc = fw_case_transition(st, doc, to, finding, note, API_ACTOR, server_now(r), &c, &err);
@@ -59,26 +58,25 @@ void api_move_case(request *r)
         else
             reply_json(r, 200, c);
     }
-    server_store_return(r, st);
     fw_doc_free(doc);
     json_decref(j);
 }
 
-/* Whether the signed-in user may see doc (for the library's walks). */
-static bool visible(void *r, const fw_doc *doc)
+/* Whether the signed-in user (arg) may see doc, for the library's walks. */
+static bool visible(void *user, const fw_doc *doc)
 {
-    return may_see(r, doc);
+    return fw_authz_may_see(user, doc);
 }
 
 void api_list_duties(request *r)
 {
     const fw_policy_set *ps = server_policies(r);
     const char *incident = query_arg(r, "incident"), *officer = query_arg(r, "officer");
-    fw_walk_opts o = {visible, r, false};
+    fw_walk_opts o = {visible, &r->user, false};
     json_t *training = NULL, *items = json_array(), *shown;
     double now = server_now(r);
     fw_error err;
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
 
     if (fw_training_all(st, &training, &err) != FW_OK) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
@@ -90,7 +88,6 @@ void api_list_duties(request *r)
     } else {
         fw_duties_run(st, ps, training, now, NULL, &o, items, &err);
     }
-    server_store_return(r, st);
     if (!r->status) {
         shown = fw_duties_for_officer(items, officer);
         if (shown)
@@ -120,9 +117,8 @@ void api_add_training(request *r)
     }
     expires = member(r, j, "expires", false);
     if (!r->status) {
-        st = request_store(r);
+        st = r->store;
         rc = fw_training_add(st, r->params[0], course, completed, expires, API_ACTOR, &err);
-        server_store_return(r, st);
         if (rc == FW_ERR_INVALID) {
             char field[32];
             snprintf(field, sizeof field, "%.*s", (int)strcspn(err.msg, ":"), err.msg);
@@ -138,7 +134,7 @@ void api_add_training(request *r)
 
 void api_get_training(request *r)
 {
-    fw_store *st = request_store(r);
+    fw_store *st = r->store;
     fw_buf body;
     fw_error err;
     fw_buf_init(&body, 1 << 20);
@@ -146,7 +142,6 @@ void api_get_training(request *r)
         reply_json(r, 200, json_loadb(body.data, body.len, 0, NULL));
     else
         reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
-    server_store_return(r, st);
     fw_buf_release(&body);
 }
 
@@ -236,13 +231,12 @@ void api_list_cases(request *r)
     w.now = server_now(r);
     w.items = json_array();
     fw_buf_init(&w.body, FW_BUF_UNLIMITED);
-    w.st = request_store(r);
+    w.st = r->store;
     if (fw_store_list(w.st, &f, case_row, &w, &err) != FW_OK) {
         json_decref(w.items);
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else {
         reply_json(r, 200, json_pack("{s:o, s:b}", "cases", w.items, "more", w.more));
     }
-    server_store_return(r, w.st);
     fw_buf_release(&w.body);
 }

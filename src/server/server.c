@@ -21,6 +21,7 @@
 
 #include "api.h"
 #include "base/cache.h"
+#include "base/config.h"
 #include "record/canon.h"
 #include "log/log_cache.h"
 #include "record/model.h"
@@ -34,19 +35,9 @@
 #define FW_WEB_DIR "web/dist"
 #endif
 
-typedef struct config_key {
-    const char *name;
-    size_t offset;             /* into server_config */
-    bool is_string;
-    long def, min, max;
-    const char *def_string;
-    const char *help;
-    size_t size;               /* of a string key's buffer */
-} config_key;
-
 #define CFG(f) offsetof(server_config, f)
 #define CFG_SIZE(f) sizeof(((server_config *)0)->f)
-static const config_key config_keys[] = {
+static const fw_config_key config_keys[] = {
     {"listen", CFG(listen), true, 0, 0, 0, "127.0.0.1:8080",
      "address and port to listen on (IPv4); port 0 picks a free one", CFG_SIZE(listen)},
     {"max_body_bytes", CFG(max_body_bytes), false, 2 * 1024 * 1024, 1024, 64 * 1024 * 1024,
@@ -77,98 +68,30 @@ static const config_key config_keys[] = {
 
 void server_config_help(FILE *out)
 {
-    size_t i;
-    fprintf(out, "| key | default | range | meaning |\n|---|---|---|---|\n");
-    for (i = 0; i < NKEYS; i++) {
-        const config_key *k = &config_keys[i];
-        if (k->is_string)
-            fprintf(out, "| `%s` | `%s` | | %s |\n", k->name, k->def_string, k->help);
-        else
-            fprintf(out, "| `%s` | %ld | %ld to %ld | %s |\n", k->name, k->def, k->min, k->max,
-                    k->help);
-    }
+    fw_buf b;
+    fw_buf_init(&b, FW_BUF_UNLIMITED);
+    if (fw_config_help(config_keys, NKEYS, &b) == FW_OK)
+        fputs(b.data, out);
+    fw_buf_release(&b);
 }
 
-static bool set_key(server_config *cfg, const config_key *k, const char *value, const char *where)
+static void config_problem(void *arg, const char *where, const char *msg)
 {
-    char *end;
-    long v;
-    if (k->is_string) {
-        char *dst = (char *)cfg + k->offset;
-        if (strlen(value) >= k->size) {
-            fprintf(stderr, "%s: %s: value too long\n", where, k->name);
-            return false;
-        }
-        memcpy(dst, value, strlen(value) + 1);
-        return true;
-    }
-    errno = 0;
-    v = strtol(value, &end, 10);
-    if (errno || end == value || *end || v < k->min || v > k->max) {
-        fprintf(stderr, "%s: %s: expected a whole number from %ld to %ld, not '%s'\n", where,
-                k->name, k->min, k->max, value);
-        return false;
-    }
-    *(long *)((char *)cfg + k->offset) = v;
-    return true;
+    (void)arg;
+    fprintf(stderr, "%s: %s\n", where, msg);
 }
 
 bool server_config_load(server_config *cfg, const char *file)
 {
-    FILE *f;
-    char line[1024], where[512];
-    size_t i, lineno = 0;
-    bool ok = true;
-
-    memset(cfg, 0, sizeof *cfg);
-    for (i = 0; i < NKEYS; i++) {
-        if (config_keys[i].is_string)
-            set_key(cfg, &config_keys[i], config_keys[i].def_string, "default");
-        else
-            *(long *)((char *)cfg + config_keys[i].offset) = config_keys[i].def;
-    }
+    fw_error err;
+    fw_rc rc;
+    fw_config_defaults(config_keys, NKEYS, cfg, sizeof *cfg);
     if (!file)
         return true;
-    f = fopen(file, "r");
-    if (!f) {
-        fprintf(stderr, "forcewatch: cannot open %s: %s\n", file, strerror(errno));
-        return false;
-    }
-    while (fgets(line, sizeof line, f)) {
-        char *p = line, *eq, *key, *value, *e;
-        lineno++;
-        snprintf(where, sizeof where, "%s:%zu", file, lineno);
-        p[strcspn(p, "#\r\n")] = '\0';
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            continue;
-        eq = strchr(p, '=');
-        if (!eq) {
-            fprintf(stderr, "%s: expected 'key = value'\n", where);
-            ok = false;
-            continue;
-        }
-        *eq = '\0';
-        key = p;
-        value = eq + 1;
-        for (e = eq - 1; e >= key && (*e == ' ' || *e == '\t'); e--)
-            *e = '\0';
-        while (*value == ' ' || *value == '\t')
-            value++;
-        for (e = value + strlen(value) - 1; e >= value && (*e == ' ' || *e == '\t'); e--)
-            *e = '\0';
-        for (i = 0; i < NKEYS && strcmp(config_keys[i].name, key) != 0; i++)
-            ;
-        if (i == NKEYS) {
-            fprintf(stderr, "%s: unknown key '%s'\n", where, key);
-            ok = false;
-            continue;
-        }
-        ok &= set_key(cfg, &config_keys[i], value, where);
-    }
-    fclose(f);
-    return ok;
+    rc = fw_config_load_file(config_keys, NKEYS, cfg, file, config_problem, NULL, &err);
+    if (rc == FW_ERR_IO)
+        fprintf(stderr, "forcewatch: %s\n", err.msg);
+    return rc == FW_OK;
 }
 
 /* ---- the server ------------------------------------------------------------- */
@@ -302,9 +225,8 @@ double server_now(request *r)
     return (double)time(NULL);
 }
 
-fw_store *request_store(request *r)
+static fw_store *store_borrow(server *s)
 {
-    server *s = r->srv;
     fw_store *st;
     pthread_mutex_lock(&s->mu);
     while (s->nfree == 0)
@@ -575,10 +497,10 @@ static int authenticate(server *s, request *r)
         pthread_mutex_lock(&s->mu);
         generation = s->auth_generation;
         pthread_mutex_unlock(&s->mu);
-        st = request_store(r);
+        st = store_borrow(s);
         if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
             rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
-        server_store_return(r, st);
+        store_return(s, st);
         if (rc) {
             memset(&r->user, 0, sizeof r->user);
             return rc;
@@ -790,6 +712,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->stream_fd = -1;
         fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
         fw_buf_init(&r->text, 64 * 1024 * 1024);
+        fw_arena_init(&r->arena, 0, 0);
         *con_cls = cs;
         return MHD_YES;
     }
@@ -815,7 +738,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->route = (int)i;
         if (authenticate(s, r))
             break;
-        if (!(api_routes[i].roles & FW_ROLE_BIT(r->user.role))) {
+        if (!fw_authz_may(r->user.role, api_routes[i].action)) {
             if (r->user.role == FW_ROLE_PUBLIC)
                 reply_error(r, 401, "unauthorized", NULL, "sign in or send a bearer token");
             else
@@ -823,7 +746,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                             fw_role_name(r->user.role), method, api_routes[i].pattern);
             break;
         }
+        /* The dispatcher owns the request's store handle: borrowed once
+        ** before the handler, given back after it. */
+        if (api_routes[i].store)
+            r->store = store_borrow(s);
         api_routes[i].handler(r);
+        if (r->store)
+            store_return(s, r->store);
+        r->store = NULL;
         break;
     }
     /* Not an API route: the dashboard's files, for reads outside /api/. */
@@ -855,6 +785,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         close(cs->req.stream_fd);
     fw_buf_release(&cs->req.body);
     fw_buf_release(&cs->req.text);
+    fw_arena_release(&cs->req.arena);
     free(cs);
     *con_cls = NULL;
 }
@@ -865,16 +796,13 @@ void server_metrics(request *r)
     server *s = r->srv;
     static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
     int64_t log_size = 0;
-    fw_store *st;
     fw_error err;
     size_t i, c, b;
     unsigned long cum = 0;
 
     r->content_type = "text/plain; version=0.0.4";
     r->status = 200;
-    st = request_store(r);
-    fw_store_log_size(st, &log_size, &err);
-    store_return(s, st);
+    fw_store_log_size(r->store, &log_size, &err);
     pthread_mutex_lock(&s->mu);
     fw_buf_printf(&r->text, "# HELP forcewatch_requests_total Requests by route and status class.\n"
                             "# TYPE forcewatch_requests_total counter\n");
@@ -952,11 +880,12 @@ int cmd_serve(cli_args *a)
 
     if (cli_flag(a, "routes")) {
         for (i = 0; api_routes[i].pattern; i++) {
+            unsigned roles = fw_authz_roles(api_routes[i].action);
             int k;
             printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
             for (k = 0; k < FW_NROLES; k++)
-                if (api_routes[i].roles & FW_ROLE_BIT(k))
-                    printf("%s%s", k && (api_routes[i].roles & (FW_ROLE_BIT(k) - 1)) ? "," : "",
+                if (roles & FW_ROLE_BIT(k))
+                    printf("%s%s", k && (roles & (FW_ROLE_BIT(k) - 1)) ? "," : "",
                            fw_role_name((fw_role)k));
             printf("\t%s\n", api_routes[i].summary);
         }
@@ -970,8 +899,13 @@ int cmd_serve(cli_args *a)
     s.args = a;
     if (!server_config_load(&s.cfg, cli_value(a, "config")))
         return EXIT_USAGE;
-    if (cli_value(a, "listen") && !set_key(&s.cfg, &config_keys[0], cli_value(a, "listen"), "--listen"))
-        return EXIT_USAGE;
+    if (cli_value(a, "listen")) {
+        fw_error err;
+        if (fw_config_set(&config_keys[0], &s.cfg, cli_value(a, "listen"), &err) != FW_OK) {
+            fprintf(stderr, "--listen: %s\n", err.msg);
+            return EXIT_USAGE;
+        }
+    }
     if (!parse_listen(s.cfg.listen, &sa))
         return cli_usage_error("listen: expected IPV4:PORT, not '%s'", s.cfg.listen);
     if (s.cfg.threads == 0)
@@ -1075,9 +1009,4 @@ done:
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);
     return rc;
-}
-
-void server_store_return(request *r, fw_store *st)
-{
-    store_return(r->srv, st);
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "access/auth.h"
+#include "base/arena.h"
 #include "cli/cli.h"
 
 /* ---- configuration: one table of keys, defaults, limits and help ---- */
@@ -68,6 +69,11 @@ typedef struct request {
     int retry_after;                  /* seconds, for a Retry-After header; 0: none */
     /* A streamed answer (reply_stream): the read end of its pipe, or -1. */
     int stream_fd;
+    /* Owned by the dispatcher for the handler's run: a store handle borrowed
+    ** from the pool when the route needs one (else NULL), and an arena for
+    ** the request's allocations, released in one call after the answer. */
+    fw_store *store;
+    fw_arena arena;
 } request;
 
 /* Answer with a JSON error {error, message, field}; returns status. */
@@ -92,9 +98,6 @@ const char *query_other_arg(request *r, const char *const *allowed);
 /* The public statistics' suppression threshold (configuration key public_stats_k). */
 int server_public_stats_k(request *r);
 
-/* Borrow a store handle from the pool; give it back with server_store_return. */
-fw_store *request_store(request *r);
-void server_store_return(request *r, fw_store *st);
 
 /* The policies loaded at start (for duties). */
 struct fw_policy_set;

@@ -151,6 +151,19 @@ done < <(cat "$T"/w-*.acked)
 [ "$missing" -eq 0 ] && ok || bad "$missing acknowledged incidents are not readable"
 
 
+# ---- the dashboard's tables, from the C tables (public) ---------------------------
+code=$(curl -s -o "$T/meta" -w '%{http_code}' "$U/api/v1/meta")
+[ "$code" = 200 ] && ok || bad "meta without signing in: status $code"
+for want in '"roles":["public","admin","supervisor","investigator","board","auditor","officer","analyst"]' \
+            '"states":["reported","supervisor_review","investigation","board_review","closed"]' \
+            '"reported":["supervisor_review"]' '"board_review":["investigation","closed"]' \
+            '"move_case":{"roles":["admin","supervisor","investigator","board"]' \
+            '"statement_overdue"' '"encounter":["vehicle_stop"' '"force_kind":['; do
+    grep -qF -- "$want" "$T/meta" && ok || bad "meta lacks $want: $(head -c 300 "$T/meta")"
+done
+# Each action's roles in meta are the roles --routes prints for its routes.
+"$FW" serve --routes | awk '$1 == "POST" && $2 == "/api/v1/cases/{id}/transitions" { print $3 }' | grep -qx 'admin,supervisor,investigator,board' && ok || bad "move_case roles differ from the route table"
+
 # ---- authorization matrix: every route x every role, from the route table -------
 "$FW" serve --routes | awk '{ print $1, $2, $3 }' > "$T/routes"
 matrix_bad=0 cells=0

@@ -2,6 +2,7 @@
 // see, and a hash router (#/incidents/ID) so the server serves one page.
 import { currentUser, signIn, signOut } from "./api.js";
 import { h, field, notice } from "./dom.js";
+import { loadMeta } from "./meta.js";
 import { PAGES, mayOpen, roleOf } from "./roles.js";
 import { overviewPage } from "./pages/overview.js";
 import { incidentsPage, incidentPage } from "./pages/incidents.js";
@@ -93,10 +94,13 @@ async function start() {
     const open = nav.classList.toggle("open");
     ev.currentTarget.setAttribute("aria-expanded", String(open));
   });
+  const [user] = await Promise.allSettled([currentUser(), loadMeta()]);
+  state.user = user.status === "fulfilled" ? user.value : null;
   try {
-    state.user = await currentUser();
-  } catch {
-    state.user = null;
+    await loadMeta();   // every page's roles and lists come from the server's tables
+  } catch (e) {
+    document.getElementById("main").replaceChildren(notice(`Could not reach the server: ${e.message}`, "error"));
+    return;
   }
   window.addEventListener("hashchange", route);
   await route();

@@ -2,19 +2,22 @@
 // its transitions and finding (and, for those who may, the next move).
 import { api, query } from "../api.js";
 import { h, field, humanize, link, notice, select, table } from "../dom.js";
-import { CASE_MOVERS, roleOf } from "../roles.js";
+import { getMeta } from "../meta.js";
+import { may } from "../roles.js";
 
-const STATES = ["reported", "supervisor_review", "investigation", "board_review", "closed"];
-const MOVES = { reported: ["supervisor_review"], supervisor_review: ["investigation", "closed"],
-  investigation: ["board_review"], board_review: ["investigation", "closed"], closed: [] };
-const FINDINGS = ["within_policy", "out_of_policy", "not_sustained", "exonerated", "unfounded"];
+// "reported 3 days, supervisor review 14, ...": each open state's days, from the server.
+function deadlines() {
+  const { states, days } = getMeta().cases;
+  return states.filter((s) => s in days).map((s, i) => `${humanize(s)} ${days[s]}${i ? "" : " days"}`).join(", ");
+}
 
 export async function casesPage(ctx) {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const STATES = getMeta().cases.states;
   const state = select("state", STATES.map((s) => [s, humanize(s)]), params.get("state") || "reported");
   const out = h("div", { "aria-live": "polite" });
   ctx.main.append(h("h1", { tabindex: -1 }, "Review queue"),
-    h("p", { class: "lede" }, "Cases oldest first, with the deadline of their current state: reported 3 days, supervisor review 14, investigation 90, board review 30."),
+    h("p", { class: "lede" }, `Cases oldest first, with the deadline of their current state: ${deadlines()}.`),
     h("form", { class: "filters", onsubmit: (ev) => { ev.preventDefault(); load(); } }, field("State", state), h("button", { type: "submit" }, "Show")),
     out);
   async function load() {
@@ -42,8 +45,9 @@ export async function casePage(ctx, id) {
     c.transitions.length
       ? table(null, ["from", "to", "by", "at", "finding", "note"], c.transitions.map((t) => [humanize(t.from), humanize(t.to), t.by, t.at, humanize(t.finding || ""), t.note || ""]))
       : h("p", {}, "No move yet."));
-  const moves = MOVES[c.state] || [];
-  if (CASE_MOVERS.includes(roleOf(ctx.user)) && moves.length) {
+  const { transitions, findings: FINDINGS } = getMeta().cases;
+  const moves = transitions[c.state] || [];
+  if (may(ctx.user, "move_case") && moves.length) {
     const to = select("to", moves.map((m) => [m, humanize(m)]), moves[0]);
     const finding = select("finding", [["", "none"], ...FINDINGS.map((f) => [f, humanize(f)])], "");
     const note = h("input", { name: "note", maxlength: 256 });

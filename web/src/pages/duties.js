@@ -4,11 +4,12 @@
 // the most items, and any officer by id.
 import { api } from "../api.js";
 import { h, field, humanize, link, notice, select, table } from "../dom.js";
+import { getMeta } from "../meta.js";
 
-const KINDS = ["", "statement_overdue", "statement_late", "intervention", "medical_aid", "training_device", "training_crowd_control"];
 export const OFFICERS_SHOWN = 50;
 
 export async function dutiesPage(ctx) {
+  const KINDS = ["", ...getMeta().duty_kinds];
   const kind = select("kind", KINDS.map((k) => [k, k ? humanize(k) : "any"]), "");
   const officer = h("input", { name: "officer", placeholder: "any" });
   const out = h("div", { "aria-live": "polite" });

@@ -4,26 +4,23 @@
 // facts, and a plan view of positions at each force application.
 import { api, query } from "../api.js";
 import { h, field, humanize, link, notice, select, table } from "../dom.js";
-import { isReader } from "../roles.js";
+import { may } from "../roles.js";
+import { enumValues } from "../meta.js";
 import { Plot, plot } from "../charts.js";
-import { ENCOUNTERS } from "./overview.js";
-
-const FORCE_KINDS = ["", "firearm_drawn", "firearm_aimed", "firearm_discharge", "warning_shot", "ecd", "oc_spray",
-  "impact_weapon", "takedown", "hands_on", "chokehold", "carotid_restraint", "canine", "less_lethal_projectile",
-  "chemical_munition", "vehicle_contact", "other"];
 
 export async function incidentsPage(ctx) {
   const openId = h("input", { name: "id", required: true, placeholder: "demo-0007" });
   ctx.main.append(h("h1", { tabindex: -1 }, "Incidents"),
     h("form", { class: "inline", onsubmit: (ev) => { ev.preventDefault(); location.hash = `#/incidents/${encodeURIComponent(openId.value.trim())}`; } },
       field("Open incident by id", openId), h("button", { type: "submit" }, "Open")));
-  if (!isReader(ctx.user)) {
+  if (!may(ctx.user, "list_incidents")) {
     ctx.main.append(h("p", {}, "Officers open the incidents they took part in by id."));
     return;
   }
   const agency = h("input", { name: "agency", placeholder: "any" });
   const since = h("input", { name: "since", type: "date" });
   const until = h("input", { name: "until", type: "date" });
+  const ENCOUNTERS = ["", ...enumValues("encounter")], FORCE_KINDS = ["", ...enumValues("force_kind")];
   const encounter = select("encounter", ENCOUNTERS.map((e) => [e, e ? humanize(e) : "any"]), "");
   const force = select("force_kind", FORCE_KINDS.map((e) => [e, e ? humanize(e) : "any"]), "");
   const perPage = select("limit", ["10", "20", "50", "100"].map((n) => [n, n]), "20");
@@ -220,7 +217,7 @@ export async function incidentPage(ctx, id) {
     partiesTable(doc));
 
   let reviews = [];
-  if (isReader(ctx.user)) {
+  if (may(ctx.user, "read_review")) {
     const f = await api(`/api/v1/incidents/${encodeURIComponent(id)}/findings`);
     reviews = f.reviews;
   }
@@ -228,7 +225,7 @@ export async function incidentPage(ctx, id) {
     : doc.accounts.flatMap((a) => a.events.filter((e) => e.type === "force" && typeof e.t === "number")
       .map((e) => ({ account: a.id, key: `${e.actor}@${e.t}`, actor: e.actor, kind: e.kind, t: e.t })));
   ctx.main.append(h("h2", {}, "Accounts"), swimLanes(doc, applications), findingMatrix(doc, reviews));
-  if (isReader(ctx.user)) {
+  if (may(ctx.user, "read_review")) {
     ctx.main.append(h("h2", {}, "Findings"),
       ...(reviews.length ? reviews.map(findingsFor) : [notice("No adopted policy was in effect on the incident's date.")]));
   }

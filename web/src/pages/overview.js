@@ -4,10 +4,8 @@
 // public statistics (small cells withheld, no filters).
 import { api, query } from "../api.js";
 import { h, field, humanize, notice, select } from "../dom.js";
-import { isReader } from "../roles.js";
+import { may } from "../roles.js";
 import { barChart, stateMap, timeChart } from "../charts.js";
-
-export const ENCOUNTERS = ["", "vehicle_stop", "pedestrian_stop", "foot_pursuit", "vehicle_pursuit", "arrest", "home_entry", "crowd_control", "custody", "off_duty", "welfare_check", "other", "unknown"];
 
 // The statistics' where term for a range of months (YYYY-MM; an open end
 // reaches the first or last month the statistics know), sent as one range,
@@ -21,7 +19,7 @@ export function periodFilter(from, to) {
 }
 
 export async function overviewPage(ctx) {
-  const exact = isReader(ctx.user);
+  const exact = may(ctx.user, "read_stats");
   const agency = h("input", { name: "agency", placeholder: "any" });
   const since = h("input", { name: "since", type: "month", placeholder: "YYYY-MM" });
   const until = h("input", { name: "until", type: "month", placeholder: "YYYY-MM" });

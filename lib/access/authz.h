@@ -1,0 +1,66 @@
+/*
+** Authorization: who may do what, as one table.  Each thing a route does is
+** an action (read an incident, write one, move a case, manage users...);
+** the table says which roles may do each.  Who may see a given incident
+** (agency scope, and an officer's own incidents) is decided here too, so
+** every front-end asks the same questions and gets the same answers.
+** Nothing here reads the store: decisions are pure functions of their
+** arguments.
+*/
+#ifndef FW_AUTHZ_H
+#define FW_AUTHZ_H
+
+#include <stdbool.h>
+
+#include "access/auth.h"
+#include "record/model.h"
+
+typedef enum fw_action {
+    FW_ACTION_PUBLIC = 0,       /* liveness, sign-in, public statistics, the public log */
+    FW_ACTION_READ_METRICS,     /* the server's metrics */
+    FW_ACTION_USE_SESSION,      /* who am I, sign out */
+    FW_ACTION_MANAGE_TOKENS,    /* create and revoke one's own API tokens */
+    FW_ACTION_MANAGE_USERS,     /* create and read users */
+    FW_ACTION_WRITE_INCIDENT,   /* store an incident or a new version of one */
+    FW_ACTION_LIST_INCIDENTS,   /* list incidents and their stored versions */
+    FW_ACTION_READ_INCIDENT,    /* read an incident (a version of it) */
+    FW_ACTION_ADD_ACCOUNT,      /* add an account (a statement) to an incident */
+    FW_ACTION_REVIEW,           /* review an incident under a policy and store it */
+    FW_ACTION_READ_REVIEW,      /* read stored reviews and computed findings */
+    FW_ACTION_READ_POLICIES,    /* the policies loaded, what-if tallies */
+    FW_ACTION_READ_STATS,       /* exact statistics */
+    FW_ACTION_EXPORT,           /* open-data export */
+    FW_ACTION_READ_CASE,        /* review cases and the review queue */
+    FW_ACTION_MOVE_CASE,        /* move a case through the workflow */
+    FW_ACTION_READ_DUTIES,      /* duty items and officers' training records */
+    FW_ACTION_RECORD_TRAINING,  /* record a completed course */
+    FW_NACTIONS
+} fw_action;
+
+/* The action's name ("read_incident"), or NULL out of range. */
+const char *fw_authz_action_name(fw_action a);
+/* The action named s, or -1. */
+int fw_authz_action_parse(const char *s);
+/* A one-line description of the action. */
+const char *fw_authz_action_summary(fw_action a);
+
+/* Whether role may do action (false for anything out of range). */
+bool fw_authz_may(fw_role role, fw_action action);
+/* The roles that may do action, as FW_ROLE_BIT()s. */
+unsigned fw_authz_roles(fw_action action);
+/* Whether action concerns one incident, so that who may see it matters. */
+bool fw_authz_scoped(fw_action action);
+
+/*
+** Whether user u may see incident doc: a user who belongs to an agency sees
+** incidents of that agency (its own, or one it took part in, listed in
+** other_agencies); an officer sees only incidents in which they are an
+** officer party.  Everyone else sees every incident.
+*/
+bool fw_authz_may_see(const fw_user *u, const fw_doc *doc);
+
+/* Whether u may do action on incident doc: fw_authz_may, and for an action
+** that concerns an incident, fw_authz_may_see (doc NULL: no incident yet). */
+bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc);
+
+#endif
