@@ -109,6 +109,15 @@ fw_rc fw_export_stamp_write(const fw_export_stamp *st, fw_buf *out);
 */
 fw_rc fw_export_stamp_parse(const char *line, size_t len, fw_export_stamp *st, fw_error *err);
 
+/*
+** Whether the stamp's size and root are those of its signed checkpoint note,
+** not a claim beside it.  FW_ERR_INVALID with the reason ("the stamp's
+** checkpoint is not a checkpoint note", "the stamp's size or root is not its
+** checkpoint's") otherwise.  Pure: the signature and the log are checked by
+** fw_export_verify and fw_verify_checkpoint_tree.
+*/
+fw_rc fw_export_stamp_check(const fw_export_stamp *st, fw_error *err);
+
 /* ---- exporting and verifying (read the store) --------------------------- */
 
 /* Read incident id's version from the store into body (reset first) and

@@ -538,6 +538,21 @@ done:
     return rc;
 }
 
+fw_rc fw_export_stamp_check(const fw_export_stamp *st, fw_error *err)
+{
+    const char *blank = strstr(st->note, "\n\n");
+    char origin[FW_NOTE_NAME_MAX];
+    uint64_t size;
+    uint8_t root[32];
+
+    if (!blank || fw_checkpoint_parse(st->note, (size_t)(blank - st->note) + 1, origin, &size,
+                                      root, NULL) != FW_OK)
+        return fw_error_set(err, FW_ERR_INVALID, "the stamp's checkpoint is not a checkpoint note");
+    if (size != st->size || memcmp(root, st->root, 32) != 0)
+        return fw_error_set(err, FW_ERR_INVALID, "the stamp's size or root is not its checkpoint's");
+    return FW_OK;
+}
+
 fw_rc fw_export_verify(fw_store *s, const fw_note_verifier *ver, const fw_export_input *in,
                        fw_export_check *c, fw_error *err)
 {
@@ -547,10 +562,6 @@ fw_rc fw_export_verify(fw_store *s, const fw_note_verifier *ver, const fw_export
     size_t stamp_len = 0;
     fw_checkpoint_check cc;
     fw_error cerr;
-    char origin[FW_NOTE_NAME_MAX];
-    uint64_t note_size;
-    uint8_t note_root[32];
-    const char *blank;
     fw_rc rc;
     bool reading = false;
 
@@ -561,14 +572,8 @@ fw_rc fw_export_verify(fw_store *s, const fw_note_verifier *ver, const fw_export
     if ((rc = read_entries(in, &v, &stamp_len, err)) != FW_OK)
         goto done;
     /* The stamp's size and root are the signed checkpoint's, not a claim beside it. */
-    blank = strstr(c->stamp.note, "\n\n");
-    if (!blank || fw_checkpoint_parse(c->stamp.note, (size_t)(blank - c->stamp.note) + 1, origin,
-                                      &note_size, note_root, err) != FW_OK) {
-        rc = bad(c, NULL, 1, "line 1: the stamp's checkpoint is not a checkpoint note");
-        goto done;
-    }
-    if (note_size != c->stamp.size || memcmp(note_root, c->stamp.root, 32) != 0) {
-        rc = bad(c, NULL, 1, "line 1: the stamp's size or root is not its checkpoint's");
+    if (fw_export_stamp_check(&c->stamp, &cerr) != FW_OK) {
+        rc = bad(c, NULL, 1, "line 1: %s", cerr.msg);
         goto done;
     }
     if ((rc = fw_store_begin_read(s, err)) != FW_OK)

@@ -282,3 +282,32 @@ done:
     smap_release(&r.agency_codes);
     return rc;
 }
+
+fw_rc fw_stats_public(fw_store *s, const fw_stats_query *q, int k, fw_stats_table **out,
+                      const char **field, fw_error *err)
+{
+    fw_rc rc;
+    size_t d;
+
+    *out = NULL;
+    *field = NULL;
+    for (d = 0; d < FW_DIM_COUNT; d++)
+        if (q->where[d].on) {
+            *field = "where";
+            return fw_error_set(err, FW_ERR_INVALID, "public statistics are not filtered (group "
+                                "by the dimension instead)");
+        }
+    if (q->nby > 2) {
+        *field = "by";
+        return fw_error_set(err, FW_ERR_INVALID, "public statistics group by at most two "
+                            "dimensions");
+    }
+    rc = fw_stats_run(s, q, NULL, out, err);
+    if (rc == FW_OK && (rc = fw_stats_suppress(*out, k, err)) != FW_OK) {
+        fw_stats_table_free(*out);
+        *out = NULL;
+        if (rc == FW_ERR_INVALID)
+            *field = "k";
+    }
+    return rc;
+}

@@ -17,4 +17,14 @@
 fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency,
                    fw_stats_table **out, fw_error *err);
 
+/*
+** The public table (docs/statistics.md), the same for the command line and
+** the server: a query with a filter, or grouped by more than two dimensions,
+** is refused before counting (FW_ERR_INVALID, *field "where" or "by"); else
+** every incident is counted and every cell under k suppressed, into *out.
+** Other failures (the store) return their code with *field NULL.
+*/
+fw_rc fw_stats_public(fw_store *s, const fw_stats_query *q, int k, fw_stats_table **out,
+                      const char **field, fw_error *err);
+
 #endif

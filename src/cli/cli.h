@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "forcewatch.h"
+#include "policy/policyset.h"
 
 /* Exit codes (docs/cli.md). */
 enum {
@@ -73,6 +74,10 @@ fw_store *cli_open_store_cache(cli_args *a, unsigned flags, size_t cache_kib);
 
 /* Read a whole file into b, up to b's limit; prints the error on failure. */
 bool cli_read_file(const char *path, fw_buf *b);
+
+/* The policy directory (policy/policyset.h) loaded into ps; prints its problems and returns
+** false on any (the command line's and the server's start). */
+bool cli_load_policies(const char *dir, fw_policy_set *ps);
 
 /* The incident filter of list and export (--agency, --since, --until,
 ** --encounter, --force-kind, --withdrawn) into f, checked; 0 or EXIT_USAGE

@@ -1,7 +1,8 @@
 /*
 ** `stats`: counts of incidents grouped by dimensions, exact or (--public)
 ** suppressed as the public sees them.  The counting and the suppression are
-** the library's (stats.h, stats_run.h); this file parses options and prints.
+** the library's (stats.h, stats_run.h), and so are the public table's rules
+** (fw_stats_public); this file parses options and prints.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ int cmd_stats(cli_args *a)
     fw_buf out;
     long k = 5;
     char *end;
-    int rc = EXIT_OK;
+    int rc;
 
     if (!format)
         format = "table";
@@ -40,23 +41,17 @@ int cmd_stats(cli_args *a)
     }
     if (fw_stats_query_parse(by, where, &q, &field, &err) != FW_OK)
         return cli_usage_error("--%s", err.msg);
-    if (public && where)
-        return cli_usage_error("--where: public statistics are not filtered (group by the "
-                               "dimension instead)");
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s)
         return EXIT_RUNTIME;
-    if (fw_stats_run(s, &q, NULL, &t, &err) != FW_OK) {
-        fw_store_close(s);
-        return cli_fail(EXIT_RUNTIME, "%s", err.msg);
-    }
+    rc = public ? fw_stats_public(s, &q, (int)k, &t, &field, &err)
+                : fw_stats_run(s, &q, NULL, &t, &err);
     fw_store_close(s);
-    if (public && fw_stats_suppress(t, (int)k, &err) != FW_OK) {
-        fw_stats_table_free(t);
-        return err.rc == FW_ERR_INVALID ? cli_usage_error("--%s", err.msg)
-                                        : cli_fail(EXIT_RUNTIME, "%s", err.msg);
-    }
+    if (rc != FW_OK)
+        return public && rc == FW_ERR_INVALID ? cli_usage_error("--%s: %s", field, err.msg)
+                                              : cli_fail(EXIT_RUNTIME, "%s", err.msg);
     fw_buf_init(&out, FW_BUF_UNLIMITED);
+    rc = EXIT_OK;
     if (strcmp(format, "json") == 0) {
         json_t *j = fw_stats_json(t);
         char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;

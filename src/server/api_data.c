@@ -27,6 +27,7 @@ static void stats(request *r, bool public)
     fw_stats_table *t = NULL;
     fw_store *st;
     fw_error err;
+    fw_rc rc;
 
     if (other) {
         if (public)
@@ -41,21 +42,17 @@ static void stats(request *r, bool public)
         reply_error(r, 400, "invalid", field, "%s", err.msg);
         return;
     }
-    if (public && q.nby > 2) {
-        reply_error(r, 400, "invalid", "by", "public statistics group by at most two dimensions");
-        return;
-    }
     st = r->store;
-    if (fw_stats_run(st, &q, public || !r->user.agency[0] ? NULL : r->user.agency, &t, &err)) {
-        reply_error(r, 503, "store", NULL, "%s", err.msg);
-        return;
-    }
-    if (public && fw_stats_suppress(t, server_public_stats_k(r), &err)) {
-        fw_stats_table_free(t);
+    rc = public ? fw_stats_public(st, &q, server_public_stats_k(r), &t, &field, &err)
+                : fw_stats_run(st, &q, r->user.agency[0] ? r->user.agency : NULL, &t, &err);
+    if (rc == FW_ERR_INVALID && public && strcmp(field, "k") != 0)
+        reply_error(r, 400, "invalid", field, "%s", err.msg);
+    else if (rc == FW_ERR_INVALID)
         reply_error(r, 500, "internal", NULL, "%s", err.msg);
-        return;
-    }
-    reply_json(r, 200, fw_stats_json(t));
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else
+        reply_json(r, 200, fw_stats_json(t));
     fw_stats_table_free(t);
 }
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api_int.h"
-#include "cli/policyset.h"
-#include "policy/review.h"
+#include "policy/policyset.h"
 #include "workflow/cases.h"
 #include "workflow/duties.h"
+#include "workflow/walk.h"
 #include "base/banned.h"
 
 void api_get_case(request *r)
@@ -63,83 +63,41 @@ void api_move_case(request *r)
     json_decref(j);
 }
 
-typedef struct duty_walk {
-    request *r;
-    fw_store *st;
-    json_t *training, *items;
-    double now;
-    fw_buf body;
-} duty_walk;
-
-static void doc_duties(duty_walk *w, fw_doc *doc)
+/* Whether the signed-in user (arg) may see doc, for the library's walks. */
+static bool visible(void *user, const fw_doc *doc)
 {
-    const policy_set *ps = server_policies(w->r);
-    fw_review reviews[32];
-    fw_error err;
-    size_t i, n = 0;
-    for (i = 0; i < ps->n && n < 32; i++)
-        if (fw_policy_in_effect(ps->items[i].policy, doc->occurred_at) &&
-            fw_review_run(doc, ps->items[i].policy, NULL, NULL, &reviews[n], &err) == FW_OK)
-            n++;
-    fw_duties(doc, reviews, n, w->training, w->now, NULL, w->items);
-    for (i = 0; i < n; i++)
-        fw_review_release(&reviews[i]);
-}
-
-static int duty_row(void *arg, const fw_incident_row *row)
-{
-    duty_walk *w = arg;
-    fw_diag diag;
-    fw_doc *doc = NULL;
-    fw_buf_reset(&w->body);
-    fw_diag_init(&diag, 2);
-    if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL, NULL) ==
-            FW_OK &&
-        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK &&
-        fw_authz_may_see(&w->r->user, doc))
-        doc_duties(w, doc);
-    fw_doc_free(doc);
-    fw_diag_release(&diag);
-    return 0;
+    return fw_authz_may_see(user, doc);
 }
 
 void api_list_duties(request *r)
 {
-    duty_walk w;
-    fw_error err;
+    const fw_policy_set *ps = server_policies(r);
     const char *incident = query_arg(r, "incident"), *officer = query_arg(r, "officer");
-    json_t *shown;
-    size_t i;
+    fw_walk_opts o = {visible, &r->user, false};
+    json_t *training = NULL, *items = json_array(), *shown;
+    double now = server_now(r);
+    fw_error err;
+    fw_store *st = r->store;
 
-    memset(&w, 0, sizeof w);
-    w.r = r;
-    w.now = server_now(r);
-    w.items = json_array();
-    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
-    w.st = r->store;
-    if (fw_training_all(w.st, &w.training, &err) != FW_OK) {
+    if (fw_training_all(st, &training, &err) != FW_OK) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else if (incident) {
-        fw_doc *doc = load_doc(r, w.st, incident);
+        fw_doc *doc = load_doc(r, st, incident);
         if (doc)
-            doc_duties(&w, doc);
+            fw_duties_of(doc, ps, training, now, NULL, items, &err);
         fw_doc_free(doc);
     } else {
-        fw_store_list(w.st, NULL, duty_row, &w, &err);
+        fw_duties_run(st, ps, training, now, NULL, &o, items, &err);
     }
     if (!r->status) {
-        shown = json_array();
-        for (i = 0; i < json_array_size(w.items); i++) {
-            json_t *it = json_array_get(w.items, i);
-            const char *o = json_string_value(json_object_get(it, "officer"));
-            if (!officer || (o && strcmp(o, officer) == 0))
-                json_array_append(shown, it);
-        }
-        reply_json(r, 200, json_pack("{s:o}", "duties", shown));
+        shown = fw_duties_for_officer(items, officer);
+        if (shown)
+            reply_json(r, 200, json_pack("{s:o}", "duties", shown));
+        else
+            reply_error(r, 503, "busy", NULL, "out of memory");
     }
-    json_decref(w.items);
-    json_decref(w.training);
-    fw_buf_release(&w.body);
+    json_decref(items);
+    json_decref(training);
 }
 
 void api_add_training(request *r)

@@ -25,7 +25,6 @@
 #include "record/canon.h"
 #include "log/log_cache.h"
 #include "record/model.h"
-#include "cli/policyset.h"
 #include "access/ratelimit.h"
 #include "server.h"
 #include "webfiles.h"
@@ -110,7 +109,7 @@ static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.
 struct server {
     cli_args *args;
     server_config cfg;
-    policy_set policies;
+    fw_policy_set policies;
     struct MHD_Daemon *daemon;
     /* The store pool. */
     pthread_mutex_t mu;
@@ -211,7 +210,7 @@ void server_auth_changed(request *r)
     pthread_mutex_unlock(&s->mu);
 }
 
-const struct policy_set *server_policies(request *r)
+const struct fw_policy_set *server_policies(request *r)
 {
     return &r->srv->policies;
 }
@@ -917,7 +916,7 @@ int cmd_serve(cli_args *a)
 
     for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
         ;
-    if (!load_policies(a->policies, &s.policies))
+    if (!cli_load_policies(a->policies, &s.policies))
         return EXIT_RUNTIME;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
     s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
@@ -1007,7 +1006,7 @@ done:
     fw_cache_free(s.incidents);
     fw_log_cache_free(s.log_tree);
     fw_ratelimit_free(s.log_clients);
-    policy_set_release(&s.policies);
+    fw_policy_set_release(&s.policies);
     pthread_mutex_destroy(&s.mu);
     pthread_cond_destroy(&s.cv);
     return rc;

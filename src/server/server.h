@@ -100,8 +100,8 @@ int server_public_stats_k(request *r);
 
 
 /* The policies loaded at start (for duties). */
-struct policy_set;
-const struct policy_set *server_policies(request *r);
+struct fw_policy_set;
+const struct fw_policy_set *server_policies(request *r);
 double server_now(request *r);
 
 /* The cache of served incident versions (values freed by api_served_incident_free). */

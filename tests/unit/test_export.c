@@ -17,6 +17,7 @@
 #include "record/canon.h"
 #include "data/csv.h"
 #include "data/export.h"
+#include "log/note.h"
 
 /* An incident with every awkward value a cell can hold. */
 static const char awkward[] =
@@ -421,6 +422,38 @@ static void test_stamp(void **state)
     fw_buf_release(&out);
 }
 
+/* The stamp's size and root must be its signed checkpoint's (the one check both the
+** command line's export verification and the API's log verification make). */
+static void test_stamp_check(void **state)
+{
+    fw_export_stamp st;
+    fw_buf text;
+    fw_error err;
+    size_t i;
+    (void)state;
+
+    memset(&st, 0, sizeof st);
+    st.size = 42;
+    for (i = 0; i < 32; i++)
+        st.root[i] = (uint8_t)(i * 7);
+    fw_buf_init(&text, 4096);
+    assert_int_equal(fw_checkpoint_text("example.org/log", 42, st.root, &text), FW_OK);
+    st.note_len = (size_t)snprintf(st.note, sizeof st.note, "%s\n\u2014 example.org/log sig\n",
+                                   fw_buf_str(&text));
+    assert_int_equal(fw_export_stamp_check(&st, &err), FW_OK);
+    st.size = 41;
+    assert_int_equal(fw_export_stamp_check(&st, &err), FW_ERR_INVALID);
+    assert_string_equal(err.msg, "the stamp's size or root is not its checkpoint's");
+    st.size = 42;
+    st.root[0] ^= 1;
+    assert_int_equal(fw_export_stamp_check(&st, &err), FW_ERR_INVALID);
+    st.root[0] ^= 1;
+    snprintf(st.note, sizeof st.note, "not a note");
+    assert_int_equal(fw_export_stamp_check(&st, &err), FW_ERR_INVALID);
+    assert_string_equal(err.msg, "the stamp's checkpoint is not a checkpoint note");
+    fw_buf_release(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_nufdc),
         cmocka_unit_test(test_json_row),
         cmocka_unit_test(test_stamp),
+        cmocka_unit_test(test_stamp_check),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }

@@ -228,11 +228,53 @@ static void test_large_row(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The public table's rules, shared by the command line and the server: no filter, at most
+** two dimensions, small cells suppressed. */
+static void test_public(void **state)
+{
+    char dir[] = "/tmp/fw-stats-XXXXXX", path[64], cmd[96];
+    fw_stats_query q;
+    fw_stats_table *t = NULL;
+    fw_store *s;
+    const char *field;
+    fw_error err;
+    fw_store_opts o;
+    int i;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    memset(&o, 0, sizeof o);
+    o.flags = FW_STORE_CREATE;
+    assert_int_equal(fw_store_open(path, &o, &s, &err), FW_OK);
+    for (i = 0; i < 40; i++)
+        put(s, i, i < 37 ? "CA" : "WA", false);
+    assert_int_equal(fw_stats_query_parse("state", "state=CA", &q, &field, &err), FW_OK);
+    assert_int_equal(fw_stats_public(s, &q, 5, &t, &field, &err), FW_ERR_INVALID);
+    assert_string_equal(field, "where");
+    assert_null(t);
+    assert_int_equal(fw_stats_query_parse("year,state,encounter", NULL, &q, &field, &err), FW_OK);
+    assert_int_equal(fw_stats_public(s, &q, 5, &t, &field, &err), FW_ERR_INVALID);
+    assert_string_equal(field, "by");
+    assert_string_equal(err.msg, "public statistics group by at most two dimensions");
+    assert_int_equal(fw_stats_query_parse("state", NULL, &q, &field, &err), FW_OK);
+    assert_int_equal(fw_stats_public(s, &q, 5, &t, &field, &err), FW_OK);
+    assert_non_null(t);
+    assert_int_equal(t->k, 5);
+    fw_stats_table_free(t);
+    assert_int_equal(fw_stats_public(s, &q, 0, &t, &field, &err), FW_ERR_INVALID);
+    assert_string_equal(field, "k");
+    fw_store_close(s);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ledger),
         cmocka_unit_test(test_large_row),
+        cmocka_unit_test(test_public),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
 ** them in that order and mark each done; the main thread consumes them in
 ** the same order, waiting for a batch only when it is still being worked.
 */
-#include "pipeline.h"
+#include "data/pipeline.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -12,18 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/banned.h"
+
 #define MAX_WORKERS 8
 
-struct pipeline {
+struct fw_pipeline {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pipe_batch b[PIPE_NBATCH];
+    fw_pipe_batch b[FW_PIPE_NBATCH];
     uint64_t filled, taken, consumed;  /* batches handed out so far, by stage */
-    pipe_batch *cur;                   /* being filled; NULL between batches */
+    fw_pipe_batch *cur;                   /* being filled; NULL between batches */
     bool closing;
-    pipe_work_fn work;
+    fw_pipe_work_fn work;
     void *work_ctx;
-    pipe_consume_fn consume;
+    fw_pipe_consume_fn consume;
     void *consume_ctx;
     pthread_t threads[MAX_WORKERS];
     int nthreads;
@@ -31,9 +33,9 @@ struct pipeline {
 
 static void *worker(void *arg)
 {
-    pipeline *p = arg;
+    fw_pipeline *p = arg;
     fw_diag diag;
-    pipe_batch *b;
+    fw_pipe_batch *b;
 
     fw_diag_init(&diag, 50);
     for (;;) {
@@ -44,7 +46,7 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&p->mu);
             break;
         }
-        b = &p->b[p->taken++ % PIPE_NBATCH];
+        b = &p->b[p->taken++ % FW_PIPE_NBATCH];
         pthread_mutex_unlock(&p->mu);
         p->work(p->work_ctx, b, &diag);
         pthread_mutex_lock(&p->mu);
@@ -62,10 +64,10 @@ static int worker_count(void)
     return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
-pipeline *pipeline_start(pipe_work_fn work, void *work_ctx, pipe_consume_fn consume,
+fw_pipeline *fw_pipeline_start(fw_pipe_work_fn work, void *work_ctx, fw_pipe_consume_fn consume,
                          void *consume_ctx, fw_error *err)
 {
-    pipeline *p = calloc(1, sizeof *p);
+    fw_pipeline *p = calloc(1, sizeof *p);
     int t, want = worker_count();
     size_t i;
 
@@ -79,7 +81,7 @@ pipeline *pipeline_start(pipe_work_fn work, void *work_ctx, pipe_consume_fn cons
     p->work_ctx = work_ctx;
     p->consume = consume;
     p->consume_ctx = consume_ctx;
-    for (i = 0; i < PIPE_NBATCH; i++) {
+    for (i = 0; i < FW_PIPE_NBATCH; i++) {
         fw_buf_init(&p->b[i].text, FW_BUF_UNLIMITED);
         fw_buf_init(&p->b[i].msgs, FW_BUF_UNLIMITED);
     }
@@ -89,16 +91,16 @@ pipeline *pipeline_start(pipe_work_fn work, void *work_ctx, pipe_consume_fn cons
     p->nthreads = t;
     if (p->nthreads == 0) {
         fw_error_set(err, FW_ERR_IO, "cannot start a worker thread");
-        pipeline_stop(p);
+        fw_pipeline_stop(p);
         return NULL;
     }
     return p;
 }
 
 /* Give the oldest batch back to the consumer once a worker is done with it. */
-static void consume_oldest(pipeline *p)
+static void consume_oldest(fw_pipeline *p)
 {
-    pipe_batch *b = &p->b[p->consumed % PIPE_NBATCH];
+    fw_pipe_batch *b = &p->b[p->consumed % FW_PIPE_NBATCH];
     size_t i;
 
     pthread_mutex_lock(&p->mu);
@@ -117,7 +119,7 @@ static void consume_oldest(pipeline *p)
     p->consumed++;
 }
 
-static void publish(pipeline *p)
+static void publish(fw_pipeline *p)
 {
     pthread_mutex_lock(&p->mu);
     p->filled++;
@@ -126,13 +128,13 @@ static void publish(pipeline *p)
     p->cur = NULL;
 }
 
-fw_rc pipeline_add(pipeline *p, const void *data, size_t len, size_t full, size_t lineno)
+fw_rc fw_pipeline_add(fw_pipeline *p, const void *data, size_t len, size_t full, size_t lineno)
 {
-    pipe_batch *b;
+    fw_pipe_batch *b;
     if (!p->cur) {
-        if (p->filled - p->consumed == PIPE_NBATCH)
+        if (p->filled - p->consumed == FW_PIPE_NBATCH)
             consume_oldest(p);
-        p->cur = &p->b[p->filled % PIPE_NBATCH];
+        p->cur = &p->b[p->filled % FW_PIPE_NBATCH];
     }
     b = p->cur;
     b->off[b->n] = b->text.len;
@@ -142,12 +144,12 @@ fw_rc pipeline_add(pipeline *p, const void *data, size_t len, size_t full, size_
     b->ok[b->n] = false;
     if (fw_buf_add(&b->text, data, len) || fw_buf_addc(&b->text, '\0'))
         return FW_ERR_NOMEM;
-    if (++b->n == PIPE_BATCH_ITEMS)
+    if (++b->n == FW_PIPE_BATCH_ITEMS)
         publish(p);
     return FW_OK;
 }
 
-void pipeline_drain(pipeline *p)
+void fw_pipeline_drain(fw_pipeline *p)
 {
     if (p->cur && p->cur->n)
         publish(p);
@@ -156,21 +158,21 @@ void pipeline_drain(pipeline *p)
         consume_oldest(p);
 }
 
-void pipeline_stop(pipeline *p)
+void fw_pipeline_stop(fw_pipeline *p)
 {
     int t;
     size_t i;
     if (!p)
         return;
     if (p->nthreads)
-        pipeline_drain(p);
+        fw_pipeline_drain(p);
     pthread_mutex_lock(&p->mu);
     p->closing = true;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     for (t = 0; t < p->nthreads; t++)
         pthread_join(p->threads[t], NULL);
-    for (i = 0; i < PIPE_NBATCH; i++) {
+    for (i = 0; i < FW_PIPE_NBATCH; i++) {
         fw_buf_release(&p->b[i].text);
         fw_buf_release(&p->b[i].msgs);
     }

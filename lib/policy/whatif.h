@@ -1,0 +1,56 @@
+/*
+** What-if: how many force applications one policy version would flag, by
+** rule and by account kind, over a set of incidents.  A pure tally: the
+** caller reviews each incident (fw_review_run) and adds the review here;
+** whatif_run.h walks the store to do that.  The same tally answers the
+** command line (`review --all --summary`) and the server (GET /api/v1/whatif).
+**
+** Ownership: fw_whatif_init allocates per-rule counts the caller releases
+** with fw_whatif_release; the tally borrows the policy.
+*/
+#ifndef FW_WHATIF_H
+#define FW_WHATIF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "policy/policyset.h"
+#include "policy/review.h"
+
+#define FW_WHATIF_KINDS 16
+
+typedef struct fw_whatif {
+    const fw_loaded_policy *policy;
+    size_t nrules;
+    size_t incidents;          /* incidents walked, with or without force */
+    size_t applications, evaluations, out_apps, undetermined_apps;
+    size_t *out_by_rule, *und_by_rule;
+    size_t apps_by_kind[FW_WHATIF_KINDS], out_by_kind[FW_WHATIF_KINDS];
+    /* Optional, per rule: "    INCIDENT KEY ACCOUNT\n" for every application out of policy
+    ** (listing), and the distinct incident ids out of policy, at most max_ids (ids). */
+    fw_buf *listing;
+    json_t *ids;               /* array of arrays of strings; NULL if max_ids is 0 */
+    size_t max_ids;
+} fw_whatif;
+
+/* Start a tally for policy lp.  list keeps the full listing; max_ids caps the incident
+** ids kept per rule (0: none).  FW_ERR_NOMEM (err). */
+fw_rc fw_whatif_init(fw_whatif *t, const fw_loaded_policy *lp, bool list, size_t max_ids,
+                     fw_error *err);
+void fw_whatif_release(fw_whatif *t);
+
+/* Add one incident's review under t's policy.  FW_ERR_NOMEM if a listing cannot grow. */
+fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc);
+
+/* The tally as the API serves it: {policy, kind, incidents, applications, out_of_policy,
+** rules: [{rule, cite, out, undetermined, incidents}]}.  NULL if out of memory. */
+json_t *fw_whatif_json(const fw_whatif *t);
+
+/* The tally as text for people (the command line's summary), appended to out. */
+fw_rc fw_whatif_text(const fw_whatif *t, fw_buf *out);
+
+#endif
