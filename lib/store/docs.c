@@ -5,6 +5,8 @@
 */
 #include <string.h>
 
+#include "base/timeutil.h"
+#include "record/schema.h"
 #include "store/docs.h"
 
 #include "base/banned.h"
@@ -58,6 +60,34 @@ fw_rc fw_personal_paths(const char *body, size_t len, fw_buf *paths, size_t *n)
         rc = fw_buf_error(paths);
     fw_doc_free(doc);
     fw_diag_release(&diag);
+    return rc;
+}
+
+fw_rc fw_filter_date_check(const char *value, fw_error *err)
+{
+    fw_time t;
+    if (strlen(value) == 10 && fw_time_parse(value, &t))
+        return FW_OK;
+    return fw_error_set(err, FW_ERR_INVALID, "needs a date YYYY-MM-DD, not '%s'", value);
+}
+
+fw_rc fw_filter_enum_check(const char *enum_name, const char *value, fw_error *err)
+{
+    const fw_enum *e = fw_enum_find(enum_name);
+    fw_buf list;
+    fw_rc rc;
+    int i;
+
+    if (!e)
+        return fw_error_set(err, FW_ERR_USAGE, "no enumeration %s", enum_name);
+    if (fw_enum_index(e, value) >= 0)
+        return FW_OK;
+    fw_buf_init(&list, 4096);
+    for (i = 0; e->values[i]; i++)
+        fw_buf_printf(&list, "%s%s", i ? ", " : "", e->values[i]);
+    rc = fw_error_set(err, FW_ERR_INVALID, "unknown value '%s' (expected one of %s)", value,
+                      fw_buf_str(&list));
+    fw_buf_release(&list);
     return rc;
 }
 

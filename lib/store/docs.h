@@ -37,6 +37,14 @@ fw_rc fw_store_history_any(fw_store *s, const char *id, fw_meta_cb cb, void *arg
 */
 fw_rc fw_personal_paths(const char *body, size_t len, fw_buf *paths, size_t *n);
 
+/* Whether value is a date YYYY-MM-DD, as listing filters take it: FW_ERR_INVALID ("needs a
+** date YYYY-MM-DD, not 'VALUE'") if not. */
+fw_rc fw_filter_date_check(const char *value, fw_error *err);
+
+/* Whether value is one of the enumeration's (record/schema.h): FW_ERR_INVALID ("unknown value
+** 'VALUE' (expected one of A, B, ...)") if not. */
+fw_rc fw_filter_enum_check(const char *enum_name, const char *value, fw_error *err);
+
 /* A listing's row as JSON (id, version, agency, occurred_at, encounter if any, force_kinds,
 ** accounts, events, and other_agencies when the row has some); NULL when out of memory. */
 json_t *fw_incident_row_json(const fw_incident_row *r);

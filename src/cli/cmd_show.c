@@ -168,30 +168,18 @@ static int print_row(void *arg, const fw_incident_row *r)
     return 0;
 }
 
-static bool valid_date(const char *s)
-{
-    fw_time t;
-    return strlen(s) == 10 && fw_time_parse(s, &t);
-}
-
+/* The value of option opt, if given, is one of the enumeration's; 0 or EXIT_USAGE. */
 static int check_enum(const char *opt, const char *enum_name, const char *value)
 {
-    const fw_enum *e = fw_enum_find(enum_name);
-    fw_buf list;
-    int i, rc;
-    if (!value || fw_enum_index(e, value) >= 0)
-        return 0;
-    fw_buf_init(&list, 4096);
-    for (i = 0; e->values[i]; i++)
-        fw_buf_printf(&list, "%s%s", i ? ", " : "", e->values[i]);
-    rc = cli_usage_error("--%s: unknown value '%s' (expected one of %s)", opt, value,
-                         fw_buf_str(&list));
-    fw_buf_release(&list);
-    return rc;
+    fw_error err;
+    if (value && fw_filter_enum_check(enum_name, value, &err) != FW_OK)
+        return cli_usage_error("--%s: %s", opt, err.msg);
+    return 0;
 }
 
 int cli_list_filter(cli_args *a, fw_list_filter *f)
 {
+    fw_error err;
     int rc;
     memset(f, 0, sizeof *f);
     f->agency = cli_value(a, "agency");
@@ -200,10 +188,10 @@ int cli_list_filter(cli_args *a, fw_list_filter *f)
     f->encounter = cli_value(a, "encounter");
     f->force_kind = cli_value(a, "force-kind");
     f->include_withdrawn = cli_flag(a, "withdrawn");
-    if (f->since && !valid_date(f->since))
-        return cli_usage_error("--since needs a date YYYY-MM-DD, not '%s'", f->since);
-    if (f->until && !valid_date(f->until))
-        return cli_usage_error("--until needs a date YYYY-MM-DD, not '%s'", f->until);
+    if (f->since && fw_filter_date_check(f->since, &err) != FW_OK)
+        return cli_usage_error("--since %s", err.msg);
+    if (f->until && fw_filter_date_check(f->until, &err) != FW_OK)
+        return cli_usage_error("--until %s", err.msg);
     if ((rc = check_enum("encounter", "encounter", f->encounter)) ||
         (rc = check_enum("force-kind", "force_kind", f->force_kind)))
         return rc;

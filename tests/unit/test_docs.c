@@ -198,6 +198,20 @@ static void test_row_json(void **state)
     json_decref(j);
 }
 
+static void test_filter_checks(void **state)
+{
+    fw_error err;
+    (void)state;
+    assert_int_equal(fw_filter_date_check("2025-03-04", &err), FW_OK);
+    assert_int_equal(fw_filter_date_check("2025-3-4", &err), FW_ERR_INVALID);
+    assert_string_equal(err.msg, "needs a date YYYY-MM-DD, not '2025-3-4'");
+    assert_int_equal(fw_filter_date_check("2025-13-04", &err), FW_ERR_INVALID);
+    assert_int_equal(fw_filter_enum_check("agency_type", "sheriff", &err), FW_OK);
+    assert_int_equal(fw_filter_enum_check("agency_type", "navy", &err), FW_ERR_INVALID);
+    assert_int_equal(strncmp(err.msg, "unknown value 'navy' (expected one of federal, ", 47), 0);
+    assert_int_equal(fw_filter_enum_check("no_such_enum", "x", &err), FW_ERR_USAGE);
+}
+
 static void test_render(void **state)
 {
     fw_doc *doc = parse(incident_v1);
@@ -238,6 +252,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_history_any, setup, teardown),
         cmocka_unit_test(test_personal_paths),
         cmocka_unit_test(test_row_json),
+        cmocka_unit_test(test_filter_checks),
         cmocka_unit_test(test_render),
     };
     return cmocka_run_group_tests_name("docs", tests, NULL, NULL);
