@@ -8,6 +8,8 @@
 
 #include "cli.h"
 #include "record/jsonschema.h"
+#include "record/render.h"
+#include "store/docs.h"
 
 #include "base/banned.h"
 
@@ -25,109 +27,6 @@ static bool parse_count(const char *s, int64_t *out)
 
 /* ---- show ------------------------------------------------------------- */
 
-static void print_value(const json_t *v)
-{
-    fw_buf b;
-    if (json_is_string(v)) {
-        fputs(json_string_value(v), stdout);
-        return;
-    }
-    fw_buf_init(&b, 1 << 20);
-    fw_canon_write(v, &b);
-    fputs(fw_buf_str(&b), stdout);
-    fw_buf_release(&b);
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The object's fields other than those in skip, as "key=value", sorted. */
-static void print_attrs(const json_t *obj, const char *const *skip)
-{
-    const char *keys[64], *k;
-    json_t *v;
-    size_t n = 0, i;
-
-    json_object_foreach((json_t *)obj, k, v) {
-        const char *const *s;
-        bool skipped = false;
-        for (s = skip; *s; s++)
-            skipped |= strcmp(*s, k) == 0;
-        if (!skipped && n < 64)
-            keys[n++] = k;
-    }
-    qsort(keys, n, sizeof keys[0], key_cmp);
-    for (i = 0; i < n; i++) {
-        printf(" %s=", keys[i]);
-        print_value(json_object_get(obj, keys[i]));
-    }
-}
-
-static void print_parties(const fw_doc *doc, unsigned kind, const char *label)
-{
-    static const char *const skip[] = {"id", NULL};
-    size_t i;
-    bool first = true;
-    for (i = 0; i < doc->nparties; i++) {
-        if (doc->parties[i].kind != kind)
-            continue;
-        printf("%s%s", first ? label : ";", first ? "" : " ");
-        printf("%s", doc->parties[i].id);
-        print_attrs(doc->parties[i].obj, skip);
-        first = false;
-    }
-    if (!first)
-        putchar('\n');
-}
-
-static void show_incident(const fw_doc *doc)
-{
-    static const char *const skip_top[] = {"id", "agency", "occurred_at", "officers", "subjects",
-                                           "vehicles", "accounts", "location", "summary",
-                                           "record", NULL};
-    static const char *const skip_ev[] = {"t", "type", "actor", "note", NULL};
-    static const char *const none[] = {NULL};
-    const json_t *loc = json_object_get(doc->root, "location"), *summary, *note;
-    size_t i, k;
-
-    printf("occurred   %s\nagency     %s\n", doc->occurred_at, doc->agency);
-    if (loc) {
-        printf("location  ");
-        print_attrs(loc, none);
-        putchar('\n');
-    }
-    printf("details   ");
-    print_attrs(doc->root, skip_top);
-    putchar('\n');
-    print_parties(doc, FW_REF_OFFICER, "officers   ");
-    print_parties(doc, FW_REF_SUBJECT, "subjects   ");
-    print_parties(doc, FW_REF_VEHICLE, "vehicles   ");
-    summary = json_object_get(doc->root, "summary");
-    if (summary)
-        printf("summary    %s\n", json_string_value(summary));
-    for (i = 0; i < doc->naccounts; i++) {
-        const fw_account *a = &doc->accounts[i];
-        printf("\naccount %s (%s): %s\n", a->id, a->kind, a->source);
-        for (k = 0; k < a->nevents; k++) {
-            const fw_event *e = &a->events[k];
-            const json_t *who = json_object_get(e->obj, "vehicle");
-            if (!who)
-                who = json_object_get(e->obj, "person");
-            printf("  %8.1f s  %-18s %s", e->t, e->type_name,
-                   e->actor ? e->actor : json_is_string(who) ? json_string_value(who) : "-");
-            print_attrs(e->obj, skip_ev);
-            if (!e->type)
-                printf("  (type not interpreted)");
-            note = json_object_get(e->obj, "note");
-            if (note)
-                printf("\n             \"%s\"", json_string_value(note));
-            putchar('\n');
-        }
-    }
-}
-
 /*
 ** Reading personal data of private people is itself recorded: if the
 ** incident holds any, an access record (who, what, when, why) is stored,
@@ -136,47 +35,48 @@ static void show_incident(const fw_doc *doc)
 static int log_personal_read(cli_args *a, fw_store **s, const char *id, const char *body,
                              size_t len, int64_t version)
 {
-    fw_diag diag;
-    fw_doc *doc = NULL;
     fw_buf paths;
     fw_error err;
+    size_t n;
     int rc = EXIT_OK;
 
-    fw_diag_init(&diag, 2);
     fw_buf_init(&paths, 1 << 16);
-    if (fw_doc_parse(body, len, NULL, &doc, &diag) != FW_OK ||
-        fw_doc_personal_fields(doc, &paths) == 0)
+    if (fw_personal_paths(body, len, &paths, &n) != FW_OK)
+        goto fail;
+    if (n == 0)
         goto done; /* nothing personal (or unreadable: show says so) */
-    if (fw_buf_error(&paths) != FW_OK) {
-        rc = cli_fail(EXIT_RUNTIME, "%s holds personal data and its reading cannot be logged: "
-                                    "not shown", id);
-        goto done;
-    }
     fw_store_close(*s);
     *s = cli_open_store(a, 0);
     if (!*s || fw_store_log_access(*s, id, version, fw_buf_str(&paths), a->actor,
                                    cli_value(a, "reason"), &err) != FW_OK)
-        rc = cli_fail(EXIT_RUNTIME, "%s holds personal data and its reading cannot be logged: "
-                                    "not shown", id);
+        goto fail;
 done:
-    fw_doc_free(doc);
-    fw_diag_release(&diag);
     fw_buf_release(&paths);
     return rc;
+fail:
+    rc = cli_fail(EXIT_RUNTIME, "%s holds personal data and its reading cannot be logged: "
+                                "not shown", id);
+    goto done;
+}
+
+static void print_header(fw_record_type type, const char *id, const fw_record_info *info)
+{
+    printf("%s %s  version %lld of %lld  stored %s by %s\nsha256     %s\n",
+           fw_record_type_name(type), id, (long long)info->version, (long long)info->latest,
+           info->created_at, info->actor, info->sha256);
 }
 
 int cmd_show(cli_args *a)
 {
     const char *id = a->pos[0], *vs = cli_value(a, "version");
     int64_t version = 0;
-    fw_record_type type = FW_RECORD_INCIDENT;
+    fw_record_type type;
     fw_record_info info;
     fw_store *s;
-    fw_buf body;
+    fw_buf body, text;
     fw_error err;
     fw_doc *doc = NULL;
     fw_diag diag;
-    fw_rc frc;
     int rc = EXIT_OK;
 
     if (vs && !parse_count(vs, &version))
@@ -187,25 +87,9 @@ int cmd_show(cli_args *a)
     if (!s)
         return EXIT_RUNTIME;
     fw_buf_init(&body, FW_BUF_UNLIMITED);
+    fw_buf_init(&text, FW_BUF_UNLIMITED);
     fw_diag_init(&diag, 10);
-    /* An id names an incident, an agency, a review ("INCIDENT:POLICY") or an
-    ** access record ("INCIDENT:read:SEQ"). */
-    frc = fw_store_get(s, type, id, version, &body, &info, &err);
-    if (frc == FW_ERR_NOTFOUND) {
-        static const fw_record_type others[] = {FW_RECORD_AGENCY, FW_RECORD_REVIEW,
-                                                FW_RECORD_ACCESS};
-        size_t k;
-        for (k = 0; k < sizeof others / sizeof others[0]; k++) {
-            fw_buf_reset(&body);
-            if (fw_store_get(s, others[k], id, 0, &body, &info, NULL) == FW_OK) {
-                type = others[k];
-                fw_buf_reset(&body);
-                frc = fw_store_get(s, type, id, version, &body, &info, &err);
-                break;
-            }
-        }
-    }
-    if (frc) {
+    if (fw_store_get_any(s, id, version, &body, &info, &type, &err) != FW_OK) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         goto done;
     }
@@ -220,9 +104,7 @@ int cmd_show(cli_args *a)
     if (type == FW_RECORD_REVIEW || type == FW_RECORD_ACCESS) {
         /* Not a document: show its JSON. */
         json_t *j = json_loadb(body.data, body.len, 0, NULL);
-        printf("%s %s  version %lld of %lld  stored %s by %s\nsha256     %s\n", fw_record_type_name(type), id,
-               (long long)info.version, (long long)info.latest, info.created_at, info.actor,
-               info.sha256);
+        print_header(type, id, &info);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
         putchar('\n');
         json_decref(j);
@@ -239,21 +121,16 @@ int cmd_show(cli_args *a)
         putchar('\n');
         goto done;
     }
-    printf("%s %s  version %lld of %lld  stored %s by %s\nsha256     %s\n",
-           fw_record_type_name(type), id, (long long)info.version, (long long)info.latest,
-           info.created_at, info.actor, info.sha256);
-    if (type == FW_RECORD_INCIDENT) {
-        show_incident(doc);
-    } else {
-        static const char *const skip[] = {"id", "record", NULL};
-        printf("details   ");
-        print_attrs(doc->root, skip);
-        putchar('\n');
-    }
+    print_header(type, id, &info);
+    if (fw_render_doc(doc, &text) != FW_OK)
+        rc = cli_fail(EXIT_RUNTIME, "out of memory");
+    else
+        fwrite(text.data, 1, text.len, stdout);
 done:
     fw_doc_free(doc);
     fw_diag_release(&diag);
     fw_buf_release(&body);
+    fw_buf_release(&text);
     fw_store_close(s);
     return rc;
 }
@@ -278,21 +155,7 @@ static int print_row(void *arg, const fw_incident_row *r)
 {
     list_out *o = arg;
     if (o->json) {
-        json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:s?, s:s, s:I, s:I}", "id", r->id,
-                              "version", (json_int_t)r->version, "agency", r->agency,
-                              "occurred_at", r->occurred_at, "encounter",
-                              *r->encounter ? r->encounter : NULL, "force_kinds",
-                              r->force_kinds, "accounts", (json_int_t)r->naccounts, "events",
-                              (json_int_t)r->nevents);
-        if (*r->other_agencies) {
-            json_t *others = json_array();
-            char list[64 * 33], *save = NULL, *part;
-            snprintf(list, sizeof list, "%s", r->other_agencies);
-            for (part = strtok_r(list, ",", &save); part; part = strtok_r(NULL, ",", &save))
-                json_array_append_new(others, json_string(part));
-            json_object_set_new(j, "other_agencies", others);
-        }
-        print_json_item(o, j);
+        print_json_item(o, fw_incident_row_json(r));
     } else {
         if (o->n == 0)
             printf("%-25s  %-20s  %3s  %-16s  %-15s  %4s  %s\n", "OCCURRED", "ID", "V",
@@ -305,30 +168,18 @@ static int print_row(void *arg, const fw_incident_row *r)
     return 0;
 }
 
-static bool valid_date(const char *s)
-{
-    fw_time t;
-    return strlen(s) == 10 && fw_time_parse(s, &t);
-}
-
+/* The value of option opt, if given, is one of the enumeration's; 0 or EXIT_USAGE. */
 static int check_enum(const char *opt, const char *enum_name, const char *value)
 {
-    const fw_enum *e = fw_enum_find(enum_name);
-    fw_buf list;
-    int i, rc;
-    if (!value || fw_enum_index(e, value) >= 0)
-        return 0;
-    fw_buf_init(&list, 4096);
-    for (i = 0; e->values[i]; i++)
-        fw_buf_printf(&list, "%s%s", i ? ", " : "", e->values[i]);
-    rc = cli_usage_error("--%s: unknown value '%s' (expected one of %s)", opt, value,
-                         fw_buf_str(&list));
-    fw_buf_release(&list);
-    return rc;
+    fw_error err;
+    if (value && fw_filter_enum_check(enum_name, value, &err) != FW_OK)
+        return cli_usage_error("--%s: %s", opt, err.msg);
+    return 0;
 }
 
 int cli_list_filter(cli_args *a, fw_list_filter *f)
 {
+    fw_error err;
     int rc;
     memset(f, 0, sizeof *f);
     f->agency = cli_value(a, "agency");
@@ -337,10 +188,10 @@ int cli_list_filter(cli_args *a, fw_list_filter *f)
     f->encounter = cli_value(a, "encounter");
     f->force_kind = cli_value(a, "force-kind");
     f->include_withdrawn = cli_flag(a, "withdrawn");
-    if (f->since && !valid_date(f->since))
-        return cli_usage_error("--since needs a date YYYY-MM-DD, not '%s'", f->since);
-    if (f->until && !valid_date(f->until))
-        return cli_usage_error("--until needs a date YYYY-MM-DD, not '%s'", f->until);
+    if (f->since && fw_filter_date_check(f->since, &err) != FW_OK)
+        return cli_usage_error("--since %s", err.msg);
+    if (f->until && fw_filter_date_check(f->until, &err) != FW_OK)
+        return cli_usage_error("--until %s", err.msg);
     if ((rc = check_enum("encounter", "encounter", f->encounter)) ||
         (rc = check_enum("force-kind", "force_kind", f->force_kind)))
         return rc;
@@ -387,11 +238,7 @@ static int print_version(void *arg, const fw_record_meta *m)
 {
     list_out *o = arg;
     if (o->json) {
-        json_t *j = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s}", "type", m->type, "id",
-                              m->id, "version", (json_int_t)m->version, "created_at",
-                              m->created_at, "actor", m->actor, "log_seq",
-                              (json_int_t)m->log_seq, "sha256", m->sha256);
-        print_json_item(o, j);
+        print_json_item(o, fw_record_meta_json(m));
     } else {
         if (o->n == 0)
             printf("%-7s  %-20s  %-24s  %7s  %s\n", "VERSION", "STORED", "ACTOR", "LOG", "SHA256");
@@ -414,13 +261,7 @@ int cmd_history(cli_args *a)
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s)
         return EXIT_RUNTIME;
-    frc = fw_store_history(s, FW_RECORD_INCIDENT, a->pos[0], print_version, &o, &err);
-    if (frc == FW_ERR_NOTFOUND)
-        frc = fw_store_history(s, FW_RECORD_AGENCY, a->pos[0], print_version, &o, NULL);
-    if (frc == FW_ERR_NOTFOUND)
-        frc = fw_store_history(s, FW_RECORD_REVIEW, a->pos[0], print_version, &o, NULL);
-    if (frc == FW_ERR_NOTFOUND)
-        frc = fw_store_history(s, FW_RECORD_ACCESS, a->pos[0], print_version, &o, NULL);
+    frc = fw_store_history_any(s, a->pos[0], print_version, &o, &err);
     fw_store_close(s);
     if (frc)
         return cli_fail(EXIT_RUNTIME, "%s", err.msg);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "base/str.h"
+#include "log/keyfile.h"
 
 #include "base/banned.h"
 
@@ -441,7 +442,7 @@ const char *cli_key_path(cli_args *a)
     static char path[4096];
     if (a->signing_key)
         return a->signing_key;
-    if (fw_snprintf(path, sizeof path, "%s.key", a->db) != FW_OK) {
+    if (fw_keyfile_default_path(a->db, path, sizeof path) != FW_OK) {
         cli_usage_error("--db: a path too long for its key file (use --signing-key)");
         return NULL;
     }
@@ -452,25 +453,18 @@ const char *cli_key_path(cli_args *a)
 static bool load_signer(cli_args *a)
 {
     const char *key = cli_key_path(a);
-    FILE *f = key ? fopen(key, "r") : NULL;
-    char text[512];
     fw_error err;
-    bool ok;
+    fw_rc rc;
 
     if (!key)
         return false;
-    if (!f) {
-        cli_fail(EXIT_RUNTIME, "no signing key at %s (forcewatch init creates one; "
-                               "--signing-key names another)", key);
-        return false;
-    }
-    ok = fgets(text, sizeof text, f) != NULL;
-    fclose(f);
-    if (!ok || fw_note_signer_parse(text, &a->signer, &err) != FW_OK) {
-        cli_fail(EXIT_RUNTIME, "%s: %s", key, ok ? err.msg : "empty file");
-        return false;
-    }
-    return true;
+    rc = fw_keyfile_read(key, &a->signer, &err);
+    if (rc == FW_ERR_NOTFOUND)
+        cli_fail(EXIT_RUNTIME, "%s (forcewatch init creates one; --signing-key names another)",
+                 err.msg);
+    else if (rc)
+        cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    return rc == FW_OK;
 }
 
 fw_store *cli_open_store(cli_args *a, unsigned flags)

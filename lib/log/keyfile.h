@@ -1,0 +1,48 @@
+/*
+** The log's signing key on disk: the key file beside a database (DB.key by
+** default), read, or created readable by its owner only and never over an
+** existing one; the origin a new log is named by; and binding a database to
+** the verifier key its log is signed with.  Never prints: problems come back
+** in fw_error, with the file's path in the message.
+*/
+#ifndef FW_KEYFILE_H
+#define FW_KEYFILE_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "log/note.h"
+#include "store/store.h"
+
+/* "forcewatch.local/NAME" from the database's file name (without ".db"), with every
+** character a note's name may not hold (space, control, '+') made '-'.  Cut to n. */
+void fw_keyfile_default_origin(const char *db, char *out, size_t n);
+
+/* The default key file of a database: "DB.key".  FW_ERR_LIMIT if it does not fit n. */
+fw_rc fw_keyfile_default_path(const char *db, char *out, size_t n);
+
+/*
+** Read the signing key from the first line of path into s.  FW_ERR_NOTFOUND if the file
+** cannot be opened (err: "no signing key at PATH"); FW_ERR_INVALID if it is empty or not
+** a key (err: "PATH: why").
+*/
+fw_rc fw_keyfile_read(const char *path, fw_note_signer *s, fw_error *err);
+
+/*
+** Write s as a new key file at path, mode 0600, created exclusively (an existing file is
+** never replaced: FW_ERR_IO, "cannot create PATH: File exists") and synced.  The key's
+** text is wiped from memory afterwards.
+*/
+fw_rc fw_keyfile_write(const char *path, const fw_note_signer *s, fw_error *err);
+
+/*
+** Bind the store to the signer's verifier key: stored as the setting "verifier_key" if the
+** database has none yet (in a transaction of its own), else compared with the stored one.
+** vkey receives the signer's verifier key text.  FW_ERR_INVALID if the database's log is
+** signed with another key (err names key_name, the key file, and the stored key).
+*/
+fw_rc fw_keyfile_bind(fw_store *st, const fw_note_signer *s, const char *key_name, fw_buf *vkey,
+                      fw_error *err);
+
+#endif
