@@ -27,6 +27,7 @@
 #include "record/model.h"
 #include "cli/policyset.h"
 #include "access/ratelimit.h"
+#include "access/incident_access.h"
 #include "access/session.h"
 #include "server.h"
 #include "webfiles.h"
@@ -804,7 +805,7 @@ int cmd_serve(cli_args *a)
         return EXIT_RUNTIME;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
     s.sessions = fw_sessions_new(MAX_SESSIONS, (double)s.cfg.token_cache_seconds);
-    s.incidents = fw_cache_new(4096, (size_t)s.cfg.cache_bytes, api_served_incident_free);
+    s.incidents = fw_served_cache_new(4096, (size_t)s.cfg.cache_bytes);
     s.log_tree = fw_log_cache_new();
     s.log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s.cfg.log_requests_per_minute,
                                      LOG_RATE_WINDOW);

@@ -104,7 +104,7 @@ struct policy_set;
 const struct policy_set *server_policies(request *r);
 double server_now(request *r);
 
-/* The cache of served incident versions (values freed by api_served_incident_free). */
+/* The cache of served incident versions (lib/access/incident_access.h). */
 struct fw_cache;
 struct fw_cache *server_incident_cache(request *r);
 /* The monotonic clock caches are timed by, in seconds. */
