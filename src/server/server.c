@@ -31,6 +31,7 @@
 #include "access/session.h"
 #include "server.h"
 #include "webfiles.h"
+#include "web/http.h"
 #include "base/banned.h"
 
 /* ---- configuration --------------------------------------------------------- */
@@ -432,75 +433,24 @@ static int authenticate(server *s, request *r)
     return 0;
 }
 
-/* Match path against a pattern like "/api/v1/incidents/{id}/versions". */
-static bool match(const char *pattern, const char *path, const char **params, char *storage,
-                  size_t storage_len)
-{
-    size_t np = 0, used = 0;
-    while (*pattern && *path) {
-        if (*pattern == '{') {
-            const char *end = strchr(pattern, '}');
-            size_t n = strcspn(path, "/");
-            if (!end || n == 0 || np == MAX_PARAMS || used + n + 1 > storage_len)
-                return false;
-            memcpy(storage + used, path, n);
-            storage[used + n] = '\0';
-            params[np++] = storage + used;
-            used += n + 1;
-            pattern = end + 1;
-            path += n;
-            continue;
-        }
-        if (*pattern != *path)
-            return false;
-        pattern++;
-        path++;
-    }
-    return *pattern == '\0' && *path == '\0';
-}
-
 typedef struct connection_state {
     request req;
     char param_storage[512];
 } connection_state;
 
-/* s as a JSON string on line: client bytes, so repaired to UTF-8 first if need be. */
-static void log_string(fw_buf *line, const char *s, size_t n)
-{
-    fw_buf fixed;
-    if (fw_utf8_check(s, n) == n) {
-        fw_canon_string(s, n, line);
-        return;
-    }
-    fw_buf_init(&fixed, 3 * n + 1);
-    fw_utf8_repair(s, n, &fixed);
-    fw_canon_string(fw_buf_str(&fixed), fixed.len, line);
-    fw_buf_release(&fixed);
-}
-
-/* One JSON line a request; the method and path are escaped, so every line parses. */
+/* One JSON line a request (lib/web/http.h). */
 static void access_log(request *r, size_t bytes)
 {
     /* The time text changes once a second: each thread keeps its own. */
     static _Thread_local char now[32];
     static _Thread_local time_t now_for = -1;
     time_t t = time(NULL);
-    long hundredths = (long)((now_s() - r->started) * 100000 + 0.5);
     fw_buf *line = &r->text; /* done with: the reply is queued (copied or owned) */
     if (t != now_for) {
         fw_time_format_utc(t, now, sizeof now);
         now_for = t;
     }
-    fw_buf_reset(line);
-    fw_buf_reserve(line, 256);
-    fw_buf_adds(line, "{\"time\":\"");
-    fw_buf_adds(line, now);
-    fw_buf_adds(line, "\",\"method\":");
-    log_string(line, r->method, strlen(r->method));
-    fw_buf_adds(line, ",\"path\":");
-    log_string(line, r->path, strlen(r->path));
-    fw_buf_printf(line, ",\"status\":%d,\"ms\":%ld.%02ld,\"bytes\":%zu}\n", r->status,
-                  hundredths / 100, hundredths % 100, bytes);
+    fw_access_log_line(line, now, r->method, r->path, r->status, now_s() - r->started, bytes);
     fwrite(line->data, 1, line->len, stderr);
 }
 
@@ -615,8 +565,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return send_reply(s, r);
     }
     for (i = 0; api_routes[i].pattern; i++) {
-        if (!match(api_routes[i].pattern, url, r->params, cs->param_storage,
-                   sizeof cs->param_storage))
+        if (!fw_route_match(api_routes[i].pattern, url, r->params, MAX_PARAMS,
+                            cs->param_storage, sizeof cs->param_storage))
             continue;
         path_matched = true;
         if (strcmp(api_routes[i].method, method) != 0)
