@@ -19,6 +19,7 @@ static const char *const rc_names[] = {
     [FW_ERR_LIMIT] = "limit exceeded",
     [FW_ERR_USAGE] = "usage error",
     [FW_ERR_INTERNAL] = "internal error",
+    [FW_ERR_DENIED] = "not permitted",
 };
 
 const char *fw_strerror(fw_rc rc)

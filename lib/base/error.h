@@ -21,7 +21,8 @@ typedef enum fw_rc {
     FW_ERR_NOMEM,     /* out of memory */
     FW_ERR_LIMIT,     /* an input exceeded a configured limit */
     FW_ERR_USAGE,     /* the API was called wrongly */
-    FW_ERR_INTERNAL   /* a bug: an invariant did not hold */
+    FW_ERR_INTERNAL,  /* a bug: an invariant did not hold */
+    FW_ERR_DENIED     /* the caller may not do this (authorization) */
 } fw_rc;
 
 #define FW_ERROR_MSG_MAX 512

@@ -22,7 +22,4 @@ typedef struct api_route {
 
 extern const api_route api_routes[];   /* ends with a zero entry */
 
-/* Frees a value of the server's incident cache (server_incident_cache). */
-void api_served_incident_free(void *served);
-
 #endif

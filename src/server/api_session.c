@@ -3,6 +3,7 @@
 */
 #include <string.h>
 #include "api_int.h"
+#include "access/session.h"
 #include "base/banned.h"
 
 void api_health(request *r)
@@ -26,10 +27,8 @@ void api_sign_in(request *r)
     static const char *const allowed[] = {"username", "password", NULL};
     json_t *j = body_json(r);
     const char *name, *pw;
-    fw_store *st;
-    fw_user u;
+    fw_session ss;
     fw_error err;
-    char csrf[65];
     fw_rc rc;
 
     if (!j)
@@ -37,19 +36,17 @@ void api_sign_in(request *r)
     if (!only_members(r, j, allowed) || !(name = member(r, j, "username", true)) ||
         !(pw = member(r, j, "password", true)))
         goto done;
-    if (!server_signin_allowed(r, name)) {
-        reply_error(r, 429, "rate_limited", "username", "too many failed sign-ins; wait a minute");
-        goto done;
-    }
-    st = r->store;
-    rc = fw_user_authenticate(st, name, pw, &u, &err);
-    if (rc) {
-        server_signin_failed(r, name);
-        reply_error(r, 401, "unauthorized", "password", "wrong username or password");
-    } else if (!server_session_new(r, &u, csrf)) {
-        reply_error(r, 503, "busy", NULL, "too many sessions");
-    } else {
-        reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "csrf_token", csrf));
+    rc = fw_session_sign_in(server_sessions(r), r->store, name, pw, server_clock(), &ss, &err);
+    if (rc == FW_ERR_LIMIT)
+        reply_error(r, 429, "rate_limited", "username", "%s", err.msg);
+    else if (rc == FW_ERR_INVALID)
+        reply_error(r, 401, "unauthorized", "password", "%s", err.msg);
+    else if (rc)
+        reply_error(r, 503, "busy", NULL, "%s", err.msg);
+    else {
+        fw_session_cookie(ss.id, r->set_cookie, sizeof r->set_cookie);
+        reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&ss.user), "csrf_token",
+                                     ss.csrf));
     }
 done:
     json_decref(j);
@@ -67,7 +64,8 @@ void api_whoami(request *r)
 
 void api_sign_out(request *r)
 {
-    server_session_end(r);
+    fw_session_end(server_sessions(r), r->session);
+    fw_session_cookie(NULL, r->set_cookie, sizeof r->set_cookie);
     reply_json(r, 200, json_pack("{s:s}", "status", "signed out"));
 }
 
@@ -157,7 +155,7 @@ void api_revoke_token(request *r)
     else if (rc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     else {
-        server_auth_changed(r);
+        fw_sessions_auth_changed(server_sessions(r));
         reply_json(r, 200, json_pack("{s:s, s:b}", "id", r->params[0], "revoked", 1));
     }
 }

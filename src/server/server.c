@@ -26,8 +26,11 @@
 #include "log/log_cache.h"
 #include "record/model.h"
 #include "access/ratelimit.h"
+#include "access/incident_access.h"
+#include "access/session.h"
 #include "server.h"
 #include "webfiles.h"
+#include "web/http.h"
 #include "base/banned.h"
 
 /* ---- configuration --------------------------------------------------------- */
@@ -116,19 +119,8 @@ struct server {
     pthread_cond_t cv;
     fw_store **free_stores;
     size_t nfree, nstores;
-    /* Sessions and sign-in failures, under mu. */
-    struct session {
-        char id[65], csrf[65];
-        fw_user user;
-        time_t expires;
-    } *sessions;
-    size_t nsessions;
-    fw_ratelimit *failures;
-    /* Who tokens belong to, for token_cache_seconds (key: SHA-256 of the
-    ** token); cleared when this process revokes a token (no route changes a user),
-    ** and auth_generation counts those clearings, under mu. */
-    fw_cache *tokens;
-    unsigned long auth_generation;
+    /* Sessions, sign-in failures and who tokens belong to (locks itself). */
+    fw_sessions *sessions;
     /* Served incident versions (api_incidents.c). */
     fw_cache *incidents;
     /* The record log's tree, for proofs (locks itself). */
@@ -201,13 +193,9 @@ bool server_log_admit(request *r)
     return ok;
 }
 
-void server_auth_changed(request *r)
+struct fw_sessions *server_sessions(request *r)
 {
-    server *s = r->srv;
-    pthread_mutex_lock(&s->mu);
-    s->auth_generation++;
-    fw_cache_clear(s->tokens);
-    pthread_mutex_unlock(&s->mu);
+    return r->srv->sessions;
 }
 
 const struct fw_policy_set *server_policies(request *r)
@@ -398,75 +386,15 @@ int server_public_stats_k(request *r)
 }
 
 #define MAX_SESSIONS 4096
-#define SESSION_SECONDS (12 * 3600)
-#define SIGNIN_WINDOW 60
-#define SIGNIN_MAX_FAILURES 5
-#define SIGNIN_TABLE 4096      /* names tracked at once (see ratelimit.h) */
-#define TOKEN_CACHE 1024       /* tokens remembered at once */
 
-static void random_hex(char *out, size_t bytes)
+static fw_store *borrow_cb(void *arg)
 {
-    unsigned char buf[32];
-    randombytes_buf(buf, bytes);
-    sodium_bin2hex(out, bytes * 2 + 1, buf, bytes);
+    return store_borrow(arg);
 }
 
-bool server_session_new(request *r, const fw_user *u, char csrf[65])
+static void give_back_cb(void *arg, fw_store *st)
 {
-    server *s = r->srv;
-    struct session *ss = NULL;
-    time_t now = time(NULL);
-    size_t i;
-
-    pthread_mutex_lock(&s->mu);
-    for (i = 0; i < s->nsessions && !ss; i++)
-        if (s->sessions[i].expires < now)
-            ss = &s->sessions[i];
-    if (!ss && s->nsessions < MAX_SESSIONS)
-        ss = &s->sessions[s->nsessions++];
-    if (ss) {
-        random_hex(ss->id, 32);
-        random_hex(ss->csrf, 32);
-        ss->user = *u;
-        ss->expires = now + SESSION_SECONDS;
-        memcpy(csrf, ss->csrf, 65);
-        snprintf(r->set_cookie, sizeof r->set_cookie,
-                 "fw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", ss->id,
-                 SESSION_SECONDS);
-    }
-    pthread_mutex_unlock(&s->mu);
-    return ss != NULL;
-}
-
-void server_session_end(request *r)
-{
-    server *s = r->srv;
-    size_t i;
-    pthread_mutex_lock(&s->mu);
-    for (i = 0; i < s->nsessions; i++)
-        if (r->session[0] && sodium_memcmp(s->sessions[i].id, r->session, 64) == 0)
-            s->sessions[i].expires = 0;
-    pthread_mutex_unlock(&s->mu);
-    snprintf(r->set_cookie, sizeof r->set_cookie,
-             "fw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-}
-
-bool server_signin_allowed(request *r, const char *name)
-{
-    server *s = r->srv;
-    bool ok;
-    pthread_mutex_lock(&s->mu);
-    ok = fw_ratelimit_allowed(s->failures, name, now_s());
-    pthread_mutex_unlock(&s->mu);
-    return ok;
-}
-
-void server_signin_failed(request *r, const char *name)
-{
-    server *s = r->srv;
-    pthread_mutex_lock(&s->mu);
-    fw_ratelimit_failed(s->failures, name, now_s());
-    pthread_mutex_unlock(&s->mu);
+    store_return(arg, st);
 }
 
 /* Who is asking: a bearer token, a session cookie, or nobody (public).
@@ -475,103 +403,33 @@ static int authenticate(server *s, request *r)
 {
     const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
     const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fw_session");
-    fw_store *st;
+    const char *token;
+    fw_session ss;
     fw_error err;
-    size_t i;
-    int rc = 0;
+    fw_rc rc;
 
     memset(&r->user, 0, sizeof r->user);
     r->user.role = FW_ROLE_PUBLIC;
     if (auth) {
-        uint8_t key[FW_SHA256_BYTES];
-        fw_cache_entry *held;
-        fw_user *known;
-        unsigned long generation;
-        if (strncmp(auth, "Bearer ", 7) != 0)
+        if (!(token = fw_session_bearer(auth)))
             return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
-        fw_sha256(auth + 7, strlen(auth + 7), key);
-        if ((known = fw_cache_get(s->tokens, key, sizeof key, now_s(), &held)) != NULL) {
-            r->user = *known;
-            fw_cache_release(s->tokens, held);
-            return 0;
-        }
-        pthread_mutex_lock(&s->mu);
-        generation = s->auth_generation;
-        pthread_mutex_unlock(&s->mu);
-        st = store_borrow(s);
-        if (fw_token_check(st, auth + 7, &r->user, &err) != FW_OK)
-            rc = reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
-        store_return(s, st);
-        if (rc) {
-            memset(&r->user, 0, sizeof r->user);
-            return rc;
-        }
-        /* Not if a revocation came in meanwhile: that check may predate it. */
-        pthread_mutex_lock(&s->mu);
-        if (s->cfg.token_cache_seconds > 0 && generation == s->auth_generation &&
-            (known = malloc(sizeof *known)) != NULL) {
-            *known = r->user;
-            if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known,
-                              now_s() + (double)s->cfg.token_cache_seconds, now_s(), NULL))
-                free(known);
-        }
-        pthread_mutex_unlock(&s->mu);
+        if (fw_session_token(s->sessions, token, now_s(), borrow_cb, give_back_cb, s, &r->user,
+                             &err) != FW_OK)
+            return reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
         return 0;
     }
-    if (cookie && strlen(cookie) == 64) {
-        time_t now = time(NULL);
-        pthread_mutex_lock(&s->mu);
-        for (i = 0; i < s->nsessions; i++) {
-            struct session *ss = &s->sessions[i];
-            if (ss->expires >= now && sodium_memcmp(ss->id, cookie, 64) == 0) {
-                const char *csrf;
-                r->user = ss->user;
-                r->via_cookie = true;
-                memcpy(r->session, ss->id, 65);
-                memcpy(r->csrf, ss->csrf, 65);
-                /* A cookie rides along with any request a browser makes:
-                ** unsafe methods must also show the token only our pages know. */
-                if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
-                    csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-                    if (!csrf || strlen(csrf) != 64 || sodium_memcmp(csrf, ss->csrf, 64) != 0)
-                        rc = 403;
-                }
-                break;
-            }
-        }
-        pthread_mutex_unlock(&s->mu);
-        if (rc)
-            return reply_error(r, 403, "csrf", "X-CSRF-Token",
-                               "a signed-in browser request that changes something needs its CSRF token");
+    rc = fw_session_find(s->sessions, cookie, r->method,
+                         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token"),
+                         now_s(), &ss, &err);
+    if (rc == FW_OK || rc == FW_ERR_DENIED) {
+        r->user = ss.user;
+        r->via_cookie = true;
+        memcpy(r->session, ss.id, sizeof r->session);
+        memcpy(r->csrf, ss.csrf, sizeof r->csrf);
     }
+    if (rc == FW_ERR_DENIED)
+        return reply_error(r, 403, "csrf", "X-CSRF-Token", "%s", err.msg);
     return 0;
-}
-
-/* Match path against a pattern like "/api/v1/incidents/{id}/versions". */
-static bool match(const char *pattern, const char *path, const char **params, char *storage,
-                  size_t storage_len)
-{
-    size_t np = 0, used = 0;
-    while (*pattern && *path) {
-        if (*pattern == '{') {
-            const char *end = strchr(pattern, '}');
-            size_t n = strcspn(path, "/");
-            if (!end || n == 0 || np == MAX_PARAMS || used + n + 1 > storage_len)
-                return false;
-            memcpy(storage + used, path, n);
-            storage[used + n] = '\0';
-            params[np++] = storage + used;
-            used += n + 1;
-            pattern = end + 1;
-            path += n;
-            continue;
-        }
-        if (*pattern != *path)
-            return false;
-        pattern++;
-        path++;
-    }
-    return *pattern == '\0' && *path == '\0';
 }
 
 typedef struct connection_state {
@@ -579,43 +437,19 @@ typedef struct connection_state {
     char param_storage[512];
 } connection_state;
 
-/* s as a JSON string on line: client bytes, so repaired to UTF-8 first if need be. */
-static void log_string(fw_buf *line, const char *s, size_t n)
-{
-    fw_buf fixed;
-    if (fw_utf8_check(s, n) == n) {
-        fw_canon_string(s, n, line);
-        return;
-    }
-    fw_buf_init(&fixed, 3 * n + 1);
-    fw_utf8_repair(s, n, &fixed);
-    fw_canon_string(fw_buf_str(&fixed), fixed.len, line);
-    fw_buf_release(&fixed);
-}
-
-/* One JSON line a request; the method and path are escaped, so every line parses. */
+/* One JSON line a request (lib/web/http.h). */
 static void access_log(request *r, size_t bytes)
 {
     /* The time text changes once a second: each thread keeps its own. */
     static _Thread_local char now[32];
     static _Thread_local time_t now_for = -1;
     time_t t = time(NULL);
-    long hundredths = (long)((now_s() - r->started) * 100000 + 0.5);
     fw_buf *line = &r->text; /* done with: the reply is queued (copied or owned) */
     if (t != now_for) {
         fw_time_format_utc(t, now, sizeof now);
         now_for = t;
     }
-    fw_buf_reset(line);
-    fw_buf_reserve(line, 256);
-    fw_buf_adds(line, "{\"time\":\"");
-    fw_buf_adds(line, now);
-    fw_buf_adds(line, "\",\"method\":");
-    log_string(line, r->method, strlen(r->method));
-    fw_buf_adds(line, ",\"path\":");
-    log_string(line, r->path, strlen(r->path));
-    fw_buf_printf(line, ",\"status\":%d,\"ms\":%ld.%02ld,\"bytes\":%zu}\n", r->status,
-                  hundredths / 100, hundredths % 100, bytes);
+    fw_access_log_line(line, now, r->method, r->path, r->status, now_s() - r->started, bytes);
     fwrite(line->data, 1, line->len, stderr);
 }
 
@@ -730,8 +564,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return send_reply(s, r);
     }
     for (i = 0; api_routes[i].pattern; i++) {
-        if (!match(api_routes[i].pattern, url, r->params, cs->param_storage,
-                   sizeof cs->param_storage))
+        if (!fw_route_match(api_routes[i].pattern, url, r->params, MAX_PARAMS,
+                            cs->param_storage, sizeof cs->param_storage))
             continue;
         path_matched = true;
         if (strcmp(api_routes[i].method, method) != 0)
@@ -919,17 +753,15 @@ int cmd_serve(cli_args *a)
     if (!cli_load_policies(a->policies, &s.policies))
         return EXIT_RUNTIME;
     s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
-    s.sessions = calloc(MAX_SESSIONS, sizeof *s.sessions);
-    s.failures = fw_ratelimit_new(SIGNIN_TABLE, SIGNIN_MAX_FAILURES, SIGNIN_WINDOW);
-    s.tokens = fw_cache_new(TOKEN_CACHE, TOKEN_CACHE * sizeof(fw_user), free);
-    s.incidents = fw_cache_new(4096, (size_t)s.cfg.cache_bytes, api_served_incident_free);
+    s.sessions = fw_sessions_new(MAX_SESSIONS, (double)s.cfg.token_cache_seconds);
+    s.incidents = fw_served_cache_new(4096, (size_t)s.cfg.cache_bytes);
     s.log_tree = fw_log_cache_new();
     s.log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s.cfg.log_requests_per_minute,
                                      LOG_RATE_WINDOW);
     s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
-    if (!s.requests || !s.free_stores || !s.sessions || !s.failures || !s.tokens ||
+    if (!s.requests || !s.free_stores || !s.sessions ||
         !s.incidents || !s.log_tree || !s.log_clients || sodium_init() < 0) {
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
         goto done;
@@ -998,11 +830,7 @@ done:
         fw_store_close(s.free_stores[i]);
     free(s.free_stores);
     free(s.requests);
-    if (s.sessions)
-        sodium_memzero(s.sessions, MAX_SESSIONS * sizeof *s.sessions);
-    free(s.sessions);
-    fw_ratelimit_free(s.failures);
-    fw_cache_free(s.tokens);
+    fw_sessions_free(s.sessions);
     fw_cache_free(s.incidents);
     fw_log_cache_free(s.log_tree);
     fw_ratelimit_free(s.log_clients);

@@ -104,7 +104,7 @@ struct fw_policy_set;
 const struct fw_policy_set *server_policies(request *r);
 double server_now(request *r);
 
-/* The cache of served incident versions (values freed by api_served_incident_free). */
+/* The cache of served incident versions (lib/access/incident_access.h). */
 struct fw_cache;
 struct fw_cache *server_incident_cache(request *r);
 /* The monotonic clock caches are timed by, in seconds. */
@@ -117,17 +117,11 @@ struct fw_log_cache *server_log_cache(request *r);
 ** answer is set (429 with Retry-After) and false is returned. */
 bool server_log_admit(request *r);
 
-/* A token was revoked or a user changed: forget who tokens belong to. */
-void server_auth_changed(request *r);
+/* Sessions, sign-in and the token cache (lib/access/session.h). */
+struct fw_sessions;
+struct fw_sessions *server_sessions(request *r);
 
 /* GET /metrics. */
 void server_metrics(request *r);
-
-/* Sessions (in memory) and sign-in rate limiting. */
-bool server_session_new(request *r, const fw_user *u, char csrf[65]);
-void server_session_end(request *r);
-/* Whether name may try a password now (false: too many recent failures). */
-bool server_signin_allowed(request *r, const char *name);
-void server_signin_failed(request *r, const char *name);
 
 #endif

@@ -1,0 +1,230 @@
+/*
+** Sign-in and sessions (see session.h): the in-memory session table, the
+** CSRF rule, sign-in rate limiting over access/ratelimit, and the cache of
+** who bearer tokens belong to.  One mutex guards the table, the failure
+** counts and the token generation; the token cache locks itself.
+*/
+#include "access/session.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/ratelimit.h"
+#include "base/cache.h"
+#include "record/canon.h"
+#include "base/banned.h"
+
+struct slot {
+    fw_session s;
+    double expires;   /* 0: free */
+};
+
+struct fw_sessions {
+    pthread_mutex_t mu;
+    struct slot *slots;
+    size_t nslots, max;
+    fw_ratelimit *failures;
+    /* Who tokens belong to (key: SHA-256 of the token); cleared by
+    ** fw_sessions_auth_changed, whose calls generation counts. */
+    fw_cache *tokens;
+    double token_seconds;
+    unsigned long generation;
+};
+
+fw_sessions *fw_sessions_new(size_t max_sessions, double token_cache_seconds)
+{
+    fw_sessions *s = calloc(1, sizeof *s);
+    if (!s || sodium_init() < 0)
+        goto fail;
+    s->max = max_sessions;
+    s->token_seconds = token_cache_seconds;
+    s->slots = calloc(max_sessions ? max_sessions : 1, sizeof *s->slots);
+    s->failures = fw_ratelimit_new(FW_SIGNIN_TABLE, FW_SIGNIN_MAX_FAILURES, FW_SIGNIN_WINDOW);
+    s->tokens = fw_cache_new(FW_TOKEN_CACHE, FW_TOKEN_CACHE * sizeof(fw_user), free);
+    if (!s->slots || !s->failures || !s->tokens)
+        goto fail;
+    pthread_mutex_init(&s->mu, NULL);
+    return s;
+fail:
+    if (s) {
+        free(s->slots);
+        fw_ratelimit_free(s->failures);
+        fw_cache_free(s->tokens);
+        free(s);
+    }
+    return NULL;
+}
+
+void fw_sessions_free(fw_sessions *s)
+{
+    if (!s)
+        return;
+    sodium_memzero(s->slots, (s->max ? s->max : 1) * sizeof *s->slots);
+    free(s->slots);
+    fw_ratelimit_free(s->failures);
+    fw_cache_free(s->tokens);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+static void random_hex(char out[FW_SESSION_ID_LEN + 1])
+{
+    unsigned char buf[FW_SESSION_ID_LEN / 2];
+    randombytes_buf(buf, sizeof buf);
+    sodium_bin2hex(out, FW_SESSION_ID_LEN + 1, buf, sizeof buf);
+}
+
+fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session *out,
+                        fw_error *err)
+{
+    struct slot *sl = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nslots && !sl; i++)
+        if (s->slots[i].expires < now)
+            sl = &s->slots[i];
+    if (!sl && s->nslots < s->max)
+        sl = &s->slots[s->nslots++];
+    if (sl) {
+        random_hex(sl->s.id);
+        random_hex(sl->s.csrf);
+        sl->s.user = *u;
+        sl->expires = now + FW_SESSION_SECONDS;
+        *out = sl->s;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (!sl)
+        return fw_error_set(err, FW_ERR_NOMEM, "too many sessions");
+    return FW_OK;
+}
+
+fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
+                         double now, fw_session *out, fw_error *err)
+{
+    fw_user u;
+    bool allowed;
+
+    pthread_mutex_lock(&s->mu);
+    allowed = fw_ratelimit_allowed(s->failures, name, now);
+    pthread_mutex_unlock(&s->mu);
+    if (!allowed)
+        return fw_error_set(err, FW_ERR_LIMIT, "too many failed sign-ins; wait a minute");
+    if (fw_user_authenticate(st, name, password, &u, err) != FW_OK) {
+        pthread_mutex_lock(&s->mu);
+        fw_ratelimit_failed(s->failures, name, now);
+        pthread_mutex_unlock(&s->mu);
+        return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
+    }
+    return fw_session_create(s, &u, now, out, err);
+}
+
+void fw_session_end(fw_sessions *s, const char *id)
+{
+    size_t i;
+    if (!id || strlen(id) != FW_SESSION_ID_LEN)
+        return;
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nslots; i++)
+        if (sodium_memcmp(s->slots[i].s.id, id, FW_SESSION_ID_LEN) == 0)
+            s->slots[i].expires = 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
+fw_rc fw_session_find(fw_sessions *s, const char *cookie, const char *method,
+                      const char *csrf_header, double now, fw_session *out, fw_error *err)
+{
+    fw_rc rc = FW_ERR_NOTFOUND;
+    size_t i;
+
+    if (!cookie || strlen(cookie) != FW_SESSION_ID_LEN)
+        return fw_error_set(err, rc, "no such session");
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (sl->expires >= now && sodium_memcmp(sl->s.id, cookie, FW_SESSION_ID_LEN) == 0) {
+            *out = sl->s;
+            rc = FW_OK;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rc != FW_OK)
+        return fw_error_set(err, rc, "no such session");
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+        (!csrf_header || strlen(csrf_header) != FW_SESSION_ID_LEN ||
+         sodium_memcmp(csrf_header, out->csrf, FW_SESSION_ID_LEN) != 0))
+        return fw_error_set(err, FW_ERR_DENIED, "a signed-in browser request that changes "
+                                                "something needs its CSRF token");
+    return FW_OK;
+}
+
+const char *fw_session_bearer(const char *authorization)
+{
+    if (!authorization || strncmp(authorization, "Bearer ", 7) != 0)
+        return NULL;
+    return authorization + 7;
+}
+
+fw_rc fw_session_token(fw_sessions *s, const char *token, double now,
+                       fw_store *(*borrow)(void *arg),
+                       void (*give_back)(void *arg, fw_store *st), void *arg, fw_user *out,
+                       fw_error *err)
+{
+    uint8_t key[FW_SHA256_BYTES];
+    fw_cache_entry *held;
+    fw_user *known;
+    fw_store *st;
+    unsigned long generation;
+    fw_rc rc;
+
+    fw_sha256(token, strlen(token), key);
+    if ((known = fw_cache_get(s->tokens, key, sizeof key, now, &held)) != NULL) {
+        *out = *known;
+        fw_cache_release(s->tokens, held);
+        return FW_OK;
+    }
+    pthread_mutex_lock(&s->mu);
+    generation = s->generation;
+    pthread_mutex_unlock(&s->mu);
+    st = borrow(arg);
+    rc = fw_token_check(st, token, out, err);
+    give_back(arg, st);
+    if (rc != FW_OK) {
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    /* Not if a revocation came in meanwhile: that check may predate it. */
+    pthread_mutex_lock(&s->mu);
+    if (s->token_seconds > 0 && generation == s->generation &&
+        (known = malloc(sizeof *known)) != NULL) {
+        *known = *out;
+        if (!fw_cache_put(s->tokens, key, sizeof key, known, sizeof *known,
+                          now + s->token_seconds, now, NULL))
+            free(known);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return FW_OK;
+}
+
+void fw_sessions_auth_changed(fw_sessions *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->generation++;
+    fw_cache_clear(s->tokens);
+    pthread_mutex_unlock(&s->mu);
+}
+
+bool fw_session_cookie(const char *id, char *out, size_t n)
+{
+    int k;
+    if (id)
+        k = snprintf(out, n, "fw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", id,
+                     FW_SESSION_SECONDS);
+    else
+        k = snprintf(out, n, "fw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    return k > 0 && (size_t)k < n;
+}
