@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "workflow/cases.h"
 #include "cli.h"
 #include "workflow/duties.h"
@@ -42,7 +43,7 @@ int cmd_duties(cli_args *a)
     json_t *training = NULL, *items, *shown;
     const char *at = cli_value(a, "now"), *officer = cli_value(a, "officer");
     const char *hours = cli_value(a, "statement-hours"), *incident = cli_value(a, "incident");
-    double now = (double)time(NULL);
+    double now = fw_clock_wall();
     fw_time t;
     size_t i;
     int rc = EXIT_OK;
@@ -146,7 +147,7 @@ int cmd_case(cli_args *a)
     bool move = strcmp(a->pos[0], "move") == 0;
     int rc = EXIT_OK;
     const char *at = cli_value(a, "now");
-    double now = (double)time(NULL);
+    double now = fw_clock_wall();
     fw_time t;
 
     if ((move && a->npos != 3) || (!move && (strcmp(a->pos[0], "show") || a->npos != 2)))

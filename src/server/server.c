@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "base/clock.h"
 #include "base/cache.h"
 #include "base/config.h"
 #include "record/canon.h"
@@ -136,16 +137,9 @@ struct server {
     int streams;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 double server_clock(void)
 {
-    return now_s();
+    return fw_clock_monotonic();
 }
 
 struct fw_cache *server_incident_cache(request *r)
@@ -173,7 +167,7 @@ bool server_log_admit(request *r)
 {
     server *s = r->srv;
     char addr[INET6_ADDRSTRLEN];
-    double now = now_s();
+    double now = fw_clock_monotonic();
     bool ok;
 
     if (s->cfg.log_requests_per_minute == 0)
@@ -211,7 +205,7 @@ double server_now(request *r)
     (void)r;
     if (fixed && fw_time_parse(fixed, &t))
         return t.epoch;
-    return (double)time(NULL);
+    return fw_clock_wall();
 }
 
 static fw_store *store_borrow(server *s)
@@ -413,14 +407,14 @@ static int authenticate(server *s, request *r)
     if (auth) {
         if (!(token = fw_session_bearer(auth)))
             return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
-        if (fw_session_token(s->sessions, token, now_s(), borrow_cb, give_back_cb, s, &r->user,
+        if (fw_session_token(s->sessions, token, fw_clock_monotonic(), borrow_cb, give_back_cb, s, &r->user,
                              &err) != FW_OK)
             return reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
         return 0;
     }
     rc = fw_session_find(s->sessions, cookie, r->method,
                          MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token"),
-                         now_s(), &ss, &err);
+                         fw_clock_monotonic(), &ss, &err);
     if (rc == FW_OK || rc == FW_ERR_DENIED) {
         r->user = ss.user;
         r->via_cookie = true;
@@ -443,19 +437,19 @@ static void access_log(request *r, size_t bytes)
     /* The time text changes once a second: each thread keeps its own. */
     static _Thread_local char now[32];
     static _Thread_local time_t now_for = -1;
-    time_t t = time(NULL);
+    time_t t = fw_clock_wall_seconds();
     fw_buf *line = &r->text; /* done with: the reply is queued (copied or owned) */
     if (t != now_for) {
         fw_time_format_utc(t, now, sizeof now);
         now_for = t;
     }
-    fw_access_log_line(line, now, r->method, r->path, r->status, now_s() - r->started, bytes);
+    fw_access_log_line(line, now, r->method, r->path, r->status, fw_clock_monotonic() - r->started, bytes);
     fwrite(line->data, 1, line->len, stderr);
 }
 
 static void count(server *s, request *r)
 {
-    double dt = now_s() - r->started;
+    double dt = fw_clock_monotonic() - r->started;
     int cls = r->status / 100;
     size_t b;
     if (cls < 0 || cls > 5)
@@ -542,7 +536,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->conn = conn;
         r->method = method;
         r->path = url;
-        r->started = now_s();
+        r->started = fw_clock_monotonic();
         r->route = -1;
         r->stream_fd = -1;
         fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
@@ -810,8 +804,8 @@ int cmd_serve(cli_args *a)
     fprintf(stderr, "forcewatch: %s: finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     /* Stop accepting, then give the connections in flight up to 10 s. */
     MHD_quiesce_daemon(s.daemon);
-    deadline = now_s() + 10;
-    while (now_s() < deadline) {
+    deadline = fw_clock_monotonic() + 10;
+    while (fw_clock_monotonic() < deadline) {
         info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!info || info->num_connections == 0)
             break;
