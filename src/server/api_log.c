@@ -153,14 +153,13 @@ void api_verify_log(request *r)
         return;
     }
     if (note[0] == '{' || (len > 2 && note[0] == '#' && note[1] == ' ')) {
-        stamp = malloc(sizeof *stamp);
+        stamp = fw_arena_alloc(&r->arena, sizeof *stamp);   /* freed with the request */
         if (!stamp) {
             reply_error(r, 503, "busy", NULL, "out of memory");
             return;
         }
         if (fw_export_stamp_parse(note, len, stamp, &err) != FW_OK) {
             reply_error(r, 400, "invalid", "body", "%s", err.msg);
-            free(stamp);
             return;
         }
         note = stamp->note;
@@ -203,5 +202,4 @@ void api_verify_log(request *r)
                                      (json_int_t)cc.size, "current_size",
                                      (json_int_t)cc.current_size, "reason", cc.reason));
     }
-    free(stamp);
 }
