@@ -5,9 +5,25 @@
 
 #include <string.h>
 
+#include "base/str.h"
 #include "record/canon.h"
 #include "record/model.h"
 #include "base/banned.h"
+
+bool fw_route_param_ok(const char *param, char *why, size_t why_len)
+{
+    size_t len = strlen(param), i;
+    if (fw_utf8_check(param, len) < len) {
+        (void)fw_snprintf(why, why_len, "is not valid UTF-8");
+        return false;
+    }
+    for (i = 0; i < len; i++)
+        if ((unsigned char)param[i] < 0x20 || param[i] == 0x7f) {
+            (void)fw_snprintf(why, why_len, "holds a control character at byte %zu", i + 1);
+            return false;
+        }
+    return true;
+}
 
 bool fw_route_match(const char *pattern, const char *path, const char **params,
                     size_t max_params, char *storage, size_t storage_len)

@@ -21,6 +21,14 @@ bool fw_route_match(const char *pattern, const char *path, const char **params,
                     size_t max_params, char *storage, size_t storage_len);
 
 /*
+** Whether a path parameter (as decoded from the URL) may reach a handler:
+** valid UTF-8 with no control characters, since ids travel into JSON
+** replies, log leaves and SQL text.  False, with a reason in why (why_len
+** bytes), when it may not.
+*/
+bool fw_route_param_ok(const char *param, char *why, size_t why_len);
+
+/*
 ** The access log's line for a request into line (replacing what it held):
 ** {"time":TIME,"method":...,"path":...,"status":N,"ms":N.NN,"bytes":N}
 ** and a newline.  time is the UTC time text; method and path are client

@@ -393,6 +393,22 @@ static void give_back_cb(void *arg, fw_store *st)
 
 /* Who is asking: a bearer token, a session cookie, or nobody (public).
 ** Returns an HTTP status if the credentials themselves are bad, else 0. */
+/* Whether the route's path parameters may reach its handler; if not, the
+** request is answered 400 here, for every route alike. */
+static bool params_ok(request *r)
+{
+    const char *p = api_routes[r->route].pattern;
+    size_t k = 0;
+    char why[64];
+    for (; (p = strchr(p, '{')) != NULL; p++, k++) {
+        if (k < MAX_PARAMS && !fw_route_param_ok(r->params[k], why, sizeof why)) {
+            reply_error(r, 400, "invalid", "path", "path parameter %zu %s", k + 1, why);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int authenticate(server *s, request *r)
 {
     const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
@@ -565,6 +581,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (strcmp(api_routes[i].method, method) != 0)
             continue;
         r->route = (int)i;
+        if (!params_ok(r))
+            break;
         if (authenticate(s, r))
             break;
         if (!fw_authz_may(r->user.role, api_routes[i].action)) {

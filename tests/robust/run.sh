@@ -67,6 +67,21 @@ json_reply 405 "method not allowed, invalid UTF-8 path" -X PUT "$U/api/v1/incide
 json_reply 400 "invalid UTF-8 query value" "$U/api/v1/incidents?encounter=%ff%c3%28"
 json_reply 400 "invalid UTF-8 date" "$U/api/v1/incidents?since=%e2%82"
 
+# Path parameters that are not UTF-8 (or hold control characters) are refused
+# by the dispatcher with 400, for every route, before any handler sees them;
+# such an officer id once crashed the server in the training handler.
+for p in %ff %c0%af %ed%a0%80 %f4%90%80%80 a%01b; do
+    got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+        -H 'Content-Type: application/json' -X POST \
+        -d '{"course":"firearm","completed":"2025-01-01"}' "$U/api/v1/officers/$p/training")
+    [ "$got" = 400 ] && grep -q '"field":"path"' "$T/body" && ok ||
+        bad "training for officer $p: status $got, expected 400 naming the path: $(head -c 200 "$T/body")"
+done
+got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$U/api/v1/incidents/%ed%a0%80/versions")
+[ "$got" = 400 ] && ok || bad "an incident id that is not UTF-8: status $got, expected 400"
+got=$(curl -s -o /dev/null -w '%{http_code}' "$U/healthz")
+[ "$got" = 200 ] && ok || bad "the server is down after bad path parameters (healthz $got)"
+
 # Paths with quotes, backslashes, control characters and invalid UTF-8.
 curl -s -o /dev/null "$U/a%22b%5Cc%0Ad%01e%ff%22"
 curl -s -o /dev/null --path-as-is "$U/q\"uote\\back"

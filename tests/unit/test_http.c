@@ -33,6 +33,22 @@ static void test_match(void **state)
     assert_false(fw_route_match("/x/{a}", "/x/0123456789", p, 4, st, 8));       /* too long */
 }
 
+static void test_param_ok(void **state)
+{
+    char why[64];
+    (void)state;
+    assert_true(fw_route_param_ok("demo-0007", why, sizeof why));
+    assert_true(fw_route_param_ok("caf\xc3\xa9:2", why, sizeof why));
+    assert_false(fw_route_param_ok("\xff", why, sizeof why));
+    assert_string_equal(why, "is not valid UTF-8");
+    assert_false(fw_route_param_ok("\xc0\xaf", why, sizeof why));        /* overlong */
+    assert_false(fw_route_param_ok("\xed\xa0\x80", why, sizeof why));    /* a surrogate */
+    assert_false(fw_route_param_ok("\xf4\x90\x80\x80", why, sizeof why)); /* past U+10FFFF */
+    assert_false(fw_route_param_ok("a\x01b", why, sizeof why));
+    assert_string_equal(why, "holds a control character at byte 2");
+    assert_false(fw_route_param_ok("a\x7f", why, sizeof why));
+}
+
 static void test_log_line(void **state)
 {
     fw_buf line;
@@ -57,6 +73,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match),
+        cmocka_unit_test(test_param_ok),
         cmocka_unit_test(test_log_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
