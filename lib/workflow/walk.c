@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "base/str.h"
+
 #include "base/banned.h"
 
 #define MAX_IN_EFFECT 32
@@ -29,19 +31,50 @@ json_t *fw_review_record(const fw_review *rv, const fw_record_info *info,
     return j;
 }
 
+fw_rc fw_review_id(const char *incident, const char *policy, char *out, size_t n,
+                   fw_error *err)
+{
+    if (!*policy || strchr(policy, ':'))
+        return fw_error_set(err, FW_ERR_INVALID, "'%s' is not a policy name", policy);
+    if (fw_snprintf(out, n, "%s:%s", incident, policy) != FW_OK)
+        return fw_error_set(err, FW_ERR_INVALID, "review id %s:%s is too long", incident,
+                            policy);
+    return FW_OK;
+}
+
+fw_rc fw_review_get(fw_store *s, const char *incident, const char *policy, fw_buf *body,
+                    fw_record_info *info, fw_error *err)
+{
+    char rid[FW_REVIEW_ID_MAX];
+    json_t *j;
+    fw_rc rc;
+    bool same;
+
+    if ((rc = fw_review_id(incident, policy, rid, sizeof rid, err)) != FW_OK)
+        return rc;
+    if ((rc = fw_store_get(s, FW_RECORD_REVIEW, rid, 0, body, info, err)) != FW_OK)
+        return rc;
+    j = json_loadb(body->data, body->len, 0, NULL);
+    same = j && json_is_string(json_object_get(j, "incident")) &&
+           strcmp(json_string_value(json_object_get(j, "incident")), incident) == 0;
+    json_decref(j);
+    if (!same)
+        return fw_error_set(err, FW_ERR_NOTFOUND, "no stored review %s", rid);
+    return FW_OK;
+}
+
 fw_rc fw_review_store(fw_store *s, const char *incident, const fw_loaded_policy *lp,
                       const json_t *j, const char *actor, fw_put_result *res, fw_error *err)
 {
     fw_prepared prep;
     fw_put_result local;
     fw_error perr;
-    char rid[200];
+    char rid[FW_REVIEW_ID_MAX];
     fw_rc rc;
 
-    if ((size_t)snprintf(rid, sizeof rid, "%s:%s", incident, fw_policy_fullname(lp->policy)) >=
-        sizeof rid)
-        return fw_error_set(err, FW_ERR_INVALID, "review id %s:%s is too long", incident,
-                            fw_policy_fullname(lp->policy));
+    if ((rc = fw_review_id(incident, fw_policy_fullname(lp->policy), rid, sizeof rid, err)) !=
+        FW_OK)
+        return rc;
     memset(&prep, 0, sizeof prep);
     rc = fw_prepare_json(FW_RECORD_REVIEW, rid, j, &prep);
     if (rc != FW_OK)

@@ -32,6 +32,26 @@
 json_t *fw_review_record(const fw_review *rv, const fw_record_info *info,
                          const fw_loaded_policy *lp, const char *account);
 
+/* The longest review record id, with its NUL. */
+#define FW_REVIEW_ID_MAX 256
+
+/*
+** The id of the review record of incident under policy (a full policy name):
+** "INCIDENT:POLICY", into out (n bytes).  Incident ids may hold ':', policy
+** names never do, so a policy name holding one is refused (FW_ERR_INVALID):
+** "X" with "Y:p" would otherwise name the review of incident "X:Y" under p.
+*/
+fw_rc fw_review_id(const char *incident, const char *policy, char *out, size_t n,
+                   fw_error *err);
+
+/*
+** The stored review of incident under policy, its bytes into body and its
+** version into *info: FW_ERR_NOTFOUND if there is none.  The stored review
+** must name incident, or it is not returned (FW_ERR_NOTFOUND).
+*/
+fw_rc fw_review_get(fw_store *s, const char *incident, const char *policy, fw_buf *body,
+                    fw_record_info *info, fw_error *err);
+
 /* Store j (from fw_review_record) as the review record "INCIDENT:POLICY", in the caller's
 ** transaction: a new version only if it changed.  res may be NULL. */
 fw_rc fw_review_store(fw_store *s, const char *incident, const fw_loaded_policy *lp,

@@ -76,7 +76,7 @@ void api_get_review(request *r)
     fw_buf body;
     fw_record_info info;
     fw_error err;
-    char rid[200];
+    fw_rc rc;
     json_t *j;
     fw_doc *doc = load_doc(r, st, r->params[0]);
 
@@ -86,9 +86,12 @@ void api_get_review(request *r)
     fw_doc_free(doc);
 
     fw_buf_init(&body, FW_BUF_UNLIMITED);
-    snprintf(rid, sizeof rid, "%s:%s", r->params[0], r->params[1]);
-    if (fw_store_get(st, FW_RECORD_REVIEW, rid, 0, &body, &info, &err) != FW_OK) {
-        reply_error(r, 404, "not_found", "policy", "no stored review %s (POST one first)", rid);
+    rc = fw_review_get(st, r->params[0], r->params[1], &body, &info, &err);
+    if (rc == FW_ERR_INVALID) {
+        reply_error(r, 400, "invalid", "policy", "%s", err.msg);
+    } else if (rc != FW_OK) {
+        reply_error(r, 404, "not_found", "policy", "no stored review %s:%s (POST one first)",
+                    r->params[0], r->params[1]);
     } else {
         j = json_loadb(body.data, body.len, 0, NULL);
         json_object_set_new(j, "review_version", json_integer(info.version));

@@ -134,6 +134,21 @@ static void test_review_record(void **state)
     fw_buf_release(&body);
 }
 
+static void test_review_id(void **state)
+{
+    char id[FW_REVIEW_ID_MAX], longid[300];
+    fw_error err;
+    (void)state;
+    assert_int_equal(fw_review_id("a:b", "dhs-2023", id, sizeof id, &err), FW_OK);
+    assert_string_equal(id, "a:b:dhs-2023");
+    /* "a" under "b:dhs-2023" would name the review of incident "a:b". */
+    assert_int_equal(fw_review_id("a", "b:dhs-2023", id, sizeof id, &err), FW_ERR_INVALID);
+    assert_int_equal(fw_review_id("a", "", id, sizeof id, &err), FW_ERR_INVALID);
+    memset(longid, 'x', sizeof longid - 1);
+    longid[sizeof longid - 1] = '\0';
+    assert_int_equal(fw_review_id(longid, "dhs-2023", id, sizeof id, &err), FW_ERR_INVALID);
+}
+
 static void test_whatif_run(void **state)
 {
     fixture *f = *state;
@@ -204,6 +219,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_review_record, setup, teardown),
+        cmocka_unit_test(test_review_id),
         cmocka_unit_test_setup_teardown(test_whatif_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duties_run, setup, teardown),
     };
