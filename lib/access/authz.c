@@ -116,6 +116,13 @@ bool fw_authz_may_see(const fw_user *u, const fw_doc *doc)
     return true;
 }
 
+bool fw_authz_may_write(const fw_user *u, const fw_doc *doc)
+{
+    if (u->agency[0] && (!doc->agency || strcmp(doc->agency, u->agency) != 0))
+        return false;
+    return fw_authz_may_see(u, doc);
+}
+
 bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc)
 {
     if (!fw_authz_may(u->role, action))

@@ -59,6 +59,15 @@ bool fw_authz_scoped(fw_action action);
 */
 bool fw_authz_may_see(const fw_user *u, const fw_doc *doc);
 
+/*
+** Whether user u may write incident doc (create it, or replace it: then both
+** the new document and the stored one must pass).  Stricter than seeing: a
+** user who belongs to an agency writes only incidents whose agency is their
+** own; taking part (other_agencies) lets them read, never write, so no write
+** can leave its agency.
+*/
+bool fw_authz_may_write(const fw_user *u, const fw_doc *doc);
+
 /* Whether u may do action on incident doc: fw_authz_may, and for an action
 ** that concerns an incident, fw_authz_may_see (doc NULL: no incident yet). */
 bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc);

@@ -59,7 +59,7 @@ fw_rc fw_incident_check_write(fw_store *st, const fw_user *u, const fw_doc *doc,
         SET_FIELD("record");
         return fw_error_set(err, FW_ERR_INVALID, "this route takes incidents");
     }
-    if (!fw_authz_may_see(u, doc)) {
+    if (!fw_authz_may_write(u, doc)) {
         SET_FIELD("agency");
         return fw_error_set(err, FW_ERR_DENIED, "you may not write incidents of agency %s",
                             doc->agency);
@@ -69,7 +69,7 @@ fw_rc fw_incident_check_write(fw_store *st, const fw_user *u, const fw_doc *doc,
     fw_diag_init(&pd, 1);
     if (fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &prior, NULL, NULL) == FW_OK &&
         fw_doc_parse(prior.data, prior.len, NULL, &old, &pd) == FW_OK &&
-        !fw_authz_may_see(u, old)) {
+        !fw_authz_may_write(u, old)) {
         SET_FIELD("id");
         rc = fw_error_set(err, FW_ERR_DENIED, "you may not replace incident %s", doc->id);
     }

@@ -317,6 +317,15 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $(cat "$
 [ "$code" = 200 ] && ! grep -q '"id"' "$T/body" && ok || bad "an agency user listed another agency's incidents: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents/base-0001")
 [ "$code" = 404 ] && ok || bad "an agency user read another agency's incident: $code"
+# ... and write only their own agency's incidents: listing their agency among
+# other_agencies does not let them write another agency's incident.
+sed 's/"id": *"base-0001"/"id":"local-0001"/; s/"agency": *"test-agency"/"agency":"test-agency", "other_agencies":["other-agency"]/' \
+    "$TOP/tests/data/base.json" > "$T/elsewhere.json"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-local")" \
+    -X POST --data-binary @"$T/elsewhere.json" "$U/api/v1/incidents")
+[ "$code" = 403 ] && grep -q '"field":"agency"' "$T/body" && ok ||
+    bad "an agency user wrote another agency's incident: $code $(head -c 200 "$T/body")"
+req 404 "the refused write stored nothing" "$U/api/v1/incidents/local-0001"
 # ... and cannot tell a version past the latest from a missing incident.
 curl -s -o "$T/body" -H "Authorization: Bearer $(cat "$T/token-local")" "$U/api/v1/incidents/base-0001/versions/99"
 grep -q '"message":"no incident with id base-0001"' "$T/body" && ok ||

@@ -172,12 +172,27 @@ static void test_may_see(void **state)
                  !fw_authz_may_on(&u, FW_ACTION_READ_INCIDENT, doc));
 }
 
+/* Writing is stricter than seeing: a partner agency reads, never writes. */
+static void test_may_write(void **state)
+{
+    int k, sc;
+    fw_user u;
+    (void)state;
+    for (k = 0; k < FW_NROLES; k++)
+        for (sc = 0; sc < NSCOPES; sc++) {
+            u = user((fw_role)k, (scope)sc);
+            assert_int_equal(fw_authz_may_write(&u, doc),
+                             fw_authz_may_see(&u, doc) && sc != PARTNER);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_action_is_expected),
         cmocka_unit_test(test_matrix),
         cmocka_unit_test(test_may_see),
+        cmocka_unit_test(test_may_write),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
