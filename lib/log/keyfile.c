@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/str.h"
@@ -43,8 +44,18 @@ fw_rc fw_keyfile_read(const char *path, fw_note_signer *s, fw_error *err)
     fw_rc rc = FW_OK;
     bool ok;
 
+    struct stat st;
+
     if (!f)
         return fw_error_set(err, FW_ERR_NOTFOUND, "no signing key at %s", path);
+    /* A key others can read is a key others may have: refuse it, as ssh does. */
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
+        fclose(f);
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "%s: permissions %04o let others read the signing key "
+                            "(chmod 600 %s)",
+                            path, (unsigned)(st.st_mode & 07777), path);
+    }
     ok = fgets(text, sizeof text, f) != NULL;
     fclose(f);
     if (!ok)

@@ -8,6 +8,8 @@
 ** checkpoints and settings; the statistics index and its ledger are in
 ** store_sqlite_stats.c (shared internals: sqlite_int.h).
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,8 +300,22 @@ static fw_rc sqlite_open(fw_store *s, const char *path, const fw_store_upgrade *
         goto fail;
     }
     flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    if (create && !readonly)
+    if (create && !readonly) {
         flags |= SQLITE_OPEN_CREATE;
+        /* A new database is readable by its owner only: SQLite would create it
+        ** 0644 (umask permitting), and gives its WAL and shared-memory files
+        ** the database file's mode. */
+        if (path[0] != ':' && strncmp(path, "file:", 5) != 0 && access(path, F_OK) != 0) {
+            int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd < 0 && errno != EEXIST) {
+                rc = fw_error_set(err, FW_ERR_STORE, "cannot create %s: %s", path,
+                                  strerror(errno));
+                goto fail;
+            }
+            if (fd >= 0)
+                close(fd);
+        }
+    }
     if (sqlite3_open_v2(path, &b->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = fw_error_set(err, FW_ERR_STORE, "cannot open %s: %s", path,
                           b->db ? sqlite3_errmsg(b->db) : "out of memory");

@@ -66,7 +66,13 @@ run 0 "init" -- "$FW" --db "$DB" init
 has "$T/out" "schema version 4" "init"
 has "$T/out" "verifier key: forcewatch.local/fw+" "init prints the verifier key"
 [ "$(stat -c %a "$DB.key")" = 600 ] && ok || bad "the signing key is not mode 0600"
+[ "$(stat -c %a "$DB")" = 600 ] && ok || bad "the database is not mode 0600: $(stat -c %a "$DB")"
 run 0 "init again" -- "$FW" --db "$DB" init
+# A signing key others may read is refused, naming the fix.
+chmod 640 "$DB.key"
+run 1 "a signing key others may read" -- "$FW" --db "$DB" add "$BASE"
+has "$T/err" "permissions 0640 let others read the signing key (chmod 600 $DB.key)" "loose key"
+chmod 600 "$DB.key"
 run 0 "add" -- "$FW" --db "$DB" add "$BASE"
 has "$T/out" "1 document: 1 created, 0 updated, 0 unchanged" "add"
 run 0 "add again" -- "$FW" --db "$DB" add "$BASE"
