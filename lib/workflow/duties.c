@@ -280,14 +280,24 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
     fw_buf body;
     json_t *rec = NULL, *courses;
     fw_time t;
+    size_t i;
     fw_rc rc;
 
     if (!completed || strlen(completed) != 10 || !fw_time_parse(completed, &t))
         return fw_error_set(err, FW_ERR_INVALID, "completed: expected a date YYYY-MM-DD");
     if (expires && (strlen(expires) != 10 || !fw_time_parse(expires, &t)))
         return fw_error_set(err, FW_ERR_INVALID, "expires: expected a date YYYY-MM-DD");
+    if (expires && strcmp(expires, completed) < 0)
+        return fw_error_set(err, FW_ERR_INVALID, "expires: %s is before the completion date %s",
+                            expires, completed);
     if (!course || !*course || strlen(course) > 64)
         return fw_error_set(err, FW_ERR_INVALID, "course: 1 to 64 bytes");
+    for (i = 0; course[i]; i++)
+        if ((unsigned char)course[i] < 0x20 || course[i] == 0x7f)
+            return fw_error_set(err, FW_ERR_INVALID, "course: a control character at byte %zu",
+                                i + 1);
+    if (fw_utf8_check(course, strlen(course)) < strlen(course))
+        return fw_error_set(err, FW_ERR_INVALID, "course: not valid UTF-8");
     fw_buf_init(&body, 1 << 20);
     if ((rc = fw_store_begin(s, err)) != FW_OK)
         goto done;

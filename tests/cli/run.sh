@@ -317,6 +317,10 @@ has "$T/out" '"officer": "o-1002"' "duties --officer"
 hasnt "$T/out" '"officer": "o-102"' "duties --officer filters"
 run 2 "duties bad time" -- "$FW" --db "$EDB" duties --now soon
 run 0 "training add" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01 --expires 2026-01-01
+run 2 "training expiring before completion" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01 --expires 2023-12-31
+has "$T/err" "expires: 2023-12-31 is before the completion date 2024-01-01" "training dates"
+run 2 "a course holding a control character" -- "$FW" --db "$EDB" training add o-1101 "$(printf 'e\tcd')" --completed 2024-01-01
+has "$T/err" "course: a control character at byte 2" "course text"
 run 0 "training show" -- "$FW" --db "$EDB" training show o-1101
 has "$T/out" '"course":"ecd"' "training show"
 run 2 "training bad date" -- "$FW" --db "$EDB" training add o-1101 ecd --completed yesterday
