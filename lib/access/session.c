@@ -80,10 +80,22 @@ static void random_hex(char out[FW_SESSION_ID_LEN + 1])
 fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session *out,
                         fw_error *err)
 {
-    struct slot *sl = NULL;
-    size_t i;
+    struct slot *sl = NULL, *oldest = NULL;
+    size_t i, mine = 0;
 
     pthread_mutex_lock(&s->mu);
+    /* One user holds at most FW_SESSIONS_PER_USER sessions: past that, their
+    ** oldest one is ended for the new one, so no user can fill the table. */
+    for (i = 0; i < s->nslots; i++) {
+        struct slot *t = &s->slots[i];
+        if (t->expires < now || strcmp(t->s.user.name, u->name) != 0)
+            continue;
+        mine++;
+        if (!oldest || t->expires < oldest->expires)
+            oldest = t;
+    }
+    if (mine >= FW_SESSIONS_PER_USER)
+        sl = oldest;
     for (i = 0; i < s->nslots && !sl; i++)
         if (s->slots[i].expires < now)
             sl = &s->slots[i];

@@ -18,6 +18,8 @@
 
 /* A session lasts this long after sign-in. */
 #define FW_SESSION_SECONDS (12 * 3600)
+/* The most sessions one user holds at once; signing in again ends their oldest. */
+#define FW_SESSIONS_PER_USER 8
 /* A name is refused sign-in after this many failures within the window. */
 #define FW_SIGNIN_MAX_FAILURES 5
 #define FW_SIGNIN_WINDOW 60

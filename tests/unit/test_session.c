@@ -103,6 +103,28 @@ static void test_create_find_end(void **state)
     fw_sessions_free(s);
 }
 
+/* One user signing in again and again cannot fill the table: past
+** FW_SESSIONS_PER_USER, their oldest session ends for the new one. */
+static void test_per_user_cap(void **state)
+{
+    fw_sessions *s = fw_sessions_new(FW_SESSIONS_PER_USER + 1, 0);
+    fw_user u = someone("bob"), v = someone("eve");
+    fw_session first, last, other, got;
+    fw_error err;
+    int k;
+    (void)state;
+    assert_int_equal(fw_session_create(s, &u, 10, &first, &err), FW_OK);
+    for (k = 1; k < 3 * FW_SESSIONS_PER_USER; k++)
+        assert_int_equal(fw_session_create(s, &u, 10 + k, &last, &err), FW_OK);
+    assert_int_equal(fw_session_find(s, first.id, "GET", NULL, 100, &got, &err), FW_ERR_NOTFOUND);
+    assert_int_equal(fw_session_find(s, last.id, "GET", NULL, 100, &got, &err), FW_OK);
+    /* Someone else still finds a slot. */
+    assert_int_equal(fw_session_create(s, &v, 100, &other, &err), FW_OK);
+    assert_int_equal(fw_session_find(s, other.id, "GET", NULL, 101, &got, &err), FW_OK);
+    assert_string_equal(got.user.name, "eve");
+    fw_sessions_free(s);
+}
+
 static void test_bounded_table(void **state)
 {
     fw_sessions *s = fw_sessions_new(2, 0);
@@ -250,6 +272,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_find_end),
+        cmocka_unit_test(test_per_user_cap),
         cmocka_unit_test(test_bounded_table),
         cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_sign_in_and_limit),
