@@ -14,6 +14,7 @@
 
 #include "access/ratelimit.h"
 #include "base/cache.h"
+#include "base/str.h"
 #include "record/canon.h"
 #include "base/banned.h"
 
@@ -26,7 +27,8 @@ struct fw_sessions {
     pthread_mutex_t mu;
     struct slot *slots;
     size_t nslots, max;
-    fw_ratelimit *failures;
+    fw_ratelimit *failures;    /* by name and address */
+    fw_ratelimit *addresses;   /* by address, whatever the name */
     /* Who tokens belong to (key: SHA-256 of the token); cleared by
     ** fw_sessions_auth_changed, whose calls generation counts. */
     fw_cache *tokens;
@@ -43,8 +45,10 @@ fw_sessions *fw_sessions_new(size_t max_sessions, double token_cache_seconds)
     s->token_seconds = token_cache_seconds;
     s->slots = calloc(max_sessions ? max_sessions : 1, sizeof *s->slots);
     s->failures = fw_ratelimit_new(FW_SIGNIN_TABLE, FW_SIGNIN_MAX_FAILURES, FW_SIGNIN_WINDOW);
+    s->addresses =
+        fw_ratelimit_new(FW_SIGNIN_TABLE, FW_SIGNIN_ADDRESS_MAX_FAILURES, FW_SIGNIN_WINDOW);
     s->tokens = fw_cache_new(FW_TOKEN_CACHE, FW_TOKEN_CACHE * sizeof(fw_user), free);
-    if (!s->slots || !s->failures || !s->tokens)
+    if (!s->slots || !s->failures || !s->addresses || !s->tokens)
         goto fail;
     pthread_mutex_init(&s->mu, NULL);
     return s;
@@ -52,6 +56,7 @@ fail:
     if (s) {
         free(s->slots);
         fw_ratelimit_free(s->failures);
+        fw_ratelimit_free(s->addresses);
         fw_cache_free(s->tokens);
         free(s);
     }
@@ -65,6 +70,7 @@ void fw_sessions_free(fw_sessions *s)
     sodium_memzero(s->slots, (s->max ? s->max : 1) * sizeof *s->slots);
     free(s->slots);
     fw_ratelimit_free(s->failures);
+    fw_ratelimit_free(s->addresses);
     fw_cache_free(s->tokens);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -115,19 +121,25 @@ fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session
 }
 
 fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
-                         double now, fw_session *out, fw_error *err)
+                         const char *address, double now, fw_session *out, fw_error *err)
 {
     fw_user u;
-    bool allowed;
+    char key[512];
+    bool address_ok, name_ok;
 
+    /* The name's failures count per address ("name\naddress"). */
+    if (fw_snprintf(key, sizeof key, "%s\n%s", name, address) != FW_OK)
+        return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
     pthread_mutex_lock(&s->mu);
-    allowed = fw_ratelimit_allowed(s->failures, name, now);
+    address_ok = fw_ratelimit_allowed(s->addresses, address, now);
+    name_ok = fw_ratelimit_allowed(s->failures, key, now);
     pthread_mutex_unlock(&s->mu);
-    if (!allowed)
+    if (!address_ok || !name_ok)
         return fw_error_set(err, FW_ERR_LIMIT, "too many failed sign-ins; wait a minute");
     if (fw_user_authenticate(st, name, password, &u, err) != FW_OK) {
         pthread_mutex_lock(&s->mu);
-        fw_ratelimit_failed(s->failures, name, now);
+        fw_ratelimit_failed(s->failures, key, now);
+        fw_ratelimit_failed(s->addresses, address, now);
         pthread_mutex_unlock(&s->mu);
         return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
     }

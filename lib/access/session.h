@@ -20,9 +20,14 @@
 #define FW_SESSION_SECONDS (12 * 3600)
 /* The most sessions one user holds at once; signing in again ends their oldest. */
 #define FW_SESSIONS_PER_USER 8
-/* A name is refused sign-in after this many failures within the window. */
+/* A name is refused sign-in from one address after this many failures there
+** within the window: only that address is held back, so nobody can lock the
+** real user out from elsewhere. */
 #define FW_SIGNIN_MAX_FAILURES 5
 #define FW_SIGNIN_WINDOW 60
+/* An address is refused any sign-in after this many failures within the
+** window, whatever names it tries: checked before any password is hashed. */
+#define FW_SIGNIN_ADDRESS_MAX_FAILURES 20
 /* Names whose failures are tracked at once (see access/ratelimit.h). */
 #define FW_SIGNIN_TABLE 4096
 /* Tokens whose user is remembered at once. */
@@ -48,13 +53,15 @@ fw_sessions *fw_sessions_new(size_t max_sessions, double token_cache_seconds);
 void fw_sessions_free(fw_sessions *s);
 
 /*
-** Sign in name with password at now: FW_OK with a new session in *out;
-** FW_ERR_LIMIT if the name failed too often lately (nothing is checked);
-** FW_ERR_INVALID for a wrong name or password (counted as a failure);
-** FW_ERR_NOMEM if every session slot is taken by a live session.
+** Sign in name with password from address (the client's, as text) at now:
+** FW_OK with a new session in *out; FW_ERR_LIMIT if the address, or the name
+** from this address, failed too often lately (no password is hashed then);
+** FW_ERR_INVALID for a wrong name or password (counted as a failure of the
+** address and of the name from it); FW_ERR_NOMEM if every session slot is
+** taken by a live session.
 */
 fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
-                         double now, fw_session *out, fw_error *err);
+                         const char *address, double now, fw_session *out, fw_error *err);
 
 /* A new session for u at now (as fw_session_sign_in, without the password). */
 fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session *out,

@@ -27,6 +27,7 @@ void api_sign_in(request *r)
     static const char *const allowed[] = {"username", "password", NULL};
     json_t *j = body_json(r);
     const char *name, *pw;
+    char addr[INET6_ADDRSTRLEN];
     fw_session ss;
     fw_error err;
     fw_rc rc;
@@ -36,7 +37,9 @@ void api_sign_in(request *r)
     if (!only_members(r, j, allowed) || !(name = member(r, j, "username", true)) ||
         !(pw = member(r, j, "password", true)))
         goto done;
-    rc = fw_session_sign_in(server_sessions(r), r->store, name, pw, server_clock(), &ss, &err);
+    server_client_address(r, addr);
+    rc = fw_session_sign_in(server_sessions(r), r->store, name, pw, addr, server_clock(), &ss,
+                            &err);
     if (rc == FW_ERR_LIMIT)
         reply_error(r, 429, "rate_limited", "username", "%s", err.msg);
     else if (rc == FW_ERR_INVALID)

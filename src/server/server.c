@@ -153,7 +153,7 @@ struct fw_log_cache *server_log_cache(request *r)
 }
 
 /* The client's address as text, or "" if it cannot be told. */
-static void client_address(request *r, char out[INET6_ADDRSTRLEN])
+void server_client_address(request *r, char out[INET6_ADDRSTRLEN])
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -172,7 +172,7 @@ bool server_log_admit(request *r)
 
     if (s->cfg.log_requests_per_minute == 0)
         return true;
-    client_address(r, addr);
+    server_client_address(r, addr);
     pthread_mutex_lock(&s->mu);
     ok = fw_ratelimit_allowed(s->log_clients, addr, now);
     if (ok)

@@ -7,6 +7,7 @@
 #ifndef FW_SERVER_H
 #define FW_SERVER_H
 
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -109,6 +110,8 @@ struct fw_cache;
 struct fw_cache *server_incident_cache(request *r);
 /* The monotonic clock caches are timed by, in seconds. */
 double server_clock(void);
+/* The client's address as text ("unknown" when it cannot be told). */
+void server_client_address(request *r, char out[INET6_ADDRSTRLEN]);
 /* The record log's tree kept for proofs (lib/log/log_cache.h). */
 struct fw_log_cache;
 struct fw_log_cache *server_log_cache(request *r);

@@ -177,25 +177,48 @@ static void test_sign_in_and_limit(void **state)
     fw_session a, got;
     fw_error err;
     int i;
-    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", 1, &a, &err),
+    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", "10.0.0.1", 1, &a, &err),
                      FW_OK);
     assert_string_equal(a.user.name, "alice");
     assert_int_equal(a.user.role, FW_ROLE_INVESTIGATOR);
     assert_int_equal(fw_session_find(s, a.id, "GET", NULL, 2, &got, &err), FW_OK);
     /* Wrong passwords and unknown names read the same. */
-    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "wrong", 2, &a, &err), FW_ERR_INVALID);
+    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "wrong", "10.0.0.1", 2, &a, &err), FW_ERR_INVALID);
     assert_string_equal(err.msg, "wrong username or password");
-    assert_int_equal(fw_session_sign_in(s, f->st, "nobody", "wrong", 2, &a, &err), FW_ERR_INVALID);
+    assert_int_equal(fw_session_sign_in(s, f->st, "nobody", "wrong", "10.0.0.1", 2, &a, &err), FW_ERR_INVALID);
     assert_string_equal(err.msg, "wrong username or password");
     for (i = 0; i < FW_SIGNIN_MAX_FAILURES - 1; i++)
-        assert_int_equal(fw_session_sign_in(s, f->st, "alice", "wrong", 3, &a, &err),
+        assert_int_equal(fw_session_sign_in(s, f->st, "alice", "wrong", "10.0.0.1", 3, &a, &err),
                          FW_ERR_INVALID);
     /* Locked: even the right password is not tried. */
-    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", 4, &a, &err),
+    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", "10.0.0.1", 4, &a, &err),
                      FW_ERR_LIMIT);
     assert_string_equal(err.msg, "too many failed sign-ins; wait a minute");
-    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery",
+    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", "10.0.0.1",
                                         3 + FW_SIGNIN_WINDOW + 1, &a, &err),
+                     FW_OK);
+    fw_sessions_free(s);
+}
+
+/* An address trying many names is stopped before any password is hashed. */
+static void test_address_limit(void **state)
+{
+    fixture *f = *state;
+    fw_sessions *s = fw_sessions_new(4, 0);
+    fw_session a;
+    fw_error err;
+    char name[32];
+    int i;
+    for (i = 0; i < FW_SIGNIN_ADDRESS_MAX_FAILURES; i++) {
+        snprintf(name, sizeof name, "random-%d", i);
+        assert_int_equal(fw_session_sign_in(s, f->st, name, "x", "10.0.0.9", 5, &a, &err),
+                         FW_ERR_INVALID);
+    }
+    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", "10.0.0.9", 6,
+                                        &a, &err),
+                     FW_ERR_LIMIT);
+    assert_int_equal(fw_session_sign_in(s, f->st, "alice", "correct horse battery", "10.0.0.8", 6,
+                                        &a, &err),
                      FW_OK);
     fw_sessions_free(s);
 }
@@ -276,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_bounded_table),
         cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_sign_in_and_limit),
+        cmocka_unit_test(test_address_limit),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_cookie),
     };
