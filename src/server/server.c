@@ -578,7 +578,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                             cs->param_storage, sizeof cs->param_storage))
             continue;
         path_matched = true;
-        if (strcmp(api_routes[i].method, method) != 0)
+        /* HEAD is answered wherever GET is: the same handler, and libmicrohttpd
+        ** sends the headers without the body. */
+        if (strcmp(api_routes[i].method, method) != 0 &&
+            !(strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0))
             continue;
         r->route = (int)i;
         if (!params_ok(r))

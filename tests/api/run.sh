@@ -37,6 +37,11 @@ leaves() { curl -s "$U/api/v1/log/checkpoint" | sed -n 2p; }
 
 req 200 "healthz" "$U/healthz"
 has '"status":"ok"' "healthz"
+# HEAD wherever GET is: the same status and headers, no body.
+code=$(curl -s -I -o "$T/head" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$U/api/v1/incidents")
+[ "$code" = 200 ] && grep -qi '^content-type: application/json' "$T/head" && ok || bad "HEAD /api/v1/incidents: $code"
+code=$(curl -s -I -o /dev/null -w '%{http_code}' "$U/api/v1/incidents")
+[ "$code" = 401 ] && ok || bad "HEAD without credentials: $code"
 req 201 "create" -X POST --data-binary @"$TOP/tests/data/base.json" "$U/api/v1/incidents"
 has '"action":"created"' "create"
 req 200 "create again" -X POST --data-binary @"$TOP/tests/data/base.json" "$U/api/v1/incidents"

@@ -54,6 +54,7 @@ static void write_text(const char *path, const char *text)
     assert_non_null(fp);
     fputs(text, fp);
     fclose(fp);
+    assert_int_equal(chmod(path, 0600), 0);
 }
 
 static void test_defaults(void **state)
@@ -95,6 +96,12 @@ static void test_read_write(void **state)
     write_text(f->db, "not a key\n");
     assert_int_equal(fw_keyfile_read(f->db, &back, &err), FW_ERR_INVALID);
     assert_int_equal(strncmp(err.msg, f->db, strlen(f->db)), 0);
+    /* A key others may read is refused, whatever it holds. */
+    assert_int_equal(chmod(f->key, 0644), 0);
+    assert_int_equal(fw_keyfile_read(f->key, &back, &err), FW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "permissions 0644 let others read the signing key"));
+    assert_int_equal(chmod(f->key, 0600), 0);
+    assert_int_equal(fw_keyfile_read(f->key, &back, &err), FW_OK);
 }
 
 static fw_store *open_store(const char *path, unsigned flags, const fw_note_signer *s)
