@@ -86,6 +86,13 @@ async function signIn(page, user = "web-admin", pw = password) {
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
 
+// The navigation's links, once it is drawn: the shell draws it after loading
+// /api/v1/meta, so reading it straight after a page load could see none.
+async function navLinks(page) {
+  await page.locator("#nav a").first().waitFor();
+  return page.locator("#nav a").allTextContents();
+}
+
 async function shoot(page, name, viewport = "laptop") {
   await page.screenshot({ path: join(SHOTS, `${viewport}-${name}.png`), fullPage: true });
 }
@@ -114,10 +121,10 @@ describe("dashboard", () => {
   test("sign in shows the admin every page", async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
-    const publicNav = await page.locator("#nav a").allTextContents();
+    const publicNav = await navLinks(page);
     assert.deepEqual(publicNav, ["Overview", "Record log"]);
     await signIn(page);
-    const nav = await page.locator("#nav a").allTextContents();
+    const nav = await navLinks(page);
     assert.deepEqual(nav, ["Overview", "Incidents", "Cases", "Duties", "What-if", "Record log"]);
     // The session is an HttpOnly, SameSite=Strict cookie; nothing is kept in storage.
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === "fw_session");
@@ -302,7 +309,7 @@ describe("dashboard", () => {
     const cells = await page.locator("table.cells tbody tr td:last-child").allTextContents();
     assert.ok(cells.length > 0);
     for (const c of cells) assert.ok(c === "suppressed" || Number(c) >= k, `a public cell shows ${c} (k=${k})`);
-    assert.deepEqual(await page.locator("#nav a").allTextContents(), ["Overview", "Record log"]);
+    assert.deepEqual(await navLinks(page), ["Overview", "Record log"]);
     await shoot(page, "public-overview");
     assert.deepEqual(page.errors, []);
   });
@@ -314,7 +321,7 @@ describe("dashboard", () => {
     assert.ok(people.length > 0);
     const page = await newPage();
     await signIn(page, "web-analyst", passwords.analyst);
-    assert.deepEqual(await page.locator("#nav a").allTextContents(), ["Overview", "Incidents", "What-if", "Record log"]);
+    assert.deepEqual(await navLinks(page), ["Overview", "Incidents", "What-if", "Record log"]);
     await page.goto(`${base}/#/incidents/demo-0007`);
     await page.locator('section.review[data-policy="dhs-2023"]').waitFor();
     const text = await page.locator("main").textContent();
@@ -324,7 +331,7 @@ describe("dashboard", () => {
     assert.match(await page.locator("main").textContent(), /may not see this page/);
     const officer = await newPage();
     await signIn(officer, "web-officer", passwords.officer);
-    assert.deepEqual(await officer.locator("#nav a").allTextContents(), ["Incidents", "Record log"]);
+    assert.deepEqual(await navLinks(officer), ["Incidents", "Record log"]);
     await officer.goto(`${base}/#/incidents/demo-0007`);
     await officer.locator("#swimlanes").waitFor();
     assert.equal(await officer.locator("section.review").count(), 0);
