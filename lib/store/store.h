@@ -30,7 +30,7 @@
 typedef struct fw_store fw_store;
 
 typedef struct fw_clock {
-    /* Current time; NULL means time(NULL).  Tests inject a fixed clock. */
+    /* Current time; NULL means the wall clock (fw_clock_wall_seconds).  Tests inject a fixed clock. */
     time_t (*now)(void *arg);
     void *arg;
 } fw_clock;

@@ -8,21 +8,12 @@ set -u
 . tests/lib.sh
 CC=${CC:-cc}
 
-# Files being split or moved on other branches when the header came in; they
-# get the include when those land, and leave this list then.  A listed file
-# that already includes the header is checked like any other.
-PENDING=""
-
 # 1. Included last in every .c file.
 for f in lib/*/*.c src/*/*.c; do
     last=$(grep -n '^[[:space:]]*#[[:space:]]*include' "$f" | tail -1)
     case "$last" in
     *'"base/banned.h"'*) ok ;;
-    *)
-        case " $(echo $PENDING) " in
-        *" $f "*) ok ;;
-        *) bad "$f: the last #include is not \"base/banned.h\" (${last:-no #include})" ;;
-        esac ;;
+    *) bad "$f: the last #include is not \"base/banned.h\" (${last:-no #include})" ;;
     esac
 done
 

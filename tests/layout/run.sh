@@ -18,20 +18,6 @@ BUILD=${BUILD:-build}
 DOC=docs/architecture.md
 MAX_LINES=1200
 
-# Known breaches that other branches of issue 11 remove, as "CHECK PATH".  An
-# entry that no longer matches anything fails too: delete it when its branch is
-# merged, and leave this list empty.
-PENDING=()
-declare -A pending_used=()
-# breach CHECK PATH MESSAGE: a failure, unless pending
-breach() {
-    local e
-    for e in "${PENDING[@]}"; do
-        if [ "$e" = "$1 $2" ]; then pending_used[$e]=1; return; fi
-    done
-    bad "$3"
-}
-
 # ---- the tables of docs/architecture.md ------------------------------------
 [ -f "$DOC" ] || { bad "$DOC is missing"; finish layout; exit; }
 # section NAME: the lines between <!-- layout:NAME --> and <!-- /layout:NAME -->,
@@ -138,7 +124,7 @@ for g in "${pure_globs[@]}"; do
             *) bad "$DOC: pure list: $f is not a .c file of lib/"; continue ;;
         esac
         store=$(reaches "$f" | grep '^lib/store/' | tr '\n' ' ')
-        [ -z "$store" ] && ok || breach pure "$f" "$f is pure but reaches the store: $store"
+        [ -z "$store" ] && ok || bad "$f is pure but reaches the store: $store"
         o=$BUILD/${f%.c}.o
         if [ ! -f "$o" ]; then bad "$o not built: run make first"; continue; fi
         io=$(calls "$o" "$IO_SYMS")
@@ -171,7 +157,7 @@ while IFS=: read -r f n text; do
     if [[ ($f == tests/* || $f == Makefile) && $text == *../shared/datasets* && $text != *DESIGN* && $text != *POLICY-SOURCES* ]]; then
         ok   # the published datasets the tests and `make run` read, when present beside a clone
     elif [[ $text == *DESIGN* || $text == *POLICY-SOURCES* ]]; then
-        breach design "$f" "$f:$n: refers to a design file outside the repository: $text"
+        bad "$f:$n: refers to a design file outside the repository: $text"
     else
         bad "$f:$n: refers to ../shared, outside the repository: $text"
     fi
@@ -183,14 +169,8 @@ grep -E '\.[ch]$' "$T/files" | while IFS= read -r f; do
     [ "$n" -le "$MAX_LINES" ] || echo "$n $f"
 done > "$T/long"
 while read -r n f; do
-    breach length "$f" "$f: $n lines, over $MAX_LINES"
+    bad "$f: $n lines, over $MAX_LINES"
 done < "$T/long"
 ok
-
-# ---- pending entries are still needed -----------------------------------------------
-for e in "${PENDING[@]}"; do
-    [ -n "${pending_used[$e]-}" ] && ok ||
-        bad "tests/layout/run.sh: pending '$e' no longer happens: delete it from PENDING"
-done
 
 finish layout
