@@ -80,7 +80,7 @@ int cmd_stats(cli_args *a)
     } else if ((strcmp(format, "csv") == 0 ? fw_stats_csv(t, &out) : fw_stats_text(t, &out))) {
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
     }
-    if (rc == EXIT_OK && public && strcmp(format, "json") != 0)
+    if (rc == EXIT_OK && public && strcmp(format, "table") == 0)
         fprintf(stderr, "public statistics as of %s (the next at %s)\n", when.as_of_text,
                 when.next_text);
     if (rc == EXIT_OK)
