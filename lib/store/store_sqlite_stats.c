@@ -4,7 +4,8 @@
 ** of packed entries (+1 for a version that counts, -1 taking back the one
 ** before it) that sum to the latest version of every incident not
 ** withdrawn; the snapshots that keep counting from reading the whole
-** ledger; and the SQL functions migration 4 uses to backfill both.
+** ledger; counting as of a moment (the published statistics' schedule);
+** and the SQL functions migration 4 uses to backfill both.
 */
 #include <stdlib.h>
 #include <string.h>
