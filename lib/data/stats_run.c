@@ -2,7 +2,9 @@
 ** Statistics over a store (see stats_run.h).  Agency records and review
 ** cases are few next to incidents, so they are read whole into hash maps
 ** keyed by id; the statistics ledger is then read once from its latest
-** snapshot on, each entry counted with its sign (store.h).
+** snapshot on, each entry counted with its sign (store.h).  The public
+** table is counted as of its schedule's last boundary (fw_stats_public):
+** the same scans, as of that moment (fw_store_stats_scan_before).
 */
 #include "data/stats_run.h"
 
@@ -11,6 +13,7 @@
 
 #include "base/array.h"
 #include "base/hash.h"
+#include "base/timeutil.h"
 #include "record/schema.h"
 
 #include "base/banned.h"
@@ -86,6 +89,7 @@ typedef struct run {
     const fw_stats_query *q;
     fw_stats_query resolved;
     const char *only_agency;
+    const char *before;    /* as of this moment, or NULL: now */
     bool need_agency_records, need_agency_type, need_cases, need_agency_codes, filtered;
     smap agency_records;   /* agency id -> type, state */
     smap cases;            /* incident id -> finding */
@@ -202,8 +206,22 @@ static int index_row(void *arg, const fw_stats_index_row *ir)
     return 0;
 }
 
-fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency,
-                   fw_stats_table **out, fw_error *err)
+/* Scans now, or as of r->before. */
+static fw_rc latest_scan(fw_store *s, run *r, fw_record_type type, fw_record_cb cb,
+                         fw_error *err)
+{
+    return r->before ? fw_store_latest_scan_before(s, type, r->before, cb, r, err)
+                     : fw_store_latest_scan(s, type, cb, r, err);
+}
+
+static fw_rc stats_scan(fw_store *s, run *r, fw_error *err)
+{
+    return r->before ? fw_store_stats_scan_before(s, r->before, index_row, r, err)
+                     : fw_store_stats_scan(s, index_row, r, err);
+}
+
+static fw_rc stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency,
+                       const char *before, fw_stats_table **out, fw_error *err)
 {
     run r;
     size_t i, n = 0;
@@ -215,6 +233,7 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
     r.q = q;
     r.resolved = *q;
     r.only_agency = only_agency;
+    r.before = before;
     r.err = err;
     r.need_agency_records =
         fw_stats_query_uses(q, FW_DIM_AGENCY_TYPE) || fw_stats_query_uses(q, FW_DIM_STATE);
@@ -239,17 +258,17 @@ fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency
     if ((rc = fw_store_begin_read(s, err)))
         goto done;
     if (r.need_agency_records)
-        rc = fw_store_latest_scan(s, FW_RECORD_AGENCY, agency_row, &r, err);
+        rc = latest_scan(s, &r, FW_RECORD_AGENCY, agency_row, err);
     if (!rc && r.rc)
         rc = r.rc;
     if (!rc && r.need_cases)
-        rc = fw_store_latest_scan(s, FW_RECORD_CASE, case_row, &r, err);
+        rc = latest_scan(s, &r, FW_RECORD_CASE, case_row, err);
     if (!rc && r.rc)
         rc = r.rc;
     if (!rc && (rc = fw_stats_agg_new(q, NULL, 0, &r.agg)))
         fw_error_set(err, rc, "out of memory");
     if (!rc)
-        rc = fw_store_stats_scan(s, index_row, &r, err);
+        rc = stats_scan(s, &r, err);
     if (!rc && r.rc)
         rc = r.rc;
     fw_store_end_read(s);
@@ -283,8 +302,67 @@ done:
     return rc;
 }
 
-fw_rc fw_stats_public(fw_store *s, const fw_stats_query *q, int k, fw_stats_table **out,
-                      const char **field, fw_error *err)
+fw_rc fw_stats_run(fw_store *s, const fw_stats_query *q, const char *only_agency,
+                   fw_stats_table **out, fw_error *err)
+{
+    return stats_run(s, q, only_agency, NULL, out, err);
+}
+
+fw_rc fw_stats_every_parse(const char *text, int64_t *every, fw_error *err)
+{
+    char *end;
+    long long v;
+    *every = 0;
+    if (!text)
+        return fw_error_set(err, FW_ERR_INVALID, "expected daily, hourly or a number of seconds");
+    if (strcmp(text, "daily") == 0) {
+        *every = FW_STATS_DAILY;
+        return FW_OK;
+    }
+    if (strcmp(text, "hourly") == 0) {
+        *every = FW_STATS_HOURLY;
+        return FW_OK;
+    }
+    if (text[0] < '0' || text[0] > '9')
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "expected daily, hourly or a number of seconds, not '%.40s'", text);
+    v = strtoll(text, &end, 10);
+    if (*end || v < 1 || v > FW_STATS_EVERY_MAX)
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "expected daily, hourly or 1 to %d seconds, not '%.40s'",
+                            FW_STATS_EVERY_MAX, text);
+    *every = (int64_t)v;
+    return FW_OK;
+}
+
+void fw_stats_when(double now, int64_t every, fw_stats_asof *out)
+{
+    int64_t t = (int64_t)now;
+    if (every < 1)
+        every = FW_STATS_DAILY;
+    if ((double)t > now) /* before 1970: floor, not toward zero */
+        t--;
+    out->as_of = t / every * every;
+    if (out->as_of > t)
+        out->as_of -= every;
+    out->next = out->as_of + every;
+    fw_time_format_utc((time_t)out->as_of, out->as_of_text, sizeof out->as_of_text);
+    fw_time_format_utc((time_t)out->next, out->next_text, sizeof out->next_text);
+}
+
+json_t *fw_stats_public_json(const fw_stats_table *t, const fw_stats_asof *when)
+{
+    json_t *j = fw_stats_json(t);
+    if (j && (json_object_set_new(j, "as_of", json_string(when->as_of_text)) ||
+              json_object_set_new(j, "next", json_string(when->next_text)))) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+fw_rc fw_stats_public(fw_store *s, const fw_stats_query *q, int k, const fw_stats_asof *when,
+                      fw_stats_table **out, const char **field, fw_error *err)
 {
     fw_rc rc;
     size_t d;
@@ -302,7 +380,7 @@ fw_rc fw_stats_public(fw_store *s, const fw_stats_query *q, int k, fw_stats_tabl
         return fw_error_set(err, FW_ERR_INVALID, "public statistics group by at most two "
                             "dimensions");
     }
-    rc = fw_stats_run(s, q, NULL, out, err);
+    rc = stats_run(s, q, NULL, when->as_of_text, out, err);
     if (rc == FW_OK && (rc = fw_stats_suppress(*out, k, err)) != FW_OK) {
         fw_stats_table_free(*out);
         *out = NULL;

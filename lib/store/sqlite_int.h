@@ -76,5 +76,10 @@ fw_rc fw_sqlite_stats_append(sqlite_backend *b, const fw_store_write *w, fw_erro
 fw_rc fw_sqlite_stats_flush(fw_store *s, sqlite_backend *b, fw_error *err);
 /* The ledger from its latest snapshot on (fw_store_ops.stats_scan). */
 fw_rc fw_sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
+/* As of a moment (fw_store_ops.stats_scan_before, latest_scan_before). */
+fw_rc fw_sqlite_stats_scan_before(fw_store *s, const char *before, fw_stats_index_cb cb,
+                                  void *arg, fw_error *err);
+fw_rc fw_sqlite_latest_scan_before(fw_store *s, const char *type, const char *before,
+                                   fw_record_cb cb, void *arg, fw_error *err);
 
 #endif

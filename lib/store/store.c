@@ -508,6 +508,23 @@ fw_rc fw_store_latest_scan(fw_store *s, fw_record_type type, fw_record_cb cb, vo
     return s->ops->latest_scan(s, fw_record_type_name(type), cb, arg, err);
 }
 
+fw_rc fw_store_stats_scan_before(fw_store *s, const char *before, fw_stats_index_cb cb,
+                                 void *arg, fw_error *err)
+{
+    return s->ops->stats_scan_before(s, before, cb, arg, err);
+}
+
+fw_rc fw_store_latest_scan_before(fw_store *s, fw_record_type type, const char *before,
+                                  fw_record_cb cb, void *arg, fw_error *err)
+{
+    return s->ops->latest_scan_before(s, fw_record_type_name(type), before, cb, arg, err);
+}
+
+fw_rc fw_store_synchronous(fw_store *s, int *level, fw_error *err)
+{
+    return s->ops->synchronous(s, level, err);
+}
+
 fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err)
 {
     return s->ops->checkpoint_latest(s, size, note, NULL, err);

@@ -230,6 +230,18 @@ typedef int (*fw_stats_index_cb)(void *arg, const fw_stats_index_row *row);
 fw_rc fw_store_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
 
 /*
+** As of a moment (the published statistics, docs/statistics.md): before is
+** a UTC time as records are stamped ("YYYY-MM-DDThh:mm:ssZ", the store
+** clock's), and the records stored before it are those up to the last one,
+** in log order, stamped earlier than before.  fw_store_stats_scan_before
+** gives entries whose sum counts the latest version of each incident among
+** them that is not withdrawn (in no particular order); what was written
+** since changes nothing it gives.  Run both inside fw_store_begin_read.
+*/
+fw_rc fw_store_stats_scan_before(fw_store *s, const char *before, fw_stats_index_cb cb,
+                                 void *arg, fw_error *err);
+
+/*
 ** Record a read of personal data: an access record (reader, the incident id
 ** and version, the field paths, why) stored in its own transaction, and so
 ** logged.  paths is comma-separated; reason may be NULL.  FW_ERR_INVALID
@@ -278,6 +290,14 @@ fw_rc fw_store_record_scan(fw_store *s, fw_record_cb cb, void *arg, fw_error *er
 ** body and body_len of the row are set). */
 fw_rc fw_store_latest_scan(fw_store *s, fw_record_type type, fw_record_cb cb, void *arg,
                            fw_error *err);
+/* The same among the records stored before a moment (fw_store_stats_scan_before). */
+fw_rc fw_store_latest_scan_before(fw_store *s, fw_record_type type, const char *before,
+                                  fw_record_cb cb, void *arg, fw_error *err);
+
+/* How durable this handle's commits are: SQLite's synchronous level in *level
+** (0 off, 1 normal, 2 full, 3 extra).  A handle that writes uses full: an
+** acknowledged write survives a power cut. */
+fw_rc fw_store_synchronous(fw_store *s, int *level, fw_error *err);
 
 /* The latest signed checkpoint (the note text appended to note) and the
 ** tree size it covers; FW_ERR_NOTFOUND if the log has none yet. */

@@ -112,6 +112,12 @@ typedef struct fw_store_ops {
     fw_rc (*stats_scan)(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
     fw_rc (*latest_scan)(fw_store *s, const char *type, fw_record_cb cb, void *arg,
                          fw_error *err);
+    /* As of a moment (fw_store_stats_scan_before). */
+    fw_rc (*stats_scan_before)(fw_store *s, const char *before, fw_stats_index_cb cb, void *arg,
+                               fw_error *err);
+    fw_rc (*latest_scan_before)(fw_store *s, const char *type, const char *before,
+                                fw_record_cb cb, void *arg, fw_error *err);
+    fw_rc (*synchronous)(fw_store *s, int *level, fw_error *err);
     /* The latest checkpoint; FW_ERR_NOTFOUND if none.  note/state may be NULL. */
     fw_rc (*checkpoint_latest)(fw_store *s, int64_t *size, fw_buf *note, fw_buf *state,
                                fw_error *err);

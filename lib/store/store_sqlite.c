@@ -352,7 +352,9 @@ static fw_rc sqlite_open(fw_store *s, const char *path, const fw_store_upgrade *
     }
     s->schema_version = version;
     if (!readonly) {
-        if ((rc = fw_sqlite_exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+        /* FULL: a commit is on disk (the WAL synced) before it is acknowledged, so
+        ** a power cut cannot take back a write the log has signed and published. */
+        if ((rc = fw_sqlite_exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL",
                                  err)))
             goto fail;
         if ((rc = fw_sqlite_stats_functions(b, up, err)))
@@ -727,6 +729,21 @@ static fw_rc sqlite_latest_scan(fw_store *s, const char *type, fw_record_cb cb, 
     return FW_OK;
 }
 
+static fw_rc sqlite_synchronous(fw_store *s, int *level, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st;
+    fw_rc rc = FW_OK;
+    if (sqlite3_prepare_v2(b->db, "PRAGMA synchronous", -1, &st, NULL) != SQLITE_OK)
+        return fw_sqlite_db_error(b, err, "cannot read the synchronous setting");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *level = sqlite3_column_int(st, 0);
+    else
+        rc = fw_sqlite_db_error(b, err, "cannot read the synchronous setting");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static fw_rc sqlite_checkpoint_latest(fw_store *s, int64_t *size, fw_buf *note, fw_buf *state,
                                       fw_error *err)
 {
@@ -816,6 +833,9 @@ const fw_store_ops fw_store_sqlite_ops = {
     .record_scan = sqlite_record_scan,
     .stats_scan = fw_sqlite_stats_scan,
     .latest_scan = sqlite_latest_scan,
+    .stats_scan_before = fw_sqlite_stats_scan_before,
+    .latest_scan_before = fw_sqlite_latest_scan_before,
+    .synchronous = sqlite_synchronous,
     .checkpoint_latest = sqlite_checkpoint_latest,
     .checkpoint_append = sqlite_checkpoint_append,
     .setting_get = sqlite_setting_get,

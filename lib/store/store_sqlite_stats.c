@@ -4,7 +4,8 @@
 ** of packed entries (+1 for a version that counts, -1 taking back the one
 ** before it) that sum to the latest version of every incident not
 ** withdrawn; the snapshots that keep counting from reading the whole
-** ledger; and the SQL functions migration 4 uses to backfill both.
+** ledger; counting as of a moment (the published statistics' schedule);
+** and the SQL functions migration 4 uses to backfill both.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -402,4 +403,186 @@ fw_rc fw_sqlite_stats_append(sqlite_backend *b, const fw_store_write *w, fw_erro
     /* A large transaction (an import) writes its entries in rows of about
     ** LEDGER_ROW_BYTES, so they are never all held in memory at once. */
     return b->ledger.len >= LEDGER_ROW_BYTES ? ledger_append(b, err) : FW_OK;
+}
+
+/*
+** As of a moment (fw_store_stats_scan_before, fw_store_latest_scan_before):
+** the records stored before it are the log's records up to the last one
+** stamped earlier than it, so the answer depends on the database alone and
+** never moves once that moment is past.  Counting as of then is counting
+** now, with the incidents written since set aside and their versions of
+** then counted instead: a day's writes are read, not the whole ledger twice.
+*/
+
+/* A statement of its own, prepared for one use (these run once a request). */
+static fw_rc prepare(sqlite_backend *b, const char *sql, sqlite3_stmt **st, fw_error *err)
+{
+    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return fw_sqlite_db_error(b, err, "cannot prepare a statement");
+    }
+    return FW_OK;
+}
+
+/* The log position as of before: 1 + the log seq of the last record stamped
+** earlier than before (0: none), and whether any record comes after it. */
+static fw_rc position_before(sqlite_backend *b, const char *before, int64_t *pos, bool *later,
+                             fw_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    fw_rc frc;
+    *pos = 0;
+    *later = false;
+    if ((frc = prepare(b, "SELECT log_seq, created_at < ?1 FROM records ORDER BY log_seq DESC",
+                       &st, err)))
+        return frc;
+    sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_int(st, 1)) {
+            *pos = sqlite3_column_int64(st, 0) + 1;
+            break;
+        }
+        *later = true;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        frc = fw_sqlite_db_error(b, err, "cannot read the records");
+    sqlite3_finalize(st);
+    return frc;
+}
+
+typedef struct before_scan {
+    fw_hset later;          /* incidents with a version at or after the position */
+    fw_stats_index_cb cb;
+    void *arg;
+} before_scan;
+
+static int skip_later(void *arg, const fw_stats_index_row *r)
+{
+    before_scan *bs = arg;
+    size_t i;
+    if (fw_hset_find(&bs->later, r->id, r->id_len, &i))
+        return 0;
+    return bs->cb(bs->arg, r);
+}
+
+fw_rc fw_sqlite_stats_scan_before(fw_store *s, const char *before, fw_stats_index_cb cb,
+                                  void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *ids = NULL, *then = NULL;
+    before_scan bs;
+    int64_t pos;
+    bool later;
+    size_t i, n;
+    int rc, stop = 0;
+    fw_rc frc;
+
+    if ((frc = position_before(b, before, &pos, &later, err)))
+        return frc;
+    if (!later)
+        return fw_sqlite_stats_scan(s, cb, arg, err);
+    if (pos == 0)
+        return FW_OK; /* nothing was stored before */
+    memset(&bs, 0, sizeof bs);
+    fw_hset_init(&bs.later);
+    bs.cb = cb;
+    bs.arg = arg;
+    if ((frc = prepare(b, "SELECT DISTINCT id FROM records WHERE log_seq >= ?1 AND "
+                          "type = 'incident'", &ids, err)))
+        goto done;
+    sqlite3_bind_int64(ids, 1, pos);
+    while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+        size_t at;
+        bool added;
+        if (fw_hset_add(&bs.later, sqlite3_column_blob(ids, 0),
+                        (size_t)sqlite3_column_bytes(ids, 0), &at, &added) != FW_OK) {
+            frc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        frc = fw_sqlite_db_error(b, err, "cannot read the records");
+        goto done;
+    }
+    /* Every incident not written since counts as it does now... */
+    if ((frc = fw_sqlite_stats_scan(s, skip_later, &bs, err)))
+        goto done;
+    /* ...and those written since as their latest version before the position. */
+    if ((frc = prepare(b, "SELECT agency, withdrawn, facts FROM stats_index WHERE id = ?1 AND "
+                          "version = (SELECT max(version) FROM records WHERE type = 'incident' "
+                          "AND id = ?1 AND log_seq < ?2)", &then, err)))
+        goto done;
+    n = fw_hset_count(&bs.later);
+    for (i = 0; i < n && !stop; i++) {
+        size_t len;
+        const char *id = fw_hset_key(&bs.later, i, &len);
+        sqlite3_reset(then);
+        sqlite3_bind_text(then, 1, id, (int)len, SQLITE_STATIC);
+        sqlite3_bind_int64(then, 2, pos);
+        rc = sqlite3_step(then);
+        if (rc == SQLITE_ROW && sqlite3_column_int(then, 1) == 0) {
+            fw_stats_index_row r;
+            r.id = id;
+            r.id_len = len;
+            r.agency = (const char *)sqlite3_column_text(then, 0);
+            r.agency_len = (size_t)sqlite3_column_bytes(then, 0);
+            r.sign = 1;
+            r.facts = sqlite3_column_blob(then, 2);
+            r.facts_len = (size_t)sqlite3_column_bytes(then, 2);
+            if (!r.agency || r.facts_len != FW_STATS_FACTS_BYTES || len > 255 ||
+                r.agency_len > 255) {
+                frc = fw_error_set(err, FW_ERR_STORE, "the statistics index is malformed");
+                goto done;
+            }
+            stop = cb(arg, &r);
+        } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            frc = fw_sqlite_db_error(b, err, "cannot read the statistics index");
+            goto done;
+        }
+    }
+done:
+    sqlite3_finalize(ids);
+    sqlite3_finalize(then);
+    fw_hset_release(&bs.later);
+    return frc;
+}
+
+fw_rc fw_sqlite_latest_scan_before(fw_store *s, const char *type, const char *before,
+                                   fw_record_cb cb, void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st;
+    fw_record_row r;
+    int64_t pos;
+    bool later;
+    int rc, stop = 0;
+    fw_rc frc;
+
+    if ((frc = position_before(b, before, &pos, &later, err)))
+        return frc;
+    if ((frc = prepare(b, "SELECT id, version, body FROM records r WHERE type = ?1 AND "
+                          "log_seq < ?2 AND version = (SELECT max(version) FROM records s "
+                          "WHERE s.type = ?1 AND s.id = r.id AND s.log_seq < ?2) ORDER BY id",
+                       &st, err)))
+        return frc;
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, pos);
+    memset(&r, 0, sizeof r);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r.type = type;
+        r.id = (const char *)sqlite3_column_text(st, 0);
+        r.version = sqlite3_column_int64(st, 1);
+        r.body = sqlite3_column_blob(st, 2);
+        r.body_len = (size_t)sqlite3_column_bytes(st, 2);
+        if (!r.id) {
+            frc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+            break;
+        }
+        stop = cb(arg, &r);
+    }
+    if (!frc && !stop && rc != SQLITE_DONE)
+        frc = fw_sqlite_db_error(b, err, "cannot read the records");
+    sqlite3_finalize(st);
+    return frc;
 }

@@ -191,6 +191,9 @@ static const cli_opt stats_opts[] = {
      false},
     {"k", 0, "N", "with --public: the threshold (default 5): counts under it are suppressed",
      false},
+    {"every", 0, "SCHEDULE", "with --public: daily (default), hourly or a number of seconds, "
+                             "the server's public_stats_every: counts as of the last boundary",
+     false},
     {0, 0, 0, 0, false},
 };
 
@@ -305,7 +308,9 @@ static const cli_command commands[] = {
      "by the dimensions named (docs/statistics.md defines each, and how incidents with\n"
      "several values count: once in each).  Values are text; a missing one is 'unknown'.\n"
      "--public prints what GET /public/stats serves: cells, margins and total under k\n"
-     "suppressed, with complementary suppression so none can be derived from the rest.\n"
+     "suppressed, with complementary suppression so none can be derived from the rest,\n"
+     "as of the schedule's last boundary (00:00 UTC for daily; FORCEWATCH_NOW sets the\n"
+     "clock), never live: what was stored since counts from the next boundary on.\n"
      "Reads the statistics index, never the documents, so it is fast on large databases."},
     {"schema", cmd_schema, "", "print the JSON Schema of the document format", no_opts, 0, 0,
      "Generated from the same tables validation uses; docs/incident.schema.json is its\n"

@@ -16,7 +16,9 @@
 ** Statistics.  Signed-in readers get exact counts (a user who belongs to an
 ** agency counts that agency's incidents only); anyone gets the public table:
 ** no filter, at most two dimensions, every value under k suppressed with
-** complementary suppression (docs/statistics.md).
+** complementary suppression (docs/statistics.md), as of the last boundary
+** of the publication schedule (public_stats_every), never live, so that
+** two requests cannot isolate one write: the answer says as_of and next.
 */
 static void stats(request *r, bool public)
 {
@@ -25,6 +27,7 @@ static void stats(request *r, bool public)
     const char *field, *other = query_other_arg(r, public ? public_args : exact_args);
     fw_stats_query q;
     fw_stats_table *t = NULL;
+    fw_stats_asof when;
     fw_store *st;
     fw_error err;
     fw_rc rc;
@@ -43,7 +46,8 @@ static void stats(request *r, bool public)
         return;
     }
     st = r->store;
-    rc = public ? fw_stats_public(st, &q, server_public_stats_k(r), &t, &field, &err)
+    fw_stats_when(server_now(r), server_public_stats_every(r), &when);
+    rc = public ? fw_stats_public(st, &q, server_public_stats_k(r), &when, &t, &field, &err)
                 : fw_stats_run(st, &q, r->user.agency[0] ? r->user.agency : NULL, &t, &err);
     if (rc == FW_ERR_INVALID && public && strcmp(field, "k") != 0)
         reply_error(r, 400, "invalid", field, "%s", err.msg);
@@ -52,7 +56,7 @@ static void stats(request *r, bool public)
     else if (rc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     else
-        reply_json(r, 200, fw_stats_json(t));
+        reply_json(r, 200, public ? fw_stats_public_json(t, &when) : fw_stats_json(t));
     fw_stats_table_free(t);
 }
 

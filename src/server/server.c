@@ -68,6 +68,10 @@ static const fw_config_key config_keys[] = {
      "0 means no limit", 0},
     {"public_stats_k", CFG(public_stats_k), false, 5, 1, 1000, NULL,
      "public statistics suppress every count under this (docs/statistics.md)", 0},
+    {"public_stats_every", CFG(public_stats_every), false, 86400, 1, 366L * 86400, NULL,
+     "seconds between publications of the public statistics, on boundaries from 00:00 UTC "
+     "(86400: daily, 3600: hourly); between two the public table is the one as of the last "
+     "(docs/statistics.md)", 0},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -377,6 +381,11 @@ const char *query_other_arg(request *r, const char *const *allowed)
 int server_public_stats_k(request *r)
 {
     return (int)r->srv->cfg.public_stats_k;
+}
+
+long server_public_stats_every(request *r)
+{
+    return r->srv->cfg.public_stats_every;
 }
 
 #define MAX_SESSIONS 4096

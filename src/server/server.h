@@ -30,6 +30,7 @@ typedef struct server_config {
     char web_dir[512];
     long log_requests_per_minute;
     long public_stats_k;
+    long public_stats_every;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -98,6 +99,8 @@ const char *query_arg(request *r, const char *name);
 const char *query_other_arg(request *r, const char *const *allowed);
 /* The public statistics' suppression threshold (configuration key public_stats_k). */
 int server_public_stats_k(request *r);
+/* Seconds between publications of the public statistics (public_stats_every). */
+long server_public_stats_every(request *r);
 
 
 /* The policies loaded at start (for duties). */
