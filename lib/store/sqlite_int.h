@@ -37,6 +37,10 @@ enum {
     ST_CKPT_INSERT,
     ST_SETTING_GET,
     ST_SETTING_PUT,
+    ST_CKPT_SCAN,
+    ST_LEDGER_ALL,
+    ST_DERIVED_INDEX,
+    ST_DERIVED_STATS,
     ST_COUNT
 };
 
@@ -76,5 +80,7 @@ fw_rc fw_sqlite_stats_append(sqlite_backend *b, const fw_store_write *w, fw_erro
 fw_rc fw_sqlite_stats_flush(fw_store *s, sqlite_backend *b, fw_error *err);
 /* The ledger from its latest snapshot on (fw_store_ops.stats_scan). */
 fw_rc fw_sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
+/* The ledger's first row and every row that is not a snapshot (fw_store_ops.ledger_scan_all). */
+fw_rc fw_sqlite_ledger_scan_all(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
 
 #endif
