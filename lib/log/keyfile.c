@@ -1,9 +1,10 @@
 /*
-** The log's signing key file: reading it (its first line), creating it
-** readable by its owner only and never over an existing file, the default
-** origin and path a database's key gets, and binding a database to the
-** verifier key its log is signed with (the setting "verifier_key").  The
-** key's text is wiped from memory once written.
+** The log's key files: the signing key, read (its first line) or created
+** readable by its owner only and never over an existing file; the pinned
+** verifier key (DB.pub), written once by init and read by verify; the
+** default origin and paths a database's keys get; and binding a database to
+** the verifier key its log is signed with (the setting "verifier_key").  The
+** signing key's text is wiped from memory once written.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,5 +123,93 @@ fw_rc fw_keyfile_bind(fw_store *st, const fw_note_signer *s, const char *key_nam
     }
 done:
     fw_buf_release(&stored);
+    return rc;
+}
+
+fw_rc fw_keyfile_default_pub_path(const char *db, char *out, size_t n)
+{
+    return fw_snprintf(out, n, "%s.pub", db) == FW_OK ? FW_OK : FW_ERR_LIMIT;
+}
+
+/* The first line of path, without its newline, into out (n bytes). */
+static fw_rc first_line(const char *path, char *out, size_t n, fw_error *err)
+{
+    FILE *f = fopen(path, "r");
+    bool ok;
+    if (!f)
+        return fw_error_set(err, FW_ERR_NOTFOUND, "no verifier key at %s", path);
+    ok = fgets(out, (int)n, f) != NULL;
+    fclose(f);
+    if (!ok)
+        return fw_error_set(err, FW_ERR_INVALID, "%s: empty file", path);
+    out[strcspn(out, "\r\n")] = '\0';
+    return FW_OK;
+}
+
+fw_rc fw_keyfile_read_verifier(const char *path, fw_note_verifier *v, fw_error *err)
+{
+    char text[512];
+    fw_error perr;
+    fw_rc rc = first_line(path, text, sizeof text, err);
+    if (rc)
+        return rc;
+    if (fw_note_verifier_parse(text, v, &perr) != FW_OK)
+        return fw_error_set(err, FW_ERR_INVALID, "%s: %s", path, perr.msg);
+    return FW_OK;
+}
+
+fw_rc fw_keyfile_pin(const char *path, const char *vkey, fw_error *err)
+{
+    char text[512];
+    fw_error rerr;
+    fw_rc rc = FW_OK;
+    size_t len = strlen(vkey);
+    int fd;
+
+    if (first_line(path, text, sizeof text, &rerr) == FW_OK)
+        return strcmp(text, vkey) == 0
+                   ? FW_OK
+                   : fw_error_set(err, FW_ERR_INVALID,
+                                  "%s holds another verifier key than this database's (%s): "
+                                  "not replaced", path, vkey);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0)
+        return fw_error_set(err, FW_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+    if (write(fd, vkey, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
+        rc = fw_error_set(err, FW_ERR_IO, "cannot write %s", path);
+    close(fd);
+    return rc;
+}
+
+fw_rc fw_keyfile_verifier(const char *key, const char *db, fw_note_verifier *v, char *source,
+                          size_t n, fw_error *err)
+{
+    char pub[4096];
+    fw_error perr;
+    fw_rc rc;
+
+    if (key) {
+        rc = fw_keyfile_read_verifier(key, v, err);
+        if (rc != FW_ERR_NOTFOUND) {
+            snprintf(source, n, "--key %s", key);
+            return rc;
+        }
+        /* Not a file: the key's text itself. */
+        if (fw_note_verifier_parse(key, v, &perr) != FW_OK)
+            return fw_error_set(err, FW_ERR_INVALID,
+                                "--key: neither a verifier key file nor a verifier key: %s",
+                                perr.msg);
+        snprintf(source, n, "--key");
+        return FW_OK;
+    }
+    if (fw_keyfile_default_pub_path(db, pub, sizeof pub) != FW_OK)
+        return fw_error_set(err, FW_ERR_LIMIT, "--db: a path too long for its verifier key file");
+    rc = fw_keyfile_read_verifier(pub, v, err);
+    if (rc == FW_ERR_NOTFOUND)
+        return fw_error_set(err, FW_ERR_NOTFOUND,
+                            "no verifier key from outside the database: no --key and no %s",
+                            pub);
+    if (!rc)
+        snprintf(source, n, "%s", pub);
     return rc;
 }

@@ -1,10 +1,13 @@
 /*
 ** Verification of the record log (see verify.h).  Two streaming passes in
 ** sequence order: the records, from which each leaf is rebuilt and hashed;
-** then the stored leaves, hashed into the tree and compared one by one.  The
-** first sequence number where they differ is what is reported, with why:
-** a changed record, a changed leaf, a missing record or leaf, a reordered
-** log.  Memory is 33 bytes a leaf.
+** then the stored leaves, hashed into the tree and compared one by one, the
+** tree's root and state compared with every stored checkpoint as it reaches
+** that checkpoint's size.  The first sequence number where they differ is
+** what is reported, with why: a changed record, a changed leaf, a missing
+** record or leaf, a reordered log, a checkpoint that is not the log's.  If
+** the log holds, the derived tables are checked in the same read snapshot.
+** Memory is 33 bytes a leaf and 40 a checkpoint.
 */
 #include "log/verify.h"
 
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #include "record/canon.h"
+#include "store/verify_derived.h"
 
 #include "base/banned.h"
 
@@ -22,6 +26,14 @@ typedef struct expected {
     uint8_t leaf_hash[32];     /* of the leaf rebuilt from the record */
     uint8_t state;             /* 0 no record, 1 record, 2 record whose bytes changed */
 } expected;
+
+/* A stored checkpoint whose signature verified: the root and tree state it must match. */
+typedef struct stored_ck {
+    int64_t size;
+    uint8_t root[32];
+    uint8_t state[FW_MERKLE_ACC_STATE_MAX];
+    size_t state_len;
+} stored_ck;
 
 typedef struct vstate {
     fw_verify_result *r;
@@ -34,6 +46,9 @@ typedef struct vstate {
     uint8_t root_a[32], root_b[32];
     bool have_a, have_b;
     int64_t extra_seq;         /* a record whose log_seq is beyond the log, or -1 */
+    const fw_note_verifier *ver;
+    stored_ck *cks;            /* every stored checkpoint that verified, by size */
+    size_t ncks, ck_cap, ck_next;
     fw_rc rc;
 } vstate;
 
@@ -115,6 +130,88 @@ static void note_root(vstate *v)
     }
 }
 
+/* Every stored checkpoint of the tree's current size: its root and saved state. */
+static void check_stored(vstate *v)
+{
+    uint8_t root[32], state[FW_MERKLE_ACC_STATE_MAX];
+    size_t len;
+    while (v->ck_next < v->ncks && v->cks[v->ck_next].size <= (int64_t)v->acc.size) {
+        stored_ck *c = &v->cks[v->ck_next++];
+        if (c->size != (int64_t)v->acc.size)
+            continue;
+        fw_merkle_acc_root(&v->acc, root);
+        len = fw_merkle_acc_save(&v->acc, state);
+        if (memcmp(root, c->root, 32) != 0)
+            problem(v, -1, "the log's tree at size %lld does not match its signed checkpoint "
+                           "(the log was rewritten)", (long long)c->size);
+        else if (len != c->state_len || memcmp(state, c->state, len) != 0)
+            problem(v, -1, "the tree state stored with the checkpoint of size %lld is not the "
+                           "log's (the next write would sign a wrong tree)", (long long)c->size);
+    }
+}
+
+/* Only the first problem of a checkpoint's signature: the latest's, if any, is said first. */
+static void ck_problem(vstate *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void ck_problem(vstate *v, const char *fmt, ...)
+{
+    va_list ap;
+    if (v->r->problem[0])
+        return;
+    v->r->bad_seq = -1;
+    va_start(ap, fmt);
+    vsnprintf(v->r->problem, sizeof v->r->problem, fmt, ap);
+    va_end(ap);
+}
+
+static fw_rc open_checkpoint(const char *note, size_t len, const fw_note_verifier *ver,
+                             uint64_t *size, uint8_t root[32], fw_error *err);
+
+static int on_checkpoint(void *arg, const fw_checkpoint_row *row)
+{
+    vstate *v = arg;
+    stored_ck *c;
+    uint64_t size;
+    fw_error cerr;
+
+    if (v->ncks == v->ck_cap) {
+        stored_ck *more = realloc(v->cks, (v->ck_cap ? v->ck_cap * 2 : 64) * sizeof *more);
+        if (!more) {
+            v->rc = FW_ERR_NOMEM;
+            return 1;
+        }
+        v->cks = more;
+        v->ck_cap = v->ck_cap ? v->ck_cap * 2 : 64;
+    }
+    c = &v->cks[v->ncks];
+    if (open_checkpoint(row->note, row->note_len, v->ver, &size, c->root, &cerr) != FW_OK) {
+        ck_problem(v, "the checkpoint of size %lld does not verify: %s", (long long)row->size,
+                   cerr.msg);
+        return 0;
+    }
+    if ((int64_t)size != row->size) {
+        ck_problem(v, "the checkpoint stored as size %lld signs tree size %llu",
+                   (long long)row->size, (unsigned long long)size);
+        return 0;
+    }
+    if (row->state_len > sizeof c->state) {
+        ck_problem(v, "the tree state stored with the checkpoint of size %lld is corrupt",
+                   (long long)row->size);
+        return 0;
+    }
+    c->size = row->size;
+    memcpy(c->state, row->state, row->state_len);
+    c->state_len = row->state_len;
+    v->ncks++;
+    v->r->checkpoints++;
+    return 0;
+}
+
+static bool same_verifier(const fw_note_verifier *a, const fw_note_verifier *b)
+{
+    return strcmp(a->name, b->name) == 0 && a->id == b->id && memcmp(a->pk, b->pk, 32) == 0;
+}
+
 static int on_leaf(void *arg, int64_t seq, const void *leaf, size_t len)
 {
     vstate *v = arg;
@@ -133,6 +230,7 @@ static int on_leaf(void *arg, int64_t seq, const void *leaf, size_t len)
     fw_merkle_leaf_hash(leaf, len, h);
     fw_merkle_acc_push(&v->acc, h);
     note_root(v);
+    check_stored(v);
     if (v->r->bad_seq >= 0 && v->r->bad_seq < seq)
         return 0; /* already failed earlier: keep building the tree only */
     if (seq >= v->n)
@@ -178,6 +276,8 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
     uint8_t ck_root[32], old_root[32];
     uint64_t ck_size = 0, old_size = 0;
     int64_t stored_ck_size = 0;
+    fw_derived_check dc;
+    bool stored_key_differs = false;
     fw_error cerr;
     fw_rc rc;
 
@@ -202,7 +302,12 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
         if ((rc = fw_note_verifier_parse(fw_buf_str(&vkey), &own, err)) != FW_OK)
             goto done;
         ver = &own;
+    } else if (fw_store_setting(s, "verifier_key", &vkey, NULL) == FW_OK &&
+               (fw_note_verifier_parse(fw_buf_str(&vkey), &own, &cerr) != FW_OK ||
+                !same_verifier(&own, ver))) {
+        stored_key_differs = true;
     }
+    v.ver = ver;
     if ((rc = fw_store_begin_read(s, err)) != FW_OK)
         goto done;
     rc = fw_store_log_size(s, &v.n, err);
@@ -232,6 +337,9 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
         else
             v.want_b = (int64_t)old_size;
     }
+    /* Then every stored checkpoint, compared as the tree reaches its size. */
+    if (!rc)
+        rc = fw_store_checkpoint_scan(s, on_checkpoint, &v, err);
     note_root(&v); /* size 0 */
     if (!rc)
         rc = fw_store_record_scan(s, on_record, &v, err);
@@ -239,9 +347,25 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
         rc = fw_error_set(err, v.rc, "out of memory");
     if (!rc)
         rc = fw_store_log_scan(s, 0, on_leaf, &v, err);
+    /* The derived tables, once the records they derive from are known to be the log's. */
+    if (!rc && !r->problem[0] && v.next_seq == v.n && v.extra_seq < 0) {
+        rc = fw_verify_derived(s, v.n, &dc, err);
+        r->derived_rows = dc.rows;
+        if (!rc && dc.problem[0]) {
+            problem(&v, dc.bad_seq, "%s", dc.problem);
+            snprintf(r->table, sizeof r->table, "%s", dc.table);
+        }
+    }
     fw_store_end_read(s);
     if (rc)
         goto done;
+    if (v.ck_next < v.ncks && !r->problem[0])
+        problem(&v, (int64_t)v.acc.size, "the checkpoint of size %lld is larger than the log "
+                                         "(%llu leaves: leaves were deleted)",
+                (long long)v.cks[v.ck_next].size, (unsigned long long)v.acc.size);
+    if (stored_key_differs && !r->problem[0])
+        problem(&v, -1, "the verifier key stored in the database (%s) is not the one trusted "
+                        "(%s): the database's key was replaced", fw_buf_str(&vkey), ver->name);
     if (v.next_seq < v.n && !r->problem[0])
         problem(&v, v.next_seq, "seq %lld is missing from the log (a leaf was deleted)",
                 (long long)v.next_seq);
@@ -279,6 +403,7 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
         fw_error_set(err, rc, "%s", r->problem);
 done:
     free(v.exp);
+    free(v.cks);
     fw_buf_release(&v.leaf);
     fw_buf_release(&note);
     fw_buf_release(&vkey);

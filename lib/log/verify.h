@@ -1,9 +1,11 @@
 /*
 ** Verification of the record log (docs/record-log.md): every leaf is
 ** recomputed from the stored records and compared with the log; the tree
-** over the log is checked against the latest signed checkpoint; an older
-** checkpoint (one a reader saved) is checked to be a prefix of today's log.
-** Reads the store; writes nothing.
+** over the log is checked against every stored checkpoint (its signature,
+** its root at its size and the tree state saved with it); an older
+** checkpoint (one a reader saved) is checked to be a prefix of today's log;
+** and every derived table is rebuilt from the records and compared
+** (store/verify_derived.h).  Reads the store; writes nothing.
 */
 #ifndef FW_VERIFY_H
 #define FW_VERIFY_H
@@ -22,13 +24,18 @@ typedef struct fw_verify_result {
     int64_t checkpoint_size;   /* size of the latest checkpoint checked, or -1 */
     int64_t old_size;          /* size of the older checkpoint proven a prefix, or -1 */
     int64_t bad_seq;           /* the first bad sequence number, or -1 */
+    int64_t checkpoints;       /* stored checkpoints whose signature and root were checked */
+    int64_t derived_rows;      /* derived table rows and ledger entries compared */
+    char table[32];            /* the derived table found wrong, "" if none (or the log was) */
     char problem[512];         /* what is wrong, "" if nothing */
     uint8_t root[32];          /* the tree hash of the whole log */
 } fw_verify_result;
 
 /*
-** Verify the store.  v is the verifier key to trust; NULL means the one the
-** store was initialized with.  old_note (may be NULL) is an older signed
+** Verify the store.  v is the verifier key to trust, from outside the
+** database (a pinned key file, log/keyfile.h); NULL means the one stored in
+** the database, which whoever can edit the database can replace.  Given v,
+** a stored verifier key that is not v is a failure too.  old_note (may be NULL) is an older signed
 ** checkpoint to prove consistent.  Returns FW_OK if everything holds,
 ** FW_ERR_INVALID if a check failed (r->problem says which, r->bad_seq where),
 ** another code if the store could not be read.

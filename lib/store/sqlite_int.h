@@ -37,6 +37,10 @@ enum {
     ST_CKPT_INSERT,
     ST_SETTING_GET,
     ST_SETTING_PUT,
+    ST_CKPT_SCAN,
+    ST_LEDGER_ALL,
+    ST_DERIVED_INDEX,
+    ST_DERIVED_STATS,
     ST_COUNT
 };
 
@@ -81,5 +85,7 @@ fw_rc fw_sqlite_stats_scan_before(fw_store *s, const char *before, fw_stats_inde
                                   void *arg, fw_error *err);
 fw_rc fw_sqlite_latest_scan_before(fw_store *s, const char *type, const char *before,
                                    fw_record_cb cb, void *arg, fw_error *err);
+/* The ledger's first row and every row that is not a snapshot (fw_store_ops.ledger_scan_all). */
+fw_rc fw_sqlite_ledger_scan_all(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
 
 #endif

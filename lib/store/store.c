@@ -77,6 +77,38 @@ static void now_utc(const fw_store *s, char out[32])
     fw_time_format_utc(t, out, 32);
 }
 
+/*
+** A log is signed with one key: a signer whose public half is not the
+** verifier key stored at init would sign checkpoints no reader trusts, so it
+** is refused before anything can be written.  A database with no verifier
+** key yet (being initialized) takes any.
+*/
+static fw_rc signer_matches(fw_store *s, fw_error *err)
+{
+    fw_buf stored, mine;
+    fw_rc rc;
+
+    fw_buf_init(&stored, 4096);
+    fw_buf_init(&mine, 4096);
+    rc = s->ops->setting_get(s, "verifier_key", &stored, err);
+    if (rc == FW_ERR_NOTFOUND) {
+        rc = FW_OK;
+    } else if (rc == FW_OK) {
+        if ((rc = fw_note_verifier_format(s->opts.signer, &mine)) != FW_OK)
+            rc = fw_error_set(err, rc, "cannot format the verifier key: %s", fw_strerror(rc));
+        else if (strcmp(fw_buf_str(&mine), fw_buf_str(&stored)) != 0)
+            rc = fw_error_set(err, FW_ERR_INVALID,
+                              "the signing key %s is not this database's: its public half %s "
+                              "is not the verifier key the log is signed with (%s); nothing "
+                              "was written",
+                              s->opts.signer_path ? s->opts.signer_path : "given",
+                              fw_buf_str(&mine), fw_buf_str(&stored));
+    }
+    fw_buf_release(&stored);
+    fw_buf_release(&mine);
+    return rc;
+}
+
 fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **out,
                     fw_error *err)
 {
@@ -108,6 +140,12 @@ fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **
         s->opts.busy_timeout_ms = 5000;
     rc = ops->open(s, path, &upgrade, err);
     if (rc) {
+        free(s);
+        return rc;
+    }
+    if (s->opts.signer && !(s->opts.flags & FW_STORE_READONLY) &&
+        (rc = signer_matches(s, err)) != FW_OK) {
+        ops->close(s);
         free(s);
         return rc;
     }
@@ -528,6 +566,11 @@ fw_rc fw_store_synchronous(fw_store *s, int *level, fw_error *err)
 fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err)
 {
     return s->ops->checkpoint_latest(s, size, note, NULL, err);
+}
+
+fw_rc fw_store_checkpoint_scan(fw_store *s, fw_checkpoint_cb cb, void *arg, fw_error *err)
+{
+    return s->ops->checkpoint_scan(s, cb, arg, err);
 }
 
 fw_rc fw_store_setting(fw_store *s, const char *key, fw_buf *value, fw_error *err)

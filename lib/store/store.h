@@ -48,12 +48,18 @@ typedef struct fw_store_opts {
     ** stores a signed checkpoint of the new tree, in the same transaction. */
     const fw_note_signer *signer;
     size_t cache_kib;      /* the backend's page cache; 0: 65536 (64 MiB) */
+    /* Where the signer was read from, named in the error when it is refused (may be NULL). */
+    const char *signer_path;
 } fw_store_opts;
 
 /*
 ** Open the store at location: a file path or "sqlite:PATH" for the embedded
 ** SQLite backend.  Without FW_STORE_CREATE the database must exist and have
-** been initialized.  opts may be NULL.
+** been initialized.  opts may be NULL.  Opened for writing (not
+** FW_STORE_READONLY) with a signer, the signer's public half must be the
+** database's verifier key (the setting "verifier_key", when set): otherwise
+** FW_ERR_INVALID naming opts->signer_path, and nothing is opened, so nothing
+** can be written under a key readers would not trust.
 */
 fw_rc fw_store_open(const char *location, const fw_store_opts *opts, fw_store **out,
                     fw_error *err);
@@ -302,6 +308,19 @@ fw_rc fw_store_synchronous(fw_store *s, int *level, fw_error *err);
 /* The latest signed checkpoint (the note text appended to note) and the
 ** tree size it covers; FW_ERR_NOTFOUND if the log has none yet. */
 fw_rc fw_store_checkpoint(fw_store *s, int64_t *size, fw_buf *note, fw_error *err);
+
+/* Every stored checkpoint, smallest tree first: its size column, its note
+** (note_len bytes) and the accumulator state saved with it.  Valid only
+** during the call; a non-zero return from cb stops the walk. */
+typedef struct fw_checkpoint_row {
+    int64_t size;
+    const char *note;
+    size_t note_len;
+    const void *state;
+    size_t state_len;
+} fw_checkpoint_row;
+typedef int (*fw_checkpoint_cb)(void *arg, const fw_checkpoint_row *row);
+fw_rc fw_store_checkpoint_scan(fw_store *s, fw_checkpoint_cb cb, void *arg, fw_error *err);
 
 /* Write-once settings (the log's verifier key). */
 fw_rc fw_store_setting(fw_store *s, const char *key, fw_buf *value, fw_error *err);

@@ -46,6 +46,26 @@ typedef struct fw_store_upgrade {
 } fw_store_upgrade;
 
 /*
+** The tables a backend derives from the records (see verify_derived.h), read
+** back for verification: each row with the log seq of the record version it
+** derives from (-1 if no stored version matches its id and version) and its
+** columns as bytes (integers as decimal text), in the order fw_verify_derived
+** rebuilds them.
+*/
+typedef enum fw_derived_table {
+    FW_DERIVED_INCIDENT_INDEX, /* id, version, agency, occurred_at, encounter, force_kinds,
+                                  naccounts, nevents, withdrawn */
+    FW_DERIVED_STATS_INDEX     /* id, version, agency, withdrawn, facts */
+} fw_derived_table;
+#define FW_DERIVED_MAX_COLS 12
+typedef struct fw_derived_col {
+    const void *data;
+    size_t len;
+} fw_derived_col;
+typedef int (*fw_derived_cb)(void *arg, int64_t log_seq, const fw_derived_col *cols,
+                             size_t ncols);
+
+/*
 ** The backend contract.
 **
 ** Handle: open sets s->backend (its own state) and s->schema_version, and
@@ -75,7 +95,8 @@ typedef struct fw_store_upgrade {
 **
 ** Ordering: history oldest first; list by occurred_at then id;
 ** ids_with_prefix, latest_scan by id (byte order); log_scan, record_scan
-** by log seq; stats_scan in ledger order (from the latest snapshot on).
+** by log seq; stats_scan in ledger order (from the latest snapshot on);
+** checkpoint_scan by size.
 */
 typedef struct fw_store_ops {
     const char *name;
@@ -123,6 +144,14 @@ typedef struct fw_store_ops {
                                fw_error *err);
     fw_rc (*checkpoint_append)(fw_store *s, int64_t size, const char *note, const void *state,
                                size_t state_len, const char *created_at, fw_error *err);
+    /* Every stored checkpoint, by size. */
+    fw_rc (*checkpoint_scan)(fw_store *s, fw_checkpoint_cb cb, void *arg, fw_error *err);
+    /* Every entry the statistics ledger ever added, in ledger order: its first row and
+    ** every later row that is not a snapshot. */
+    fw_rc (*ledger_scan_all)(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err);
+    /* Every row of a derived table, in no particular order. */
+    fw_rc (*derived_scan)(fw_store *s, fw_derived_table table, fw_derived_cb cb, void *arg,
+                          fw_error *err);
     /* FW_ERR_NOTFOUND if the key was never set. */
     fw_rc (*setting_get)(fw_store *s, const char *key, fw_buf *value, fw_error *err);
     fw_rc (*setting_put)(fw_store *s, const char *key, const char *value, fw_error *err);

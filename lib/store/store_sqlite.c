@@ -190,6 +190,19 @@ static const char *const statement_sql[ST_COUNT] = {
                        "VALUES (?1, ?2, ?3, ?4)",
     [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
     [ST_SETTING_PUT] = "INSERT INTO settings(key, value) VALUES (?1, ?2)",
+    [ST_CKPT_SCAN] = "SELECT size, note, state FROM checkpoints ORDER BY size",
+    /* Everything the ledger ever added: its first row (migration 4's snapshot) and every
+    ** row written since that is not itself a snapshot. */
+    [ST_LEDGER_ALL] = "SELECT seq, length(entries) FROM stats_ledger WHERE NOT snapshot OR "
+                      "seq = (SELECT min(seq) FROM stats_ledger) ORDER BY seq",
+    /* Derived rows with the log seq of the record version they derive from (NULL: none). */
+    [ST_DERIVED_INDEX] = "SELECT r.log_seq, i.id, i.version, i.agency, i.occurred_at, "
+                         "i.encounter, i.force_kinds, i.naccounts, i.nevents, i.withdrawn "
+                         "FROM incident_index i LEFT JOIN records r ON r.type = 'incident' "
+                         "AND r.id = i.id AND r.version = i.version",
+    [ST_DERIVED_STATS] = "SELECT r.log_seq, x.id, x.version, x.agency, x.withdrawn, x.facts "
+                         "FROM stats_index x LEFT JOIN records r ON r.type = 'incident' "
+                         "AND r.id = x.id AND r.version = x.version",
 };
 
 fw_rc fw_sqlite_db_error(sqlite_backend *b, fw_error *err, const char *what)
@@ -780,6 +793,56 @@ static fw_rc sqlite_checkpoint_append(fw_store *s, int64_t size, const char *not
     return fw_sqlite_step_done(b, st, err, "cannot store the checkpoint");
 }
 
+static fw_rc sqlite_checkpoint_scan(fw_store *s, fw_checkpoint_cb cb, void *arg,
+                                    fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_CKPT_SCAN);
+    fw_checkpoint_row r;
+    int rc, stop = 0;
+
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r.size = sqlite3_column_int64(st, 0);
+        r.note = col_text(st, 1);
+        r.note_len = (size_t)sqlite3_column_bytes(st, 1);
+        r.state = sqlite3_column_blob(st, 2);
+        r.state_len = (size_t)sqlite3_column_bytes(st, 2);
+        stop = cb(arg, &r);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return fw_sqlite_db_error(b, err, "cannot read the checkpoints");
+    return FW_OK;
+}
+
+static fw_rc sqlite_derived_scan(fw_store *s, fw_derived_table table, fw_derived_cb cb,
+                                 void *arg, fw_error *err)
+{
+    sqlite_backend *b = s->backend;
+    sqlite3_stmt *st = fw_sqlite_stmt(b, table == FW_DERIVED_INCIDENT_INDEX ? ST_DERIVED_INDEX
+                                                                            : ST_DERIVED_STATS);
+    fw_derived_col cols[FW_DERIVED_MAX_COLS];
+    int rc, stop = 0, n = sqlite3_column_count(st) - 1, i;
+
+    if (n > FW_DERIVED_MAX_COLS)
+        return fw_error_set(err, FW_ERR_STORE, "too many derived columns");
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+        for (i = 0; i < n; i++) {
+            /* As bytes: an integer comes as its decimal text. */
+            cols[i].data = sqlite3_column_blob(st, i + 1);
+            cols[i].len = (size_t)sqlite3_column_bytes(st, i + 1);
+            if (!cols[i].data)
+                cols[i].data = "";
+        }
+        stop = cb(arg, seq, cols, (size_t)n);
+    }
+    sqlite3_reset(st);
+    if (!stop && rc != SQLITE_DONE)
+        return fw_sqlite_db_error(b, err, "cannot read a derived table");
+    return FW_OK;
+}
+
 static fw_rc sqlite_setting_get(fw_store *s, const char *key, fw_buf *value, fw_error *err)
 {
     sqlite_backend *b = s->backend;
@@ -838,6 +901,9 @@ const fw_store_ops fw_store_sqlite_ops = {
     .synchronous = sqlite_synchronous,
     .checkpoint_latest = sqlite_checkpoint_latest,
     .checkpoint_append = sqlite_checkpoint_append,
+    .checkpoint_scan = sqlite_checkpoint_scan,
+    .ledger_scan_all = fw_sqlite_ledger_scan_all,
+    .derived_scan = sqlite_derived_scan,
     .setting_get = sqlite_setting_get,
     .setting_put = sqlite_setting_put,
     .schema_latest = sqlite_schema_latest,

@@ -128,10 +128,10 @@ static void sql_pack_final(sqlite3_context *ctx)
 #define LEDGER_CHUNK (256 * 1024)
 #define LEDGER_ENTRY_MAX (1 + FW_STATS_FACTS_BYTES + 1 + 255 + 1 + 255)
 
-fw_rc fw_sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
+static fw_rc ledger_scan(fw_store *s, int which, fw_stats_index_cb cb, void *arg, fw_error *err)
 {
     sqlite_backend *b = s->backend;
-    sqlite3_stmt *st = fw_sqlite_stmt(b, ST_STATS_SCAN);
+    sqlite3_stmt *st = fw_sqlite_stmt(b, which);
     uint8_t *buf = malloc(LEDGER_CHUNK + LEDGER_ENTRY_MAX);
     int rc = SQLITE_OK, stop = 0;
     fw_rc frc = FW_OK;
@@ -175,6 +175,16 @@ fw_rc fw_sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_erro
     if (!frc && !stop && rc != SQLITE_DONE)
         frc = fw_sqlite_db_error(b, err, "cannot read the statistics ledger");
     return frc;
+}
+
+fw_rc fw_sqlite_stats_scan(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
+{
+    return ledger_scan(s, ST_STATS_SCAN, cb, arg, err);
+}
+
+fw_rc fw_sqlite_ledger_scan_all(fw_store *s, fw_stats_index_cb cb, void *arg, fw_error *err)
+{
+    return ledger_scan(s, ST_LEDGER_ALL, cb, arg, err);
 }
 
 /*

@@ -111,4 +111,12 @@ int cmd_export(cli_args *a);
 /* verify --export FILE (cmd_export.c). */
 int cmd_verify_export(cli_args *a, const char *file);
 
+/*
+** The verifier key verify trusts (cmd_log.c): --key (a file or the key's text), else the
+** pinned DB.pub.  *v is set and *outside true when one was found; with neither, *outside is
+** false and a loud warning is printed: the caller passes NULL, the key stored in the
+** database.  source (n bytes) says which.  Returns 0, or the exit code after printing why.
+*/
+int cli_verifier(cli_args *a, fw_note_verifier *v, bool *outside, char *source, size_t n);
+
 #endif

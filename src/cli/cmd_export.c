@@ -88,7 +88,8 @@ static bool rewind_file(void *arg)
 
 int cmd_verify_export(cli_args *a, const char *file)
 {
-    const char *key = cli_value(a, "key");
+    char source[4200];
+    bool outside;
     fw_export_input in;
     fw_export_check *c;
     fw_note_verifier v;
@@ -98,8 +99,8 @@ int cmd_verify_export(cli_args *a, const char *file)
     FILE *f;
     int rc = EXIT_OK;
 
-    if (key && fw_note_verifier_parse(key, &v, &err) != FW_OK)
-        return cli_usage_error("--key: %s", err.msg);
+    if ((rc = cli_verifier(a, &v, &outside, source, sizeof source)) != 0)
+        return rc;
     f = fopen(file, "rb");
     if (!f)
         return cli_fail(EXIT_RUNTIME, "cannot open %s: %s", file, strerror(errno));
@@ -113,7 +114,7 @@ int cmd_verify_export(cli_args *a, const char *file)
     in.read = read_file;
     in.rewind = rewind_file;
     in.arg = f;
-    frc = fw_export_verify(s, key ? &v : NULL, &in, c, &err);
+    frc = fw_export_verify(s, outside ? &v : NULL, &in, c, &err);
     if (frc == FW_ERR_INVALID && c->problem[0]) {
         fprintf(stderr, "verify: FAILED: %s: %s\n", file, c->problem);
         rc = EXIT_VERIFY;

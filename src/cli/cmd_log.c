@@ -12,6 +12,7 @@
 #include "log/note.h"
 #include "log/proof.h"
 #include "log/verify.h"
+#include "store/verify_derived.h"
 #include "base/str.h"
 
 #include "base/banned.h"
@@ -19,7 +20,7 @@
 int cmd_init(cli_args *a)
 {
     const char *key = cli_key_path(a), *origin = cli_value(a, "origin");
-    char name[FW_NOTE_NAME_MAX];
+    char name[FW_NOTE_NAME_MAX], pub[4096];
     fw_buf vkey;
     fw_store *s;
     fw_error err;
@@ -50,12 +51,39 @@ int cmd_init(cli_args *a)
     fw_buf_init(&vkey, 4096);
     if (fw_keyfile_bind(s, &a->signer, key, &vkey, &err) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    else if (fw_keyfile_default_pub_path(a->db, pub, sizeof pub) != FW_OK)
+        rc = cli_usage_error("--db: a path too long for its verifier key file");
+    else if (fw_keyfile_pin(pub, fw_buf_str(&vkey), &err) != FW_OK)
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     else
-        printf("%s: forcewatch database, schema version %d (%s)\nverifier key: %s\n", a->db,
-               fw_store_schema_version(s), fw_store_backend(s), fw_buf_str(&vkey));
+        printf("%s: forcewatch database, schema version %d (%s)\nverifier key: %s\n"
+               "pinned verifier key: %s (verify trusts it; publish it)\n", a->db,
+               fw_store_schema_version(s), fw_store_backend(s), fw_buf_str(&vkey), pub);
     fw_buf_release(&vkey);
     fw_store_close(s);
     return rc;
+}
+
+int cli_verifier(cli_args *a, fw_note_verifier *v, bool *outside, char *source, size_t n)
+{
+    const char *key = cli_value(a, "key");
+    fw_error err;
+    fw_rc frc = fw_keyfile_verifier(key, a->db, v, source, n, &err);
+
+    *outside = frc == FW_OK;
+    if (frc == FW_ERR_NOTFOUND) {
+        snprintf(source, n, "the key stored inside the database (not independent)");
+        fprintf(stderr,
+                "forcewatch: WARNING: %s: trusting the verifier key stored inside the database "
+                "being checked, which anyone able to edit the database can replace; give --key "
+                "FILE, or pin the key with 'forcewatch init'\n", err.msg);
+        return 0;
+    }
+    if (frc && key)
+        return cli_usage_error("%s", err.msg);
+    if (frc)
+        return cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    return 0;
 }
 
 int cmd_verify(cli_args *a)
@@ -64,19 +92,20 @@ int cmd_verify(cli_args *a)
     fw_verify_result r;
     fw_note_verifier v;
     fw_buf old;
+    const char *ck = cli_value(a, "checkpoint");
+    char root[65], source[4200];
     fw_error err;
-    const char *key = cli_value(a, "key"), *ck = cli_value(a, "checkpoint");
-    char root[65];
     fw_rc frc;
-    int rc = EXIT_OK;
+    bool outside;
+    int rc = EXIT_OK, i;
 
-    if (key && fw_note_verifier_parse(key, &v, &err) != FW_OK)
-        return cli_usage_error("--key: %s", err.msg);
     if (cli_value(a, "export")) {
         if (ck)
             return cli_usage_error("--export carries its own checkpoint: no --checkpoint with it");
         return cmd_verify_export(a, cli_value(a, "export"));
     }
+    if ((rc = cli_verifier(a, &v, &outside, source, sizeof source)) != 0)
+        return rc;
     fw_buf_init(&old, 1 << 20);
     if (ck && !cli_read_file(ck, &old)) {
         fw_buf_release(&old);
@@ -87,7 +116,7 @@ int cmd_verify(cli_args *a)
         fw_buf_release(&old);
         return EXIT_RUNTIME;
     }
-    frc = fw_verify(s, key ? &v : NULL, ck ? fw_buf_str(&old) : NULL, old.len, &r, &err);
+    frc = fw_verify(s, outside ? &v : NULL, ck ? fw_buf_str(&old) : NULL, old.len, &r, &err);
     if (frc == FW_ERR_INVALID && !r.problem[0]) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     } else if (frc == FW_ERR_INVALID) {
@@ -95,6 +124,7 @@ int cmd_verify(cli_args *a)
             fprintf(stderr, "verify: FAILED at seq %lld: %s\n", (long long)r.bad_seq, r.problem);
         else
             fprintf(stderr, "verify: FAILED: %s\n", r.problem);
+        fprintf(stderr, "verifier key: %s\n", source);
         rc = EXIT_VERIFY;
     } else if (frc) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
@@ -106,6 +136,13 @@ int cmd_verify(cli_args *a)
         if (r.checkpoint_size >= 0)
             printf("latest signed checkpoint (size %lld) matches the log\n",
                    (long long)r.checkpoint_size);
+        printf("%lld stored checkpoints verified, each matching the log at its size\n",
+               (long long)r.checkpoints);
+        printf("derived tables match their records (%lld rows and entries):",
+               (long long)r.derived_rows);
+        for (i = 0; fw_derived_tables[i]; i++)
+            printf(" %s", fw_derived_tables[i]);
+        printf("\nverifier key: %s\n", source);
         if (r.old_size >= 0)
             printf("the older checkpoint (size %lld) is a prefix of today's log\n",
                    (long long)r.old_size);

@@ -28,7 +28,8 @@ static const cli_opt global_opts[] = {
     {"actor", 0, "NAME", "who is making the change, for the record log "
                          "(default: $FORCEWATCH_ACTOR, else cli:$USER)", false},
     {"signing-key", 0, "PATH", "the log's signing key file (default: $FORCEWATCH_SIGNING_KEY, "
-                               "else the database path + .key)", false},
+                               "else the database path + .key); refused for writing unless "
+                               "its public half is the database's verifier key", false},
     {"policies", 0, "DIR", "policy directory (default: $FORCEWATCH_POLICIES, else ./policies, "
                            "else the one built in)", false},
     {"help", 'h', NULL, "show help", false},
@@ -98,7 +99,8 @@ static const cli_opt init_opts[] = {
 
 static const cli_opt verify_opts[] = {
     {"checkpoint", 0, "FILE", "an older signed checkpoint to prove today's log extends", false},
-    {"key", 0, "VERIFIER", "the verifier key to trust (default: the one the log was made with)",
+    {"key", 0, "FILE", "the verifier key file to trust (or the key itself; default: the "
+                       "pinned DB.pub, else, with a warning, the key stored in the database)",
      false},
     {"export", 0, "FILE", "check an export (forcewatch export) against today's log instead",
      false},
@@ -203,7 +205,9 @@ static const cli_command commands[] = {
      "Creates the database file named by --db if it does not exist and brings its schema\n"
      "to the current version.  Creates the record log's signing key (mode 0600, at\n"
      "--signing-key or DB.key) if missing, and prints the verifier key: publish it, so\n"
-     "that anyone can check the log's checkpoints.  Running it again is harmless."},
+     "that anyone can check the log's checkpoints.  Pins the verifier key in DB.pub\n"
+     "beside the database (never replacing one that holds another key): verify trusts\n"
+     "that file, not the key stored inside the database.  Running it again is harmless."},
     {"add", cmd_add, "FILE...", "validate and store incident and agency documents", add_opts,
      1, -1,
      "Each FILE holds one JSON document, or JSON Lines (one document a line; files\n"
@@ -240,10 +244,15 @@ static const cli_command commands[] = {
      "check: parse and check policy files, reporting FILE:LINE:COLUMN: problems."},
     {"verify", cmd_verify, "", "prove the records and the log were not rewritten", verify_opts,
      0, 0,
-     "Recomputes every log leaf from the stored records, checks the tree against the latest\n"
-     "signed checkpoint, and with --checkpoint proves that an older checkpoint (one a\n"
-     "reader saved) is a prefix of today's log.  On failure names the first bad sequence\n"
-     "number and what is wrong, and exits 4.  --export FILE instead checks an export:\n"
+     "Recomputes every log leaf from the stored records, checks the tree against every\n"
+     "stored signed checkpoint (signature, root at its size, saved tree state), rebuilds\n"
+     "every derived table (incident_index, stats_index, stats_ledger) from the records\n"
+     "and compares, and with --checkpoint proves that an older checkpoint (one a reader\n"
+     "saved) is a prefix of today's log.  The verifier key comes from outside the\n"
+     "database: --key FILE, else the DB.pub init pinned; with neither it falls back to\n"
+     "the key stored in the database, with a warning, and says so.  A stored key that is\n"
+     "not the trusted one fails.  On failure names the first bad sequence number (and the\n"
+     "derived table) and what is wrong, and exits 4.  --export FILE instead checks an export:\n"
      "its stamp's signed checkpoint is a prefix of today's log, and each record row is a\n"
      "logged version at or before the stamp, rendered byte for byte (docs/export.md);\n"
      "on failure it names the first bad record and exits 4."},
@@ -491,6 +500,7 @@ fw_store *cli_open_store_cache(cli_args *a, unsigned flags, size_t cache_kib)
         if (!load_signer(a))
             return NULL;
         o.signer = &a->signer;
+        o.signer_path = cli_key_path(a);
     }
     if (fw_store_open(a->db, &o, &s, &err) != FW_OK) {
         cli_fail(EXIT_RUNTIME, "%s", err.msg);
