@@ -123,6 +123,24 @@ bool fw_authz_may_write(const fw_user *u, const fw_doc *doc)
     return fw_authz_may_see(u, doc);
 }
 
+fw_rc fw_authz_check_write(const fw_user *u, const fw_doc *stored, const fw_doc *next)
+{
+    if (next && !fw_authz_may_write(u, next))
+        return FW_ERR_DENIED;
+    if (!stored)
+        return FW_OK;
+    if (!fw_authz_may_see(u, stored))
+        return FW_ERR_NOTFOUND;
+    return fw_authz_may_write(u, stored) ? FW_OK : FW_ERR_DENIED;
+}
+
+fw_rc fw_authz_check_agency_record(const fw_user *u, const char *stored_agency)
+{
+    if (!stored_agency || !u->agency[0])
+        return FW_OK;
+    return strcmp(stored_agency, u->agency) == 0 ? FW_OK : FW_ERR_NOTFOUND;
+}
+
 bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc)
 {
     if (!fw_authz_may(u->role, action))
