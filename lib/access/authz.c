@@ -141,6 +141,18 @@ fw_rc fw_authz_check_agency_record(const fw_user *u, const char *stored_agency)
     return strcmp(stored_agency, u->agency) == 0 ? FW_OK : FW_ERR_NOTFOUND;
 }
 
+fw_rc fw_authz_check_user(const fw_user *u, const fw_user *target, bool creating)
+{
+    if (!u->agency[0] || strcmp(u->agency, target->agency) == 0)
+        return FW_OK;
+    return creating ? FW_ERR_DENIED : FW_ERR_NOTFOUND;
+}
+
+bool fw_authz_revokes_any_token(const fw_user *u)
+{
+    return u->role == FW_ROLE_ADMIN && !u->agency[0];
+}
+
 bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc)
 {
     if (!fw_authz_may(u->role, action))

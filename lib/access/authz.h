@@ -93,6 +93,19 @@ fw_rc fw_authz_check_write(const fw_user *u, const fw_doc *stored, const fw_doc 
 */
 fw_rc fw_authz_check_agency_record(const fw_user *u, const char *stored_agency);
 
+/*
+** The same rule for users, for an admin u (fw_authz_may comes first): an
+** admin who belongs to an agency manages only users of that agency.
+** Creating target (creating) of another agency, or of none, is
+** FW_ERR_DENIED; reading a user of another agency is FW_ERR_NOTFOUND, as
+** for no such user.  An admin who belongs to no agency manages every user.
+*/
+fw_rc fw_authz_check_user(const fw_user *u, const fw_user *target, bool creating);
+
+/* Whether u may revoke any user's API token (an admin who belongs to no
+** agency); everyone else revokes only their own. */
+bool fw_authz_revokes_any_token(const fw_user *u);
+
 /* Whether u may do action on incident doc: fw_authz_may, and for an action
 ** that concerns an incident, fw_authz_may_see (doc NULL: no incident yet). */
 bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc);

@@ -61,7 +61,8 @@ fw_rc fw_incident_store(fw_store *st, const fw_doc *doc, const char *actor,
 ** is not an officer party of doc; FW_ERR_DENIED (field "id") when u is not
 ** an officer and may not write doc (fw_authz_check_write: another agency's
 ** incident u's agency took part in; officers file their own statements on
-** any incident they were an officer party of, mutual aid included); FW_ERR_DENIED when an officer files
+** any incident they were an officer party of, mutual aid included);
+** FW_ERR_DENIED when an officer files
 ** another's statement (field "author") or a kind other than officer_report
 ** or witness_officer_statement (field "kind"); FW_ERR_EXISTS (field "id")
 ** when doc has an account with acc's id; FW_ERR_INVALID with every problem

@@ -273,9 +273,9 @@ fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const jso
     return FW_OK;
 }
 
-const char *const fw_training_courses[] = {"ecd",           "chemical_agents", "less_lethal_launcher",
-                                           "impact_weapon", "canine",          "firearm",
-                                           "crowd_control", NULL};
+const char *const fw_training_courses[] = {
+    "ecd", "chemical_agents", "less_lethal_launcher", "impact_weapon", "canine", "firearm",
+    "crowd_control", NULL};
 
 bool fw_training_course_known(const char *course)
 {
