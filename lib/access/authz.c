@@ -123,6 +123,36 @@ bool fw_authz_may_write(const fw_user *u, const fw_doc *doc)
     return fw_authz_may_see(u, doc);
 }
 
+fw_rc fw_authz_check_write(const fw_user *u, const fw_doc *stored, const fw_doc *next)
+{
+    if (next && !fw_authz_may_write(u, next))
+        return FW_ERR_DENIED;
+    if (!stored)
+        return FW_OK;
+    if (!fw_authz_may_see(u, stored))
+        return FW_ERR_NOTFOUND;
+    return fw_authz_may_write(u, stored) ? FW_OK : FW_ERR_DENIED;
+}
+
+fw_rc fw_authz_check_agency_record(const fw_user *u, const char *stored_agency)
+{
+    if (!stored_agency || !u->agency[0])
+        return FW_OK;
+    return strcmp(stored_agency, u->agency) == 0 ? FW_OK : FW_ERR_NOTFOUND;
+}
+
+fw_rc fw_authz_check_user(const fw_user *u, const fw_user *target, bool creating)
+{
+    if (!u->agency[0] || strcmp(u->agency, target->agency) == 0)
+        return FW_OK;
+    return creating ? FW_ERR_DENIED : FW_ERR_NOTFOUND;
+}
+
+bool fw_authz_revokes_any_token(const fw_user *u)
+{
+    return u->role == FW_ROLE_ADMIN && !u->agency[0];
+}
+
 bool fw_authz_may_on(const fw_user *u, fw_action action, const fw_doc *doc)
 {
     if (!fw_authz_may(u->role, action))

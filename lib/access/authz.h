@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "access/auth.h"
+#include "base/error.h"
 #include "record/model.h"
 
 typedef enum fw_action {
@@ -67,6 +68,43 @@ bool fw_authz_may_see(const fw_user *u, const fw_doc *doc);
 ** can leave its agency.
 */
 bool fw_authz_may_write(const fw_user *u, const fw_doc *doc);
+
+/*
+** The one rule for every write that names something stored (an incident, an
+** account or review or case move on it, an officer's training record): what
+** u may do, answered so that ids cannot be enumerated.  Two parts, checked
+** in this order:
+** - next (NULL: the write does not choose an agency) must not leave u's
+**   agency: FW_ERR_DENIED otherwise, whatever is stored, so that the answer
+**   says nothing about what is stored;
+** - stored (NULL: nothing stored under the id yet) must be visible to u, or
+**   the answer is FW_ERR_NOTFOUND, exactly what a read of it answers; and
+**   writable by u, or FW_ERR_DENIED (u can read it, so knows it exists).
+** FW_OK otherwise.  Role checks (fw_authz_may) come first, elsewhere.
+*/
+fw_rc fw_authz_check_write(const fw_user *u, const fw_doc *stored, const fw_doc *next);
+
+/*
+** The same rule for a record that carries only an agency (a training
+** record): stored_agency NULL when nothing is stored, "" when the record
+** belongs to no agency.  A user who belongs to an agency sees and writes
+** only records of that agency (FW_ERR_NOTFOUND for others); anyone else
+** sees and writes every record.
+*/
+fw_rc fw_authz_check_agency_record(const fw_user *u, const char *stored_agency);
+
+/*
+** The same rule for users, for an admin u (fw_authz_may comes first): an
+** admin who belongs to an agency manages only users of that agency.
+** Creating target (creating) of another agency, or of none, is
+** FW_ERR_DENIED; reading a user of another agency is FW_ERR_NOTFOUND, as
+** for no such user.  An admin who belongs to no agency manages every user.
+*/
+fw_rc fw_authz_check_user(const fw_user *u, const fw_user *target, bool creating);
+
+/* Whether u may revoke any user's API token (an admin who belongs to no
+** agency); everyone else revokes only their own. */
+bool fw_authz_revokes_any_token(const fw_user *u);
 
 /* Whether u may do action on incident doc: fw_authz_may, and for an action
 ** that concerns an incident, fw_authz_may_see (doc NULL: no incident yet). */

@@ -47,6 +47,21 @@ done:
     return rc;
 }
 
+fw_rc fw_incident_load_writable(fw_store *st, const fw_user *u, const char *id, fw_doc **out,
+                                fw_error *err)
+{
+    fw_rc rc = fw_incident_load_visible(st, u, id, out, err);
+    if (rc != FW_OK)
+        return rc;
+    if (fw_authz_check_write(u, *out, NULL) != FW_OK) {
+        fw_doc_free(*out);
+        *out = NULL;
+        return fw_error_set(err, FW_ERR_DENIED, "you may not change incident %s of agency %s",
+                            id, u->agency);
+    }
+    return FW_OK;
+}
+
 fw_rc fw_incident_check_write(fw_store *st, const fw_user *u, const fw_doc *doc,
                               const char **field, fw_error *err)
 {
@@ -59,19 +74,25 @@ fw_rc fw_incident_check_write(fw_store *st, const fw_user *u, const fw_doc *doc,
         SET_FIELD("record");
         return fw_error_set(err, FW_ERR_INVALID, "this route takes incidents");
     }
-    if (!fw_authz_may_write(u, doc)) {
+    /* The new document first, so that the answer says nothing of what is stored. */
+    if (fw_authz_check_write(u, NULL, doc) != FW_OK) {
         SET_FIELD("agency");
         return fw_error_set(err, FW_ERR_DENIED, "you may not write incidents of agency %s",
                             doc->agency);
     }
-    /* Replacing a record needs the right to see the one it replaces. */
+    /* Replacing a record needs the right to write the one it replaces; one the
+    ** user may not see is answered as a read of it is: not found. */
     fw_buf_init(&prior, FW_BUF_UNLIMITED);
     fw_diag_init(&pd, 1);
     if (fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &prior, NULL, NULL) == FW_OK &&
-        fw_doc_parse(prior.data, prior.len, NULL, &old, &pd) == FW_OK &&
-        !fw_authz_may_write(u, old)) {
-        SET_FIELD("id");
-        rc = fw_error_set(err, FW_ERR_DENIED, "you may not replace incident %s", doc->id);
+        fw_doc_parse(prior.data, prior.len, NULL, &old, &pd) == FW_OK) {
+        rc = fw_authz_check_write(u, old, NULL);
+        if (rc != FW_OK)
+            SET_FIELD("id");
+        if (rc == FW_ERR_NOTFOUND)
+            fw_error_set(err, rc, "no incident with id %s", doc->id);
+        else if (rc != FW_OK)
+            fw_error_set(err, rc, "you may not replace incident %s", doc->id);
     }
     fw_doc_free(old);
     fw_diag_release(&pd);
@@ -104,6 +125,12 @@ fw_rc fw_incident_add_account(const fw_doc *doc, const fw_user *u, json_t *acc, 
     size_t i;
 
     *next = NULL;
+    if (u->role != FW_ROLE_OFFICER && fw_authz_check_write(u, doc, NULL) != FW_OK) {
+        /* An account is a new version of the incident: a write of it. */
+        SET_FIELD("id");
+        return fw_error_set(err, FW_ERR_DENIED, "you may not change incident %s of agency %s",
+                            doc->id, u->agency);
+    }
     if (u->role == FW_ROLE_OFFICER) {
         /* Officers file their own statements, on incidents they were part of. */
         const fw_party *p = fw_doc_party(doc, u->officer);

@@ -32,9 +32,21 @@ fw_rc fw_incident_load_visible(fw_store *st, const fw_user *u, const char *id, f
                                fw_error *err);
 
 /*
+** fw_incident_load_visible for a write on the incident (a review, a case
+** move): also FW_ERR_DENIED when u may see it but not write it (an incident
+** of another agency that u's agency took part in).  The rule is
+** fw_authz_check_write.
+*/
+fw_rc fw_incident_load_writable(fw_store *st, const fw_user *u, const char *id, fw_doc **out,
+                                fw_error *err);
+
+/*
 ** Whether u may store doc: FW_ERR_INVALID (field "record") for a record
 ** that is not an incident; FW_ERR_DENIED for an agency u does not belong to
-** (field "agency") or an existing incident u may not see (field "id").
+** (field "agency", whatever is stored); for an existing incident,
+** FW_ERR_NOTFOUND (field "id", the message a read answers) when u may not
+** see it, FW_ERR_DENIED (field "id") when u may see but not write it.  The
+** rule is fw_authz_check_write.
 */
 fw_rc fw_incident_check_write(fw_store *st, const fw_user *u, const fw_doc *doc,
                               const char **field, fw_error *err);
@@ -46,7 +58,11 @@ fw_rc fw_incident_store(fw_store *st, const fw_doc *doc, const char *actor,
 /*
 ** doc with account acc (a JSON object, not taken) added, as *next (the
 ** caller frees it): FW_ERR_NOTFOUND (field "id") when u is an officer who
-** is not an officer party of doc; FW_ERR_DENIED when an officer files
+** is not an officer party of doc; FW_ERR_DENIED (field "id") when u is not
+** an officer and may not write doc (fw_authz_check_write: another agency's
+** incident u's agency took part in; officers file their own statements on
+** any incident they were an officer party of, mutual aid included);
+** FW_ERR_DENIED when an officer files
 ** another's statement (field "author") or a kind other than officer_report
 ** or witness_officer_statement (field "kind"); FW_ERR_EXISTS (field "id")
 ** when doc has an account with acc's id; FW_ERR_INVALID with every problem

@@ -273,9 +273,37 @@ fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const jso
     return FW_OK;
 }
 
+const char *const fw_training_courses[] = {
+    "ecd", "chemical_agents", "less_lethal_launcher", "impact_weapon", "canine", "firearm",
+    "crowd_control", NULL};
+
+bool fw_training_course_known(const char *course)
+{
+    size_t i;
+    for (i = 0; course && fw_training_courses[i]; i++)
+        if (strcmp(fw_training_courses[i], course) == 0)
+            return true;
+    return false;
+}
+
+const char *fw_training_agency(const json_t *rec)
+{
+    const char *a = str(rec, "agency");
+    return a ? a : "";
+}
+
 fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
                       const char *completed, const char *expires, const char *actor,
                       fw_error *err)
+{
+    return fw_training_add_as(s, officer, NULL, NULL, NULL, course, completed, expires, actor,
+                              err);
+}
+
+fw_rc fw_training_add_as(fw_store *s, const char *officer, const char *agency,
+                         fw_agency_check_fn check, void *check_arg, const char *course,
+                         const char *completed, const char *expires, const char *actor,
+                         fw_error *err)
 {
     fw_buf body;
     json_t *rec = NULL, *courses;
@@ -298,16 +326,36 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
                                 i + 1);
     if (fw_utf8_check(course, strlen(course)) < strlen(course))
         return fw_error_set(err, FW_ERR_INVALID, "course: not valid UTF-8");
+    if (!fw_training_course_known(course)) {
+        char known[256] = "";
+        size_t used = 0;
+        for (i = 0; fw_training_courses[i] && used < sizeof known; i++)
+            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                     fw_training_courses[i]);
+        return fw_error_set(err, FW_ERR_INVALID, "course: '%s' is not a known course (%s)",
+                            course, known);
+    }
     fw_buf_init(&body, 1 << 20);
     if ((rc = fw_store_begin(s, err)) != FW_OK)
         goto done;
     if (fw_store_get(s, FW_RECORD_TRAINING, officer, 0, &body, NULL, NULL) == FW_OK)
         rec = json_loadb(body.data, body.len, 0, NULL);
+    if (check && (rc = check(check_arg, rec ? fw_training_agency(rec) : NULL)) != FW_OK) {
+        fw_store_rollback(s);
+        rc = fw_error_set(err, rc, "no training record for %s", officer);
+        goto done;
+    }
     if (!rec)
-        rec = json_pack("{s:s, s:[]}", "officer", officer, "courses");
+        rec = json_pack("{s:s, s:s?, s:[]}", "officer", officer, "agency",
+                        agency && *agency ? agency : NULL, "courses");
     courses = json_object_get(rec, "courses");
-    json_array_append_new(courses, json_pack("{s:s, s:s, s:s?}", "course", course, "completed",
-                                             completed, "expires", expires));
+    if (!rec || !json_is_array(courses) ||
+        json_array_append_new(courses, json_pack("{s:s, s:s, s:s?}", "course", course,
+                                                 "completed", completed, "expires", expires))) {
+        fw_store_rollback(s);
+        rc = fw_error_set(err, FW_ERR_NOMEM, "cannot build the training record of %s", officer);
+        goto done;
+    }
     if ((rc = fw_store_put_json(s, FW_RECORD_TRAINING, officer, rec, actor, NULL, err)) != FW_OK) {
         fw_store_rollback(s);
         goto done;

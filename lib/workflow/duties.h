@@ -11,6 +11,7 @@
 #define FW_DUTIES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <time.h>
 
 #include "record/model.h"
@@ -39,12 +40,47 @@ fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const jso
 /* The kinds of duty item fw_duties makes, NULL-terminated. */
 extern const char *const fw_duty_kinds[];
 
-/* Training records are logged records of type "training", one per officer:
-** {"officer", "courses": [{"course", "completed", "expires"?}]}.  Adding a
-** course stores a new version. */
+/* The courses a training record may hold, NULL-terminated: a fixed
+** vocabulary, the courses duties check (fw_duty_course_for, crowd control). */
+extern const char *const fw_training_courses[];
+
+/* Whether course is one of fw_training_courses. */
+bool fw_training_course_known(const char *course);
+
+/*
+** Training records are logged records of type "training", one per officer:
+** {"officer", "agency"?, "courses": [{"course", "completed", "expires"?}]}.
+** Officers are not stored with an agency of their own, so a record belongs
+** to the agency of the writer who created it ("agency", absent when that
+** writer belonged to none).  Adding a course stores a new version; course
+** must be one of fw_training_courses, completed and expires dates
+** (YYYY-MM-DD), expires not before completed (FW_ERR_INVALID, the message
+** starting with the field's name).
+*/
 fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
                       const char *completed, const char *expires, const char *actor,
                       fw_error *err);
+
+/* Whether a writer may write a record that belongs to stored_agency (NULL:
+** none stored yet; "": no agency): FW_OK, or the refusal (lib/access
+** decides: fw_authz_check_agency_record). */
+typedef fw_rc (*fw_agency_check_fn)(void *arg, const char *stored_agency);
+
+/*
+** fw_training_add for a writer who belongs to agency (NULL or "": none): a
+** new record is stored with that agency; an existing one keeps its own.
+** check (may be NULL) is asked, inside the write's transaction, whether the
+** writer may write the stored record; its refusal is returned as it is,
+** with nothing written.
+*/
+fw_rc fw_training_add_as(fw_store *s, const char *officer, const char *agency,
+                         fw_agency_check_fn check, void *check_arg, const char *course,
+                         const char *completed, const char *expires, const char *actor,
+                         fw_error *err);
+
+/* The agency officer's stored training record rec belongs to: "" for none. */
+const char *fw_training_agency(const json_t *rec);
+
 /* Every officer's latest training record, as an object officer -> record. */
 fw_rc fw_training_all(fw_store *s, json_t **out, fw_error *err);
 

@@ -102,11 +102,14 @@ static int walk_row(void *arg, const fw_incident_row *row)
 {
     walk *w = arg;
     fw_doc *doc = NULL;
+    bool filtered = w->o && w->o->visible;
     int stop = 0;
 
-    if (w->count_all)
+    /* Without a filter every incident counts, read or not; with one, only
+    ** those it lets through, so that no total tells of hidden incidents. */
+    if (w->count_all && !filtered)
         (*w->count_all)++;
-    if (w->skip_forceless && !*row->force_kinds)
+    if (w->skip_forceless && !*row->force_kinds && !filtered)
         return 0;
     fw_buf_reset(&w->body);
     fw_diag_reset(&w->diag);
@@ -119,7 +122,11 @@ static int walk_row(void *arg, const fw_incident_row *row)
         }
         goto done;
     }
-    if (!w->o || !w->o->visible || w->o->visible(w->o->visible_arg, doc))
+    if (filtered && !w->o->visible(w->o->visible_arg, doc))
+        goto done;
+    if (w->count_all && filtered)
+        (*w->count_all)++;
+    if (!(w->skip_forceless && !*row->force_kinds))
         stop = w->cb(w->arg, row, doc);
 done:
     fw_doc_free(doc);

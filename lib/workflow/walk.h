@@ -6,8 +6,8 @@
 ** live in policy/whatif.h, policy/policyset.h and workflow/duties.h.
 **
 ** A run takes an optional visibility filter (the server shows a user only
-** the incidents of their agency); incidents it refuses are counted as
-** walked but not reviewed.  A strict run fails on an incident it cannot
+** the incidents of their agency); incidents it refuses are neither counted
+** nor reviewed, so no total tells of them.  A strict run fails on an incident it cannot
 ** read; a lenient one (the server's) skips it.
 */
 #ifndef FW_WALK_H
@@ -72,14 +72,16 @@ typedef int (*fw_doc_cb)(void *arg, const fw_incident_row *row, const fw_doc *do
 /*
 ** Every stored incident (latest versions, the store's order) parsed and
 ** handed to cb, if visible.  count_all (may be NULL) is incremented for every
-** incident walked, visible or not, read or not; with skip_forceless,
-** incidents without force applications are counted and not read.
+** incident walked (read or not) when o has no visibility filter, and for
+** every incident the filter lets through when it has one: hidden incidents
+** are not counted.  With skip_forceless, incidents without force
+** applications are counted and not handed to cb (nor read, unfiltered).
 */
 fw_rc fw_walk_incidents(fw_store *s, const fw_walk_opts *o, bool skip_forceless, fw_doc_cb cb,
                         void *arg, size_t *count_all, fw_error *err);
 
 /* Review every stored incident under each tally's policy and add it to the tally (n of
-** them); each tally's incidents counts every incident walked. */
+** them); each tally's incidents counts every incident walked that o lets through. */
 fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, fw_error *err);
 
 /*

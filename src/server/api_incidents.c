@@ -216,6 +216,20 @@ fw_doc *load_doc(request *r, fw_store *st, const char *id)
     return doc;
 }
 
+fw_doc *load_doc_writable(request *r, fw_store *st, const char *id)
+{
+    fw_doc *doc;
+    fw_error err;
+    fw_rc rc = fw_incident_load_writable(st, &r->user, id, &doc, &err);
+    if (rc == FW_ERR_NOTFOUND)
+        reply_error(r, 404, "not_found", "id", "%s", err.msg);
+    else if (rc == FW_ERR_DENIED)
+        reply_error(r, 403, "forbidden", "id", "%s", err.msg);
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    return doc;
+}
+
 /* Add an account (a witness statement, an officer's report...) to an
 ** incident: a new version of the whole incident, validated as a whole. */
 void api_add_account(request *r)

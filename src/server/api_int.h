@@ -42,6 +42,9 @@ bool bool_arg(request *r, const char *name, bool *out);
 
 /* The latest version of incident id, or NULL after answering 404/503. */
 fw_doc *load_doc(request *r, fw_store *st, const char *id);
+/* load_doc for a write on the incident (a review, a case move): 403 when the
+** user may see it but not write it (lib/access: fw_incident_load_writable). */
+fw_doc *load_doc_writable(request *r, fw_store *st, const char *id);
 
 /* ---- the route handlers ---- */
 

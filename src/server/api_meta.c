@@ -57,9 +57,9 @@ void api_meta(request *r)
     for (i = 0; fw_enums[i]; i++)
         json_object_set_new(enums, fw_enums[i]->name, strings(fw_enums[i]->values));
     reply_json(r, 200,
-               json_pack("{s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o}", "roles",
+               json_pack("{s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o}", "roles",
                          role_list(FW_ROLES_ALL), "actions", actions, "cases", "states",
                          strings(fw_case_states), "transitions", moves, "days", days, "findings",
                          strings(fw_case_findings), "duty_kinds", strings(fw_duty_kinds),
-                         "enums", enums));
+                         "training_courses", strings(fw_training_courses), "enums", enums));
 }

@@ -38,7 +38,7 @@ void api_run_review(request *r)
     st = r->store;
     if (!name)
         goto done;
-    doc = load_doc(r, st, r->params[0]);
+    doc = load_doc_writable(r, st, r->params[0]);
     if (!doc)
         goto done;
     lp = fw_policy_set_choose(server_policies(r), name, doc->occurred_at);

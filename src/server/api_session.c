@@ -103,6 +103,11 @@ void api_create_user(request *r)
     u.role = (fw_role)ri;
     snprintf(u.agency, sizeof u.agency, "%s", agency ? agency : "");
     snprintf(u.officer, sizeof u.officer, "%s", officer ? officer : "");
+    if (fw_authz_check_user(&r->user, &u, true) != FW_OK) {
+        reply_error(r, 403, "forbidden", "agency", "you may create users of agency %s only",
+                    r->user.agency);
+        goto done;
+    }
     st = r->store;
     rc = fw_user_create(st, &u, pw, generated, API_ACTOR, &err);
     if (rc == FW_ERR_EXISTS)
@@ -125,6 +130,8 @@ void api_get_user(request *r)
     fw_user u;
     fw_error err;
     fw_rc rc = fw_user_get(st, r->params[0], &u, &err);
+    if (rc == FW_OK && fw_authz_check_user(&r->user, &u, false) != FW_OK)
+        rc = FW_ERR_NOTFOUND;   /* another agency's user: as if there were none */
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", "name", "no user %s", r->params[0]);
     else if (rc)
@@ -150,9 +157,8 @@ void api_revoke_token(request *r)
 {
     fw_store *st = r->store;
     fw_error err;
-    fw_rc rc = fw_token_revoke(st, r->params[0],
-                               r->user.role == FW_ROLE_ADMIN ? NULL : r->user.name, API_ACTOR,
-                               &err);
+    const char *owner = fw_authz_revokes_any_token(&r->user) ? NULL : r->user.name;
+    fw_rc rc = fw_token_revoke(st, r->params[0], owner, API_ACTOR, &err);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", "id", "no token %s", r->params[0]);
     else if (rc)

@@ -48,7 +48,7 @@ void api_move_case(request *r)
         return;
     }
     st = r->store;
-    doc = load_doc(r, st, r->params[0]);
+    doc = load_doc_writable(r, st, r->params[0]);
     if (doc) {
         rc = fw_case_transition(st, doc, to, finding, note, API_ACTOR, server_now(r), &c, &err);
         if (rc == FW_ERR_INVALID)
@@ -100,6 +100,13 @@ void api_list_duties(request *r)
     json_decref(training);
 }
 
+/* Whether the signed-in user (arg) may write a training record of
+** stored_agency, for the library's training writes. */
+static fw_rc training_writable(void *user, const char *stored_agency)
+{
+    return fw_authz_check_agency_record(user, stored_agency);
+}
+
 void api_add_training(request *r)
 {
     static const char *const allowed[] = {"course", "completed", "expires", NULL};
@@ -119,8 +126,11 @@ void api_add_training(request *r)
     expires = member(r, j, "expires", false);
     if (!r->status) {
         st = r->store;
-        rc = fw_training_add(st, r->params[0], course, completed, expires, API_ACTOR, &err);
-        if (rc == FW_ERR_INVALID) {
+        rc = fw_training_add_as(st, r->params[0], r->user.agency, training_writable, &r->user,
+                                course, completed, expires, API_ACTOR, &err);
+        if (rc == FW_ERR_NOTFOUND) {
+            reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
+        } else if (rc == FW_ERR_INVALID) {
             char field[32];
             snprintf(field, sizeof field, "%.*s", (int)strcspn(err.msg, ":"), err.msg);
             reply_error(r, 400, "invalid", field, "%s", err.msg);
@@ -133,16 +143,23 @@ void api_add_training(request *r)
     json_decref(j);
 }
 
+/* An officer's training record: one of another agency is answered as none. */
 void api_get_training(request *r)
 {
     fw_store *st = r->store;
     fw_buf body;
     fw_error err;
+    json_t *rec = NULL;
     fw_buf_init(&body, 1 << 20);
     if (fw_store_get(st, FW_RECORD_TRAINING, r->params[0], 0, &body, NULL, &err) == FW_OK)
-        reply_json(r, 200, json_loadb(body.data, body.len, 0, NULL));
-    else
+        rec = json_loadb(body.data, body.len, 0, NULL);
+    if (rec && fw_authz_check_agency_record(&r->user, fw_training_agency(rec)) == FW_OK) {
+        reply_json(r, 200, rec);
+        rec = NULL;
+    } else {
         reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
+    }
+    json_decref(rec);
     fw_buf_release(&body);
 }
 
