@@ -50,8 +50,8 @@ static const fw_config_key config_keys[] = {
     {"listen", CFG(listen), true, 0, 0, 0, "127.0.0.1:8080",
      "address and port to listen on (IPv4); port 0 picks a free one", CFG_SIZE(listen)},
     {"max_body_bytes", CFG(max_body_bytes), false, FW_MAX_DOC_BYTES, 1024, FW_MAX_DOC_BYTES,
-     NULL, "largest request body accepted from a signed-in user (at most the largest document, "
-     "so a document over it gets 413 whichever limit it meets); larger ones get 413", 0},
+     NULL, "largest request body accepted from a signed-in user; larger ones get 413 (at most "
+     "the largest document, so a document over the limit gets 413 whichever check meets it)", 0},
     {"max_connections", CFG(max_connections), false, 512, 1, 65536, NULL,
      "most connections open at once; more are refused", 0},
     {"connection_timeout_s", CFG(connection_timeout_s), false, 30, 1, 3600, NULL,
