@@ -92,6 +92,17 @@ $(BUILD)/tests/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libforcewat
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The HTTP target drives the server's dispatcher in process: it links the
+# front-ends' objects too, with forcewatch.c's main renamed (the target sets
+# its database up through it).
+HTTP_FUZZ_OBJ := $(filter-out $(BUILD)/src/cli/forcewatch.o,$(CLI_OBJ)) $(BUILD)/tests/fuzz/forcewatch-nomain.o
+$(BUILD)/tests/fuzz/forcewatch-nomain.o: src/cli/forcewatch.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -Dmain=forcewatch_main -MMD -MP -c -o $@ $<
+$(BUILD)/tests/fuzz_http-replay: tests/fuzz/fuzz_http.c tests/fuzz/replay.c $(HTTP_FUZZ_OBJ) $(BUILD)/libforcewatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 GEN_SRC := $(wildcard bench/gen*.c)
 bench/gen: $(GEN_SRC) $(wildcard bench/gen*.h)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -o $@ $(GEN_SRC) -lm
@@ -126,12 +137,16 @@ docs: $(FW)
 	scripts/gen-cli-doc ./$(FW) > docs/cli.md
 
 FUZZ_SECONDS ?= 30
+FUZZ_ONLY ?=
 fuzz: $(BUILD)/libforcewatch.a
 	@mkdir -p $(BUILD)/fuzz
-	@for src in $(FUZZ_SRC); do \
+	@for src in $(if $(FUZZ_ONLY),tests/fuzz/$(FUZZ_ONLY).c,$(FUZZ_SRC)); do \
 	    name=$$(basename $$src .c); \
+	    extra=; [ $$name = fuzz_http ] && extra="-Isrc -Dmain=forcewatch_main \
+	        -DFW_POLICY_DIR=\"$(CURDIR)/policies\" -DFW_PROFILE_DIR=\"$(CURDIR)/profiles\" \
+	        -DFW_WEB_DIR=\"$(CURDIR)/web/dist\" $(CLI_SRC)"; \
 	    clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -Iinclude -Ilib \
-	        -fsanitize=fuzzer,address,undefined $$src $(LIB_SRC) \
+	        -fsanitize=fuzzer,address,undefined $$src $(LIB_SRC) $$extra \
 	        -o $(BUILD)/fuzz/$$name $(LDLIBS) || exit 1; \
 	    mkdir -p $(BUILD)/fuzz/$$name-corpus; \
 	    $(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
@@ -147,5 +162,5 @@ bench: $(FW) bench/gen
 clean:
 	rm -rf build build-san forcewatch bench/gen demo.db demo.db-wal demo.db-shm web/dist
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/tests/unit/*.d
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/tests/unit/*.d $(BUILD)/tests/fuzz/*.d
 .SECONDARY:

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -23,13 +24,16 @@
 #include "base/clock.h"
 #include "base/cache.h"
 #include "base/config.h"
+#include "base/str.h"
 #include "record/canon.h"
 #include "log/log_cache.h"
 #include "record/model.h"
 #include "access/ratelimit.h"
 #include "access/incident_access.h"
 #include "access/session.h"
+#include "record/schema.h"
 #include "server.h"
+#include "server_int.h"
 #include "webfiles.h"
 #include "web/http.h"
 #include "base/banned.h"
@@ -45,8 +49,9 @@
 static const fw_config_key config_keys[] = {
     {"listen", CFG(listen), true, 0, 0, 0, "127.0.0.1:8080",
      "address and port to listen on (IPv4); port 0 picks a free one", CFG_SIZE(listen)},
-    {"max_body_bytes", CFG(max_body_bytes), false, 2 * 1024 * 1024, 1024, 64 * 1024 * 1024,
-     NULL, "largest request body accepted; larger ones get 413", 0},
+    {"max_body_bytes", CFG(max_body_bytes), false, FW_MAX_DOC_BYTES, 1024, FW_MAX_DOC_BYTES,
+     NULL, "largest request body accepted from a signed-in user; larger ones get 413 (at most "
+     "the largest document, so a document over the limit gets 413 whichever check meets it)", 0},
     {"max_connections", CFG(max_connections), false, 512, 1, 65536, NULL,
      "most connections open at once; more are refused", 0},
     {"connection_timeout_s", CFG(connection_timeout_s), false, 30, 1, 3600, NULL,
@@ -72,6 +77,12 @@ static const fw_config_key config_keys[] = {
      "seconds between publications of the public statistics, on boundaries from 00:00 UTC "
      "(86400: daily, 3600: hourly); between two the public table is the one as of the last "
      "(docs/statistics.md)", 0},
+    {"max_anonymous_body_bytes", CFG(max_anonymous_body_bytes), false, 16 * 1024, 1024,
+     FW_MAX_DOC_BYTES, NULL,
+     "largest request body accepted without valid credentials (sign-in, the public routes); "
+     "refused with 413 as it arrives, before it is held", 0},
+    {"max_connections_per_address", CFG(max_connections_per_address), false, 256, 1, 65536,
+     NULL, "most connections one client address may hold open at once; more are refused", 0},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -110,36 +121,8 @@ bool server_config_load(server_config *cfg, const char *file)
 #define LOG_RATE_TABLE 1024
 #define LOG_RATE_WINDOW 60
 
-#define LATENCY_BUCKETS 10
 static const double latency_bounds[LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                        0.025, 0.05, 0.1, 0.5, 1.0};
-
-struct server {
-    cli_args *args;
-    server_config cfg;
-    fw_policy_set policies;
-    struct MHD_Daemon *daemon;
-    /* The store pool. */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    fw_store **free_stores;
-    size_t nfree, nstores;
-    /* Sessions, sign-in failures and who tokens belong to (locks itself). */
-    fw_sessions *sessions;
-    /* Served incident versions (api_incidents.c). */
-    fw_cache *incidents;
-    /* The record log's tree, for proofs (locks itself). */
-    fw_log_cache *log_tree;
-    /* Requests to the log's public routes by client address, under mu. */
-    fw_ratelimit *log_clients;
-    /* Metrics, under mu. */
-    unsigned long *requests;     /* [route + 1][status class 0..5] */
-    unsigned long latency[LATENCY_BUCKETS + 1];
-    double latency_sum;
-    unsigned long latency_count;
-    /* Streams (reply_stream) running, under mu; shutdown waits for them. */
-    int streams;
-};
 
 double server_clock(void)
 {
@@ -159,12 +142,8 @@ struct fw_log_cache *server_log_cache(request *r)
 /* The client's address as text, or "" if it cannot be told. */
 void server_client_address(request *r, char out[INET6_ADDRSTRLEN])
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    out[0] = '\0';
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
-                  INET6_ADDRSTRLEN);
+    memcpy(out, r->client, INET6_ADDRSTRLEN);
+    out[INET6_ADDRSTRLEN - 1] = '\0';
 }
 
 bool server_log_admit(request *r)
@@ -212,7 +191,7 @@ double server_now(request *r)
     return fw_clock_wall();
 }
 
-static fw_store *store_borrow(server *s)
+fw_store *server_store_borrow(server *s)
 {
     fw_store *st;
     pthread_mutex_lock(&s->mu);
@@ -223,7 +202,7 @@ static fw_store *store_borrow(server *s)
     return st;
 }
 
-static void store_return(server *s, fw_store *st)
+void server_store_return(server *s, fw_store *st)
 {
     pthread_mutex_lock(&s->mu);
     s->free_stores[s->nfree++] = st;
@@ -347,37 +326,6 @@ fail:
     return false;
 }
 
-const char *query_arg(request *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-typedef struct other_arg {
-    const char *const *allowed;
-    const char *found;
-} other_arg;
-
-static enum MHD_Result find_other(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
-{
-    other_arg *o = cls;
-    size_t i;
-    (void)kind;
-    (void)value;
-    for (i = 0; o->allowed[i]; i++)
-        if (strcmp(o->allowed[i], key) == 0)
-            return MHD_YES;
-    o->found = key;
-    return MHD_NO;
-}
-
-const char *query_other_arg(request *r, const char *const *allowed)
-{
-    other_arg o = {allowed, NULL};
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, find_other, &o);
-    return o.found;
-}
-
 int server_public_stats_k(request *r)
 {
     return (int)r->srv->cfg.public_stats_k;
@@ -390,71 +338,89 @@ long server_public_stats_every(request *r)
 
 #define MAX_SESSIONS 4096
 
-static fw_store *borrow_cb(void *arg)
-{
-    return store_borrow(arg);
-}
-
-static void give_back_cb(void *arg, fw_store *st)
-{
-    store_return(arg, st);
-}
-
-/* Who is asking: a bearer token, a session cookie, or nobody (public).
-** Returns an HTTP status if the credentials themselves are bad, else 0. */
-/* Whether the route's path parameters may reach its handler; if not, the
-** request is answered 400 here, for every route alike. */
-static bool params_ok(request *r)
-{
-    const char *p = api_routes[r->route].pattern;
-    size_t k = 0;
-    char why[64];
-    for (; (p = strchr(p, '{')) != NULL; p++, k++) {
-        if (k < MAX_PARAMS && !fw_route_param_ok(r->params[k], why, sizeof why)) {
-            reply_error(r, 400, "invalid", "path", "path parameter %zu %s", k + 1, why);
-            return false;
-        }
-    }
-    return true;
-}
-
-static int authenticate(server *s, request *r)
-{
-    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fw_session");
-    const char *token;
-    fw_session ss;
-    fw_error err;
-    fw_rc rc;
-
-    memset(&r->user, 0, sizeof r->user);
-    r->user.role = FW_ROLE_PUBLIC;
-    if (auth) {
-        if (!(token = fw_session_bearer(auth)))
-            return reply_error(r, 401, "unauthorized", "Authorization", "expected 'Bearer TOKEN'");
-        if (fw_session_token(s->sessions, token, fw_clock_monotonic(), borrow_cb, give_back_cb, s, &r->user,
-                             &err) != FW_OK)
-            return reply_error(r, 401, "unauthorized", "Authorization", "%s", err.msg);
-        return 0;
-    }
-    rc = fw_session_find(s->sessions, cookie, r->method,
-                         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token"),
-                         fw_clock_monotonic(), &ss, &err);
-    if (rc == FW_OK || rc == FW_ERR_DENIED) {
-        r->user = ss.user;
-        r->via_cookie = true;
-        memcpy(r->session, ss.id, sizeof r->session);
-        memcpy(r->csrf, ss.csrf, sizeof r->csrf);
-    }
-    if (rc == FW_ERR_DENIED)
-        return reply_error(r, 403, "csrf", "X-CSRF-Token", "%s", err.msg);
-    return 0;
-}
-
+/*
+** A request as libmicrohttpd carries it: made by on_uri when the request
+** line arrives (with whether the raw URI held %00, which libmicrohttpd's
+** decoding would hide), started by on_request's first call, freed by
+** on_completed.
+*/
 typedef struct connection_state {
     request req;
-    char param_storage[512];
+    struct MHD_Connection *conn;
+    bool nul_in_uri;
+    bool started;
+    bool answered;    /* refused before its body: what still arrives is dropped */
 } connection_state;
+
+/* ---- request_io over libmicrohttpd ---- */
+
+static const char *mhd_header(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+static const char *mhd_cookie(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_COOKIE_KIND, name);
+}
+
+static const char *mhd_arg(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct each_arg {
+    bool (*fn)(void *fn_arg, const char *key, const char *value);
+    void *fn_arg;
+    bool stopped;
+} each_arg;
+
+static enum MHD_Result each_arg_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    each_arg *e = cls;
+    (void)kind;
+    if (e->fn(e->fn_arg, key ? key : "", value))
+        return MHD_YES;
+    e->stopped = true;
+    return MHD_NO;
+}
+
+static bool mhd_each_arg(void *ctx, bool (*fn)(void *fn_arg, const char *key, const char *value),
+                         void *fn_arg)
+{
+    each_arg e = {fn, fn_arg, false};
+    MHD_get_connection_values(ctx, MHD_GET_ARGUMENT_KIND, each_arg_cb, &e);
+    return !e.stopped;
+}
+
+typedef struct lengths {
+    const char *first;
+    bool differ;
+} lengths;
+
+static enum MHD_Result length_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    lengths *l = cls;
+    (void)kind;
+    if (!key || strcasecmp(key, "Content-Length") != 0)
+        return MHD_YES;
+    if (!l->first)
+        l->first = value ? value : "";
+    else if (strcmp(l->first, value ? value : "") != 0)
+        l->differ = true;
+    return MHD_YES;
+}
+
+/* Whether the request carries Content-Length headers that disagree: which
+** one counts is then up to each reader (request smuggling). */
+static bool conflicting_lengths(struct MHD_Connection *conn)
+{
+    lengths l = {NULL, false};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, length_cb, &l);
+    return l.differ;
+}
 
 /* One JSON line a request (lib/web/http.h). */
 static void access_log(request *r, size_t bytes)
@@ -489,8 +455,9 @@ static void count(server *s, request *r)
     pthread_mutex_unlock(&s->mu);
 }
 
-static enum MHD_Result send_reply(server *s, request *r)
+static enum MHD_Result send_reply(server *s, connection_state *cs, bool close_after)
 {
+    request *r = &cs->req;
     struct MHD_Response *resp;
     enum MHD_Result ret;
     char *text = NULL;
@@ -533,11 +500,67 @@ static enum MHD_Result send_reply(server *s, request *r)
         snprintf(secs, sizeof secs, "%d", r->retry_after);
         MHD_add_response_header(resp, "Retry-After", secs);
     }
-    ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    if (close_after)
+        MHD_add_response_header(resp, "Connection", "close");
+    ret = MHD_queue_response(cs->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     access_log(r, len);
     count(s, r);
     return ret;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    connection_state *cs = calloc(1, sizeof *cs);
+    (void)cls;
+    if (cs) {
+        cs->conn = conn;
+        cs->nul_in_uri = uri && strstr(uri, "%00") != NULL;
+    }
+    return cs;
+}
+
+/* The request's first call: its headers are in.  Refuse at once what must
+** not be read further (400, 413), else fix the body's limit by who the
+** credentials say. */
+static enum MHD_Result start_request(server *s, connection_state *cs, const char *url,
+                                     const char *method)
+{
+    static const request_io mhd_io = {NULL, mhd_header, mhd_cookie, mhd_arg, mhd_each_arg};
+    request_io io = mhd_io;
+    request *r = &cs->req;
+    char client[INET6_ADDRSTRLEN] = "";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(cs->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const char *length;
+    size_t limit;
+
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, client,
+                  sizeof client);
+    io.ctx = cs->conn;
+    request_init(r, s, method, url, &io, client);
+    cs->started = true;
+    if (cs->nul_in_uri) {
+        reply_error(r, 400, "invalid", "path", "the URI holds %%00 (a NUL byte)");
+        goto refuse;
+    }
+    if (conflicting_lengths(cs->conn)) {
+        reply_error(r, 400, "invalid", "Content-Length", "Content-Length headers disagree");
+        goto refuse;
+    }
+    limit = server_body_limit(r);
+    r->body.max = limit;
+    length = MHD_lookup_connection_value(cs->conn, MHD_HEADER_KIND, "Content-Length");
+    if (length && strtoull(length, NULL, 10) > limit) {
+        reply_error(r, 413, "too_large", NULL, "the request body is over the limit of %zu bytes%s",
+                    limit, r->user.role == FW_ROLE_PUBLIC ? " for a request without credentials" : "");
+        goto refuse;
+    }
+    return MHD_YES;
+refuse:
+    cs->answered = true;
+    return send_reply(s, cs, true);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -548,86 +571,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     server *s = cls;
     connection_state *cs = *con_cls;
     request *r;
-    size_t i;
-    bool path_matched = false;
     (void)version;
+    (void)conn;
 
-    if (!cs) {
-        cs = calloc(1, sizeof *cs);
-        if (!cs)
-            return MHD_NO;
-        r = &cs->req;
-        r->srv = s;
-        r->conn = conn;
-        r->method = method;
-        r->path = url;
-        r->started = fw_clock_monotonic();
-        r->route = -1;
-        r->stream_fd = -1;
-        fw_buf_init(&r->body, (size_t)s->cfg.max_body_bytes);
-        fw_buf_init(&r->text, 64 * 1024 * 1024);
-        fw_arena_init(&r->arena, 0, 0);
-        *con_cls = cs;
-        return MHD_YES;
-    }
+    if (!cs)
+        return MHD_NO;
+    if (!cs->started)
+        return start_request(s, cs, url, method);
     r = &cs->req;
     if (*upload_data_size) {
-        if (!r->body_too_large && fw_buf_add(&r->body, upload_data, *upload_data_size) != FW_OK)
+        /* Over the limit: the rest is counted out, never held. */
+        if (!cs->answered && !r->body_too_large &&
+            fw_buf_add(&r->body, upload_data, *upload_data_size) != FW_OK) {
             r->body_too_large = true;
+            fw_buf_release(&r->body);
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (r->body_too_large) {
-        reply_error(r, 413, "too_large", NULL, "the request body is over the limit of %ld bytes",
-                    s->cfg.max_body_bytes);
-        return send_reply(s, r);
-    }
-    for (i = 0; api_routes[i].pattern; i++) {
-        if (!fw_route_match(api_routes[i].pattern, url, r->params, MAX_PARAMS,
-                            cs->param_storage, sizeof cs->param_storage))
-            continue;
-        path_matched = true;
-        /* HEAD is answered wherever GET is: the same handler, and libmicrohttpd
-        ** sends the headers without the body. */
-        if (strcmp(api_routes[i].method, method) != 0 &&
-            !(strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0))
-            continue;
-        r->route = (int)i;
-        if (!params_ok(r))
-            break;
-        if (authenticate(s, r))
-            break;
-        if (!fw_authz_may(r->user.role, api_routes[i].action)) {
-            if (r->user.role == FW_ROLE_PUBLIC)
-                reply_error(r, 401, "unauthorized", NULL, "sign in or send a bearer token");
-            else
-                reply_error(r, 403, "forbidden", NULL, "the %s role may not %s %s",
-                            fw_role_name(r->user.role), method, api_routes[i].pattern);
-            break;
-        }
-        /* The dispatcher owns the request's store handle: borrowed once
-        ** before the handler, given back after it. */
-        if (api_routes[i].store)
-            r->store = store_borrow(s);
-        api_routes[i].handler(r);
-        if (r->store)
-            store_return(s, r->store);
-        r->store = NULL;
-        break;
-    }
-    /* Not an API route: the dashboard's files, for reads outside /api/. */
-    if (r->route < 0 && !path_matched && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-        strncmp(url, "/api/", 5) != 0 && web_serve(r, s->cfg.web_dir))
-        return send_reply(s, r);
-    if (r->route < 0) {
-        if (path_matched)
-            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method, url);
-        else
-            reply_error(r, 404, "not_found", NULL, "no such route: %s", url);
-    }
-    if (r->status == 0)
-        reply_error(r, 500, "internal", NULL, "the handler gave no answer");
-    return send_reply(s, r);
+    if (cs->answered)
+        return MHD_YES;
+    server_dispatch(s, r);
+    return send_reply(s, cs, false);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -639,12 +604,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!cs)
         return;
-    json_decref(cs->req.json);
-    if (cs->req.stream_fd >= 0)
-        close(cs->req.stream_fd);
-    fw_buf_release(&cs->req.body);
-    fw_buf_release(&cs->req.text);
-    fw_arena_release(&cs->req.arena);
+    if (cs->started)
+        request_release(&cs->req);
     free(cs);
     *con_cls = NULL;
 }
@@ -725,16 +686,84 @@ static bool parse_listen(const char *listen, struct sockaddr_in *sa)
     return inet_pton(AF_INET, host, &sa->sin_addr) == 1;
 }
 
+server *server_new(cli_args *a, const server_config *cfg, char *why, size_t why_len)
+{
+    server *s = calloc(1, sizeof *s);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t i, nroutes;
+
+    why[0] = '\0';
+    if (!s) {
+        (void)fw_snprintf(why, why_len, "out of memory");
+        return NULL;
+    }
+    s->args = a;
+    s->cfg = *cfg;
+    if (s->cfg.threads == 0)
+        s->cfg.threads = ncpu > 0 ? ncpu : 1;
+    if (s->cfg.store_pool == 0)
+        s->cfg.store_pool = s->cfg.threads + 2;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
+        ;
+    if (!cli_load_policies(a->policies, &s->policies))
+        goto fail; /* said why */
+    s->requests = calloc((nroutes + 2) * 6, sizeof *s->requests);
+    s->sessions = fw_sessions_new(MAX_SESSIONS, (double)s->cfg.token_cache_seconds);
+    s->incidents = fw_served_cache_new(4096, (size_t)s->cfg.cache_bytes);
+    s->log_tree = fw_log_cache_new();
+    s->log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s->cfg.log_requests_per_minute,
+                                      LOG_RATE_WINDOW);
+    s->free_stores = calloc((size_t)s->cfg.store_pool, sizeof *s->free_stores);
+    if (!s->requests || !s->free_stores || !s->sessions || !s->incidents || !s->log_tree ||
+        !s->log_clients || sodium_init() < 0) {
+        (void)fw_snprintf(why, why_len, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < (size_t)s->cfg.store_pool; i++) {
+        fw_store *st = cli_open_store(a, 0);
+        if (!st)
+            goto fail; /* said why */
+        s->free_stores[s->nfree++] = st;
+        s->nstores++;
+    }
+    return s;
+fail:
+    server_free(s);
+    return NULL;
+}
+
+void server_free(server *s)
+{
+    size_t i;
+    if (!s)
+        return;
+    for (i = 0; i < s->nfree; i++)
+        fw_store_close(s->free_stores[i]);
+    free(s->free_stores);
+    free(s->requests);
+    fw_sessions_free(s->sessions);
+    fw_cache_free(s->incidents);
+    fw_log_cache_free(s->log_tree);
+    fw_ratelimit_free(s->log_clients);
+    fw_policy_set_release(&s->policies);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s);
+}
+
 int cmd_serve(cli_args *a)
 {
-    server s;
+    server *s = NULL;
+    server_config cfg;
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *info;
     sigset_t set;
     int sig, rc = EXIT_OK;
-    size_t i, nroutes;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t i;
     const char *port_file = cli_value(a, "port-file");
+    char why[128];
     double deadline;
 
     if (cli_flag(a, "routes")) {
@@ -754,51 +783,20 @@ int cmd_serve(cli_args *a)
         server_config_help(stdout);
         return EXIT_OK;
     }
-    memset(&s, 0, sizeof s);
-    s.args = a;
-    if (!server_config_load(&s.cfg, cli_value(a, "config")))
+    if (!server_config_load(&cfg, cli_value(a, "config")))
         return EXIT_USAGE;
     if (cli_value(a, "listen")) {
         fw_error err;
-        if (fw_config_set(&config_keys[0], &s.cfg, cli_value(a, "listen"), &err) != FW_OK) {
+        if (fw_config_set(&config_keys[0], &cfg, cli_value(a, "listen"), &err) != FW_OK) {
             fprintf(stderr, "--listen: %s\n", err.msg);
             return EXIT_USAGE;
         }
     }
-    if (!parse_listen(s.cfg.listen, &sa))
-        return cli_usage_error("listen: expected IPV4:PORT, not '%s'", s.cfg.listen);
-    if (s.cfg.threads == 0)
-        s.cfg.threads = ncpu > 0 ? ncpu : 1;
-    if (s.cfg.store_pool == 0)
-        s.cfg.store_pool = s.cfg.threads + 2;
-
-    for (nroutes = 0; api_routes[nroutes].pattern; nroutes++)
-        ;
-    if (!cli_load_policies(a->policies, &s.policies))
-        return EXIT_RUNTIME;
-    s.requests = calloc((nroutes + 2) * 6, sizeof *s.requests);
-    s.sessions = fw_sessions_new(MAX_SESSIONS, (double)s.cfg.token_cache_seconds);
-    s.incidents = fw_served_cache_new(4096, (size_t)s.cfg.cache_bytes);
-    s.log_tree = fw_log_cache_new();
-    s.log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s.cfg.log_requests_per_minute,
-                                     LOG_RATE_WINDOW);
-    s.free_stores = calloc((size_t)s.cfg.store_pool, sizeof *s.free_stores);
-    pthread_mutex_init(&s.mu, NULL);
-    pthread_cond_init(&s.cv, NULL);
-    if (!s.requests || !s.free_stores || !s.sessions ||
-        !s.incidents || !s.log_tree || !s.log_clients || sodium_init() < 0) {
-        rc = cli_fail(EXIT_RUNTIME, "out of memory");
-        goto done;
-    }
-    for (i = 0; i < (size_t)s.cfg.store_pool; i++) {
-        fw_store *st = cli_open_store(a, 0);
-        if (!st) {
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
-        s.free_stores[s.nfree++] = st;
-        s.nstores++;
-    }
+    if (!parse_listen(cfg.listen, &sa))
+        return cli_usage_error("listen: expected IPV4:PORT, not '%s'", cfg.listen);
+    s = server_new(a, &cfg, why, sizeof why);
+    if (!s)
+        return why[0] ? cli_fail(EXIT_RUNTIME, "%s", why) : EXIT_RUNTIME;
 
     /* Signals are taken by this thread alone, with sigwait below. */
     sigemptyset(&set);
@@ -807,21 +805,23 @@ int cmd_serve(cli_args *a)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    s.daemon = MHD_start_daemon(
+    s->daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
-        NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s.cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)s.cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)16 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
-    if (!s.daemon) {
-        rc = cli_fail(EXIT_RUNTIME, "cannot listen on %s", s.cfg.listen);
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)s->cfg.max_connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)s->cfg.connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)16 * 1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    if (!s->daemon) {
+        rc = cli_fail(EXIT_RUNTIME, "cannot listen on %s", s->cfg.listen);
         goto done;
     }
-    info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     fprintf(stderr, "forcewatch: serving %s on http://%.*s:%u (%ld threads)\n", a->db,
-            (int)(strrchr(s.cfg.listen, ':') - s.cfg.listen), s.cfg.listen,
-            info ? info->port : 0, s.cfg.threads);
+            (int)(strrchr(s->cfg.listen, ':') - s->cfg.listen), s->cfg.listen,
+            info ? info->port : 0, s->cfg.threads);
     if (port_file) {
         FILE *pf = fopen(port_file, "w");
         if (!pf || fprintf(pf, "%u\n", info ? info->port : 0) < 0 || fclose(pf) != 0) {
@@ -833,33 +833,23 @@ int cmd_serve(cli_args *a)
         ;
     fprintf(stderr, "forcewatch: %s: finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     /* Stop accepting, then give the connections in flight up to 10 s. */
-    MHD_quiesce_daemon(s.daemon);
+    MHD_quiesce_daemon(s->daemon);
     deadline = fw_clock_monotonic() + 10;
     while (fw_clock_monotonic() < deadline) {
-        info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!info || info->num_connections == 0)
             break;
         usleep(10000);
     }
 stop:
-    MHD_stop_daemon(s.daemon);
+    MHD_stop_daemon(s->daemon);
     /* Streams see their clients gone (their writes fail) and end. */
-    pthread_mutex_lock(&s.mu);
-    while (s.streams > 0)
-        pthread_cond_wait(&s.cv, &s.mu);
-    pthread_mutex_unlock(&s.mu);
+    pthread_mutex_lock(&s->mu);
+    while (s->streams > 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
     fprintf(stderr, "forcewatch: stopped; every commit was checkpointed as it happened\n");
 done:
-    for (i = 0; i < s.nfree; i++)
-        fw_store_close(s.free_stores[i]);
-    free(s.free_stores);
-    free(s.requests);
-    fw_sessions_free(s.sessions);
-    fw_cache_free(s.incidents);
-    fw_log_cache_free(s.log_tree);
-    fw_ratelimit_free(s.log_clients);
-    fw_policy_set_release(&s.policies);
-    pthread_mutex_destroy(&s.mu);
-    pthread_cond_destroy(&s.cv);
+    server_free(s);
     return rc;
 }

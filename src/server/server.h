@@ -31,6 +31,8 @@ typedef struct server_config {
     long log_requests_per_minute;
     long public_stats_k;
     long public_stats_every;
+    long max_anonymous_body_bytes;
+    long max_connections_per_address;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -45,14 +47,38 @@ typedef struct server server;
 
 #define MAX_PARAMS 4
 
+/*
+** What a request reads from its transport, so the dispatcher
+** (dispatch.c) knows no HTTP library: a header's, a cookie's or a query
+** argument's value by name (NULL when absent), and each query argument in
+** turn (fn returns false to stop; each_arg then returns false too).  The
+** strings belong to the transport and live as long as the request.
+*/
+typedef struct request_io {
+    void *ctx;
+    const char *(*header)(void *ctx, const char *name);
+    const char *(*cookie)(void *ctx, const char *name);
+    const char *(*arg)(void *ctx, const char *name);
+    bool (*each_arg)(void *ctx, bool (*fn)(void *fn_arg, const char *key, const char *value),
+                     void *fn_arg);
+} request_io;
+
 typedef struct request {
     server *srv;
-    struct MHD_Connection *conn;
+    request_io io;
+    char client[INET6_ADDRSTRLEN];    /* the client's address as text, or "" */
     const char *method;
     const char *path;
     const char *params[MAX_PARAMS];   /* {name} parts of the route, in order */
-    fw_buf body;
+    fw_buf body;                      /* its limit: the caller's (server_body_limit) */
     bool body_too_large;
+    /* Who the credentials say (server_authenticate), before routing: the
+    ** user is in user; a refusal (401, 403) waits in auth_status and
+    ** auth_msg until a route is matched, so an unknown path is still 404. */
+    bool auth_done;
+    int auth_status;
+    const char *auth_field;
+    char auth_msg[256];
     double started;
     /* What the handler answers. */
     int status;
@@ -129,5 +155,40 @@ struct fw_sessions *server_sessions(request *r);
 
 /* GET /metrics. */
 void server_metrics(request *r);
+
+/* ---- the transport-free side (dispatch.c, server.c) ---- */
+
+/*
+** A server over the database a names with configuration cfg (copied):
+** policies, the store pool, sessions and caches, no listening socket.
+** NULL, with the reason in why (why_len bytes), when it cannot start.
+** Free with server_free.
+*/
+server *server_new(cli_args *a, const server_config *cfg, char *why, size_t why_len);
+void server_free(server *s);
+
+/* Start r for method and path (both kept, not copied) with io, from the
+** client address client (may be ""); release with request_release. */
+void request_init(request *r, server *s, const char *method, const char *path,
+                  const request_io *io, const char *client);
+void request_release(request *r);
+
+/* Decide who r's credentials say (once; later calls do nothing). */
+void server_authenticate(request *r);
+/* The largest body r may send: max_body_bytes once signed in, else
+** max_anonymous_body_bytes (authenticates r first). */
+size_t server_body_limit(request *r);
+
+/*
+** Answer r (its body complete in r->body): route, check the path and query
+** parameters, authenticate, authorize, run the handler with a store handle
+** when the route needs one, or serve a dashboard file; always leaves an
+** answer in r (status, json or text, or a stream).
+*/
+void server_dispatch(server *s, request *r);
+
+/* The pool of store handles (server.c): borrow blocks until one is free. */
+fw_store *server_store_borrow(server *s);
+void server_store_return(server *s, fw_store *st);
 
 #endif

@@ -15,12 +15,12 @@
 ** step: each directory on the way is opened with O_NOFOLLOW, then the file. */
 static int open_beneath(const char *dir, char *rel)
 {
-    int at = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), next;
+    int at = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC), next;
     char *seg = rel, *slash;
 
     while (at >= 0 && (slash = strchr(seg, '/')) != NULL) {
         *slash = '\0';
-        next = openat(at, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        next = openat(at, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         *slash = '/';
         close(at);
         at = next;
@@ -28,7 +28,7 @@ static int open_beneath(const char *dir, char *rel)
     }
     if (at < 0)
         return -1;
-    next = openat(at, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    next = openat(at, seg, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     close(at);
     return next;
 }
