@@ -68,6 +68,9 @@ static const fw_config_key config_keys[] = {
      "0 means no limit", 0},
     {"public_stats_k", CFG(public_stats_k), false, 5, 1, 1000, NULL,
      "public statistics suppress every count under this (docs/statistics.md)", 0},
+    {"cookie_secure", CFG(cookie_secure), false, 0, 0, 1, NULL,
+     "1 marks the session cookie Secure (sent over HTTPS only): set it when the server is "
+     "reached through TLS (a reverse proxy); 0 for plain HTTP on 127.0.0.1", 0},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -190,6 +193,11 @@ bool server_log_admit(request *r)
 struct fw_sessions *server_sessions(request *r)
 {
     return r->srv->sessions;
+}
+
+bool server_cookie_secure(request *r)
+{
+    return r->srv->cfg.cookie_secure != 0;
 }
 
 const struct fw_policy_set *server_policies(request *r)
@@ -594,6 +602,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             else
                 reply_error(r, 403, "forbidden", NULL, "the %s role may not %s %s",
                             fw_role_name(r->user.role), method, api_routes[i].pattern);
+            break;
+        }
+        if (!fw_session_gate(&r->user, api_routes[i].action)) {
+            reply_error(r, 403, "password_change_required", "password",
+                        "change the one-time password first: PUT /api/v1/session/password");
             break;
         }
         /* The dispatcher owns the request's store handle: borrowed once

@@ -30,6 +30,7 @@ typedef struct server_config {
     char web_dir[512];
     long log_requests_per_minute;
     long public_stats_k;
+    long cookie_secure;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -123,6 +124,8 @@ bool server_log_admit(request *r);
 /* Sessions, sign-in and the token cache (lib/access/session.h). */
 struct fw_sessions;
 struct fw_sessions *server_sessions(request *r);
+/* Whether session cookies are marked Secure (configuration key cookie_secure). */
+bool server_cookie_secure(request *r);
 
 /* GET /metrics. */
 void server_metrics(request *r);
