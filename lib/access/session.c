@@ -158,6 +158,28 @@ void fw_session_end(fw_sessions *s, const char *id)
     pthread_mutex_unlock(&s->mu);
 }
 
+void fw_session_password_changed(fw_sessions *s, const char *name, const char *keep_id)
+{
+    size_t i;
+    bool keep_ok = keep_id && strlen(keep_id) == FW_SESSION_ID_LEN;
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->expires || strcmp(sl->s.user.name, name) != 0)
+            continue;
+        if (keep_ok && sodium_memcmp(sl->s.id, keep_id, FW_SESSION_ID_LEN) == 0)
+            sl->s.user.must_change = false;
+        else
+            sl->expires = 0;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+bool fw_session_gate(const fw_user *u, fw_action action)
+{
+    return !u->must_change || action == FW_ACTION_PUBLIC || action == FW_ACTION_USE_SESSION;
+}
+
 fw_rc fw_session_find(fw_sessions *s, const char *cookie, const char *method,
                       const char *csrf_header, double now, fw_session *out, fw_error *err)
 {
@@ -244,11 +266,17 @@ void fw_sessions_auth_changed(fw_sessions *s)
 
 bool fw_session_cookie(const char *id, char *out, size_t n)
 {
+    return fw_session_cookie_secure(id, false, out, n);
+}
+
+bool fw_session_cookie_secure(const char *id, bool secure, char *out, size_t n)
+{
+    const char *flag = secure ? "; Secure" : "";
     int k;
     if (id)
-        k = snprintf(out, n, "fw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", id,
-                     FW_SESSION_SECONDS);
+        k = snprintf(out, n, "fw_session=%s; Path=/%s; HttpOnly; SameSite=Strict; Max-Age=%d", id,
+                     flag, FW_SESSION_SECONDS);
     else
-        k = snprintf(out, n, "fw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        k = snprintf(out, n, "fw_session=; Path=/%s; HttpOnly; SameSite=Strict; Max-Age=0", flag);
     return k > 0 && (size_t)k < n;
 }

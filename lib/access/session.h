@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "access/auth.h"
+#include "access/authz.h"
 
 /* A session lasts this long after sign-in. */
 #define FW_SESSION_SECONDS (12 * 3600)
@@ -71,6 +72,24 @@ fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session
 void fw_session_end(fw_sessions *s, const char *id);
 
 /*
+** User name's password changed in session keep_id (NULL: elsewhere, say by
+** an administrator): every other session of theirs ends, and keep_id's
+** user is no longer must_change.
+*/
+void fw_session_password_changed(fw_sessions *s, const char *name, const char *keep_id);
+
+/*
+** The first-sign-in gate, asked where authorization is decided, after the
+** role's check: whether user u may do action now.  A user who must change
+** their password (signed in with one they did not choose) may only use
+** their session (FW_ACTION_USE_SESSION: who am I, sign out, change the
+** password) and public routes until they do; callers answer 403
+** "password_change_required" otherwise.  Tokens' users are never
+** must_change (fw_token_check).
+*/
+bool fw_session_gate(const fw_user *u, fw_action action);
+
+/*
 ** The live session whose id is cookie, for a request with method: FW_OK and
 ** *out; FW_ERR_NOTFOUND if there is none (the caller is anonymous);
 ** FW_ERR_DENIED (with *out filled) when the method changes something (not
@@ -102,5 +121,8 @@ void fw_sessions_auth_changed(fw_sessions *s);
 /* The Set-Cookie value for session id, or (id NULL) the one that clears it.
 ** False if out (n bytes) is too small. */
 bool fw_session_cookie(const char *id, char *out, size_t n);
+/* The same, marked Secure (sent only over HTTPS) if secure: for a server
+** behind TLS (configuration key cookie_secure). */
+bool fw_session_cookie_secure(const char *id, bool secure, char *out, size_t n);
 
 #endif

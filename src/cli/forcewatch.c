@@ -144,6 +144,14 @@ static const cli_opt user_opts[] = {
      false},
     {"agency", 0, "ID", "the agency the user belongs to (none: spans agencies)", false},
     {"officer", 0, "ID", "for officers: their officer id in incidents", false},
+    {"password-stdin", 0, NULL,
+     "read the password from the first line of standard input instead of generating a "
+     "one-time one (the user need not change it)", false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt token_opts[] = {
+    {"days", 0, "N", "create: the token expires after N days (1 to 366; default 90)", false},
     {0, 0, 0, 0, false},
 };
 
@@ -276,12 +284,22 @@ static const cli_command commands[] = {
      "database handles and the limits of the configuration file.  Logs one JSON line a\n"
      "request on stderr.  SIGTERM or SIGINT stops it: no new connections are taken, and\n"
      "requests in flight are finished (up to 10 s)."},
-    {"user", cmd_user, "add NAME --role ROLE", "create a user of the server", user_opts, 2, 2,
-     "Creates a user with a random one-time password, printed once.  The user record\n"
-     "(with the password's Argon2id hash) is stored and logged like any other."},
-    {"token", cmd_token, "create USER | revoke ID", "create or revoke an API token", no_opts, 2,
-     2, "create prints a new bearer token for USER, once; only its SHA-256 is kept.\n"
-        "revoke stores a new version of the token marked revoked."},
+    {"user", cmd_user, "add NAME --role ROLE | passwd NAME", "create a user of the server, or set a password",
+     user_opts, 2, 2,
+     "add creates a user with a random one-time password, printed once: the user must\n"
+     "change it at first sign-in before doing anything else (PUT /api/v1/session/password).\n"
+     "passwd gives an existing user a new one-time password (a reset), printed once.\n"
+     "With --password-stdin either takes the password from standard input instead, and the\n"
+     "user need not change it.  Passwords: at least 12 characters, at least 5 different ones,\n"
+     "not only whitespace, not the username (docs/server.md).  Over-long names, agencies\n"
+     "and officer ids are refused, never cut.  The user record (with the password's\n"
+     "Argon2id hash) is stored and logged like any other."},
+    {"token", cmd_token, "create USER [--days N] | list [USER] | revoke ID",
+     "create, list or revoke API tokens", token_opts, 1, 2,
+     "create prints a new bearer token for USER, once; only its SHA-256 is kept.  It\n"
+     "expires after --days days (default 90, at most 366).  list shows every token (or\n"
+     "USER's): id, user, created, expires and whether revoked, never the secret.\n"
+     "revoke stores a new version of the token marked revoked."},
     {"duties", cmd_duties, "", "list the duties that follow uses of force", duties_opts, 0, 0,
      "Items for review, never findings: statements overdue or late for every officer\n"
      "listed; officers present at force out of policy (under the adopted policies in\n"

@@ -246,6 +246,11 @@ void server_dispatch(server *s, request *r)
                             fw_role_name(r->user.role), r->method, api_routes[i].pattern);
             break;
         }
+        if (!fw_session_gate(&r->user, api_routes[i].action)) {
+            reply_error(r, 403, "password_change_required", "password",
+                        "change the one-time password first: PUT /api/v1/session/password");
+            break;
+        }
         /* The dispatcher owns the request's store handle: borrowed once
         ** before the handler, given back after it. */
         if (api_routes[i].store)

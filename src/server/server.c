@@ -83,6 +83,9 @@ static const fw_config_key config_keys[] = {
      "refused with 413 as it arrives, before it is held", 0},
     {"max_connections_per_address", CFG(max_connections_per_address), false, 256, 1, 65536,
      NULL, "most connections one client address may hold open at once; more are refused", 0},
+    {"cookie_secure", CFG(cookie_secure), false, 0, 0, 1, NULL,
+     "1 marks the session cookie Secure (sent over HTTPS only): set it when the server is "
+     "reached through TLS (a reverse proxy); 0 for plain HTTP on 127.0.0.1", 0},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -173,6 +176,11 @@ bool server_log_admit(request *r)
 struct fw_sessions *server_sessions(request *r)
 {
     return r->srv->sessions;
+}
+
+bool server_cookie_secure(request *r)
+{
+    return r->srv->cfg.cookie_secure != 0;
 }
 
 const struct fw_policy_set *server_policies(request *r)

@@ -33,6 +33,7 @@ typedef struct server_config {
     long public_stats_every;
     long max_anonymous_body_bytes;
     long max_connections_per_address;
+    long cookie_secure;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -152,6 +153,8 @@ bool server_log_admit(request *r);
 /* Sessions, sign-in and the token cache (lib/access/session.h). */
 struct fw_sessions;
 struct fw_sessions *server_sessions(request *r);
+/* Whether session cookies are marked Secure (configuration key cookie_secure). */
+bool server_cookie_secure(request *r);
 
 /* GET /metrics. */
 void server_metrics(request *r);

@@ -112,8 +112,8 @@ curl -s -o "$T/body" -b "$J" "$U/api/v1/session"
 AGAIN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("csrf_token",""))' "$T/body")
 [ "$AGAIN" = "$CSRF" ] && ok || bad "GET /session did not give the session's CSRF token: $(cat "$T/body")"
 # ... which works for a change, as the reloaded page will use it.
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$J" -H "X-CSRF-Token: $AGAIN" -X POST "$U/api/v1/tokens")
-[ "$code" = 201 ] && ok || bad "the CSRF token from GET /session was refused: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$J" -H "X-CSRF-Token: $AGAIN" -X PUT -d "{\"current\":\"$ADMIN_PW\",\"new\":\"robust admin password\"}" "$U/api/v1/session/password")
+[ "$code" = 200 ] && ok || bad "the CSRF token from GET /session was refused: $code"
 # A bearer token is no browser session: no CSRF token in the answer.
 curl -s -o "$T/body" -H "Authorization: Bearer $ADMIN" "$U/api/v1/session"
 grep -q '"name":"u-admin"' "$T/body" && ! grep -q csrf "$T/body" && ok ||

@@ -56,6 +56,12 @@ export async function signIn(username, password) {
   return s.user;
 }
 
+// Change the signed-in user's password (the current one required); the
+// server ends the user's other sessions and lifts the first-sign-in gate.
+export async function changePassword(current, next) {
+  return api("/api/v1/session/password", { method: "PUT", json: { current, new: next } });
+}
+
 export async function signOut() {
   try {
     await api("/api/v1/session", { method: "DELETE" });

@@ -1,6 +1,6 @@
 // The dashboard's shell: who is signed in, the navigation their role may
 // see, and a hash router (#/incidents/ID) so the server serves one page.
-import { currentUser, signIn, signOut } from "./api.js";
+import { changePassword, currentUser, signIn, signOut } from "./api.js";
 import { h, field, notice } from "./dom.js";
 import { loadMeta } from "./meta.js";
 import { PAGES, mayOpen, roleOf } from "./roles.js";
@@ -29,7 +29,7 @@ function homePath() {
 function renderNav(current) {
   const nav = document.getElementById("nav");
   nav.replaceChildren(h("ul", {},
-    PAGES.filter((p) => mayOpen(state.user, p.path)).map((p) =>
+    PAGES.filter((p) => !(state.user && state.user.must_change_password) && mayOpen(state.user, p.path)).map((p) =>
       h("li", {}, h("a", { href: `#/${p.path}`, "aria-current": p.path === current ? "page" : null }, p.title)))));
   const who = document.getElementById("who");
   if (state.user) {
@@ -50,7 +50,8 @@ function signinPage(ctx) {
     status.replaceChildren();
     try {
       state.user = await signIn(user.value, pass.value);
-      location.hash = `#/${homePath()}`;
+      // A one-time password is changed before anything else.
+      location.hash = state.user.must_change_password ? "#/password" : `#/${homePath()}`;
     } catch (e) {
       status.replaceChildren(notice(e.message, "error"));
     }
@@ -58,6 +59,38 @@ function signinPage(ctx) {
   field("User name", user), field("Password", pass), h("button", { type: "submit" }, "Sign in"), status);
   ctx.main.append(h("h1", { tabindex: -1 }, "Sign in"),
     h("p", {}, "Oversight staff, officers and analysts sign in; anyone may read the public statistics and check the record log."),
+    form);
+}
+
+// Changing one's password; the only page a user signed in with a one-time
+// password may open until they have (the server answers 403 to the rest).
+function passwordPage(ctx) {
+  const first = Boolean(state.user && state.user.must_change_password);
+  const current = h("input", { name: "current", type: "password", autocomplete: "current-password", required: true });
+  const next = h("input", { name: "new", type: "password", autocomplete: "new-password", required: true, minlength: 12 });
+  const again = h("input", { name: "again", type: "password", autocomplete: "new-password", required: true, minlength: 12 });
+  const status = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "signin", onsubmit: async (ev) => {
+    ev.preventDefault();
+    status.replaceChildren();
+    if (next.value !== again.value) {
+      status.replaceChildren(notice("The two new passwords differ.", "error"));
+      return;
+    }
+    try {
+      await changePassword(current.value, next.value);
+      state.user = { ...state.user, must_change_password: false };
+      location.hash = `#/${homePath()}`;
+    } catch (e) {
+      status.replaceChildren(notice(e.message, "error"));
+    }
+  } },
+  field(first ? "One-time password" : "Current password", current), field("New password", next),
+  field("New password again", again), h("button", { type: "submit" }, "Change password"), status);
+  ctx.main.append(h("h1", { tabindex: -1 }, first ? "Choose your password" : "Change your password"),
+    h("p", {}, first
+      ? "You signed in with a one-time password. Choose your own before going on: at least 12 characters, at least 5 different ones, not only spaces."
+      : "At least 12 characters, at least 5 different ones, not only spaces. Your other sessions end."),
     form);
 }
 
@@ -73,6 +106,11 @@ async function route() {
   const ctx = { main, user: state.user, route };
   try {
     if (page === "signin") signinPage(ctx);
+    else if (page === "password" && state.user) passwordPage(ctx);
+    else if (state.user && state.user.must_change_password) {
+      location.hash = "#/password";
+      return;
+    }
     else if (!routes[page]) main.append(h("h1", { tabindex: -1 }, "Not found"), notice(`No page ${page}.`, "error"));
     else if (!mayOpen(state.user, page)) {
       main.append(h("h1", { tabindex: -1 }, "Sign in needed"),
