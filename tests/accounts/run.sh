@@ -181,12 +181,17 @@ rm -f "$T/port"
 "$FW" --db "$DB" serve --config "$T/tls.conf" --listen 127.0.0.1:0 --port-file "$T/port" 2>>"$T/serve.log" &
 pid=$!
 for _ in $(seq 1 500); do [ -s "$T/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-U="http://127.0.0.1:$(cat "$T/port" 2>/dev/null || echo 1)"
-curl -s --max-time 5 --retry 20 --retry-connrefused --retry-delay 0 -o /dev/null "$U/healthz"
-curl -s --max-time 5 -D "$T/headers" -o /dev/null -X POST -d "{\"username\":\"acc-admin\",\"password\":\"$NEW_PW\"}" "$U/api/v1/session"
-grep -i '^Set-Cookie:' "$T/headers" | grep -q '; Secure' && ok ||
-    bad "cookie_secure = 1 gives no Secure cookie: $(grep -i set-cookie "$T/headers")"
-kill -TERM "$pid"; wait "$pid" 2>/dev/null; pid=
+if [ -s "$T/port" ]; then
+    U="http://127.0.0.1:$(cat "$T/port")"
+    curl -s --retry 20 --retry-connrefused --retry-delay 0 -o /dev/null "$U/healthz"
+    curl -s -D "$T/headers" -o /dev/null -X POST -d "{\"username\":\"acc-admin\",\"password\":\"$NEW_PW\"}" "$U/api/v1/session"
+    grep -i '^Set-Cookie:' "$T/headers" | grep -q '; Secure' && ok ||
+        bad "cookie_secure = 1 gives no Secure cookie: $(grep -i set-cookie "$T/headers")"
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null
+else
+    bad "the server did not start with cookie_secure = 1: $(tail -2 "$T/serve.log")"
+fi
+pid=
 
 # ---- every change is a logged record: the log still verifies --------------------------------
 "$FW" --db "$DB" verify >"$T/out" 2>&1 && ok || bad "verify after account changes: $(cat "$T/out")"
