@@ -168,9 +168,13 @@ code=$(admin -X POST -d "{\"username\":\"$LONG\",\"role\":\"board\"}" "$U/api/v1
 [ "$code" = 400 ] && grep -q '"field":"username"' "$T/body" && ok || bad "API: over-long username: $code $(cat "$T/body")"
 code=$(admin -X POST -d '{"username":"api-set","role":"board","password":"set by the admin 1"}' "$U/api/v1/users")
 [ "$code" = 201 ] && ok || bad "API: create with a password: $code $(cat "$T/body")"
-sign_in api-set "set by the admin 1" "$T/cookies4" >/dev/null
+CSRF4=$(sign_in api-set "set by the admin 1" "$T/cookies4")
 [ "$(json "$T/body" 'd["user"]["must_change_password"]')" = True ] && ok ||
     bad "a password set by an administrator need not be changed: $(cat "$T/body")"
+# Asking the password again is throttled as sign-in is: no faster guessing there.
+for i in 1 2 3 4 5; do put_pw "$T/cookies4" "$CSRF4" "guess number $i!" "a new password 123" >/dev/null; done
+code=$(put_pw "$T/cookies4" "$CSRF4" "set by the admin 1" "a new password 123")
+[ "$code" = 429 ] && ok || bad "password guesses through PUT /session/password not throttled: $code $(cat "$T/body")"
 
 # ---- cookies: Secure when configured ---------------------------------------------------------
 curl -s -D "$T/headers" -o /dev/null -X POST -d "{\"username\":\"acc-admin\",\"password\":\"$NEW_PW\"}" "$U/api/v1/session"
