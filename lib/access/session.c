@@ -120,15 +120,13 @@ fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session
     return FW_OK;
 }
 
-fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
-                         const char *address, double now, fw_session *out, fw_error *err)
+/* Whether address, and name from it, may try a password now; the name's
+** failures count per address ("name\naddress", into key). */
+static fw_rc admit(fw_sessions *s, const char *name, const char *address, double now,
+                   char key[512], fw_error *err)
 {
-    fw_user u;
-    char key[512];
     bool address_ok, name_ok;
-
-    /* The name's failures count per address ("name\naddress"). */
-    if (fw_snprintf(key, sizeof key, "%s\n%s", name, address) != FW_OK)
+    if (fw_snprintf(key, 512, "%s\n%s", name, address) != FW_OK)
         return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
     pthread_mutex_lock(&s->mu);
     address_ok = fw_ratelimit_allowed(s->addresses, address, now);
@@ -136,14 +134,48 @@ fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const c
     pthread_mutex_unlock(&s->mu);
     if (!address_ok || !name_ok)
         return fw_error_set(err, FW_ERR_LIMIT, "too many failed sign-ins; wait a minute");
+    return FW_OK;
+}
+
+static void failed(fw_sessions *s, const char *key, const char *address, double now)
+{
+    pthread_mutex_lock(&s->mu);
+    fw_ratelimit_failed(s->failures, key, now);
+    fw_ratelimit_failed(s->addresses, address, now);
+    pthread_mutex_unlock(&s->mu);
+}
+
+fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
+                         const char *address, double now, fw_session *out, fw_error *err)
+{
+    fw_user u;
+    char key[512];
+    fw_rc rc;
+
+    if ((rc = admit(s, name, address, now, key, err)) != FW_OK)
+        return rc;
     if (fw_user_authenticate(st, name, password, &u, err) != FW_OK) {
-        pthread_mutex_lock(&s->mu);
-        fw_ratelimit_failed(s->failures, key, now);
-        fw_ratelimit_failed(s->addresses, address, now);
-        pthread_mutex_unlock(&s->mu);
+        failed(s, key, address, now);
         return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
     }
     return fw_session_create(s, &u, now, out, err);
+}
+
+fw_rc fw_session_check_password(fw_sessions *s, fw_store *st, const char *name,
+                                const char *password, const char *address, double now,
+                                fw_error *err)
+{
+    fw_user u;
+    char key[512];
+    fw_rc rc;
+
+    if ((rc = admit(s, name, address, now, key, err)) != FW_OK)
+        return rc;
+    if (fw_user_authenticate(st, name, password, &u, err) != FW_OK) {
+        failed(s, key, address, now);
+        return fw_error_set(err, FW_ERR_DENIED, "wrong password");
+    }
+    return FW_OK;
 }
 
 void fw_session_end(fw_sessions *s, const char *id)

@@ -64,6 +64,17 @@ void fw_sessions_free(fw_sessions *s);
 fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
                          const char *address, double now, fw_session *out, fw_error *err);
 
+/*
+** A signed-in user's password asked again (to mint a token from a browser
+** session, or to change it), under sign-in's failure limits, so it cannot
+** be guessed faster there than at sign-in: FW_OK if right; FW_ERR_LIMIT if
+** the address, or the name from it, failed too often lately (nothing is
+** hashed then); FW_ERR_DENIED if wrong (counted as a sign-in failure).
+*/
+fw_rc fw_session_check_password(fw_sessions *s, fw_store *st, const char *name,
+                                const char *password, const char *address, double now,
+                                fw_error *err);
+
 /* A new session for u at now (as fw_session_sign_in, without the password). */
 fw_rc fw_session_create(fw_sessions *s, const fw_user *u, double now, fw_session *out,
                         fw_error *err);

@@ -84,6 +84,7 @@ void api_change_password(request *r)
     static const char *const allowed[] = {"current", "new", NULL};
     json_t *j = body_json(r);
     const char *current, *fresh;
+    char addr[INET6_ADDRSTRLEN];
     fw_error err;
     fw_rc rc;
 
@@ -92,8 +93,17 @@ void api_change_password(request *r)
     if (!only_members(r, j, allowed) || !(current = member(r, j, "current", true)) ||
         !(fresh = member(r, j, "new", true)))
         goto done;
-    rc = fw_user_change_password(r->store, r->user.name, current, fresh, &err);
-    if (rc == FW_ERR_DENIED)
+    server_client_address(r, addr);
+    /* The current password is checked under sign-in's failure limits first. */
+    rc = fw_session_check_password(server_sessions(r), r->store, r->user.name, current, addr,
+                                   server_clock(), &err);
+    if (rc == FW_OK)
+        rc = fw_user_change_password(r->store, r->user.name, current, fresh, &err);
+    else if (rc == FW_ERR_DENIED)
+        fw_error_set(&err, rc, "current: wrong password");
+    if (rc == FW_ERR_LIMIT)
+        reply_error(r, 429, "rate_limited", "current", "%s", err.msg);
+    else if (rc == FW_ERR_DENIED)
         reply_error(r, 403, "wrong_password", "current", "%s", err.msg);
     else if (rc == FW_ERR_INVALID)
         reply_error(r, 400, "weak_password", "new", "%s", err.msg);
@@ -217,7 +227,7 @@ void api_create_token(request *r)
     char token[96], id[17];
     time_t expires;
     int days = FW_TOKEN_DAYS_DEFAULT;
-    fw_user check;
+    char addr[INET6_ADDRSTRLEN];
     fw_error err;
     fw_rc rc;
 
@@ -244,10 +254,19 @@ void api_create_token(request *r)
             days = (int)json_integer_value(days_j);
         }
     }
-    if (r->via_cookie && fw_user_authenticate(r->store, r->user.name, pw, &check, &err) != FW_OK) {
-        reply_error(r, 403, "wrong_password", "password",
-                    "a token is minted from a browser session only with the password");
-        goto done;
+    if (r->via_cookie) {
+        server_client_address(r, addr);
+        rc = fw_session_check_password(server_sessions(r), r->store, r->user.name, pw, addr,
+                                       server_clock(), &err);
+        if (rc == FW_ERR_LIMIT) {
+            reply_error(r, 429, "rate_limited", "password", "%s", err.msg);
+            goto done;
+        }
+        if (rc) {
+            reply_error(r, 403, "wrong_password", "password",
+                        "a token is minted from a browser session only with the password");
+            goto done;
+        }
     }
     rc = fw_token_create_at(r->store, r->user.name, days, fw_clock_wall_seconds(), API_ACTOR, token,
                             id, &expires, &err);

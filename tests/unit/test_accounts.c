@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "access/session.h"
+#include "record/canon.h"
 
 typedef struct fixture {
     char dir[64];
@@ -233,6 +234,44 @@ static void test_token_expiry_and_list(void **state)
     assert_int_equal(s.n, 2);
 }
 
+/* A token stored before expiry existed (no created_at, no expires_at)
+** expires FW_TOKEN_DAYS_DEFAULT days after its record was first stored. */
+static void test_legacy_token_expires(void **state)
+{
+    fixture *f = *state;
+    fw_user u = someone("old", FW_ROLE_BOARD), got;
+    /* SHA-256 of 64 'a's, the secret of the token below. */
+    const char *token = "fwt_00000000000000aa_"
+                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    char sha[65];
+    uint8_t d[FW_SHA256_BYTES];
+    json_t *body;
+    time_t now = time(NULL);
+    struct seen s = {0};
+    fw_error err;
+    size_t i;
+
+    assert_int_equal(fw_user_create(f->st, &u, NULL, NULL, "test", &err), FW_OK);
+    fw_sha256(token + 21, 64, d);
+    for (i = 0; i < sizeof d; i++)
+        snprintf(sha + 2 * i, 3, "%02x", d[i]);
+    body = json_pack("{s:s, s:s, s:s, s:b}", "id", "00000000000000aa", "user", "old",
+                     "secret_sha256", sha, "revoked", 0);
+    assert_int_equal(fw_store_begin(f->st, &err), FW_OK);
+    assert_int_equal(fw_store_put_json(f->st, FW_RECORD_TOKEN, "00000000000000aa", body, "test",
+                                       NULL, &err),
+                     FW_OK);
+    assert_int_equal(fw_store_commit(f->st, &err), FW_OK);
+    json_decref(body);
+    assert_int_equal(fw_token_check_at(f->st, token, now + 60, &got, &err), FW_OK);
+    assert_int_equal(fw_token_check_at(f->st, token, now + (FW_TOKEN_DAYS_DEFAULT + 1) * 86400L,
+                                       &got, &err),
+                     FW_ERR_INVALID);
+    assert_int_equal(fw_token_list(f->st, "old", count_token, &s, &err), FW_OK);
+    assert_int_equal(s.n, 1);
+    assert_true(s.last.expires - s.last.created == FW_TOKEN_DAYS_DEFAULT * 86400L);
+}
+
 static void test_password_change_ends_other_sessions(void **state)
 {
     fw_sessions *s = fw_sessions_new(16, 0);
@@ -274,6 +313,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_time_password, setup, teardown),
         cmocka_unit_test_setup_teardown(test_agency_not_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_expiry_and_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_token_expires, setup, teardown),
         cmocka_unit_test(test_password_change_ends_other_sessions),
         cmocka_unit_test(test_secure_cookie),
     };
