@@ -91,12 +91,31 @@ static void digest_cols(const fw_derived_col *c, size_t n, fw_buf *tmp, uint8_t 
     }
     fw_sha256(tmp->data, tmp->len, full);
     memcpy(out, full, DIGEST);
+    /* Out of memory: a digest no row has, never one that matches by accident. */
+    if (fw_buf_error(tmp))
+        memset(out, 0, DIGEST);
 }
 
 static fw_derived_col col_str(const char *s)
 {
     fw_derived_col c = {s ? s : "", strlen(s ? s : "")};
     return c;
+}
+
+/* Room in d->id for index idx. */
+static fw_rc grow_ids(dstate *d, size_t idx)
+{
+    size_t cap = d->id_cap ? d->id_cap : 1024;
+    expect_id *more;
+    if (idx < d->id_cap)
+        return FW_OK;
+    while (cap <= idx)
+        cap *= 2;
+    if (!(more = realloc(d->id, cap * sizeof *more)))
+        return FW_ERR_NOMEM;
+    d->id = more;
+    d->id_cap = cap;
+    return FW_OK;
 }
 
 static int on_record(void *arg, const fw_record_row *row)
@@ -147,8 +166,7 @@ static int on_record(void *arg, const fw_record_row *row)
     digest_cols(c, 5, &d->tmp, e->stats);
     e->flags |= HAS_INCIDENT;
 
-    if (fw_hset_adds(&d->ids, row->id, &idx, &added) != FW_OK ||
-        (idx >= d->id_cap && !(d->id = realloc(d->id, (d->id_cap = d->id_cap ? d->id_cap * 2 : 1024) * sizeof *d->id)))) {
+    if (fw_hset_adds(&d->ids, row->id, &idx, &added) != FW_OK || grow_ids(d, idx) != FW_OK) {
         fw_prepared_release(&p);
         fw_doc_free(doc);
         d->rc = FW_ERR_NOMEM;
