@@ -49,6 +49,7 @@ typedef struct vstate {
     const fw_note_verifier *ver;
     stored_ck *cks;            /* every stored checkpoint that verified, by size */
     size_t ncks, ck_cap, ck_next;
+    fw_derived *derived;       /* rebuilding the derived tables from the same record scan */
     fw_rc rc;
 } vstate;
 
@@ -74,6 +75,10 @@ static int on_record(void *arg, const fw_record_row *row)
 
     v->r->records++;
     v->r->bytes += row->body_len;
+    if (v->derived && fw_derived_record(v->derived, row) != FW_OK) {
+        v->rc = FW_ERR_NOMEM;
+        return 1;
+    }
     if (row->log_seq < 0 || row->log_seq >= v->n) {
         if (v->extra_seq < 0)
             v->extra_seq = row->log_seq;
@@ -340,6 +345,8 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
     /* Then every stored checkpoint, compared as the tree reaches its size. */
     if (!rc)
         rc = fw_store_checkpoint_scan(s, on_checkpoint, &v, err);
+    if (!rc)
+        rc = fw_derived_new(v.n, &dc, &v.derived, err);
     note_root(&v); /* size 0 */
     if (!rc)
         rc = fw_store_record_scan(s, on_record, &v, err);
@@ -349,7 +356,7 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
         rc = fw_store_log_scan(s, 0, on_leaf, &v, err);
     /* The derived tables, once the records they derive from are known to be the log's. */
     if (!rc && !r->problem[0] && v.next_seq == v.n && v.extra_seq < 0) {
-        rc = fw_verify_derived(s, v.n, &dc, err);
+        rc = fw_derived_finish(v.derived, s, err);
         r->derived_rows = dc.rows;
         if (!rc && dc.problem[0]) {
             problem(&v, dc.bad_seq, "%s", dc.problem);
@@ -404,6 +411,7 @@ fw_rc fw_verify(fw_store *s, const fw_note_verifier *ver, const char *old_note, 
 done:
     free(v.exp);
     free(v.cks);
+    fw_derived_free(v.derived);
     fw_buf_release(&v.leaf);
     fw_buf_release(&note);
     fw_buf_release(&vkey);
