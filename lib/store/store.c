@@ -311,7 +311,8 @@ static fw_rc add_string(fw_buf *b, const char *s, size_t *off)
     return fw_buf_add(b, s ? s : "", strlen(s ? s : "") + 1);
 }
 
-fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
+/* fw_prepare, and without the body (fw_prepare_columns) when body is false. */
+static fw_rc prepare(const fw_doc *doc, fw_prepared *p, bool body)
 {
     size_t o_id, o_agency = 0, o_occ = 0, o_enc = 0, o_kinds = 0, o_body;
     uint8_t digest[FW_SHA256_BYTES];
@@ -322,12 +323,14 @@ fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
     p->type = doc->type;
     /* The body goes first so that it is the one run hashed. */
     o_body = 0;
-    rc = fw_doc_canonical(doc, &p->strings);
-    if (rc)
-        return rc;
-    p->body_len = p->strings.len;
-    fw_sha256(p->strings.data, p->body_len, digest);
-    fw_hex(digest, sizeof digest, p->sha256);
+    if (body) {
+        rc = fw_doc_canonical(doc, &p->strings);
+        if (rc)
+            return rc;
+        p->body_len = p->strings.len;
+        fw_sha256(p->strings.data, p->body_len, digest);
+        fw_hex(digest, sizeof digest, p->sha256);
+    }
     if ((rc = fw_buf_addc(&p->strings, '\0')) || (rc = add_string(&p->strings, doc->id, &o_id)))
         return rc;
     if (doc->type == FW_RECORD_INCIDENT) {
@@ -354,6 +357,16 @@ fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
         p->force_kinds = p->strings.data + o_kinds;
     }
     return FW_OK;
+}
+
+fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p)
+{
+    return prepare(doc, p, true);
+}
+
+fw_rc fw_prepare_columns(const fw_doc *doc, fw_prepared *p)
+{
+    return prepare(doc, p, false);
 }
 
 fw_rc fw_prepare_json(fw_record_type type, const char *id, const json_t *body, fw_prepared *p)

@@ -127,6 +127,9 @@ typedef struct fw_prepared {
 } fw_prepared;
 
 fw_rc fw_prepare(const fw_doc *doc, fw_prepared *p);
+/* The same without the body (body "", body_len 0, sha256 ""): only the columns the store
+** derives from a document, for checking them (store/verify_derived.h). */
+fw_rc fw_prepare_columns(const fw_doc *doc, fw_prepared *p);
 /* The same for a record that is not a document (a review): its canonical
 ** form is written from body. */
 fw_rc fw_prepare_json(fw_record_type type, const char *id, const json_t *body, fw_prepared *p);

@@ -43,7 +43,7 @@ typedef struct expect_id {
     uint8_t cur[DIGEST];      /* replayed: the entry counted now */
 } expect_id;
 
-typedef struct dstate {
+struct fw_derived {
     fw_store *s;
     fw_derived_check *r;
     const char *table;        /* being checked */
@@ -55,7 +55,8 @@ typedef struct dstate {
     fw_buf tmp;
     fw_diag diag;
     fw_rc rc;                 /* NOMEM in a callback */
-} dstate;
+};
+typedef struct fw_derived dstate;
 
 static void problem(dstate *d, int64_t seq, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -91,12 +92,31 @@ static void digest_cols(const fw_derived_col *c, size_t n, fw_buf *tmp, uint8_t 
     }
     fw_sha256(tmp->data, tmp->len, full);
     memcpy(out, full, DIGEST);
+    /* Out of memory: a digest no row has, never one that matches by accident. */
+    if (fw_buf_error(tmp))
+        memset(out, 0, DIGEST);
 }
 
 static fw_derived_col col_str(const char *s)
 {
     fw_derived_col c = {s ? s : "", strlen(s ? s : "")};
     return c;
+}
+
+/* Room in d->id for index idx. */
+static fw_rc grow_ids(dstate *d, size_t idx)
+{
+    size_t cap = d->id_cap ? d->id_cap : 1024;
+    expect_id *more;
+    if (idx < d->id_cap)
+        return FW_OK;
+    while (cap <= idx)
+        cap *= 2;
+    if (!(more = realloc(d->id, cap * sizeof *more)))
+        return FW_ERR_NOMEM;
+    d->id = more;
+    d->id_cap = cap;
+    return FW_OK;
 }
 
 static int on_record(void *arg, const fw_record_row *row)
@@ -122,7 +142,7 @@ static int on_record(void *arg, const fw_record_row *row)
                 d->diag.n ? d->diag.msgs[0] : "invalid");
         return 0;
     }
-    if (fw_prepare(doc, &p) != FW_OK) {
+    if (fw_prepare_columns(doc, &p) != FW_OK) {
         fw_prepared_release(&p);
         fw_doc_free(doc);
         d->rc = FW_ERR_NOMEM;
@@ -147,8 +167,7 @@ static int on_record(void *arg, const fw_record_row *row)
     digest_cols(c, 5, &d->tmp, e->stats);
     e->flags |= HAS_INCIDENT;
 
-    if (fw_hset_adds(&d->ids, row->id, &idx, &added) != FW_OK ||
-        (idx >= d->id_cap && !(d->id = realloc(d->id, (d->id_cap = d->id_cap ? d->id_cap * 2 : 1024) * sizeof *d->id)))) {
+    if (fw_hset_adds(&d->ids, row->id, &idx, &added) != FW_OK || grow_ids(d, idx) != FW_OK) {
         fw_prepared_release(&p);
         fw_doc_free(doc);
         d->rc = FW_ERR_NOMEM;
@@ -299,46 +318,80 @@ static fw_rc check_ledger_pass(dstate *d, bool all, fw_error *err)
     return FW_OK;
 }
 
-fw_rc fw_verify_derived(fw_store *s, int64_t log_size, fw_derived_check *r, fw_error *err)
+fw_rc fw_derived_new(int64_t log_size, fw_derived_check *r, fw_derived **out, fw_error *err)
 {
-    dstate d;
-    fw_rc rc;
+    dstate *d = calloc(1, sizeof *d);
 
+    *out = NULL;
     memset(r, 0, sizeof *r);
     r->bad_seq = -1;
-    memset(&d, 0, sizeof d);
-    d.s = s;
-    d.r = r;
-    d.n = log_size;
-    d.table = fw_derived_tables[0];
-    fw_hset_init(&d.ids);
-    fw_buf_init(&d.tmp, FW_BUF_UNLIMITED);
-    fw_diag_init(&d.diag, 1);
-    d.seqs = calloc((size_t)(log_size > 0 ? log_size : 1), sizeof *d.seqs);
-    if (!d.seqs) {
-        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory for %lld leaves", (long long)log_size);
-        goto done;
+    if (!d)
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    d->r = r;
+    d->n = log_size;
+    d->table = fw_derived_tables[0];
+    fw_hset_init(&d->ids);
+    fw_buf_init(&d->tmp, FW_BUF_UNLIMITED);
+    fw_diag_init(&d->diag, 1);
+    d->seqs = calloc((size_t)(log_size > 0 ? log_size : 1), sizeof *d->seqs);
+    if (!d->seqs) {
+        fw_derived_free(d);
+        return fw_error_set(err, FW_ERR_NOMEM, "out of memory for %lld leaves",
+                            (long long)log_size);
     }
-    rc = fw_store_record_scan(s, on_record, &d, err);
-    if (!rc && d.rc)
-        rc = fw_error_set(err, d.rc, "out of memory rebuilding the derived tables");
-    if (rc || r->problem[0])
-        goto done;
-    d.table = "incident_index";
-    if ((rc = check_index(&d, FW_DERIVED_INCIDENT_INDEX, SEEN_INDEX, err)) || r->problem[0])
-        goto done;
-    d.table = "stats_index";
-    if ((rc = check_index(&d, FW_DERIVED_STATS_INDEX, SEEN_STATS, err)) || r->problem[0])
-        goto done;
-    d.table = "stats_ledger";
-    if ((rc = check_ledger_pass(&d, true, err)) || r->problem[0])
-        goto done;
-    rc = check_ledger_pass(&d, false, err);
-done:
-    free(d.seqs);
-    free(d.id);
-    fw_hset_release(&d.ids);
-    fw_buf_release(&d.tmp);
-    fw_diag_release(&d.diag);
+    *out = d;
+    return FW_OK;
+}
+
+fw_rc fw_derived_record(fw_derived *d, const fw_record_row *row)
+{
+    on_record(d, row);
+    return d->rc;
+}
+
+fw_rc fw_derived_finish(fw_derived *d, fw_store *s, fw_error *err)
+{
+    fw_derived_check *r = d->r;
+    fw_rc rc = FW_OK;
+
+    d->s = s;
+    if (d->rc)
+        return fw_error_set(err, d->rc, "out of memory rebuilding the derived tables");
+    if (r->problem[0])
+        return FW_OK;
+    d->table = "incident_index";
+    if ((rc = check_index(d, FW_DERIVED_INCIDENT_INDEX, SEEN_INDEX, err)) || r->problem[0])
+        return rc;
+    d->table = "stats_index";
+    if ((rc = check_index(d, FW_DERIVED_STATS_INDEX, SEEN_STATS, err)) || r->problem[0])
+        return rc;
+    d->table = "stats_ledger";
+    if ((rc = check_ledger_pass(d, true, err)) || r->problem[0])
+        return rc;
+    return check_ledger_pass(d, false, err);
+}
+
+void fw_derived_free(fw_derived *d)
+{
+    if (!d)
+        return;
+    free(d->seqs);
+    free(d->id);
+    fw_hset_release(&d->ids);
+    fw_buf_release(&d->tmp);
+    fw_diag_release(&d->diag);
+    free(d);
+}
+
+fw_rc fw_verify_derived(fw_store *s, int64_t log_size, fw_derived_check *r, fw_error *err)
+{
+    fw_derived *d;
+    fw_rc rc = fw_derived_new(log_size, r, &d, err);
+    if (rc)
+        return rc;
+    rc = fw_store_record_scan(s, on_record, d, err);
+    if (!rc)
+        rc = fw_derived_finish(d, s, err);
+    fw_derived_free(d);
     return rc;
 }

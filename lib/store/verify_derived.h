@@ -33,4 +33,17 @@ typedef struct fw_derived_check {
 */
 fw_rc fw_verify_derived(fw_store *s, int64_t log_size, fw_derived_check *r, fw_error *err);
 
+/*
+** The same in steps, for a caller that already scans the records (log/verify.c): a checker
+** for a log of log_size leaves; each stored record version handed to fw_derived_record, in
+** log order, during the caller's scan (FW_ERR_NOMEM stops it); then fw_derived_finish reads
+** the derived tables back and compares, in the same read snapshot.  fw_derived_free frees
+** the checker (NULL is fine).
+*/
+typedef struct fw_derived fw_derived;
+fw_rc fw_derived_new(int64_t log_size, fw_derived_check *r, fw_derived **out, fw_error *err);
+fw_rc fw_derived_record(fw_derived *d, const fw_record_row *row);
+fw_rc fw_derived_finish(fw_derived *d, fw_store *s, fw_error *err);
+void fw_derived_free(fw_derived *d);
+
 #endif
