@@ -192,7 +192,7 @@ static bool check_arg(void *arg, const char *key, const char *value)
         reply_error(c->r, 400, "invalid", key, "query argument %s is over %d bytes", key,
                     MAX_QUERY_VALUE);
     } else if (value && !fw_route_param_ok(value, why, sizeof why)) {
-        reply_error(c->r, 400, "invalid", key, "query argument %s %s", key, why);
+        reply_error(c->r, 400, "invalid", key, "query argument %s %s: '%.64s'", key, why, value);
     } else {
         return true;
     }

@@ -404,7 +404,7 @@ static bool mhd_each_arg(void *ctx, bool (*fn)(void *fn_arg, const char *key, co
 
 typedef struct lengths {
     const char *first;
-    bool differ;
+    bool differ, chunked;
 } lengths;
 
 static enum MHD_Result length_cb(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -412,6 +412,8 @@ static enum MHD_Result length_cb(void *cls, enum MHD_ValueKind kind, const char 
 {
     lengths *l = cls;
     (void)kind;
+    if (key && strcasecmp(key, "Transfer-Encoding") == 0)
+        l->chunked = true;
     if (!key || strcasecmp(key, "Content-Length") != 0)
         return MHD_YES;
     if (!l->first)
@@ -421,13 +423,15 @@ static enum MHD_Result length_cb(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
-/* Whether the request carries Content-Length headers that disagree: which
-** one counts is then up to each reader (request smuggling). */
+/* Whether the request's length is ambiguous: Content-Length headers that
+** disagree, or one beside Transfer-Encoding.  Which one counts is then up to
+** each reader, and a proxy in front may read another request than this
+** server (request smuggling). */
 static bool conflicting_lengths(struct MHD_Connection *conn)
 {
-    lengths l = {NULL, false};
+    lengths l = {NULL, false, false};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, length_cb, &l);
-    return l.differ;
+    return l.differ || (l.first && l.chunked);
 }
 
 /* One JSON line a request (lib/web/http.h). */
@@ -554,7 +558,8 @@ static enum MHD_Result start_request(server *s, connection_state *cs, const char
         goto refuse;
     }
     if (conflicting_lengths(cs->conn)) {
-        reply_error(r, 400, "invalid", "Content-Length", "Content-Length headers disagree");
+        reply_error(r, 400, "invalid", "Content-Length", "the body's length is ambiguous: Content-Length headers that disagree, "
+                    "or one beside Transfer-Encoding");
         goto refuse;
     }
     limit = server_body_limit(r);

@@ -7,6 +7,7 @@
 # Prints "edge: N passed, N failed".
 set -u
 . tests/lib.sh
+trap '' PIPE
 
 DB="$T/edge.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
@@ -52,7 +53,8 @@ alive() { status 200 "alive after $1" "$U/healthz"; }
 # raw REQUEST-TEXT: sent on one connection as is; the answer in $T/raw
 raw() {
     exec 3<>"/dev/tcp/127.0.0.1/$PORT" || { : > "$T/raw"; return; }
-    printf '%b' "$1" >&3
+    # The server may close as soon as it has answered: a write after that is no error here.
+    printf '%b' "$1" >&3 2>/dev/null
     timeout 5 cat <&3 > "$T/raw"
     exec 3>&- 3<&-
 }
@@ -111,9 +113,14 @@ grep -qF "$("$FW" serve --config-keys | grep max_anonymous_body_bytes)" docs/ser
 # second request (request smuggling).
 raw 'POST /api/v1/log/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 40\r\n\r\nhelloGET /api/v1/nosuch HTTP/1.1\r\nHost: x\r\n\r\n'
 [ "$(first_status)" = 400 ] && ok || bad "conflicting Content-Length: $(head -1 "$T/raw")"
-grep -q 'Content-Length' "$T/raw" && grep -q '"error":"invalid"' "$T/raw" && ok ||
+grep -q '"field":"Content-Length"' "$T/raw" && ok ||
     bad "conflicting Content-Length not named: $(tr '\r\n' '  ' < "$T/raw" | head -c 400)"
-[ "$(grep -c '^HTTP/1.1 ' "$T/raw")" = 1 ] && ok || bad "a second request was read after conflicting lengths"
+[ "$(grep -o 'HTTP/1.1 [0-9]' "$T/raw" | wc -l)" = 1 ] && ! grep -q 'no such route' "$T/raw" && ok ||
+    bad "a second request was read after conflicting lengths"
+# Content-Length beside Transfer-Encoding: which one a proxy reads is anyone's guess.
+raw 'POST /api/v1/log/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n'
+[ "$(first_status)" = 400 ] && grep -q '"field":"Content-Length"' "$T/raw" && ok ||
+    bad "Content-Length with Transfer-Encoding: $(head -1 "$T/raw")"
 # The same length twice is one length.
 raw 'POST /api/v1/log/verify HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello'
 [ "$(first_status)" = 400 ] && grep -q '"field":"body"' "$T/raw" && ok || bad "a repeated equal Content-Length: $(tr '\r\n' '  ' < "$T/raw" | head -c 300)"
