@@ -31,6 +31,7 @@ typedef struct server_config {
     long log_requests_per_minute;
     long public_stats_k;
     long public_stats_every;
+    long public_stats_cache_bytes;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -101,6 +102,9 @@ const char *query_other_arg(request *r, const char *const *allowed);
 int server_public_stats_k(request *r);
 /* Seconds between publications of the public statistics (public_stats_every). */
 long server_public_stats_every(request *r);
+/* The public statistics answers of the period (lib/data/stats_cache.h). */
+struct fw_stats_cache;
+struct fw_stats_cache *server_public_stats_cache(request *r);
 
 
 /* The policies loaded at start (for duties). */
