@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "api_int.h"
 #include "data/export.h"
+#include "data/stats_cache.h"
 #include "data/stats_run.h"
 #include "base/banned.h"
 
@@ -19,7 +20,83 @@
 ** complementary suppression (docs/statistics.md), as of the last boundary
 ** of the publication schedule (public_stats_every), never live, so that
 ** two requests cannot isolate one write: the answer says as_of and next.
+** The public answer is fixed for a period, so it is counted once a period
+** and query and kept (lib/data/stats_cache.h, public_stats_cache_bytes):
+** an anonymous request costs a copy, not a count.
 */
+
+/* One public answer to count: the request's store, query and publication;
+** on a failure, the field to blame (NULL: the store). */
+typedef struct public_fill {
+    fw_store *st;
+    const fw_stats_query *q;
+    int k;
+    const fw_stats_asof *when;
+    const char *field;
+} public_fill;
+
+/* The public table as its JSON body, dumped as send_reply dumps r->json. */
+static fw_rc fill_public(void *arg, fw_buf *body, fw_error *err)
+{
+    public_fill *pf = arg;
+    fw_stats_table *t = NULL;
+    json_t *j = NULL;
+    char *text = NULL;
+    fw_rc rc;
+
+    rc = fw_stats_public(pf->st, pf->q, pf->k, pf->when, &t, &pf->field, err);
+    if (rc)
+        goto done;
+    if (!(j = fw_stats_public_json(t, pf->when)) ||
+        !(text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)))) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = fw_buf_adds(body, text)))
+        fw_error_set(err, rc, "the answer does not fit");
+done:
+    free(text);
+    json_decref(j);
+    fw_stats_table_free(t);
+    return rc;
+}
+
+static void public_stats(request *r, const fw_stats_query *q)
+{
+    fw_stats_asof when;
+    public_fill pf;
+    char key[FW_STATS_CACHE_KEY_MAX];
+    size_t keylen;
+    double now = server_now(r);
+    bool hit;
+    fw_error err;
+    fw_rc rc;
+
+    fw_stats_when(now, server_public_stats_every(r), &when);
+    memset(&pf, 0, sizeof pf);
+    pf.st = r->store;
+    pf.q = q;
+    pf.k = server_public_stats_k(r);
+    pf.when = &when;
+    keylen = fw_stats_cache_key(q, pf.k, &when, key);
+    fw_buf_reset(&r->text);
+    rc = fw_stats_cache_answer(server_public_stats_cache(r), key, keylen, now,
+                               fw_stats_cache_expires(&when, now), fill_public, &pf, &r->text,
+                               &hit, &err);
+    if (rc)
+        fw_buf_reset(&r->text);
+    if (rc == FW_ERR_INVALID && pf.field && strcmp(pf.field, "k") != 0)
+        reply_error(r, 400, "invalid", pf.field, "%s", err.msg);
+    else if (rc == FW_ERR_INVALID)
+        reply_error(r, 500, "internal", NULL, "%s", err.msg);
+    else if (rc)
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else {
+        r->status = 200;
+        r->content_type = "application/json";
+    }
+}
+
 static void stats(request *r, bool public)
 {
     static const char *const exact_args[] = {"by", "where", NULL};
@@ -27,8 +104,6 @@ static void stats(request *r, bool public)
     const char *field, *other = query_other_arg(r, public ? public_args : exact_args);
     fw_stats_query q;
     fw_stats_table *t = NULL;
-    fw_stats_asof when;
-    fw_store *st;
     fw_error err;
     fw_rc rc;
 
@@ -45,18 +120,17 @@ static void stats(request *r, bool public)
         reply_error(r, 400, "invalid", field, "%s", err.msg);
         return;
     }
-    st = r->store;
-    fw_stats_when(server_now(r), server_public_stats_every(r), &when);
-    rc = public ? fw_stats_public(st, &q, server_public_stats_k(r), &when, &t, &field, &err)
-                : fw_stats_run(st, &q, r->user.agency[0] ? r->user.agency : NULL, &t, &err);
-    if (rc == FW_ERR_INVALID && public && strcmp(field, "k") != 0)
-        reply_error(r, 400, "invalid", field, "%s", err.msg);
-    else if (rc == FW_ERR_INVALID)
+    if (public) {
+        public_stats(r, &q);
+        return;
+    }
+    rc = fw_stats_run(r->store, &q, r->user.agency[0] ? r->user.agency : NULL, &t, &err);
+    if (rc == FW_ERR_INVALID)
         reply_error(r, 500, "internal", NULL, "%s", err.msg);
     else if (rc)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     else
-        reply_json(r, 200, public ? fw_stats_public_json(t, &when) : fw_stats_json(t));
+        reply_json(r, 200, fw_stats_json(t));
     fw_stats_table_free(t);
 }
 

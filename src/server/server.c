@@ -27,6 +27,7 @@
 #include "base/str.h"
 #include "record/canon.h"
 #include "log/log_cache.h"
+#include "data/stats_cache.h"
 #include "record/model.h"
 #include "access/ratelimit.h"
 #include "access/incident_access.h"
@@ -86,6 +87,10 @@ static const fw_config_key config_keys[] = {
     {"cookie_secure", CFG(cookie_secure), false, 0, 0, 1, NULL,
      "1 marks the session cookie Secure (sent over HTTPS only): set it when the server is "
      "reached through TLS (a reverse proxy); 0 for plain HTTP on 127.0.0.1", 0},
+    {"public_stats_cache_bytes", CFG(public_stats_cache_bytes), false, 16L * 1024 * 1024, 0,
+     1024L * 1024 * 1024, NULL,
+     "memory for public statistics answers, each counted once a period and query (fixed until "
+     "the next boundary, docs/server.md); 0 counts every request", 0},
 };
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -140,6 +145,11 @@ struct fw_cache *server_incident_cache(request *r)
 struct fw_log_cache *server_log_cache(request *r)
 {
     return r->srv->log_tree;
+}
+
+struct fw_stats_cache *server_public_stats_cache(request *r)
+{
+    return r->srv->public_stats;
 }
 
 /* The client's address as text, or "" if it cannot be told. */
@@ -629,6 +639,7 @@ void server_metrics(request *r)
     server *s = r->srv;
     static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
     int64_t log_size = 0;
+    fw_stats_cache_counts pc;
     fw_error err;
     size_t i, c, b;
     unsigned long cum = 0;
@@ -678,6 +689,17 @@ void server_metrics(request *r)
     fw_buf_printf(&r->text, "# HELP forcewatch_log_tree_bytes Memory of the log's tree kept for "
                             "proofs.\n# TYPE forcewatch_log_tree_bytes gauge\n"
                             "forcewatch_log_tree_bytes %zu\n", fw_log_cache_bytes(s->log_tree));
+    fw_stats_cache_counts_of(s->public_stats, &pc);
+    fw_buf_printf(&r->text, "# HELP forcewatch_public_stats_cache_hits_total Public statistics "
+                            "answers served from the cache.\n# TYPE forcewatch_public_stats_cache_hits_total "
+                            "counter\nforcewatch_public_stats_cache_hits_total %lu\n"
+                            "# HELP forcewatch_public_stats_cache_misses_total Public statistics "
+                            "answers counted.\n# TYPE forcewatch_public_stats_cache_misses_total "
+                            "counter\nforcewatch_public_stats_cache_misses_total %lu\n"
+                            "# HELP forcewatch_public_stats_cache_bytes Memory of the public "
+                            "statistics answers kept.\n# TYPE forcewatch_public_stats_cache_bytes "
+                            "gauge\nforcewatch_public_stats_cache_bytes %zu\n",
+                  pc.hits, pc.misses, pc.bytes);
 }
 
 static bool parse_listen(const char *listen, struct sockaddr_in *sa)
@@ -726,11 +748,12 @@ server *server_new(cli_args *a, const server_config *cfg, char *why, size_t why_
     s->sessions = fw_sessions_new(MAX_SESSIONS, (double)s->cfg.token_cache_seconds);
     s->incidents = fw_served_cache_new(4096, (size_t)s->cfg.cache_bytes);
     s->log_tree = fw_log_cache_new();
+    s->public_stats = fw_stats_cache_new((size_t)s->cfg.public_stats_cache_bytes);
     s->log_clients = fw_ratelimit_new(LOG_RATE_TABLE, (int)s->cfg.log_requests_per_minute,
                                       LOG_RATE_WINDOW);
     s->free_stores = calloc((size_t)s->cfg.store_pool, sizeof *s->free_stores);
     if (!s->requests || !s->free_stores || !s->sessions || !s->incidents || !s->log_tree ||
-        !s->log_clients || sodium_init() < 0) {
+        !s->public_stats || !s->log_clients || sodium_init() < 0) {
         (void)fw_snprintf(why, why_len, "out of memory");
         goto fail;
     }
@@ -759,6 +782,7 @@ void server_free(server *s)
     fw_sessions_free(s->sessions);
     fw_cache_free(s->incidents);
     fw_log_cache_free(s->log_tree);
+    fw_stats_cache_free(s->public_stats);
     fw_ratelimit_free(s->log_clients);
     fw_policy_set_release(&s->policies);
     pthread_mutex_destroy(&s->mu);

@@ -34,6 +34,7 @@ typedef struct server_config {
     long max_anonymous_body_bytes;
     long max_connections_per_address;
     long cookie_secure;
+    long public_stats_cache_bytes;
 } server_config;
 
 /* Fill cfg with the defaults, then apply FILE (may be NULL); prints errors
@@ -128,6 +129,9 @@ const char *query_other_arg(request *r, const char *const *allowed);
 int server_public_stats_k(request *r);
 /* Seconds between publications of the public statistics (public_stats_every). */
 long server_public_stats_every(request *r);
+/* The public statistics answers of the period (lib/data/stats_cache.h). */
+struct fw_stats_cache;
+struct fw_stats_cache *server_public_stats_cache(request *r);
 
 
 /* The policies loaded at start (for duties). */

@@ -29,6 +29,8 @@ struct server {
     struct fw_cache *incidents;
     /* The record log's tree, for proofs (locks itself). */
     struct fw_log_cache *log_tree;
+    /* Public statistics answers of the period (locks itself). */
+    struct fw_stats_cache *public_stats;
     /* Requests to the log's public routes by client address, under mu. */
     struct fw_ratelimit *log_clients;
     /* Metrics, under mu. */

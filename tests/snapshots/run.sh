@@ -129,6 +129,72 @@ curl -s -o "$T/daily2.json" "$U/public/stats?by=year"
 [ "$(total "$T/daily2.json")" = $((live_before + 2)) ] && ok || bad "daily: yesterday's records count: $(head -c 200 "$T/daily2.json")"
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 
+# ---- an answer is counted once a period and query (the cache) ------------------
+# An anonymous request would otherwise cost a live count plus the period's
+# writes: the answer is fixed until the next boundary, so the server keeps it
+# (forcewatch_public_stats_cache_*), and a request after the boundary moved
+# counts afresh.
+metric() {
+    curl -s -H "Authorization: Bearer $ADMIN" "$U/metrics" | awk -v m="$1" '$1 == m { print $2 }'
+}
+hits() { metric forcewatch_public_stats_cache_hits_total; }
+misses() { metric forcewatch_public_stats_cache_misses_total; }
+start "$T/every1.conf" "$NOW" || { finish snapshots; exit 1; }
+[ "$(hits)/$(misses)" = 0/0 ] && ok || bad "a new server's cache counts $(hits)/$(misses) hits/misses"
+curl -s -o "$T/c1.json" "$U/public/stats?by=year,race"
+[ "$(hits)/$(misses)" = 0/1 ] && ok || bad "the first request: $(hits)/$(misses) hits/misses, expected 0/1"
+curl -s -o "$T/c2.json" "$U/public/stats?by=year,race"
+[ "$(hits)/$(misses)" = 1/1 ] && ok || bad "the second identical request was not a hit: $(hits)/$(misses) hits/misses, expected 1/1"
+cmp -s "$T/c1.json" "$T/c2.json" && cmp -s "$T/c1.json" "$T/before.year,race.json" && ok ||
+    bad "the kept answer differs: $(head -c 200 "$T/c2.json")"
+# Another query is another answer; the same dimensions in another order too.
+curl -s -o /dev/null "$U/public/stats?by=race,year"
+curl -s -o /dev/null "$U/public/stats?by=year"
+[ "$(hits)/$(misses)" = 1/3 ] && ok || bad "other queries: $(hits)/$(misses) hits/misses, expected 1/3"
+# A refused query is never kept.
+for _ in 1 2; do curl -s -o /dev/null "$U/public/stats?by=year,race,sex"; done
+[ "$(misses)" = 5 ] && ok || bad "a refused query was kept: $(misses) misses, expected 5"
+# Identical requests that miss together count once.
+cpids=
+for i in 1 2 3 4 5 6 7 8; do curl -s -o "$T/par.$i.json" "$U/public/stats?by=state,threat" & cpids+=" $!"; done
+wait $cpids
+[ "$(hits)/$(misses)" = 8/6 ] && ok || bad "8 identical requests at once: $(hits)/$(misses) hits/misses, expected 8/6 (one count)"
+for i in 2 3 4 5 6 7 8; do cmp -s "$T/par.1.json" "$T/par.$i.json" || bad "concurrent answer $i differs"; done
+grep -q '"as_of"' "$T/par.1.json" && ok || bad "concurrent answer: $(head -c 200 "$T/par.1.json")"
+b=$(metric forcewatch_public_stats_cache_bytes)
+[ "${b:-0}" -gt 0 ] && ok || bad "forcewatch_public_stats_cache_bytes: '$b'"
+# public_stats_cache_bytes = 0 keeps nothing: every request counts, and the
+# answer is byte for byte the kept one.
+printf 'public_stats_k = 1\npublic_stats_every = 1\npublic_stats_cache_bytes = 0\n' > "$T/nocache.conf"
+start "$T/nocache.conf" "$NOW" || { finish snapshots; exit 1; }
+curl -s -o "$T/n1.json" "$U/public/stats?by=year,race"
+curl -s -o /dev/null "$U/public/stats?by=year,race"
+[ "$(hits)/$(misses)" = 0/2 ] && ok || bad "public_stats_cache_bytes = 0: $(hits)/$(misses) hits/misses, expected 0/2"
+cmp -s "$T/n1.json" "$T/c1.json" && ok || bad "the uncached answer differs from the kept one"
+# The real clock, a period of 2 seconds: two requests in one period, one hit;
+# once the boundary moved, a miss with the new as_of.
+printf 'public_stats_k = 1\npublic_stats_every = 2\n' > "$T/every2.conf"
+start "$T/every2.conf" "" || { finish snapshots; exit 1; }
+for _ in 1 2 3; do
+    h0=$(hits) m0=$(misses)
+    curl -s -o "$T/r1.json" "$U/public/stats?by=sex,armed"
+    curl -s -o "$T/r2.json" "$U/public/stats?by=sex,armed"
+    [ "$(jq -r .as_of "$T/r1.json")" = "$(jq -r .as_of "$T/r2.json")" ] && break
+done
+[ "$(jq -r .as_of "$T/r1.json")" = "$(jq -r .as_of "$T/r2.json")" ] &&
+    [ "$(hits)/$(misses)" = "$((h0 + 1))/$((m0 + 1))" ] && ok ||
+    bad "two requests in one period: $(hits)/$(misses) hits/misses after $h0/$m0"
+asof1=$(jq -r .as_of "$T/r1.json")
+for _ in $(seq 1 40); do
+    [ "$(date -u +%s)" -ge "$(date -u -d "$(jq -r .next "$T/r1.json")" +%s)" ] && break
+    sleep 0.1
+done
+m0=$(misses)
+curl -s -o "$T/r3.json" "$U/public/stats?by=sex,armed"
+[ "$(jq -r .as_of "$T/r3.json")" != "$asof1" ] && [ "$(misses)" = $((m0 + 1)) ] && ok ||
+    bad "after the boundary moved: as_of $(jq -r .as_of "$T/r3.json") (was $asof1), $(misses) misses after $m0"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+
 # ---- the schedule's setting -----------------------------------------------------
 for v in 0 -1 daily 31622401; do
     printf 'public_stats_every = %s\n' "$v" > "$T/bad.conf"
