@@ -145,19 +145,34 @@ static void failed(fw_sessions *s, const char *key, const char *address, double 
     pthread_mutex_unlock(&s->mu);
 }
 
-fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
-                         const char *address, double now, fw_session *out, fw_error *err)
+/* The password of name, under the failure limits of its name and address:
+** FW_OK and the user, FW_ERR_LIMIT while either waits, else FW_ERR_DENIED. */
+static fw_rc checked_password(fw_sessions *s, fw_store *st, const char *name,
+                              const char *password, const char *address, double now,
+                              fw_user *u, fw_error *err)
 {
-    fw_user u;
     char key[512];
     fw_rc rc;
 
     if ((rc = admit(s, name, address, now, key, err)) != FW_OK)
         return rc;
-    if (fw_user_authenticate(st, name, password, &u, err) != FW_OK) {
+    if (fw_user_authenticate(st, name, password, u, err) != FW_OK) {
         failed(s, key, address, now);
-        return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
+        return fw_error_set(err, FW_ERR_DENIED, "wrong password");
     }
+    return FW_OK;
+}
+
+fw_rc fw_session_sign_in(fw_sessions *s, fw_store *st, const char *name, const char *password,
+                         const char *address, double now, fw_session *out, fw_error *err)
+{
+    fw_user u;
+    fw_rc rc = checked_password(s, st, name, password, address, now, &u, err);
+
+    if (rc == FW_ERR_DENIED)
+        return fw_error_set(err, FW_ERR_INVALID, "wrong username or password");
+    if (rc != FW_OK)
+        return rc;
     return fw_session_create(s, &u, now, out, err);
 }
 
@@ -166,16 +181,7 @@ fw_rc fw_session_check_password(fw_sessions *s, fw_store *st, const char *name,
                                 fw_error *err)
 {
     fw_user u;
-    char key[512];
-    fw_rc rc;
-
-    if ((rc = admit(s, name, address, now, key, err)) != FW_OK)
-        return rc;
-    if (fw_user_authenticate(st, name, password, &u, err) != FW_OK) {
-        failed(s, key, address, now);
-        return fw_error_set(err, FW_ERR_DENIED, "wrong password");
-    }
-    return FW_OK;
+    return checked_password(s, st, name, password, address, now, &u, err);
 }
 
 void fw_session_end(fw_sessions *s, const char *id)
