@@ -309,7 +309,9 @@ describe("dashboard", () => {
     await page.locator("#chart-map svg").first().waitFor();
     const text = await page.locator("body").textContent();
     for (const n of names) assert.ok(!text.includes(n), `the public page shows ${n}`);
-    const { k } = await (await fetch(`${base}/public/stats?by=state`)).json();
+    const { k, as_of, next } = await (await fetch(`${base}/public/stats?by=state`)).json();
+    assert.equal(await page.locator("p.published").textContent(),
+      `Published as of ${as_of.slice(0, 10)} ${as_of.slice(11, 16)} UTC; the next publication is due ${next.slice(0, 10)} ${next.slice(11, 16)} UTC. Newer records count from then.`);
     const cells = await page.locator("table.cells tbody tr td:last-child").allTextContents();
     assert.ok(cells.length > 0);
     for (const c of cells) assert.ok(c === "suppressed" || Number(c) >= k, `a public cell shows ${c} (k=${k})`);

@@ -7,6 +7,9 @@ import { h, field, humanize, notice, select } from "../dom.js";
 import { may } from "../roles.js";
 import { barChart, stateMap, timeChart } from "../charts.js";
 
+// "2026-12-07T00:00:00Z" as "2026-12-07 00:00 UTC".
+const utc = (t) => `${t.slice(0, 10)} ${t.slice(11, 16)} UTC`;
+
 // The statistics' where term for a range of months (YYYY-MM; an open end
 // reaches the first or last month the statistics know), sent as one range,
 // and the time chart's dimension: months for up to three years, else years.
@@ -67,6 +70,8 @@ export async function overviewPage(ctx) {
     out.replaceChildren(
       h("p", { class: "total" }, time.total === null || time.total === undefined ? "Total: suppressed" : `Total: ${time.total} incidents`,
         exact ? "" : ` · counts under ${time.k} are suppressed`),
+      exact || !time.as_of ? "" : h("p", { class: "published" },
+        `Published as of ${utc(time.as_of)}; the next publication is due ${utc(time.next)}. Newer records count from then.`),
       timeChart("chart-time", "Incidents over time", time.cells, time.by[0], out),
       barChart("chart-force", "By force kind", force.cells, "force_kind", out),
       barChart("chart-injury", "By injury", injury.cells, "injury", out),
