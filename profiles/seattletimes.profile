@@ -6,6 +6,7 @@
 # (Pacific) time.  The file names no agency and no kind of force.
 profile seattletimes "The Seattle Times, deadly force in Washington state (2005-2014)"
 source "The Seattle Times, police-killings data (as published by The Seattle Times)"
+provenance public_record
 id       name,date          hash prefix seattletimes-
 date     date               format MM/DD/YYYY
 time     time               format "h:mm AM/PM" zone us-pacific

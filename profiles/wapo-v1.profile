@@ -2,6 +2,7 @@
 # (2015-2016 files).  CRLF line ends; quoted fields only where needed.
 profile wapo-v1 "The Washington Post, Fatal Force (v1)"
 source "The Washington Post, Fatal Force database v1 (CC BY-NC-SA 4.0)"
+provenance public_record
 id       id                 prefix wapo-
 date     date               format YYYY-MM-DD
 agency   -                  const wapo-agency-unknown

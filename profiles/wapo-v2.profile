@@ -3,6 +3,7 @@
 # quoted; multi-valued fields are separated by ';'.  See docs/import.md.
 profile wapo-v2 "The Washington Post, Fatal Force (v2)"
 source "The Washington Post, Fatal Force database v2 (CC BY-NC-SA 4.0)"
+provenance public_record
 id       id                 prefix wapo-
 date     date               format YYYY-MM-DD
 agency   agency_ids         split ; prefix wapo-agency- default wapo-agency-unknown

@@ -77,6 +77,7 @@ typedef struct ruleset {
 
 struct fw_profile {
     char name[64], title[256], source[256];
+    char provenance[32];        /* every incident's "provenance"; "" until given */
     ruleset parts[2];           /* by fw_profile_part */
     bool joins_agencies;
     bool has_id_key;
@@ -395,6 +396,13 @@ fw_rc fw_profile_parse(const char *file, const char *text, size_t len, fw_profil
                      sizeof p->source - 1);
             continue;
         }
+        if (strcmp(w, "provenance") == 0) {
+            if (word_into(&s, p->provenance, sizeof p->provenance) != 1 || word(&s, w, sizeof w) ||
+                fw_enum_index(fw_enum_find("provenance"), p->provenance) < 0)
+                perr(diag, &errors, file, lineno,
+                     "expected 'provenance VALUE', one of workflow, investigation, public_record");
+            continue;
+        }
         if (strcmp(w, "join") == 0) {
             if (!word(&s, w, sizeof w) || strcmp(w, "agencies") != 0 || word(&s, w, sizeof w))
                 perr(diag, &errors, file, lineno, "expected 'join agencies'");
@@ -446,6 +454,8 @@ fw_rc fw_profile_parse(const char *file, const char *text, size_t len, fw_profil
     }
     if (!p->name[0])
         perr(diag, &errors, file, 1, "no 'profile NAME \"TITLE\"' line");
+    if (!p->provenance[0])  /* a dataset imported in bulk is a public record unless it says */
+        memcpy(p->provenance, "public_record", sizeof "public_record");
     if (!find_rule(&p->parts[FW_PROFILE_INCIDENTS], "id") ||
         !find_rule(&p->parts[FW_PROFILE_INCIDENTS], "date"))
         perr(diag, &errors, file, 1, "a profile needs at least 'id' and 'date'");
@@ -900,6 +910,7 @@ static fw_rc map_incident(const fw_profile *p, const ruleset *rs, const fw_csv_r
         goto done;
     }
     json_object_set_new(root, "sources", json_pack("[O]", json_object_get(root, "id")));
+    json_object_set_new(root, "provenance", json_string(p->provenance));
     if (!occurred_at(rs, row, date, sizeof date, why, whylen))
         goto done;
     json_object_set_new(root, "occurred_at", json_string(date));

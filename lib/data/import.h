@@ -4,7 +4,9 @@
 ** target field, the column(s) it comes from and how: a prefix, a split on a
 ** separator, a date or time format, a value map, a hash of several columns
 ** for datasets without an id.  Each row becomes one incident told by one
-** "dataset_record" account.  A `join agencies` section maps a second file,
+** "dataset_record" account, whose provenance is the profile's `provenance`
+** line ("public_record" when it has none: such an incident raises no duty
+** item and opens no review case).  A `join agencies` section maps a second file,
 ** one agency a row, onto agency records.  Pure: no I/O; a parsed profile is
 ** read-only while mapping, so rows may be mapped on several threads at once.
 */

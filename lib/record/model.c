@@ -685,7 +685,7 @@ static fw_rc build_view(fw_doc *doc)
 {
     static const char *const lists[] = {"officers", "subjects", "vehicles"};
     static const unsigned kinds[] = {FW_REF_OFFICER, FW_REF_SUBJECT, FW_REF_VEHICLE};
-    json_t *root = doc->root, *accounts, *arr, *enc;
+    json_t *root = doc->root, *accounts, *arr, *enc, *prov;
     size_t l, i, k, total = 0, counts[3];
 
     doc->agency = json_string_value(json_object_get(root, "agency"));
@@ -693,6 +693,8 @@ static fw_rc build_view(fw_doc *doc)
     fw_time_parse(doc->occurred_at, &doc->occurred);
     enc = json_object_get(root, "encounter");
     doc->encounter = enc ? json_string_value(enc) : NULL;
+    prov = json_object_get(root, "provenance");
+    doc->provenance = prov ? json_string_value(prov) : FW_PROVENANCE_DEFAULT;
 
     for (l = 0; l < 3; l++) {
         counts[l] = json_array_size(json_object_get(root, lists[l]));

@@ -82,11 +82,17 @@ typedef struct fw_doc {
     const char *occurred_at;
     fw_time occurred;
     const char *encounter;        /* NULL if not given */
+    const char *provenance;       /* never NULL: FW_PROVENANCE_DEFAULT if not given */
     fw_party *parties;            /* officers, then subjects, then vehicles */
     size_t nparties, nofficers, nsubjects, nvehicles;
     fw_account *accounts;
     size_t naccounts;
 } fw_doc;
+
+/* An incident's provenance when its document gives none: documents written
+** before the field existed were hand-written or sent through the API, that
+** is reported through the agency's workflow (docs/incident-format.md). */
+#define FW_PROVENANCE_DEFAULT "workflow"
 
 typedef struct fw_limits {
     size_t max_doc_bytes;         /* default FW_MAX_DOC_BYTES */

@@ -84,6 +84,8 @@ ENUM(en_vehicle_kind, "vehicle_kind", false, "kind of vehicle",
      "car", "suv", "truck", "van", "motorcycle", "bicycle", "other", "unknown");
 ENUM(en_restraint, "restraint", false, "how a subject was restrained",
      "handcuffs", "hobble", "held_down", "other");
+ENUM(en_provenance, "provenance", false, "what kind of source an incident record comes from",
+     "workflow", "investigation", "public_record");
 
 const fw_enum *const fw_enums[] = {
     &en_officer_role, &en_account_kind, &en_contact_reason, &en_encounter,
@@ -91,7 +93,7 @@ const fw_enum *const fw_enums[] = {
     &en_impairment, &en_injury, &en_tone, &en_warning_of, &en_tactic,
     &en_resist_level, &en_threat_level, &en_means, &en_threat_target, &en_weapon,
     &en_flee_mode, &en_direction, &en_force_kind, &en_force_purpose, &en_aid_status,
-    &en_aid_provider, &en_vehicle_kind, &en_restraint, NULL,
+    &en_aid_provider, &en_vehicle_kind, &en_restraint, &en_provenance, NULL,
 };
 
 /* ---- field shorthands ------------------------------------------------- */
@@ -359,6 +361,10 @@ static const fw_field incident_fields[] = {
      "the accounts of what happened", NULL},
     {"sources", FW_F_ID_LIST, 0, NULL, 0, 0, 32, NULL,
      "identifiers of the dataset rows this incident was imported from", NULL},
+    F_ENUM("provenance", 0, en_provenance,
+           "what kind of source the record is: reported through the agency's workflow "
+           "(the default when absent), an oversight investigation, or a public dataset or "
+           "press record; duty items and review cases follow only the first two"),
     F_BOOL("withdrawn", 0,
            "the source no longer lists this record (a re-import did not find it); kept, never "
            "deleted"),

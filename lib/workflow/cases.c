@@ -36,6 +36,12 @@ static const struct {
     {"board_review", 30},
 };
 
+bool fw_case_follows(const fw_doc *doc)
+{
+    return strcmp(doc->provenance, "workflow") == 0 ||
+           strcmp(doc->provenance, "investigation") == 0;
+}
+
 bool fw_case_mandatory(const fw_doc *doc)
 {
     size_t a, e;
@@ -75,6 +81,9 @@ fw_rc fw_case_get(fw_store *s, const fw_doc *doc, json_t **out, fw_error *err)
         *out = json_pack("{s:s, s:s, s:b, s:[]}", "incident", doc->id, "state", "reported",
                          "mandatory_review", fw_case_mandatory(doc), "transitions");
         rc = *out ? FW_OK : FW_ERR_NOMEM;
+        /* A public record opens no case until someone moves it. */
+        if (*out && !fw_case_follows(doc))
+            json_object_set_new(*out, "opened", json_false());
     }
     fw_buf_release(&body);
     return rc;
@@ -96,6 +105,7 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const char *to, const c
         return rc;
     if ((rc = fw_case_get(s, doc, &c, err)) != FW_OK)
         goto fail;
+    json_object_del(c, "opened");
     from = json_string_value(json_object_get(c, "state"));
     for (i = 0; i < NMOVES; i++) {
         if (strcmp(fw_case_moves[i].from, from) != 0)

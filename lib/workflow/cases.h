@@ -24,11 +24,20 @@ typedef struct fw_case_move {
 } fw_case_move;
 extern const fw_case_move fw_case_moves[];
 
+/*
+** Whether the workflow follows incident doc: duty items are raised and a
+** review case is opened for it only when its provenance is "workflow" or
+** "investigation", never for a "public_record" (an imported public dataset
+** or press record), which stays reviewable, searchable and counted.
+*/
+bool fw_case_follows(const fw_doc *doc);
+
 /* Whether doc must be investigated and reviewed by the board. */
 bool fw_case_mandatory(const fw_doc *doc);
 
-/* The case of incident doc (a new, "reported" one if none is stored); the
-** caller decrefs *out. */
+/* The case of incident doc (a new, "reported" one if none is stored; for
+** an incident fw_case_follows refuses, that unstored case has "opened":
+** false, and moving it opens it); the caller decrefs *out. */
 fw_rc fw_case_get(fw_store *s, const fw_doc *doc, json_t **out, fw_error *err);
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "workflow/cases.h"
 
 #include "base/banned.h"
 
@@ -256,12 +257,20 @@ static void training_items(const fw_doc *doc, const json_t *training, json_t *it
     }
 }
 
+bool fw_duties_apply(const fw_doc *doc)
+{
+    /* The workflow's own rule: a public record raises no work (cases.h). */
+    return fw_case_follows(doc);
+}
+
 fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const json_t *training,
                 double now, const fw_duty_config *cfg, json_t *items)
 {
     fw_duty_config def;
     if (doc->type != FW_RECORD_INCIDENT)
         return FW_ERR_USAGE;
+    if (!fw_duties_apply(doc))
+        return FW_OK;
     if (!cfg) {
         fw_duty_config_default(&def);
         cfg = &def;

@@ -32,10 +32,16 @@ void fw_duty_config_default(fw_duty_config *c);
 ** "training_device", "training_crowd_control".  reviews (n of them, may be
 ** 0) are reviews of doc; their out-of-policy applications raise the
 ** intervention items.  training maps officer id -> training record
-** ({"courses":[{"course","completed","expires"?}]}), may be NULL.
+** ({"courses":[{"course","completed","expires"?}]}), may be NULL.  An
+** incident fw_duties_apply refuses gets no items.
 */
 fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const json_t *training,
                 double now, const fw_duty_config *cfg, json_t *items);
+
+/* Whether doc raises duty items at all: only an incident reported through
+** the workflow or found by an investigation, never a public record
+** (fw_case_follows); fw_duties appends nothing for the others. */
+bool fw_duties_apply(const fw_doc *doc);
 
 /* The kinds of duty item fw_duties makes, NULL-terminated. */
 extern const char *const fw_duty_kinds[];

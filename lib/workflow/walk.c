@@ -216,6 +216,8 @@ fw_rc fw_duties_of(const fw_doc *doc, const fw_policy_set *set, const json_t *tr
     size_t n = 0, i, k;
     fw_rc rc;
 
+    if (!fw_duties_apply(doc))
+        return FW_OK; /* a public record: no items, and no reviews run for them */
     /* Interventions follow out-of-policy force under the policies in effect. */
     k = fw_policy_set_in_effect(set, doc->occurred_at, chosen, MAX_IN_EFFECT);
     for (i = 0; i < k; i++)

@@ -202,6 +202,8 @@ static int case_row(void *arg, const fw_incident_row *row)
             fw_case_get(w->st, doc, &c, &err);
     }
     state = json_string_value(json_object_get(c, "state"));
+    if (json_is_false(json_object_get(c, "opened")))
+        state = NULL; /* a public record nobody has taken up: not in the queue */
     if (state && (!w->state || strcmp(state, w->state) == 0)) {
         json_object_set_new(c, "agency", json_string(row->agency));
         json_object_set_new(c, "occurred_at", json_string(row->occurred_at));
