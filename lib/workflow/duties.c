@@ -1,7 +1,8 @@
 /*
 ** Duty items (see duties.h).  Each rule reads the incident's accounts as
-** they stand; times are seconds since the epoch, so deadlines can be tested
-** with any clock.
+** they stand, statements with the times the record log received them
+** (given by the caller); times are seconds since the epoch, so deadlines can
+** be tested with any clock.
 */
 #include "workflow/duties.h"
 

@@ -2,7 +2,8 @@
 ** Runs over stored incidents that the command line and the server share:
 ** a review stored as a versioned record, the what-if tally of policies over every incident, and the duty items of
 ** one incident or of all of them, reviewed under the policies in effect
-** (fw_policy_set_in_effect).  Each reads the store; the rules they apply
+** (fw_policy_set_in_effect), with the times the record log received each
+** statement (fw_statements_received).  Each reads the store; the rules they apply
 ** live in policy/whatif.h, policy/policyset.h and workflow/duties.h.
 **
 ** A run takes an optional visibility filter (the server shows a user only
