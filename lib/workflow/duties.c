@@ -1,7 +1,8 @@
 /*
 ** Duty items (see duties.h).  Each rule reads the incident's accounts as
-** they stand; times are seconds since the epoch, so deadlines can be tested
-** with any clock.
+** they stand, statements with the times the record log received them
+** (given by the caller); times are seconds since the epoch, so deadlines can
+** be tested with any clock.
 */
 #include "workflow/duties.h"
 
@@ -63,36 +64,86 @@ static void iso(double epoch, char *out, size_t n)
     fw_time_format_utc((time_t)epoch, out, n);
 }
 
+fw_statement_state fw_statement_judge(double due, double received, double filed_at, double now,
+                                      bool *backdated)
+{
+    bool in_log = received >= 0 && received <= now;
+    if (backdated)
+        *backdated = in_log && filed_at >= 0 && filed_at < received - FW_BACKDATE_TOLERANCE;
+    if (!in_log)
+        return now > due ? FW_STATEMENT_OVERDUE : FW_STATEMENT_PENDING;
+    return received > due ? FW_STATEMENT_LATE : FW_STATEMENT_ON_TIME;
+}
+
+/* When the statement acc was received: from the log's times, or (a document
+** not stored) its filed_at, else the time of the incident.  -1: never. */
+static double received_at(const fw_doc *doc, const fw_account *acc, const json_t *received,
+                          double filed_at)
+{
+    const json_t *v;
+    if (!received)
+        return filed_at >= 0 ? filed_at : doc->occurred.epoch;
+    v = acc->id ? json_object_get(received, acc->id) : NULL;
+    return json_is_number(v) ? json_number_value(v) : -1;
+}
+
 /* Officers who must file a statement: everyone listed. */
-static void statements(const fw_doc *doc, double now, const fw_duty_config *cfg, json_t *items)
+static void statements(const fw_doc *doc, const json_t *received, double now,
+                       const fw_duty_config *cfg, json_t *items)
 {
     double due = doc->occurred.epoch + cfg->statement_hours * 3600;
-    char due_s[32], detail[256];
+    char due_s[32], got_s[32], detail[512];
     size_t p, a;
 
     iso(due, due_s, sizeof due_s);
     for (p = 0; p < doc->nparties; p++) {
         const fw_party *o = &doc->parties[p];
-        double filed = -1;
+        const fw_account *acc = NULL;
+        const char *at = NULL;
+        double filed_at = -1, got = -1;
+        fw_statement_state st;
+        bool backdated;
+        json_t *it;
+        fw_time t;
         if (o->kind != FW_REF_OFFICER)
             continue;
-        for (a = 0; a < doc->naccounts; a++) {
+        for (a = 0; a < doc->naccounts && !acc; a++) {
             const char *author = str(doc->accounts[a].obj, "author");
-            const char *at = str(doc->accounts[a].obj, "filed_at");
-            fw_time t;
-            if (!author || strcmp(author, o->id) != 0)
-                continue;
-            filed = at && fw_time_parse(at, &t) ? t.epoch : doc->occurred.epoch;
-            break;
+            if (author && strcmp(author, o->id) == 0)
+                acc = &doc->accounts[a];
         }
-        if (filed < 0 && now > due) {
+        if (acc) {
+            at = str(acc->obj, "filed_at");
+            if (at && fw_time_parse(at, &t))
+                filed_at = t.epoch;
+            else
+                at = NULL;
+            got = received_at(doc, acc, received, filed_at);
+        }
+        st = fw_statement_judge(due, got, filed_at, now, &backdated);
+        if (st == FW_STATEMENT_OVERDUE) {
             snprintf(detail, sizeof detail, "no statement filed; it was due %s", due_s);
             add_item(items, "statement_overdue", doc, o->id, detail);
             json_object_set_new(json_array_get(items, json_array_size(items) - 1), "due",
                                 json_string(due_s));
-        } else if (filed > due) {
-            snprintf(detail, sizeof detail, "statement filed after the deadline of %s", due_s);
+        } else if (st == FW_STATEMENT_LATE) {
+            iso(got, got_s, sizeof got_s);
+            if (backdated)
+                snprintf(detail, sizeof detail,
+                         "statement received %s, after the deadline of %s; backdated: it says "
+                         "it was filed %s", got_s, due_s, at);
+            else
+                snprintf(detail, sizeof detail,
+                         "statement received %s, after the deadline of %s", got_s, due_s);
             add_item(items, "statement_late", doc, o->id, detail);
+            it = json_array_get(items, json_array_size(items) - 1);
+            json_object_set_new(it, "due", json_string(due_s));
+            json_object_set_new(it, "received", json_string(got_s));
+            json_object_set_new(it, "backdated", json_boolean(backdated));
+            if (acc->id)
+                json_object_set_new(it, "account", json_string(acc->id));
+            if (at)
+                json_object_set_new(it, "filed_at", json_string(at));
         }
     }
 }
@@ -263,8 +314,8 @@ bool fw_duties_apply(const fw_doc *doc)
     return fw_case_follows(doc);
 }
 
-fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const json_t *training,
-                double now, const fw_duty_config *cfg, json_t *items)
+fw_rc fw_duties(const fw_doc *doc, const json_t *received, const fw_review *reviews, size_t n,
+                const json_t *training, double now, const fw_duty_config *cfg, json_t *items)
 {
     fw_duty_config def;
     if (doc->type != FW_RECORD_INCIDENT)
@@ -275,7 +326,7 @@ fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const jso
         fw_duty_config_default(&def);
         cfg = &def;
     }
-    statements(doc, now, cfg, items);
+    statements(doc, received, now, cfg, items);
     interventions(doc, reviews, n, items);
     medical_aid(doc, cfg, items);
     training_items(doc, training, items);

@@ -26,17 +26,45 @@ typedef struct fw_duty_config {
 void fw_duty_config_default(fw_duty_config *c);
 
 /*
+** A statement's lateness (docs/cli.md, "duties").  A statement is judged by
+** the time the record log received it (received: the creation time of the
+** first stored version of the incident that carried it), never by its own
+** filed_at: as of now, a statement received after now has not been received.
+** A statement whose filed_at is earlier than received by more than
+** FW_BACKDATE_TOLERANCE seconds (a day: a statement written on paper, or
+** offline, and entered the same day is not backdated) is backdated.
+** received < 0: not received at all; filed_at < 0: it gives none.  Pure.
+*/
+#define FW_BACKDATE_TOLERANCE 86400.0
+
+typedef enum fw_statement_state {
+    FW_STATEMENT_PENDING,  /* not received by now, not yet due */
+    FW_STATEMENT_ON_TIME,  /* received by the deadline */
+    FW_STATEMENT_OVERDUE,  /* not received by now, and now is past the deadline */
+    FW_STATEMENT_LATE      /* received after the deadline */
+} fw_statement_state;
+
+fw_statement_state fw_statement_judge(double due, double received, double filed_at, double now,
+                                      bool *backdated);
+
+/*
 ** Append the duty items of doc to items (a JSON array), each an object
 ** {kind, officer, incident, detail, due?, account?, t?}.  kind is one of
 ** "statement_overdue", "statement_late", "intervention", "medical_aid",
-** "training_device", "training_crowd_control".  reviews (n of them, may be
-** 0) are reviews of doc; their out-of-policy applications raise the
-** intervention items.  training maps officer id -> training record
+** "training_device", "training_crowd_control"; a statement_late item also
+** has "account", "received" and "backdated" (true or false), and "filed_at"
+** when the statement gives one.  received maps an account id to the
+** time (seconds since the epoch, a number) the record log received it
+** (fw_statements_received); NULL for a document that is not stored, whose
+** statements then count as received at their filed_at (or, without one, at
+** the time of the incident).  reviews (n of them, may be 0) are reviews of
+** doc; their out-of-policy applications raise the intervention items.
+** training maps officer id -> training record
 ** ({"courses":[{"course","completed","expires"?}]}), may be NULL.  An
 ** incident fw_duties_apply refuses gets no items.
 */
-fw_rc fw_duties(const fw_doc *doc, const fw_review *reviews, size_t n, const json_t *training,
-                double now, const fw_duty_config *cfg, json_t *items);
+fw_rc fw_duties(const fw_doc *doc, const json_t *received, const fw_review *reviews, size_t n,
+                const json_t *training, double now, const fw_duty_config *cfg, json_t *items);
 
 /* Whether doc raises duty items at all: only an incident reported through
 ** the workflow or found by an investigation, never a public record

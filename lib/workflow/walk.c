@@ -5,9 +5,11 @@
 */
 #include "workflow/walk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/str.h"
+#include "base/timeutil.h"
 
 #include "base/banned.h"
 
@@ -207,31 +209,165 @@ fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, 
 
 /* ---- duties ------------------------------------------------------------------ */
 
-fw_rc fw_duties_of(const fw_doc *doc, const fw_policy_set *set, const json_t *training,
-                   double now, const fw_duty_config *cfg, json_t *items, fw_error *err)
+/* The versions of a record, oldest first, and when each was stored. */
+typedef struct version_times {
+    int64_t *version;
+    double *at;
+    size_t n, cap;
+    bool nomem;
+} version_times;
+
+static int collect_version(void *arg, const fw_record_meta *m)
+{
+    version_times *v = arg;
+    fw_time t;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 8;
+        int64_t *ver = realloc(v->version, cap * sizeof *ver);
+        double *at = ver ? realloc(v->at, cap * sizeof *at) : NULL;
+        if (ver)
+            v->version = ver;
+        if (!ver || !at) {
+            v->nomem = true;
+            return 1;
+        }
+        v->at = at;
+        v->cap = cap;
+    }
+    v->version[v->n] = m->version;
+    v->at[v->n++] = m->created_at && fw_time_parse(m->created_at, &t) ? t.epoch : -1;
+    return 0;
+}
+
+/* Whether the officer authored an account of doc: only then is a statement's time needed. */
+static bool has_statement(const fw_doc *doc, size_t a)
+{
+    const char *author = json_string_value(json_object_get(doc->accounts[a].obj, "author"));
+    size_t p;
+    if (!author || !doc->accounts[a].id)
+        return false;
+    for (p = 0; p < doc->nparties; p++)
+        if (doc->parties[p].kind == FW_REF_OFFICER && strcmp(doc->parties[p].id, author) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the stored body j carries an account of id id written by author. */
+static bool carries(const json_t *j, const char *id, const char *author)
+{
+    const json_t *accounts = json_object_get(j, "accounts"), *acc;
+    size_t i;
+    json_array_foreach(accounts, i, acc) {
+        const char *x = json_string_value(json_object_get(acc, "id"));
+        const char *w = json_string_value(json_object_get(acc, "author"));
+        if (x && w && strcmp(x, id) == 0 && strcmp(w, author) == 0)
+            return true;
+    }
+    return false;
+}
+
+fw_rc fw_statements_received(fw_store *s, const fw_doc *doc, json_t **out, fw_error *err)
+{
+    version_times v;
+    fw_buf body;
+    json_t *map = json_object(), *j;
+    size_t a, i, wanted = 0;
+    fw_rc rc = FW_OK;
+
+    memset(&v, 0, sizeof v);
+    fw_buf_init(&body, FW_BUF_UNLIMITED);
+    *out = NULL;
+    if (!map) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (a = 0; a < doc->naccounts; a++)
+        wanted += has_statement(doc, a);
+    if (!wanted)
+        goto done;
+    rc = fw_store_history(s, FW_RECORD_INCIDENT, doc->id, collect_version, &v, err);
+    if (v.nomem)
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    if (rc == FW_ERR_NOTFOUND || (rc == FW_OK && v.n == 0)) {
+        rc = FW_OK; /* not stored: no statement was received */
+        goto done;
+    }
+    if (rc != FW_OK)
+        goto done;
+    if (v.n == 1 && v.at[0] >= 0) { /* one version, doc itself: it carried them all */
+        for (a = 0; a < doc->naccounts; a++)
+            if (has_statement(doc, a) &&
+                json_object_set_new(map, doc->accounts[a].id, json_real(v.at[0]))) {
+                rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+        goto done;
+    }
+    /* Oldest first: the first version carrying each account is when it arrived. */
+    for (i = 0; i < v.n && json_object_size(map) < wanted; i++) {
+        fw_buf_reset(&body);
+        if ((rc = fw_store_get(s, FW_RECORD_INCIDENT, doc->id, v.version[i], &body, NULL, err)) !=
+            FW_OK)
+            goto done;
+        j = json_loadb(body.data, body.len, 0, NULL);
+        for (a = 0; j && a < doc->naccounts; a++) {
+            const fw_account *acc = &doc->accounts[a];
+            const char *author = json_string_value(json_object_get(acc->obj, "author"));
+            if (!has_statement(doc, a) || json_object_get(map, acc->id) || v.at[i] < 0 ||
+                !carries(j, acc->id, author))
+                continue;
+            if (json_object_set_new(map, acc->id, json_real(v.at[i]))) {
+                json_decref(j);
+                rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+        }
+        json_decref(j);
+    }
+done:
+    if (rc == FW_OK)
+        *out = map;
+    else
+        json_decref(map);
+    free(v.version);
+    free(v.at);
+    fw_buf_release(&body);
+    return rc;
+}
+
+fw_rc fw_duties_of(fw_store *s, const fw_doc *doc, const fw_policy_set *set,
+                   const json_t *training, double now, const fw_duty_config *cfg, json_t *items,
+                   fw_error *err)
 {
     const fw_loaded_policy *chosen[MAX_IN_EFFECT];
     fw_review reviews[MAX_IN_EFFECT];
+    json_t *received = NULL;
     fw_error rerr;
     size_t n = 0, i, k;
     fw_rc rc;
 
     if (!fw_duties_apply(doc))
         return FW_OK; /* a public record: no items, and no reviews run for them */
+    /* Statements are judged by when the log received them, never by their filed_at. */
+    if ((rc = fw_statements_received(s, doc, &received, err)) != FW_OK)
+        return rc;
+
     /* Interventions follow out-of-policy force under the policies in effect. */
     k = fw_policy_set_in_effect(set, doc->occurred_at, chosen, MAX_IN_EFFECT);
     for (i = 0; i < k; i++)
         if (fw_review_run(doc, chosen[i]->policy, NULL, NULL, &reviews[n], &rerr) == FW_OK)
             n++;
-    rc = fw_duties(doc, reviews, n, training, now, cfg, items);
+    rc = fw_duties(doc, received, reviews, n, training, now, cfg, items);
     for (i = 0; i < n; i++)
         fw_review_release(&reviews[i]);
+    json_decref(received);
     if (rc != FW_OK)
         return fw_error_set(err, rc, "cannot list the duties of %s", doc->id);
     return FW_OK;
 }
 
 typedef struct duty_walk {
+    fw_store *s;
     const fw_policy_set *set;
     const json_t *training;
     double now;
@@ -245,7 +381,7 @@ static int duty_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 {
     duty_walk *w = arg;
     (void)row;
-    w->rc = fw_duties_of(doc, w->set, w->training, w->now, w->cfg, w->items, w->err);
+    w->rc = fw_duties_of(w->s, doc, w->set, w->training, w->now, w->cfg, w->items, w->err);
     return w->rc != FW_OK;
 }
 
@@ -253,7 +389,7 @@ fw_rc fw_duties_run(fw_store *s, const fw_policy_set *set, const json_t *trainin
                     const fw_duty_config *cfg, const fw_walk_opts *o, json_t *items,
                     fw_error *err)
 {
-    duty_walk w = {set, training, now, cfg, items, err, FW_OK};
+    duty_walk w = {s, set, training, now, cfg, items, err, FW_OK};
     fw_rc rc = fw_walk_incidents(s, o, false, duty_doc, &w, NULL, err);
     return w.rc ? w.rc : rc;
 }

@@ -2,7 +2,8 @@
 ** Runs over stored incidents that the command line and the server share:
 ** a review stored as a versioned record, the what-if tally of policies over every incident, and the duty items of
 ** one incident or of all of them, reviewed under the policies in effect
-** (fw_policy_set_in_effect).  Each reads the store; the rules they apply
+** (fw_policy_set_in_effect), with the times the record log received each
+** statement (fw_statements_received).  Each reads the store; the rules they apply
 ** live in policy/whatif.h, policy/policyset.h and workflow/duties.h.
 **
 ** A run takes an optional visibility filter (the server shows a user only
@@ -85,11 +86,24 @@ fw_rc fw_walk_incidents(fw_store *s, const fw_walk_opts *o, bool skip_forceless,
 fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, fw_error *err);
 
 /*
-** Append doc's duty items to items: doc reviewed under every policy of set in effect on its
-** date, then fw_duties.  cfg may be NULL (the defaults).
+** When the record log received each officer's statement of doc, the latest
+** stored version of incident doc->id: into *out, a new object mapping the id
+** of each account an officer of doc wrote to the creation time (seconds
+** since the epoch) of the first stored version that carried an account of
+** that id by that author.  An account no stored version carried is absent.
+** Stored versions are read only when doc has more than one and an officer
+** wrote an account; an incident not stored gives an empty object.
 */
-fw_rc fw_duties_of(const fw_doc *doc, const fw_policy_set *set, const json_t *training,
-                   double now, const fw_duty_config *cfg, json_t *items, fw_error *err);
+fw_rc fw_statements_received(fw_store *s, const fw_doc *doc, json_t **out, fw_error *err);
+
+/*
+** Append doc's duty items to items: doc reviewed under every policy of set in effect on its
+** date, then fw_duties, its statements judged by when the record log of s received them
+** (fw_statements_received).  cfg may be NULL (the defaults).
+*/
+fw_rc fw_duties_of(fw_store *s, const fw_doc *doc, const fw_policy_set *set,
+                   const json_t *training, double now, const fw_duty_config *cfg, json_t *items,
+                   fw_error *err);
 
 /* fw_duties_of for every stored incident (that o lets through). */
 fw_rc fw_duties_run(fw_store *s, const fw_policy_set *set, const json_t *training, double now,

@@ -72,7 +72,7 @@ int cmd_duties(cli_args *a)
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     } else if (incident) {
         doc = load_incident(s, incident, true);
-        if (!doc || fw_duties_of(doc, &ps, training, now, &cfg, items, &err) != FW_OK)
+        if (!doc || fw_duties_of(s, doc, &ps, training, now, &cfg, items, &err) != FW_OK)
             rc = doc ? cli_fail(EXIT_RUNTIME, "%s", err.msg) : EXIT_RUNTIME;
         fw_doc_free(doc);
     } else if (fw_duties_run(s, &ps, training, now, &cfg, &strict, items, &err) != FW_OK) {

@@ -305,7 +305,13 @@ static const cli_command commands[] = {
      "listed; officers present at force out of policy (under the adopted policies in\n"
      "effect) with no intervene event; injuries without medical aid in time; force with\n"
      "a device the officer was not certified for, and crowd-control deployments without\n"
-     "crowd-control training."},
+     "crowd-control training.\n"
+     "\n"
+     "A statement is judged by when the record log received it (the time the first\n"
+     "stored version of the incident that carried it was stored), never by its own\n"
+     "filed_at: received after the deadline, it is late (statement_late); not received\n"
+     "as of --now, it is not filed.  A late statement whose filed_at is more than a day\n"
+     "earlier than when the log received it is flagged backdated."},
     {"training", cmd_training, "add OFFICER COURSE --completed DATE | show OFFICER",
      "record or show officers' training", training_opts, 2, 3,
      "Courses that certify devices: ecd, chemical_agents, less_lethal_launcher,\n"

@@ -84,7 +84,7 @@ void api_list_duties(request *r)
     } else if (incident) {
         fw_doc *doc = load_doc(r, st, incident);
         if (doc)
-            fw_duties_of(doc, ps, training, now, NULL, items, &err);
+            fw_duties_of(st, doc, ps, training, now, NULL, items, &err);
         fw_doc_free(doc);
     } else {
         fw_duties_run(st, ps, training, now, NULL, &o, items, &err);

@@ -55,7 +55,7 @@ static json_t *duties(const fw_doc *doc, const fw_review *rv, size_t n, const js
     fw_time t;
     json_t *items = json_array();
     assert_true(fw_time_parse(now, &t));
-    assert_int_equal(fw_duties(doc, rv, n, training, t.epoch, NULL, items), FW_OK);
+    assert_int_equal(fw_duties(doc, NULL, rv, n, training, t.epoch, NULL, items), FW_OK);
     return items;
 }
 
