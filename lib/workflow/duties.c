@@ -6,6 +6,7 @@
 */
 #include "workflow/duties.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ void fw_duty_config_default(fw_duty_config *c)
 
 const char *const fw_duty_kinds[] = {"statement_overdue", "statement_late", "intervention",
                                      "medical_aid", "training_device", "training_crowd_control",
-                                     NULL};
+                                     "training_vehicle_stop", NULL};
 
 /* Force kinds that need a device certification, and the course. */
 static const struct {
@@ -246,65 +247,206 @@ static void medical_aid(const fw_doc *doc, const fw_duty_config *cfg, json_t *it
     }
 }
 
-/* Whether the officer's record holds course, current on epoch. */
-static bool certified_on(const json_t *training, const char *officer, const char *course,
-                         double epoch)
+/* ---- training ------------------------------------------------------------
+** Every training check reads the course entry current at the date of the
+** force (fw_training_on); an officer gets one item per course in an incident,
+** however many force applications or accounts show the need. */
+
+/* Days since 1970-01-01 of a training date (YYYY-MM-DD); false if it is not one. */
+static bool day_of(const char *date, int64_t *day)
 {
-    const json_t *courses = json_object_get(json_object_get(training, officer), "courses");
+    fw_time t;
+    if (!date || !fw_time_parse(date, &t) || t.has_time)
+        return false;
+    *day = (int64_t)floor(t.epoch / 86400);
+    return true;
+}
+
+fw_training_state fw_training_on(const json_t *rec, const char *course, int64_t day,
+                                 char *date, size_t n)
+{
+    const json_t *courses = json_object_get(rec, "courses");
+    const char *expired = NULL, *later = NULL;
+    int64_t expired_day = 0, later_day = 0, d1, d2;
     size_t i;
-    for (i = 0; i < json_array_size(courses); i++) {
+
+    if (date && n)
+        date[0] = '\0';
+    for (i = 0; course && i < json_array_size(courses); i++) {
         const json_t *c = json_array_get(courses, i);
         const char *name = str(c, "course"), *done = str(c, "completed"), *exp = str(c, "expires");
-        fw_time t1, t2;
-        if (!name || strcmp(name, course) != 0 || !done || !fw_time_parse(done, &t1))
+        bool has_exp;
+        if (!name || strcmp(name, course) != 0 || !day_of(done, &d1))
             continue;
-        if (t1.epoch > epoch)
-            continue;
-        if (exp && fw_time_parse(exp, &t2) && t2.epoch + 86400 <= epoch)
-            continue;
+        has_exp = exp && day_of(exp, &d2);
+        if (exp && !has_exp)
+            continue; /* an expiry that cannot be read certifies nothing */
+        if (d1 > day) {
+            if (!later || d1 < later_day) {
+                later = done;
+                later_day = d1;
+            }
+        } else if (has_exp && d2 <= day) {
+            if (!expired || d2 > expired_day) {
+                expired = exp;
+                expired_day = d2;
+            }
+        } else {
+            return FW_TRAINING_CURRENT;
+        }
+    }
+    if (expired || later) {
+        if (date && n)
+            snprintf(date, n, "%s", expired ? expired : later);
+        return expired ? FW_TRAINING_EXPIRED : FW_TRAINING_COMPLETED_AFTER;
+    }
+    return FW_TRAINING_NONE;
+}
+
+const char *fw_training_state_name(fw_training_state st)
+{
+    switch (st) {
+    case FW_TRAINING_CURRENT:
+        return "current";
+    case FW_TRAINING_EXPIRED:
+        return "expired";
+    case FW_TRAINING_COMPLETED_AFTER:
+        return "completed_after";
+    case FW_TRAINING_NONE:
+        break;
+    }
+    return "none";
+}
+
+int64_t fw_force_day(const fw_doc *doc, double t)
+{
+    double local = doc->occurred.epoch + (t > 0 ? t : 0);
+    if (doc->occurred.has_offset)
+        local += doc->occurred.offset_min * 60.0;
+    return (int64_t)floor(local / 86400);
+}
+
+/* Whether id is a vehicle of doc, or a subject in or driving one. */
+static bool in_vehicle(const fw_doc *doc, const char *id)
+{
+    const fw_party *p = id ? fw_doc_party(doc, id) : NULL;
+    const json_t *in;
+    size_t i;
+    if (!p)
+        return false;
+    if (p->kind == FW_REF_VEHICLE)
         return true;
+    if (p->kind != FW_REF_SUBJECT)
+        return false;
+    in = json_object_get(p->obj, "in_vehicle");
+    if (json_is_string(in))
+        return true;
+    for (i = 0; i < doc->nparties; i++) {
+        const char *driver = doc->parties[i].kind == FW_REF_VEHICLE
+                                 ? str(doc->parties[i].obj, "driver")
+                                 : NULL;
+        if (driver && strcmp(driver, id) == 0)
+            return true;
     }
     return false;
 }
 
-static void training_items(const fw_doc *doc, const json_t *training, json_t *items)
+bool fw_force_in_vehicle_encounter(const fw_doc *doc, const fw_account *acc,
+                                   const fw_event *force)
 {
-    size_t a, e, p, k;
-    char detail[256];
+    size_t e;
+    if (doc->encounter && strcmp(doc->encounter, "vehicle_stop") == 0)
+        return true;
+    if (in_vehicle(doc, str(force->obj, "target")))
+        return true;
+    for (e = 0; force->actor && e < acc->nevents; e++) {
+        const fw_event *r = &acc->events[e];
+        if (r->type_name && strcmp(r->type_name, "reach_into_vehicle") == 0 && r->actor &&
+            strcmp(r->actor, force->actor) == 0 && r->t <= force->t)
+            return true;
+    }
+    return false;
+}
+
+/* The officer's training item for course, unless the officer already has one
+** for this incident (kind, officer and course, among the items from first on,
+** which are doc's) or is current on day. */
+static void training_item(const fw_doc *doc, const json_t *training, json_t *items,
+                          size_t first, const char *kind, const char *officer, const char *course,
+                          int64_t day, const char *what)
+{
+    char date[32], detail[384], why[96];
+    fw_training_state st;
+    json_t *it;
+    size_t k;
+
+    for (k = first; k < json_array_size(items); k++) {
+        const json_t *x = json_array_get(items, k);
+        const char *o = str(x, "officer"), *c = str(x, "course");
+        if (strcmp(str(x, "kind"), kind) == 0 && o && strcmp(o, officer) == 0 && c &&
+            strcmp(c, course) == 0)
+            return;
+    }
+    st = fw_training_on(json_object_get(training, officer), course, day, date, sizeof date);
+    if (st == FW_TRAINING_CURRENT)
+        return;
+    if (st == FW_TRAINING_EXPIRED)
+        snprintf(why, sizeof why, "expired on %s", date);
+    else if (st == FW_TRAINING_COMPLETED_AFTER)
+        snprintf(why, sizeof why, "none then; completed %s, after the force", date);
+    else
+        snprintf(why, sizeof why, "none recorded");
+    if (strcmp(kind, "training_device") == 0)
+        snprintf(detail, sizeof detail, "%s without a current %s certification: %s", what,
+                 course, why);
+    else
+        snprintf(detail, sizeof detail, "%s without current %s training: %s", what, course, why);
+    add_item(items, kind, doc, officer, detail);
+    it = json_array_get(items, json_array_size(items) - 1);
+    json_object_set_new(it, "course", json_string(course));
+    json_object_set_new(it, "training", json_string(fw_training_state_name(st)));
+    if (st == FW_TRAINING_EXPIRED)
+        json_object_set_new(it, "expired", json_string(date));
+    else if (st == FW_TRAINING_COMPLETED_AFTER)
+        json_object_set_new(it, "completed", json_string(date));
+}
+
+static void training_items(const fw_doc *doc, const json_t *training, json_t *items,
+                           size_t first)
+{
+    size_t a, e, p;
+    char what[160];
     bool crowd = doc->encounter && strcmp(doc->encounter, "crowd_control") == 0;
 
     for (a = 0; a < doc->naccounts; a++) {
         const fw_account *acc = &doc->accounts[a];
         for (e = 0; e < acc->nevents; e++) {
             const fw_event *f = &acc->events[e];
-            const char *course;
+            const char *kind, *course;
             if (!f->type_name || strcmp(f->type_name, "force") != 0 || !f->actor)
                 continue;
-            course = fw_duty_course_for(str(f->obj, "kind"));
-            if (!course || certified_on(training, f->actor, course, doc->occurred.epoch))
-                continue;
-            for (k = 0; k < json_array_size(items); k++) {
-                const json_t *x = json_array_get(items, k);
-                if (strcmp(str(x, "kind"), "training_device") == 0 &&
-                    strcmp(str(x, "officer"), f->actor) == 0 && strstr(str(x, "detail"), course))
-                    break;
+            kind = str(f->obj, "kind");
+            if ((course = fw_duty_course_for(kind)) != NULL) {
+                snprintf(what, sizeof what, "used %s", kind);
+                training_item(doc, training, items, first, "training_device", f->actor, course,
+                              fw_force_day(doc, f->t), what);
             }
-            if (k < json_array_size(items))
-                continue;
-            snprintf(detail, sizeof detail, "used %s without a current %s certification",
-                     str(f->obj, "kind"), course);
-            add_item(items, "training_device", doc, f->actor, detail);
+            if (fw_force_in_vehicle_encounter(doc, acc, f)) {
+                snprintf(what, sizeof what, "used force (%s) in a vehicle encounter",
+                         kind ? kind : "?");
+                training_item(doc, training, items, first, "training_vehicle_stop", f->actor,
+                              "vehicle_stops", fw_force_day(doc, f->t), what);
+            }
         }
     }
     if (!crowd)
         return;
     for (p = 0; p < doc->nparties; p++) {
         const fw_party *o = &doc->parties[p];
-        if (o->kind != FW_REF_OFFICER ||
-            certified_on(training, o->id, "crowd_control", doc->occurred.epoch))
+        if (o->kind != FW_REF_OFFICER)
             continue;
-        snprintf(detail, sizeof detail, "deployed to crowd control without crowd-control training");
-        add_item(items, "training_crowd_control", doc, o->id, detail);
+        training_item(doc, training, items, first, "training_crowd_control", o->id, "crowd_control",
+                      fw_force_day(doc, 0), "deployed to crowd control");
     }
 }
 
@@ -318,6 +460,7 @@ fw_rc fw_duties(const fw_doc *doc, const json_t *received, const fw_review *revi
                 const json_t *training, double now, const fw_duty_config *cfg, json_t *items)
 {
     fw_duty_config def;
+    size_t first = json_array_size(items); /* the items before are other incidents' */
     if (doc->type != FW_RECORD_INCIDENT)
         return FW_ERR_USAGE;
     if (!fw_duties_apply(doc))
@@ -329,13 +472,13 @@ fw_rc fw_duties(const fw_doc *doc, const json_t *received, const fw_review *revi
     statements(doc, received, now, cfg, items);
     interventions(doc, reviews, n, items);
     medical_aid(doc, cfg, items);
-    training_items(doc, training, items);
+    training_items(doc, training, items, first);
     return FW_OK;
 }
 
 const char *const fw_training_courses[] = {
     "ecd", "chemical_agents", "less_lethal_launcher", "impact_weapon", "canine", "firearm",
-    "crowd_control", NULL};
+    "crowd_control", "vehicle_stops", NULL};
 
 bool fw_training_course_known(const char *course)
 {

@@ -3,7 +3,8 @@
 ** statements every officer present must file, interventions by officers
 ** present at out-of-policy force, medical aid after an injury, and training
 ** (certification for the device used; crowd-control training for crowd-
-** control deployments).  Pure: the caller gives the incident, the reviews,
+** control deployments; vehicle-stop training for force in a vehicle
+** encounter), each course current at the date of the force.  Pure: the caller gives the incident, the reviews,
 ** the officers' training records and the time; the result is a list of
 ** items for review, never findings of guilt.
 */
@@ -12,6 +13,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "record/model.h"
@@ -51,7 +53,11 @@ fw_statement_state fw_statement_judge(double due, double received, double filed_
 ** Append the duty items of doc to items (a JSON array), each an object
 ** {kind, officer, incident, detail, due?, account?, t?}.  kind is one of
 ** "statement_overdue", "statement_late", "intervention", "medical_aid",
-** "training_device", "training_crowd_control"; a statement_late item also
+** "training_device", "training_crowd_control", "training_vehicle_stop"
+** (the training items also have "course", "training": "none", "expired" or
+** "completed_after" (fw_training_state), and "expired" or "completed", the
+** date that says why; one item per officer and course in the incident, however
+** many force applications or accounts show it); a statement_late item also
 ** has "account", "received" and "backdated" (true or false), and "filed_at"
 ** when the statement gives one.  received maps an account id to the
 ** time (seconds since the epoch, a number) the record log received it
@@ -75,7 +81,10 @@ bool fw_duties_apply(const fw_doc *doc);
 extern const char *const fw_duty_kinds[];
 
 /* The courses a training record may hold, NULL-terminated: a fixed
-** vocabulary, the courses duties check (fw_duty_course_for, crowd control). */
+** vocabulary, the courses duties check (fw_duty_course_for, crowd_control,
+** vehicle_stops).  No course has a standard validity here: a certification
+** expires when its record says (expires), as the agency's certification
+** programme sets it; a record without expires does not expire. */
 extern const char *const fw_training_courses[];
 
 /* Whether course is one of fw_training_courses. */
@@ -120,5 +129,50 @@ fw_rc fw_training_all(fw_store *s, json_t **out, fw_error *err);
 
 /* The course an officer needs to be certified in for a force kind, or NULL. */
 const char *fw_duty_course_for(const char *force_kind);
+
+/*
+** Whether a training record holds a course current on a date, and if not,
+** why.  day is the date, as days since 1970-01-01 (fw_force_day).  A course
+** entry is current on day when it was completed on or before day and, if it
+** has expires, expires after day: a certification that expires on
+** 2025-01-01 does not cover force on 2025-01-01.  Entries of other courses
+** and entries whose dates do not parse are ignored.  rec is an officer's
+** record ({"courses": [{"course", "completed", "expires"?}]}), may be NULL.
+** date (may be NULL, n bytes) receives the date that says why: for
+** FW_TRAINING_EXPIRED the latest expiry of the entries completed on or
+** before day; for FW_TRAINING_COMPLETED_AFTER the earliest completion (every
+** entry was completed after day).  Pure.
+*/
+typedef enum fw_training_state {
+    FW_TRAINING_CURRENT,
+    FW_TRAINING_NONE,            /* no entry of the course */
+    FW_TRAINING_EXPIRED,         /* completed before day, expired on or before it */
+    FW_TRAINING_COMPLETED_AFTER  /* only completed after day */
+} fw_training_state;
+
+fw_training_state fw_training_on(const json_t *rec, const char *course, int64_t day,
+                                 char *date, size_t n);
+
+/* The name a training item gives a state: "current", "none", "expired",
+** "completed_after". */
+const char *fw_training_state_name(fw_training_state st);
+
+/* The date of a force at t seconds into doc's encounter, as days since
+** 1970-01-01: the incident's own local date (occurred_at's offset, when it
+** gives one), the date its people would write on a certificate. */
+int64_t fw_force_day(const fw_doc *doc, double t);
+
+/*
+** Whether the force event force of account acc is force in a vehicle
+** encounter, which calls for vehicle-stop training (course vehicle_stops):
+** the incident's encounter is vehicle_stop; or the force is aimed at a
+** vehicle of the incident (target is a vehicle); or at a subject in a vehicle
+** (the subject's in_vehicle, or a vehicle's driver); or its actor reached
+** into a vehicle (reach_into_vehicle) in the same account at or before the
+** force.  A vehicle merely present, or force from a moving vehicle at a
+** person on foot, is not a vehicle encounter.  Pure.
+*/
+bool fw_force_in_vehicle_encounter(const fw_doc *doc, const fw_account *acc,
+                                   const fw_event *force);
 
 #endif
