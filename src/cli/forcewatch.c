@@ -304,8 +304,17 @@ static const cli_command commands[] = {
      "Items for review, never findings: statements overdue or late for every officer\n"
      "listed; officers present at force out of policy (under the adopted policies in\n"
      "effect) with no intervene event; injuries without medical aid in time; force with\n"
-     "a device the officer was not certified for, and crowd-control deployments without\n"
-     "crowd-control training.\n"
+     "a device the officer was not certified for (training_device), crowd-control\n"
+     "deployments without crowd-control training (training_crowd_control), and force in\n"
+     "a vehicle encounter without vehicle-stop training (training_vehicle_stop).\n"
+     "\n"
+     "Force is in a vehicle encounter when the incident's encounter is vehicle_stop, or\n"
+     "the force is aimed at a vehicle or at a subject in one (in_vehicle) or driving one,\n"
+     "or the officer reached into a vehicle (reach_into_vehicle) before it.  Training\n"
+     "counts when it was current on the date of the force (the incident's local date):\n"
+     "completed on or before it, and, if it has an expiry, expiring after it.  The item\n"
+     "says why (none recorded, expired on DATE, or completed after the force); one item\n"
+     "per officer and course in an incident.\n"
      "\n"
      "A statement is judged by when the record log received it (the time the first\n"
      "stored version of the incident that carried it was stored), never by its own\n"
@@ -315,7 +324,9 @@ static const cli_command commands[] = {
     {"training", cmd_training, "add OFFICER COURSE --completed DATE | show OFFICER",
      "record or show officers' training", training_opts, 2, 3,
      "Courses that certify devices: ecd, chemical_agents, less_lethal_launcher,\n"
-     "impact_weapon, canine, firearm; and crowd_control."},
+     "impact_weapon, canine, firearm; and crowd_control and vehicle_stops.  A course\n"
+     "covers force from its completion date until the day before --expires (no\n"
+     "--expires: it does not expire); duties checks it at the date of the force."},
     {"case", cmd_case, "show ID | move ID STATE [--finding F]",
      "show or move an incident's review case", case_opts, 2, 3,
      "States: reported, supervisor_review, investigation, board_review, closed.  A death,\n"
