@@ -280,6 +280,14 @@ describe("dashboard", () => {
     assert.equal(await page.locator("section.officer").count(), Math.min(officers.size, 50));
     assert.match(await page.locator("#duties-total").textContent(), new RegExp(`^${duties.length} items for ${officers.size} officers`));
     await shoot(page, "duties");
+    // The kinds come from /api/v1/meta, labelled: vehicle-stop training items (demo-0007) by kind.
+    assert.equal(await page.locator('select[name="kind"] option[value="training_vehicle_stop"]').textContent(), "training vehicle stop");
+    const vehicle = duties.filter((d) => d.kind === "training_vehicle_stop");
+    assert.ok(vehicle.some((d) => d.incident === "demo-0007" && d.officer === "o-101"));
+    await page.locator('select[name="kind"]').selectOption("training_vehicle_stop");
+    await page.getByRole("button", { name: "Show" }).click();
+    assert.match(await page.locator("#duties-total").textContent(), new RegExp(`^${vehicle.length} items for `));
+    assert.match(await page.locator('section.officer[data-officer="o-101"]').textContent(), /vehicle_stops training: none recorded/);
     assert.deepEqual(page.errors, []);
   });
 
