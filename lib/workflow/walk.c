@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 
+#include "store/agency.h"
 #include "base/banned.h"
 
 #define MAX_IN_EFFECT 32
@@ -341,6 +342,8 @@ fw_rc fw_duties_of(fw_store *s, const fw_doc *doc, const fw_policy_set *set,
 {
     const fw_loaded_policy *chosen[MAX_IN_EFFECT];
     fw_review reviews[MAX_IN_EFFECT];
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
     json_t *received = NULL;
     fw_error rerr;
     size_t n = 0, i, k;
@@ -352,8 +355,14 @@ fw_rc fw_duties_of(fw_store *s, const fw_doc *doc, const fw_policy_set *set,
     if ((rc = fw_statements_received(s, doc, &received, err)) != FW_OK)
         return rc;
 
-    /* Interventions follow out-of-policy force under the policies in effect. */
-    k = fw_policy_set_in_effect(set, doc->occurred_at, chosen, MAX_IN_EFFECT);
+    /* Interventions follow out-of-policy force under the policies in effect for the
+    ** incident's agency (its jurisdiction, store/agency.h). */
+    if ((rc = fw_agency_chain_load(s, doc->agency, &chain, err)) != FW_OK) {
+        json_decref(received);
+        return rc;
+    }
+    fw_jurisdiction_of(doc, &chain, &jur);
+    k = fw_policy_set_in_effect(set, doc->occurred_at, &jur, chosen, MAX_IN_EFFECT);
     for (i = 0; i < k; i++)
         if (fw_review_run(doc, chosen[i]->policy, NULL, NULL, &reviews[n], &rerr) == FW_OK)
             n++;
