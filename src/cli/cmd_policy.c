@@ -236,7 +236,7 @@ static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const c
         }
         rv.what_if = fw_policy_set_what_if(ps, chosen[i], doc->occurred_at, &jur);
         if (rv.what_if && !json_out)
-            printf("%s  what-if: %s does not govern this incident (%s)\n", id,
+            printf("%s  what-if: %s is not in effect for this incident: %s\n", id,
                    fw_policy_fullname(chosen[i]->policy), rv.what_if);
         j = fw_review_record(&rv, &info, chosen[i], cli_value(a, "account"));
         if (j && !cli_flag(a, "no-store") && !cli_value(a, "account") &&
