@@ -68,16 +68,22 @@ static int policy_show(const fw_policy_set *ps, const char *name)
     const fw_loaded_policy *lp = fw_policy_set_choose(ps, name, NULL);
     const fw_policy *p;
     fw_rule_info r;
+    fw_buf gov;
     size_t i;
 
     if (!lp)
         return cli_fail(EXIT_RUNTIME, "no policy %s (see 'forcewatch policy list')", name);
     p = lp->policy;
-    printf("policy %s: %s\nkind %s, status %s, effective %s%s%s\nsource %s\nfile %s (sha256 %s)\n",
+    fw_buf_init(&gov, 4096);
+    fw_policy_governs_text(p, &gov);
+    printf("policy %s: %s\nkind %s, status %s, effective %s%s%s\ngoverns %s\nsource %s\n"
+           "file %s (sha256 %s)\n",
            fw_policy_fullname(p), fw_policy_title(p), fw_policy_kind(p), fw_policy_status(p),
            fw_policy_effective(p) ? fw_policy_effective(p) : "-",
            fw_policy_until(p) ? " until " : "", fw_policy_until(p) ? fw_policy_until(p) : "",
-           *fw_policy_source(p) ? fw_policy_source(p) : "-", lp->path, lp->sha256);
+           fw_buf_str(&gov), *fw_policy_source(p) ? fw_policy_source(p) : "-", lp->path,
+           lp->sha256);
+    fw_buf_release(&gov);
     for (i = 0; i < fw_policy_nrules(p); i++) {
         fw_policy_rule(p, i, &r);
         printf("\nrule %s  [%s, %s]\n  \"%s\"\n  when    %s\n  require %s\n", r.id, r.cite,

@@ -186,11 +186,12 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         reply_refusal(r, rc, field, &err);
         return;
     }
-    /* The agency's name beside its id (not part of the stored document). */
+    /* The agency's name beside the document (not part of the stored document). */
     served = json_loadb(r->text.data, r->text.len, 0, NULL);
     if (served) {
         add_agency_name(r->store, served,
-                        json_string_value(json_object_get(served, "agency")));
+                        json_string_value(json_object_get(json_object_get(served, "incident"),
+                                                          "agency")));
         text = json_dumps(served, JSON_COMPACT | JSON_SORT_KEYS);
         if (text) {
             fw_buf_reset(&r->text);
