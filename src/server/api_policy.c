@@ -141,15 +141,21 @@ void api_list_policies(request *r)
     const fw_policy_set *ps = server_policies(r);
     json_t *items = json_array();
     size_t i;
+    fw_buf gov;
+    fw_buf_init(&gov, 1 << 16);
     for (i = 0; i < ps->n; i++) {
         const fw_policy *p = ps->items[i].policy;
+        fw_buf_reset(&gov);
+        fw_policy_governs_text(p, &gov);
         json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:s}", "name",
+            items, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:s, s:s}", "name",
                              fw_policy_name(p), "version", fw_policy_fullname(p), "title",
                              fw_policy_title(p), "kind", fw_policy_kind(p), "effective",
                              fw_policy_effective(p), "until", fw_policy_until(p), "rules",
-                             (json_int_t)fw_policy_nrules(p), "sha256", ps->items[i].sha256));
+                             (json_int_t)fw_policy_nrules(p), "sha256", ps->items[i].sha256,
+                             "governs", fw_buf_str(&gov)));
     }
+    fw_buf_release(&gov);
     reply_json(r, 200, json_pack("{s:o}", "policies", items));
 }
 
