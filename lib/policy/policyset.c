@@ -215,8 +215,18 @@ static const fw_loaded_policy *in_effect_for(const fw_policy_set *set, const cha
 {
     const fw_loaded_policy *lp = date ? fw_policy_set_choose(set, family, date) : NULL;
     const fw_policy *p;
+    size_t i;
 
-    if (!lp || !j)
+    if (!date || !j)
+        return NULL;
+    /* A version adopted by its full name is that version, whatever the family's latest. */
+    for (i = 0; i < set->n; i++) {
+        p = set->items[i].policy;
+        if (strcmp(fw_policy_name(p), family) == 0 &&
+            fw_agency_chain_adopted(j->chain, "", fw_policy_fullname(p), date))
+            return fw_policy_governs_what(p, j) ? &set->items[i] : NULL;
+    }
+    if (!lp)
         return NULL;
     p = lp->policy;
     if (!fw_agency_chain_adopted(j->chain, family, fw_policy_fullname(p), date) &&

@@ -175,10 +175,26 @@ static void test_adoption(void **state)
     assert_string_equal(in_effect(&set, "2025-01-01", &j, out, sizeof out), "");
     assert_true(fw_agency_chain_adopted(&c, "model", "model-1", "2021-01-01"));
     assert_false(fw_agency_chain_adopted(&c, "dept", "dept-1", "2021-01-01"));
-    /* Adoption by version name. */
+    /* Adoption by version name: that version, though the family has a later one. */
+    add(&set, "model-2.policy", "policy model \"m\"\nversion 2\nkind proposal");
     strcpy(a->policy, "model-1");
     strcpy(a->to, "");
     assert_string_equal(in_effect(&set, "2030-01-01", &j, out, sizeof out), "model");
+    {
+        const fw_loaded_policy *lp[4];
+        assert_int_equal(fw_policy_set_in_effect(&set, "2030-01-01", &j, lp, 4), 1);
+        assert_string_equal(fw_policy_fullname(lp[0]->policy), "model-1");
+        assert_null(fw_policy_set_what_if(&set, lp[0], "2030-01-01", &j));
+        assert_non_null(fw_policy_set_what_if(&set, fw_policy_set_find(&set, "model-2"),
+                                              "2030-01-01", &j));
+    }
+    /* By family: the family's version chosen (the last of the proposals). */
+    strcpy(a->policy, "model");
+    {
+        const fw_loaded_policy *lp[4];
+        assert_int_equal(fw_policy_set_in_effect(&set, "2030-01-01", &j, lp, 4), 1);
+        assert_string_equal(fw_policy_fullname(lp[0]->policy), "model-2");
+    }
     fw_policy_set_release(&set);
 }
 
