@@ -208,10 +208,8 @@ const fw_loaded_policy *fw_policy_set_choose(const fw_policy_set *set, const cha
     return adopted ? NULL : last;
 }
 
-/* The version of lp's family in effect for j on date, by the rule of fw_policy_set_in_effect,
-** or NULL. */
-static const fw_loaded_policy *in_effect_for(const fw_policy_set *set, const char *family,
-                                             const char *date, const fw_jurisdiction *j)
+const fw_loaded_policy *fw_policy_set_in_effect_for(const fw_policy_set *set, const char *family,
+                                                    const char *date, const fw_jurisdiction *j)
 {
     const fw_loaded_policy *lp = date ? fw_policy_set_choose(set, family, date) : NULL;
     const fw_policy *p;
@@ -246,7 +244,7 @@ size_t fw_policy_set_in_effect(const fw_policy_set *set, const char *date,
         bool seen = false;
         for (k = 0; k < i && !seen; k++)
             seen = strcmp(fw_policy_name(set->items[k].policy), family) == 0;
-        if (!seen && (lp = in_effect_for(set, family, date, j)) != NULL)
+        if (!seen && (lp = fw_policy_set_in_effect_for(set, family, date, j)) != NULL)
             out[n++] = lp;
     }
     return n;
@@ -255,7 +253,7 @@ size_t fw_policy_set_in_effect(const fw_policy_set *set, const char *date,
 bool fw_policy_set_governs(const fw_policy_set *set, const fw_loaded_policy *lp,
                            const char *date, const fw_jurisdiction *j)
 {
-    return lp && in_effect_for(set, fw_policy_name(lp->policy), date, j) == lp;
+    return lp && fw_policy_set_in_effect_for(set, fw_policy_name(lp->policy), date, j) == lp;
 }
 
 const char *fw_policy_set_what_if(const fw_policy_set *set, const fw_loaded_policy *lp,

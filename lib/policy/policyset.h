@@ -99,6 +99,13 @@ size_t fw_policy_set_in_effect(const fw_policy_set *set, const char *date,
                                size_t max);
 
 /*
+** The version of family in effect for the incident on date by the rule of
+** fw_policy_set_in_effect, or NULL (date or j NULL: NULL).
+*/
+const fw_loaded_policy *fw_policy_set_in_effect_for(const fw_policy_set *set, const char *family,
+                                                    const char *date, const fw_jurisdiction *j);
+
+/*
 ** Why lp (named by a caller) is a what-if for the incident on date, as a
 ** static string ("it does not govern agency ...'s chain", ...), or NULL if
 ** fw_policy_set_in_effect would choose it: what reviews carry as what_if.

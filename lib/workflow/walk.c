@@ -166,6 +166,7 @@ fw_rc fw_walk_incidents(fw_store *s, const fw_walk_opts *o, bool skip_forceless,
 /* ---- what-if --------------------------------------------------------------- */
 
 typedef struct whatif_walk {
+    fw_store *s;
     fw_whatif *t;
     size_t n;
     bool strict;
@@ -176,12 +177,26 @@ typedef struct whatif_walk {
 static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 {
     whatif_walk *w = arg;
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
     fw_error err;
+    bool chained = false;
     size_t i;
     (void)row;
 
     for (i = 0; i < w->n; i++) {
         fw_review rv;
+        /* Jurisdiction, when asked: the incident's agency chain, read once. */
+        if (w->t[i].set && !chained) {
+            if (fw_agency_chain_load(w->s, doc->agency, &chain, &err) != FW_OK)
+                chain.n = 0;
+            fw_jurisdiction_of(doc, &chain, &jur);
+            chained = true;
+        }
+        if (w->t[i].set && fw_policy_set_in_effect_for(w->t[i].set,
+                                                       fw_policy_name(w->t[i].policy->policy),
+                                                       doc->occurred_at, &jur))
+            w->t[i].governed++;
         if (fw_review_run(doc, w->t[i].policy->policy, NULL, NULL, &rv, &err) != FW_OK) {
             if (!w->strict)
                 continue;
@@ -200,7 +215,7 @@ static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 
 fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, fw_error *err)
 {
-    whatif_walk w = {t, n, o && o->strict, err, FW_OK};
+    whatif_walk w = {s, t, n, o && o->strict, err, FW_OK};
     size_t incidents = 0, i;
     fw_rc rc = fw_walk_incidents(s, o, true, whatif_doc, &w, &incidents, err);
     for (i = 0; i < n; i++)

@@ -293,7 +293,7 @@ static int review_summary(cli_args *a, fw_store *s, const fw_policy_set *ps)
         else if (fw_whatif_init(&t[nt], lp, cli_flag(a, "incidents"), 0, &err) != FW_OK)
             rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         else
-            nt++;
+            t[nt++].set = ps; /* count where it is in effect: the rest is what-if */
     }
     if (!rc && fw_whatif_run(s, t, nt, &o, &err) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);

@@ -127,6 +127,7 @@ void api_what_if(request *r)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
         return;
     }
+    t.set = server_policies(r); /* count where it is in effect: the rest is what-if */
     st = r->store;
     if (fw_whatif_run(st, &t, 1, &o, &err) != FW_OK)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");

@@ -100,6 +100,13 @@ same "$(policies j-adopt-before)" "" "before the adoption: not under 8 Can't Wai
 same "$(policies j-adopt-after)" "eight-cant-wait-2020" "after the adoption: under it"
 same "$(fw review --no-store --json j-adopt-after | jq -r '.[0].what_if')" false "adopted: not a what-if"
 
+# ---- what-if over every incident says where the policy is in effect ----------------------
+run "what-if of DHS's policy over every incident" -- fw review --all --summary --policy dhs
+has "$T/out" "in effect (by date and jurisdiction) for 7 of the incidents with force; a what-if for the others" \
+    "what-if counts the ICE and CBP incidents since 2023-02-06 as governed"
+run "what-if of 8 Can't Wait" -- fw review --all --summary --policy eight-cant-wait
+has "$T/out" "in effect (by date and jurisdiction) for 1 of the incidents" "only the adopting agency's later incident"
+
 # ---- names, withdrawn, parents ------------------------------------------------------
 run "list" -- fw list
 has "$T/out" "Metro City Police Department (metro-pd)" "list shows the agency's name"
@@ -167,6 +174,7 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" 
     --data '{"policy": "doj"}' "$U/api/v1/incidents/ex-04-restrained/reviews")
 same "$code" 200 "API review run under a named policy"
 same "$(jq -r .what_if "$T/body")" true "API review run: what_if"
+same "$(get "/api/v1/whatif?policy=dhs" | jq -r '.governed')" 7 "API what-if: governed"
 same "$(get "/api/v1/duties" | jq '[.duties[] | select(.incident == "ex-07-warning-shot" and (.detail | contains("doj-2022")))] | length')" \
     0 "API duties: no DOJ items for CBP"
 

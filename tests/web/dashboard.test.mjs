@@ -264,7 +264,7 @@ describe("dashboard", () => {
     await page.getByLabel("Policy").selectOption("no-shoot-pledge-1");
     await page.getByRole("button", { name: "Run" }).click();
     await page.locator("#whatif-total").waitFor();
-    assert.match(await page.locator("#whatif-label").textContent(), /^A what-if: no-shoot-pledge-1 is applied to every incident.*nobody unless an agency adopts it/);
+    assert.match(await page.locator("#whatif-label").textContent(), /^A what-if: no-shoot-pledge-1 is applied to every incident.*nobody unless an agency adopts it; it is in effect for 0 of the incidents with force\)\.$/);
     const w = await apiJson(page, "/api/v1/whatif?policy=no-shoot-pledge-1");
     assert.ok(w.out_of_policy > 0);
     assert.equal(await page.locator("#whatif-total").textContent(),
