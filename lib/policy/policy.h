@@ -15,7 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "base/error.h"
+#include "record/agency.h"
 #include "record/model.h"
 #include "policy/situation.h"
 
@@ -71,6 +73,35 @@ int fw_policy_rule_index(const fw_policy *p, const char *id);
 
 /* Whether the version applies on date (YYYY-MM-DD...; only the date counts). */
 bool fw_policy_in_effect(const fw_policy *p, const char *date);
+
+/*
+** Jurisdiction (docs/policy-language.md): whom and what an incident is, as a
+** policy's 'governs' statements and agencies' adoptions read it.  chain is
+** the incident's agency and its parents (record/agency.h; NULL or empty:
+** an agency not known); encounter the incident's kind of encounter (NULL if
+** not given); vehicle whether the incident has a vehicle.
+*/
+typedef struct fw_jurisdiction {
+    const fw_agency_chain *chain;
+    const char *encounter;
+    bool vehicle;
+} fw_jurisdiction;
+
+/* j for incident doc of agency chain (the pointers are into doc and chain). */
+void fw_jurisdiction_of(const fw_doc *doc, const fw_agency_chain *chain, fw_jurisdiction *j);
+
+/* Whether p itself names whom j is: 'governs agency' names the agency or one of its
+** ancestors, or 'governs type' the agency's type.  A policy with neither governs nobody
+** by itself (only the agencies that adopt it). */
+bool fw_policy_governs_whom(const fw_policy *p, const fw_jurisdiction *j);
+
+/* Whether j is within what p governs: with no 'governs encounter' or 'governs vehicle',
+** every incident; with them, an incident of one of the encounters, or with a vehicle. */
+bool fw_policy_governs_what(const fw_policy *p, const fw_jurisdiction *j);
+
+/* p's 'governs' statements as one line for people ("agency dhs; vehicle or encounter
+** vehicle_stop"), or "nobody unless an agency adopts it", appended to out. */
+void fw_policy_governs_text(const fw_policy *p, fw_buf *out);
 
 /* A fact replaced by another value, for decisive-fact substitution. */
 typedef struct fw_override {

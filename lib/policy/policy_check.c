@@ -241,6 +241,23 @@ static bool refers_to(const fw_policy *p, const node *n, int target, int depth)
     }
 }
 
+/* A 'governs' statement's values: agency ids, agency types, encounter kinds. */
+static void check_governs(parser *ps, const governs *g)
+{
+    const fw_enum *e = g->kind == GOV_TYPE        ? fw_enum_find("agency_type")
+                       : g->kind == GOV_ENCOUNTER ? fw_enum_find("encounter")
+                                                  : NULL;
+    size_t k;
+    for (k = 0; k < g->nvalues; k++) {
+        const char *v = g->values[k];
+        if (g->kind == GOV_AGENCY && !fw_id_valid(v, strlen(v)))
+            fw_policy_perr(ps, g->line, g->col, "governs agency: '%s' is not an agency id", v);
+        else if (e && fw_enum_index(e, v) < 0)
+            fw_policy_perr(ps, g->line, g->col, "governs %s: unknown value '%s' (see %s)",
+                           g->kind == GOV_TYPE ? "type" : "encounter", v, e->name);
+    }
+}
+
 void fw_policy_check(parser *ps)
 {
     fw_policy *p = ps->pol;
@@ -257,6 +274,8 @@ void fw_policy_check(parser *ps)
         p->source = "";
     if (p->effective && p->until && strcmp(p->until, p->effective) < 0)
         fw_policy_perr(ps, 1, 1, "'until' %s is before 'effective' %s", p->until, p->effective);
+    for (i = 0; i < p->ngov; i++)
+        check_governs(ps, &p->gov[i]);
     for (i = 0; i < p->ndefs; i++) {
         definition *d = &p->defs[i];
         if (fw_fact_index(d->name) >= 0 || find_def(p, d->name) != (int)i)

@@ -97,6 +97,19 @@ typedef struct definition {
     int line, col;
 } definition;
 
+/* One 'governs' statement: whom (agency, type) or what (encounter, vehicle) a policy
+** governs, with its values (none for vehicle). */
+typedef enum governs_kind { GOV_AGENCY, GOV_TYPE, GOV_ENCOUNTER, GOV_VEHICLE } governs_kind;
+
+typedef struct governs {
+    governs_kind kind;
+    const char **values;
+    size_t nvalues;
+    int line, col;
+} governs;
+
+#define MAX_GOVERNS 32
+
 struct fw_policy {
     arena_block *arena;
     const char *name, *version, *fullname, *title, *kind, *status, *source;
@@ -105,6 +118,8 @@ struct fw_policy {
     size_t nrules, caprules;
     definition *defs;
     size_t ndefs, capdefs;
+    governs gov[MAX_GOVERNS];
+    size_t ngov;
 };
 
 /* ---- lexer ------------------------------------------------------------- */

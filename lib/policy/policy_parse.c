@@ -791,6 +791,62 @@ static void parse_define(parser *ps)
     (void)col;
 }
 
+/* governs agency ID, ... | governs type TYPE, ... | governs encounter KIND, ... |
+** governs vehicle (docs/policy-language.md, "Jurisdiction"). */
+static void parse_governs(parser *ps)
+{
+    static const char *const what[] = {"agency", "type", "encounter", "vehicle", NULL};
+    const char *tmp[MAX_LIST];
+    governs *g;
+    size_t k = 0;
+    int line = ps->tok.line, col = ps->tok.col;
+    const char *kw;
+
+    next(ps); /* governs */
+    kw = parse_word_arg(ps, "governs", what);
+    if (!kw)
+        return;
+    if (ps->pol->ngov == MAX_GOVERNS) {
+        fw_policy_perr(ps, line, col, "more than %d 'governs' statements", MAX_GOVERNS);
+        ps->stop = true;
+        return;
+    }
+    g = &ps->pol->gov[ps->pol->ngov++];
+    memset(g, 0, sizeof *g);
+    g->line = line;
+    g->col = col;
+    g->kind = strcmp(kw, "agency") == 0 ? GOV_AGENCY
+              : strcmp(kw, "type") == 0 ? GOV_TYPE
+              : strcmp(kw, "encounter") == 0 ? GOV_ENCOUNTER : GOV_VEHICLE;
+    if (g->kind == GOV_VEHICLE)
+        return;
+    for (;;) {
+        if (ps->tok.kind != T_WORD || is_reserved(&ps->tok)) {
+            expected(ps, "a value after 'governs'");
+            return;
+        }
+        if (k == MAX_LIST) {
+            fw_policy_perr(ps, ps->tok.line, ps->tok.col, "more than %d values in 'governs'",
+                           MAX_LIST);
+            ps->stop = true;
+            return;
+        }
+        tmp[k++] = tok_dup(ps, &ps->tok);
+        next(ps);
+        if (ps->tok.kind != T_COMMA)
+            break;
+        next(ps);
+    }
+    g->values = fw_policy_arena_alloc(&ps->pol->arena, k * sizeof *g->values);
+    if (!g->values) {
+        fw_policy_perr(ps, line, col, "out of memory");
+        ps->stop = true;
+        return;
+    }
+    memcpy(g->values, tmp, k * sizeof *tmp);
+    g->nvalues = k;
+}
+
 static void parse_file(parser *ps)
 {
     fw_policy *pol = ps->pol;
@@ -833,6 +889,8 @@ static void parse_file(parser *ps)
         } else if (word_is(&kw, "source")) {
             next(ps);
             pol->source = parse_string_arg(ps, "source");
+        } else if (word_is(&kw, "governs")) {
+            parse_governs(ps);
         } else if (word_is(&kw, "define")) {
             parse_define(ps);
         } else if (word_is(&kw, "rule")) {

@@ -208,21 +208,74 @@ const fw_loaded_policy *fw_policy_set_choose(const fw_policy_set *set, const cha
     return adopted ? NULL : last;
 }
 
+const fw_loaded_policy *fw_policy_set_in_effect_for(const fw_policy_set *set, const char *family,
+                                                    const char *date, const fw_jurisdiction *j)
+{
+    const fw_loaded_policy *lp = date ? fw_policy_set_choose(set, family, date) : NULL;
+    const fw_policy *p;
+    size_t i;
+
+    if (!date || !j)
+        return NULL;
+    /* A version adopted by its full name is that version, whatever the family's latest. */
+    for (i = 0; i < set->n; i++) {
+        p = set->items[i].policy;
+        if (strcmp(fw_policy_name(p), family) == 0 &&
+            fw_agency_chain_adopted(j->chain, "", fw_policy_fullname(p), date))
+            return fw_policy_governs_what(p, j) ? &set->items[i] : NULL;
+    }
+    if (!lp)
+        return NULL;
+    p = lp->policy;
+    if (!fw_agency_chain_adopted(j->chain, family, fw_policy_fullname(p), date) &&
+        !(fw_policy_in_effect(p, date) && fw_policy_governs_whom(p, j)))
+        return NULL;
+    return fw_policy_governs_what(p, j) ? lp : NULL;
+}
+
 size_t fw_policy_set_in_effect(const fw_policy_set *set, const char *date,
-                               const fw_loaded_policy **out, size_t max)
+                               const fw_jurisdiction *j, const fw_loaded_policy **out,
+                               size_t max)
 {
     size_t i, k, n = 0;
     for (i = 0; i < set->n && n < max; i++) {
-        const fw_policy *p = set->items[i].policy;
+        const char *family = fw_policy_name(set->items[i].policy);
         const fw_loaded_policy *lp;
         bool seen = false;
-        if (!fw_policy_in_effect(p, date))
-            continue;
-        for (k = 0; k < n && !seen; k++)
-            seen = strcmp(fw_policy_name(out[k]->policy), fw_policy_name(p)) == 0;
-        lp = seen ? NULL : fw_policy_set_choose(set, fw_policy_name(p), date);
-        if (lp)
+        for (k = 0; k < i && !seen; k++)
+            seen = strcmp(fw_policy_name(set->items[k].policy), family) == 0;
+        if (!seen && (lp = fw_policy_set_in_effect_for(set, family, date, j)) != NULL)
             out[n++] = lp;
     }
     return n;
+}
+
+bool fw_policy_set_governs(const fw_policy_set *set, const fw_loaded_policy *lp,
+                           const char *date, const fw_jurisdiction *j)
+{
+    return lp && fw_policy_set_in_effect_for(set, fw_policy_name(lp->policy), date, j) == lp;
+}
+
+const char *fw_policy_set_what_if(const fw_policy_set *set, const fw_loaded_policy *lp,
+                                  const char *date, const fw_jurisdiction *j)
+{
+    const fw_policy *p;
+    bool adopted;
+
+    if (fw_policy_set_governs(set, lp, date, j))
+        return NULL;
+    if (!lp || !date)
+        return "not chosen for this incident";
+    p = lp->policy;
+    adopted = j && fw_agency_chain_adopted(j->chain, fw_policy_name(p), fw_policy_fullname(p),
+                                           date);
+    if (!adopted && strcmp(fw_policy_kind(p), "adopted") != 0 && !fw_policy_governs_whom(p, j))
+        return "a model policy no agency of this incident adopted";
+    if (!adopted && !fw_policy_governs_whom(p, j))
+        return "it does not govern this agency";
+    if (!adopted && !fw_policy_in_effect(p, date))
+        return "not in effect on that date";
+    if (!fw_policy_governs_what(p, j))
+        return "it does not govern this kind of encounter";
+    return "another version is in effect on that date";
 }

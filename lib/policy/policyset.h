@@ -82,11 +82,42 @@ const fw_loaded_policy *fw_policy_set_choose(const fw_policy_set *set, const cha
                                              const char *date);
 
 /*
-** The versions to apply at date when none is named: for each family with an
-** adopted version in effect, the one fw_policy_set_choose picks, in name
-** order.  Fills at most max into out; returns the number filled.
+** The versions in effect for an incident on date, when none is named: the one
+** rule of jurisdiction (docs/policy-language.md).  A family is in effect when
+**   - an agency of j's chain (the incident's agency or an ancestor) adopted
+**     it on date (record/agency.h): its version fw_policy_set_choose picks on
+**     date, of any kind; or
+**   - its version fw_policy_set_choose picks on date is adopted (kind),
+**     in effect on date (fw_policy_in_effect) and governs j's agency
+**     (fw_policy_governs_whom);
+** and, either way, that version governs what j is (fw_policy_governs_what).
+** In name order; fills at most max into out and returns the number filled.
+** With j NULL nothing is in effect.
 */
 size_t fw_policy_set_in_effect(const fw_policy_set *set, const char *date,
-                               const fw_loaded_policy **out, size_t max);
+                               const fw_jurisdiction *j, const fw_loaded_policy **out,
+                               size_t max);
+
+/*
+** The version of family in effect for the incident on date by the rule of
+** fw_policy_set_in_effect, or NULL (date or j NULL: NULL).
+*/
+const fw_loaded_policy *fw_policy_set_in_effect_for(const fw_policy_set *set, const char *family,
+                                                    const char *date, const fw_jurisdiction *j);
+
+/*
+** Why lp (named by a caller) is a what-if for the incident on date, as a
+** static string ("it does not govern agency ...'s chain", ...), or NULL if
+** fw_policy_set_in_effect would choose it: what reviews carry as what_if.
+*/
+const char *fw_policy_set_what_if(const fw_policy_set *set, const fw_loaded_policy *lp,
+                                  const char *date, const fw_jurisdiction *j);
+
+/*
+** Whether lp (named by a caller) is in effect for the incident on date, as
+** fw_policy_set_in_effect decides: false means its review is a what-if.
+*/
+bool fw_policy_set_governs(const fw_policy_set *set, const fw_loaded_policy *lp,
+                           const char *date, const fw_jurisdiction *j);
 
 #endif

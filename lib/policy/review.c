@@ -108,6 +108,9 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
     memset(out, 0, sizeof *out);
     out->doc = doc;
     out->policy = p;
+    out->what_if = fw_policy_in_effect(p, doc->occurred_at) ? NULL
+                   : strcmp(fw_policy_kind(p), "adopted") ? "not adopted"
+                                                          : "not in effect on that date";
     for (a = 0; a < doc->naccounts; a++)
         for (e = 0; e < doc->accounts[a].nevents; e++)
             total += doc->accounts[a].events[e].type &&
@@ -283,9 +286,12 @@ json_t *fw_review_json(const fw_review *r)
                      fw_policy_fullname(r->policy), "policy_kind", fw_policy_kind(r->policy),
                      "occurred_at", r->doc->occurred_at, "policy_effective",
                      fw_policy_effective(r->policy), "applications", apps, "decisive", dec);
-    if (root)
-        json_object_set_new(root, "in_effect",
-                            json_boolean(fw_policy_in_effect(r->policy, r->doc->occurred_at)));
+    if (root) {
+        json_object_set_new(root, "in_effect", json_boolean(!r->what_if));
+        json_object_set_new(root, "what_if", json_boolean(r->what_if != NULL));
+        if (r->what_if)
+            json_object_set_new(root, "what_if_reason", json_string(r->what_if));
+    }
     return root;
 }
 
@@ -359,13 +365,13 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
 {
     size_t i, k, d, n = fw_policy_nrules(r->policy);
     bool *done = calloc(r->nitems ? r->nitems : 1, sizeof *done);
-    const char *occ = r->doc->occurred_at;
 
     if (!done)
         return FW_ERR_NOMEM;
     if (r->nitems == 0)
-        fw_buf_printf(out, "%s  no force applications  policy %s\n", r->doc->id,
-                      fw_policy_fullname(r->policy));
+        fw_buf_printf(out, "%s  no force applications  policy %s%s%s%s\n", r->doc->id,
+                      fw_policy_fullname(r->policy), r->what_if ? " (what-if: " : "",
+                      r->what_if ? r->what_if : "", r->what_if ? ")" : "");
     for (i = 0; i < r->nitems; i++) {
         const fw_event *e = item_event(r, i);
         if (done[i])
@@ -373,11 +379,9 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
                       event_str(e, "kind") ? event_str(e, "kind") : "force");
         fw_canon_number(e->t, out);
-        fw_buf_printf(out, " s  policy %s%s\n", fw_policy_fullname(r->policy),
-                      fw_policy_in_effect(r->policy, occ) ? ""
-                      : strcmp(fw_policy_kind(r->policy), "adopted")
-                          ? " (what-if)"
-                          : " (what-if: not in effect on that date)");
+        fw_buf_printf(out, " s  policy %s%s%s%s\n", fw_policy_fullname(r->policy),
+                      r->what_if ? " (what-if: " : "", r->what_if ? r->what_if : "",
+                      r->what_if ? ")" : "");
         for (k = i; k < r->nitems; k++) {
             size_t shown = 0;
             if (done[k] || strcmp(r->items[k].key, r->items[i].key) != 0)

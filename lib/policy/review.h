@@ -38,6 +38,10 @@ typedef struct fw_review {
     size_t nitems;
     fw_decisive *decisive;
     size_t ndecisive, capdecisive;
+    /* NULL if the policy is in effect for the incident; else why its review is a what-if
+    ** (a static string).  fw_review_run judges by the date and kind alone; callers that know
+    ** the incident's jurisdiction set it from fw_policy_set_what_if (policyset.h). */
+    const char *what_if;
 } fw_review;
 
 /*

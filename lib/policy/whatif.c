@@ -116,7 +116,7 @@ fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc)
 json_t *fw_whatif_json(const fw_whatif *t)
 {
     const fw_policy *p = t->policy->policy;
-    json_t *rules = json_array();
+    json_t *rules = json_array(), *root;
     size_t k;
 
     for (k = 0; rules && k < t->nrules; k++) {
@@ -131,10 +131,13 @@ json_t *fw_whatif_json(const fw_whatif *t)
     }
     if (!rules)
         return NULL;
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "policy", fw_policy_fullname(p), "kind",
+    root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "policy", fw_policy_fullname(p), "kind",
                      fw_policy_kind(p), "incidents", (json_int_t)t->incidents, "applications",
                      (json_int_t)t->applications, "out_of_policy", (json_int_t)t->out_apps,
                      "rules", rules);
+    if (root && t->set)
+        json_object_set_new(root, "governed", json_integer((json_int_t)t->governed));
+    return root;
 }
 
 fw_rc fw_whatif_text(const fw_whatif *t, fw_buf *out)
@@ -148,6 +151,9 @@ fw_rc fw_whatif_text(const fw_whatif *t, fw_buf *out)
 
     rc = fw_buf_printf(out, "what-if: policy %s (%s) over %zu incidents\n",
                        fw_policy_fullname(p), fw_policy_kind(p), t->incidents);
+    if (!rc && t->set)
+        rc = fw_buf_printf(out, "in effect (by date and jurisdiction) for %zu of the incidents "
+                           "with force; a what-if for the others\n", t->governed);
     if (!rc)
         rc = fw_buf_printf(out, "force applications (per account): %zu; out of policy: %zu; "
                            "undetermined: %zu\n", t->applications, t->out_apps,

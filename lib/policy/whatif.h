@@ -35,6 +35,11 @@ typedef struct fw_whatif {
     fw_buf *listing;
     json_t *ids;               /* array of arrays of strings; NULL if max_ids is 0 */
     size_t max_ids;
+    /* Jurisdiction (optional): with set given, governed counts the incidents with force
+    ** where the policy's family is in effect (fw_policy_set_in_effect_for); the others
+    ** are what-ifs. */
+    const fw_policy_set *set;
+    size_t governed;
 } fw_whatif;
 
 /* Start a tally for policy lp.  list keeps the full listing; max_ids caps the incident
@@ -47,7 +52,7 @@ void fw_whatif_release(fw_whatif *t);
 fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc);
 
 /* The tally as the API serves it: {policy, kind, incidents, applications, out_of_policy,
-** rules: [{rule, cite, out, undetermined, incidents}]}.  NULL if out of memory. */
+** governed (with set), rules: [{rule, cite, out, undetermined, incidents}]}.  NULL if out of memory. */
 json_t *fw_whatif_json(const fw_whatif *t);
 
 /* The tally as text for people (the command line's summary), appended to out. */

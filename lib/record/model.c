@@ -8,6 +8,7 @@
 ** schema.  Every problem is reported, not only the first.
 */
 #include "record/model.h"
+#include "record/agency.h"
 
 #include <assert.h>
 #include <math.h>
@@ -861,6 +862,7 @@ fw_rc fw_doc_from_json(json_t *root, const fw_limits *lim, fw_doc **out, fw_diag
     if (json_is_string(record) && strcmp(json_string_value(record), "agency") == 0) {
         type = FW_RECORD_AGENCY;
         validate_object(&v, root, &fw_schema_agency, NULL, 0, false);
+        v.errors += fw_agency_check(root, diag);
     } else {
         if (record && (!json_is_string(record) ||
                        strcmp(json_string_value(record), "incident") != 0)) {

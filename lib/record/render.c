@@ -79,7 +79,26 @@ static void render_event(const fw_event *e, fw_buf *out)
     fw_buf_addc(out, '\n');
 }
 
-static void render_incident(const fw_doc *doc, fw_buf *out)
+/* "agency     NAME (ID[, withdrawn])\n" and its parents, for chain (may be NULL). */
+static void render_chain(const char *title, const char *id, const fw_agency_chain *chain,
+                         fw_buf *out)
+{
+    char label[300];
+    size_t i;
+    if (!chain || !chain->n) {
+        fw_buf_printf(out, "%s%s\n", title, id);
+        return;
+    }
+    fw_agency_label(chain, label, sizeof label);
+    fw_buf_printf(out, "%s%s\n", title, label);
+    for (i = 1; i < chain->n; i++)
+        fw_buf_printf(out, "%s %s (%s%s)", i == 1 ? "part of   " : " <", chain->links[i].name,
+                      chain->links[i].id, chain->links[i].withdrawn ? ", withdrawn" : "");
+    if (chain->n > 1)
+        fw_buf_addc(out, '\n');
+}
+
+static void render_incident(const fw_doc *doc, const fw_agency_chain *chain, fw_buf *out)
 {
     static const char *const skip_top[] = {"id", "agency", "occurred_at", "officers", "subjects",
                                            "vehicles", "accounts", "location", "summary",
@@ -88,7 +107,8 @@ static void render_incident(const fw_doc *doc, fw_buf *out)
     const json_t *loc = json_object_get(doc->root, "location"), *summary;
     size_t i, k;
 
-    fw_buf_printf(out, "occurred   %s\nagency     %s\n", doc->occurred_at, doc->agency);
+    fw_buf_printf(out, "occurred   %s\n", doc->occurred_at);
+    render_chain("agency     ", doc->agency, chain, out);
     if (loc) {
         fw_buf_adds(out, "location  ");
         fw_render_attrs(loc, none, out);
@@ -113,10 +133,17 @@ static void render_incident(const fw_doc *doc, fw_buf *out)
 
 fw_rc fw_render_doc(const fw_doc *doc, fw_buf *out)
 {
+    return fw_render_doc_chain(doc, NULL, out);
+}
+
+fw_rc fw_render_doc_chain(const fw_doc *doc, const fw_agency_chain *chain, fw_buf *out)
+{
     static const char *const skip[] = {"id", "record", NULL};
     if (doc->type == FW_RECORD_INCIDENT) {
-        render_incident(doc, out);
+        render_incident(doc, chain, out);
     } else {
+        if (chain && chain->n)
+            render_chain("agency     ", doc->id, chain, out);
         fw_buf_adds(out, "details   ");
         fw_render_attrs(doc->root, skip, out);
         fw_buf_addc(out, '\n');

@@ -35,7 +35,7 @@ ENUM(en_location_type, "location_type", false, "location type (FBI data collecti
      "government", "jail", "medical_facility", "open_area", "waterway", "other", "unknown");
 ENUM(en_agency_type, "agency_type", false, "kind of law-enforcement agency",
      "federal", "state_police", "local_police", "sheriff", "tribal", "university", "other",
-     "unknown");
+     "unknown", "federal_department", "federal_component", "federal_field_office");
 ENUM(en_state, "us_state", false, "two-letter US state, district or territory code (USPS)",
      "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
      "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
@@ -372,6 +372,14 @@ static const fw_field incident_fields[] = {
 const fw_object fw_schema_incident = {"incident", incident_fields, N(incident_fields),
                                       "a use-of-force incident"};
 
+static const fw_field adoption_fields[] = {
+    F_ID("policy", FW_REQUIRED, "the policy family (\"eight-cant-wait\") or version adopted"),
+    F_TIME("from", FW_REQUIRED, "the first day it applies"),
+    F_TIME("to", 0, "the last day it applies (none: still adopted)"),
+};
+static const fw_object adoption_obj = {"adoption", adoption_fields, N(adoption_fields),
+                                       "a policy an agency adopted, from a date"};
+
 static const fw_field agency_fields[] = {
     F_STR("record", FW_REQUIRED, 16, "\"agency\""),
     F_ID("id", FW_REQUIRED, "agency identifier"),
@@ -379,7 +387,15 @@ static const fw_field agency_fields[] = {
     F_ENUM("type", 0, en_agency_type, "kind of agency"),
     F_ENUM("state", 0, en_state, "two-letter state code of the agency's seat"),
     F_STR("ori", 0, 9, "FBI originating agency identifier"),
-    F_STR("parent", 0, 200, "department the agency belongs to"),
+    F_STR("parent", 0, 200,
+          "the department it belongs to, as free text (kept for old records; parent_id is the "
+          "link that counts)"),
+    F_ID("parent_id", 0, "id of the agency record it is part of (a component's department, a "
+                         "field office's component); the chain is acyclic, at most 8 "
+                         "agencies long"),
+    {"adopts", FW_F_OBJECT_LIST, 0, NULL, 0, 0, FW_AGENCY_ADOPTS_MAX, &adoption_obj,
+     "the policies the agency adopted, with dates; its components inherit them", NULL},
+    F_BOOL("withdrawn", 0, "the agency is no longer listed (kept, never deleted)"),
 };
 const fw_object fw_schema_agency = {"agency", agency_fields, N(agency_fields),
                                     "a law-enforcement agency"};

@@ -101,6 +101,10 @@ int fw_enum_index(const fw_enum *e, const char *value);
 /* Limits that apply to a whole document. */
 #define FW_MAX_DOC_BYTES (1024 * 1024)
 #define FW_MAX_DEPTH 16
+/* An agency's chain (itself, its parent, ...) holds at most this many agencies, and an
+** agency record adopts at most FW_AGENCY_ADOPTS_MAX policies (record/agency.h). */
+#define FW_AGENCY_CHAIN_MAX 8
+#define FW_AGENCY_ADOPTS_MAX 16
 #define FW_MAX_EVENT_SECONDS (7 * 86400.0)
 
 #endif

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "record/canon.h"
 #include "record/facts.h"
+#include "store/agency.h"
 #include "base/banned.h"
 
 static const struct {
@@ -409,6 +410,19 @@ fw_rc fw_store_put(fw_store *s, const fw_doc *doc, const char *actor, fw_put_res
     return rc;
 }
 
+/* An agency version's parent_id names a stored agency, with no cycle (store/agency.h). */
+static fw_rc check_agency(fw_store *s, const fw_prepared *p, fw_error *err)
+{
+    json_t *root = json_loadb(p->body, p->body_len, 0, NULL);
+    fw_rc rc;
+    if (!root)
+        return fw_error_set(err, FW_ERR_INVALID, "agency %s is not JSON", p->id);
+    rc = fw_agency_check_parent(s, p->id,
+                                json_string_value(json_object_get(root, "parent_id")), err);
+    json_decref(root);
+    return rc;
+}
+
 fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor,
                             fw_put_result *res, fw_error *err)
 {
@@ -422,6 +436,8 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
     if (s->failed)
         return fw_error_set(err, FW_ERR_USAGE, "a write in this transaction failed: roll it back");
     memset(&w, 0, sizeof w);
+    if (p->type == FW_RECORD_AGENCY && (rc = check_agency(s, p, err)) != FW_OK)
+        return rc;
 
     rc = s->ops->head(s, fw_record_type_name(p->type), p->id, &head, head_hex, err);
     if (rc == FW_ERR_NOTFOUND) {

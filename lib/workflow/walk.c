@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 
+#include "store/agency.h"
 #include "base/banned.h"
 
 #define MAX_IN_EFFECT 32
@@ -165,6 +166,7 @@ fw_rc fw_walk_incidents(fw_store *s, const fw_walk_opts *o, bool skip_forceless,
 /* ---- what-if --------------------------------------------------------------- */
 
 typedef struct whatif_walk {
+    fw_store *s;
     fw_whatif *t;
     size_t n;
     bool strict;
@@ -175,12 +177,26 @@ typedef struct whatif_walk {
 static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 {
     whatif_walk *w = arg;
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
     fw_error err;
+    bool chained = false;
     size_t i;
     (void)row;
 
     for (i = 0; i < w->n; i++) {
         fw_review rv;
+        /* Jurisdiction, when asked: the incident's agency chain, read once. */
+        if (w->t[i].set && !chained) {
+            if (fw_agency_chain_load(w->s, doc->agency, &chain, &err) != FW_OK)
+                chain.n = 0;
+            fw_jurisdiction_of(doc, &chain, &jur);
+            chained = true;
+        }
+        if (w->t[i].set && fw_policy_set_in_effect_for(w->t[i].set,
+                                                       fw_policy_name(w->t[i].policy->policy),
+                                                       doc->occurred_at, &jur))
+            w->t[i].governed++;
         if (fw_review_run(doc, w->t[i].policy->policy, NULL, NULL, &rv, &err) != FW_OK) {
             if (!w->strict)
                 continue;
@@ -199,7 +215,7 @@ static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 
 fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, fw_error *err)
 {
-    whatif_walk w = {t, n, o && o->strict, err, FW_OK};
+    whatif_walk w = {s, t, n, o && o->strict, err, FW_OK};
     size_t incidents = 0, i;
     fw_rc rc = fw_walk_incidents(s, o, true, whatif_doc, &w, &incidents, err);
     for (i = 0; i < n; i++)
@@ -341,6 +357,8 @@ fw_rc fw_duties_of(fw_store *s, const fw_doc *doc, const fw_policy_set *set,
 {
     const fw_loaded_policy *chosen[MAX_IN_EFFECT];
     fw_review reviews[MAX_IN_EFFECT];
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
     json_t *received = NULL;
     fw_error rerr;
     size_t n = 0, i, k;
@@ -352,8 +370,14 @@ fw_rc fw_duties_of(fw_store *s, const fw_doc *doc, const fw_policy_set *set,
     if ((rc = fw_statements_received(s, doc, &received, err)) != FW_OK)
         return rc;
 
-    /* Interventions follow out-of-policy force under the policies in effect. */
-    k = fw_policy_set_in_effect(set, doc->occurred_at, chosen, MAX_IN_EFFECT);
+    /* Interventions follow out-of-policy force under the policies in effect for the
+    ** incident's agency (its jurisdiction, store/agency.h). */
+    if ((rc = fw_agency_chain_load(s, doc->agency, &chain, err)) != FW_OK) {
+        json_decref(received);
+        return rc;
+    }
+    fw_jurisdiction_of(doc, &chain, &jur);
+    k = fw_policy_set_in_effect(set, doc->occurred_at, &jur, chosen, MAX_IN_EFFECT);
     for (i = 0; i < k; i++)
         if (fw_review_run(doc, chosen[i]->policy, NULL, NULL, &reviews[n], &rerr) == FW_OK)
             n++;

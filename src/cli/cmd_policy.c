@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "policy/review.h"
 #include "policy/scenario.h"
+#include "store/agency.h"
 #include "workflow/walk.h"
 #include "base/banned.h"
 
@@ -67,16 +68,22 @@ static int policy_show(const fw_policy_set *ps, const char *name)
     const fw_loaded_policy *lp = fw_policy_set_choose(ps, name, NULL);
     const fw_policy *p;
     fw_rule_info r;
+    fw_buf gov;
     size_t i;
 
     if (!lp)
         return cli_fail(EXIT_RUNTIME, "no policy %s (see 'forcewatch policy list')", name);
     p = lp->policy;
-    printf("policy %s: %s\nkind %s, status %s, effective %s%s%s\nsource %s\nfile %s (sha256 %s)\n",
+    fw_buf_init(&gov, 4096);
+    fw_policy_governs_text(p, &gov);
+    printf("policy %s: %s\nkind %s, status %s, effective %s%s%s\ngoverns %s\nsource %s\n"
+           "file %s (sha256 %s)\n",
            fw_policy_fullname(p), fw_policy_title(p), fw_policy_kind(p), fw_policy_status(p),
            fw_policy_effective(p) ? fw_policy_effective(p) : "-",
            fw_policy_until(p) ? " until " : "", fw_policy_until(p) ? fw_policy_until(p) : "",
-           *fw_policy_source(p) ? fw_policy_source(p) : "-", lp->path, lp->sha256);
+           fw_buf_str(&gov), *fw_policy_source(p) ? fw_policy_source(p) : "-", lp->path,
+           lp->sha256);
+    fw_buf_release(&gov);
     for (i = 0; i < fw_policy_nrules(p); i++) {
         fw_policy_rule(p, i, &r);
         printf("\nrule %s  [%s, %s]\n  \"%s\"\n  when    %s\n  require %s\n", r.id, r.cite,
@@ -168,13 +175,14 @@ int cmd_policy(cli_args *a)
 /* The policy versions to apply to an incident on date: those named with
 ** --policy (fw_policy_set_choose), else every family's version in effect. */
 static size_t choose(const fw_policy_set *ps, cli_args *a, const char *date,
-                     const fw_loaded_policy **out, size_t max, bool quiet)
+                     const fw_jurisdiction *j, const fw_loaded_policy **out, size_t max,
+                     bool quiet)
 {
     size_t n = 0;
     int k;
 
     if (a->nextra == 0)
-        return fw_policy_set_in_effect(ps, date, out, max);
+        return fw_policy_set_in_effect(ps, date, j, out, max);
     for (k = 0; k < a->nextra && n < max; k++) {
         const fw_loaded_policy *lp = fw_policy_set_choose(ps, a->extra[k], date);
         if (lp)
@@ -195,6 +203,9 @@ static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const c
     fw_diag diag;
     fw_doc *doc = NULL;
     const fw_loaded_policy *chosen[64];
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
+    char label[300];
     size_t n, i;
     int rc = EXIT_OK;
 
@@ -210,9 +221,18 @@ static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const c
                       diag.n ? diag.msgs[0] : "?");
         goto done;
     }
-    n = choose(ps, a, doc->occurred_at, chosen, 64, json_out != NULL);
+    if (fw_agency_chain_load(s, doc->agency, &chain, &err) != FW_OK) {
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+        goto done;
+    }
+    fw_jurisdiction_of(doc, &chain, &jur);
+    fw_agency_label(&chain, label, sizeof label);
+    n = choose(ps, a, doc->occurred_at, &jur, chosen, 64, json_out != NULL);
+    if (!json_out)
+        printf("%s  agency %s\n", id, label);
     if (n == 0 && !json_out && a->nextra == 0)
-        printf("%s  no policy in effect on %.10s\n", id, doc->occurred_at);
+        printf("%s  no bundled policy governs %s on %.10s (name one with --policy for a "
+               "what-if)\n", id, label, doc->occurred_at);
     for (i = 0; i < n; i++) {
         fw_review rv;
         json_t *j;
@@ -220,6 +240,10 @@ static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const c
             rc = cli_fail(EXIT_RUNTIME, "%s: %s", id, err.msg);
             break;
         }
+        rv.what_if = fw_policy_set_what_if(ps, chosen[i], doc->occurred_at, &jur);
+        if (rv.what_if && !json_out)
+            printf("%s  what-if: %s is not in effect for this incident: %s\n", id,
+                   fw_policy_fullname(chosen[i]->policy), rv.what_if);
         j = fw_review_record(&rv, &info, chosen[i], cli_value(a, "account"));
         if (j && !cli_flag(a, "no-store") && !cli_value(a, "account") &&
             fw_review_store(s, id, chosen[i], j, a->actor, NULL, &err) != FW_OK)
@@ -269,7 +293,7 @@ static int review_summary(cli_args *a, fw_store *s, const fw_policy_set *ps)
         else if (fw_whatif_init(&t[nt], lp, cli_flag(a, "incidents"), 0, &err) != FW_OK)
             rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
         else
-            nt++;
+            t[nt++].set = ps; /* count where it is in effect: the rest is what-if */
     }
     if (!rc && fw_whatif_run(s, t, nt, &o, &err) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "base/str.h"
 #include "record/jsonschema.h"
 #include "record/render.h"
+#include "store/agency.h"
 #include "store/docs.h"
 
 #include "base/banned.h"
@@ -77,6 +79,7 @@ int cmd_show(cli_args *a)
     fw_error err;
     fw_doc *doc = NULL;
     fw_diag diag;
+    fw_agency_chain chain;
     int rc = EXIT_OK;
 
     if (vs && !parse_count(vs, &version))
@@ -121,8 +124,13 @@ int cmd_show(cli_args *a)
         putchar('\n');
         goto done;
     }
+    if (fw_agency_chain_load(s, type == FW_RECORD_INCIDENT ? doc->agency : doc->id, &chain,
+                             &err) != FW_OK) {
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+        goto done;
+    }
     print_header(type, id, &info);
-    if (fw_render_doc(doc, &text) != FW_OK)
+    if (fw_render_doc_chain(doc, &chain, &text) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "out of memory");
     else
         fwrite(text.data, 1, text.len, stdout);
@@ -140,7 +148,26 @@ done:
 typedef struct list_out {
     bool json;
     size_t n;
+    fw_store *s;
+    char agency[65];          /* the last row's agency and its label, looked up once a run */
+    char label[300];
 } list_out;
+
+/* The label of row r's agency ("NAME (ID)", withdrawn marked): the one chain lookup. */
+static const char *agency_label(list_out *o, const char *agency)
+{
+    fw_agency_chain chain;
+    fw_error err;
+    if (strcmp(o->agency, agency) != 0) {
+        if (fw_agency_chain_load(o->s, agency, &chain, &err) != FW_OK)
+            chain.n = 0;
+        fw_agency_label(&chain, o->label, sizeof o->label);
+        if (!o->label[0])
+            fw_strlcpy(o->label, agency, sizeof o->label);
+        fw_strlcpy(o->agency, agency, sizeof o->agency);
+    }
+    return o->label;
+}
 
 /* Print j (and drop it) as the next element of a JSON array on stdout. */
 static void print_json_item(list_out *o, json_t *j)
@@ -155,14 +182,25 @@ static int print_row(void *arg, const fw_incident_row *r)
 {
     list_out *o = arg;
     if (o->json) {
-        print_json_item(o, fw_incident_row_json(r));
+        json_t *j = fw_incident_row_json(r);
+        fw_agency_chain chain;
+        fw_error err;
+        /* The name alone, as the API's rows give it. */
+        if (j && fw_agency_chain_load(o->s, r->agency, &chain, &err) == FW_OK &&
+            chain.links[0].found) {
+            json_object_set_new(j, "agency_name", json_string(chain.links[0].name));
+            if (chain.links[0].withdrawn)
+                json_object_set_new(j, "agency_withdrawn", json_true());
+        }
+        print_json_item(o, j);
     } else {
         if (o->n == 0)
-            printf("%-25s  %-20s  %3s  %-16s  %-15s  %4s  %s\n", "OCCURRED", "ID", "V",
-                   "AGENCY", "ENCOUNTER", "ACCT", "FORCE");
-        printf("%-25s  %-20s  %3lld  %-16s  %-15s  %4lld  %s\n", r->occurred_at, r->id,
-               (long long)r->version, r->agency, *r->encounter ? r->encounter : "-",
-               (long long)r->naccounts, *r->force_kinds ? r->force_kinds : "-");
+            printf("%-25s  %-20s  %3s  %-15s  %4s  %-30s  %s\n", "OCCURRED", "ID", "V",
+                   "ENCOUNTER", "ACCT", "FORCE", "AGENCY");
+        printf("%-25s  %-20s  %3lld  %-15s  %4lld  %-30s  %s\n", r->occurred_at, r->id,
+               (long long)r->version, *r->encounter ? r->encounter : "-",
+               (long long)r->naccounts, *r->force_kinds ? r->force_kinds : "-",
+               agency_label(o, r->agency));
     }
     o->n++;
     return 0;
@@ -220,6 +258,7 @@ int cmd_list(cli_args *a)
     s = cli_open_store(a, FW_STORE_READONLY);
     if (!s)
         return EXIT_RUNTIME;
+    o.s = s;
     if (fw_store_list(s, &f, print_row, &o, &err) != FW_OK) {
         fw_store_close(s);
         return cli_fail(EXIT_RUNTIME, "%s", err.msg);

@@ -80,7 +80,8 @@ static const cli_opt policy_opts[] = {
 
 static const cli_opt review_opts[] = {
     {"policy", 'p', "NAME", "a policy (dhs: the version in effect; dhs-2023: that version); "
-                            "repeat for several; default: every adopted policy in effect", true},
+                            "repeat for several; default: every policy in effect for the "
+                            "incident (its date and its agency's jurisdiction)", true},
     {"account", 0, "ID", "only this account", false},
     {"all", 0, NULL, "every stored incident (with --summary)", false},
     {"summary", 0, NULL, "with --all: out-of-policy applications per rule and account kind", false},
@@ -244,6 +245,10 @@ static const cli_command commands[] = {
      "POLICY, undetermined (with the unknown facts that would decide it) or not applicable.\n"
      "Where accounts disagree, names the decisive disputed facts.  Each review is stored\n"
      "as a versioned record (type review, id INCIDENT:POLICY-VERSION) unless --no-store.\n"
+     "Without --policy, the policies in effect are those whose dates contain the incident's\n"
+     "and that govern its agency or were adopted by it or a parent (docs/policy-language.md);\n"
+     "with none, it says \"no bundled policy governs AGENCY\".  A named policy that is not\n"
+     "in effect for the incident is still run, marked \"what-if\" (JSON: \"what_if\": true).\n"
      "'review --all --policy NAME --summary' is what-if analysis over every incident."},
     {"policy", cmd_policy, "list | show NAME | test [NAME...] | check FILE...",
      "list, show, test or check policies", policy_opts, 1, -1,

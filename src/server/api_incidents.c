@@ -9,6 +9,7 @@
 #include "api_int.h"
 #include "access/incident_access.h"
 #include "store/page.h"
+#include "store/agency.h"
 #include "base/banned.h"
 
 /* The status and error name of a refusal from lib/access/incident_access. */
@@ -77,15 +78,37 @@ void api_create_incident(request *r)
     fw_diag_release(&diag);
 }
 
+/* j's agency_name (and agency_withdrawn when so marked) for agency id: the one chain lookup
+** (store/agency.h).  Nothing is added for an agency with no stored record. */
+static void add_agency_name(fw_store *st, json_t *j, const char *id)
+{
+    fw_agency_chain chain;
+    fw_error err;
+    if (!j || !id || fw_agency_chain_load(st, id, &chain, &err) != FW_OK ||
+        !chain.links[0].found)
+        return;
+    json_object_set_new(j, "agency_name", json_string(chain.links[0].name));
+    if (chain.links[0].withdrawn)
+        json_object_set_new(j, "agency_withdrawn", json_true());
+}
+
+typedef struct list_ctx {
+    fw_store *st;
+    json_t *items;
+} list_ctx;
+
 static int list_row(void *arg, const fw_incident_row *row)
 {
-    json_array_append_new(arg, json_pack("{s:s, s:I, s:s, s:s, s:s?, s:s, s:I, s:I}", "id",
+    list_ctx *c = arg;
+    json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:s?, s:s, s:I, s:I}", "id",
                                          row->id, "version", (json_int_t)row->version, "agency",
                                          row->agency, "occurred_at", row->occurred_at,
                                          "encounter", *row->encounter ? row->encounter : NULL,
                                          "force_kinds", row->force_kinds, "accounts",
                                          (json_int_t)row->naccounts, "events",
-                                         (json_int_t)row->nevents));
+                                         (json_int_t)row->nevents);
+    add_agency_name(c->st, j, row->agency);
+    json_array_append_new(c->items, j);
     return 0;
 }
 
@@ -95,6 +118,7 @@ void api_list_incidents(request *r)
     fw_error err;
     const char *cursor = query_arg(r, "cursor");
     char occ[64], id[80], enc[256];
+    list_ctx ctx;
     bool none;
     long n;
     json_t *items, *page;
@@ -127,7 +151,9 @@ void api_list_incidents(request *r)
     }
     f.limit = n + 1; /* one more tells whether there is a next page */
     items = json_array();
-    if (fw_store_list(r->store, &f, list_row, items, &err) != FW_OK) {
+    ctx.st = r->store;
+    ctx.items = items;
+    if (fw_store_list(r->store, &f, list_row, &ctx, &err) != FW_OK) {
         json_decref(items);
         reply_error(r, 503, "store", NULL, "%s", err.msg);
         return;
@@ -146,6 +172,8 @@ void api_list_incidents(request *r)
 
 static void get_incident_version(request *r, const char *id, int64_t version)
 {
+    json_t *served;
+    char *text;
     const char *field;
     fw_error err;
     fw_rc rc;
@@ -157,6 +185,20 @@ static void get_incident_version(request *r, const char *id, int64_t version)
         fw_buf_reset(&r->text);
         reply_refusal(r, rc, field, &err);
         return;
+    }
+    /* The agency's name beside the document (not part of the stored document). */
+    served = json_loadb(r->text.data, r->text.len, 0, NULL);
+    if (served) {
+        add_agency_name(r->store, served,
+                        json_string_value(json_object_get(json_object_get(served, "incident"),
+                                                          "agency")));
+        text = json_dumps(served, JSON_COMPACT | JSON_SORT_KEYS);
+        if (text) {
+            fw_buf_reset(&r->text);
+            fw_buf_adds(&r->text, text);
+            free(text);
+        }
+        json_decref(served);
     }
     r->status = 200;
     r->content_type = "application/json";

@@ -7,6 +7,7 @@
 #include "api_int.h"
 #include "policy/policyset.h"
 #include "policy/review.h"
+#include "store/agency.h"
 #include "workflow/walk.h"
 #include "base/banned.h"
 
@@ -29,6 +30,8 @@ void api_run_review(request *r)
     fw_record_info info;
     fw_buf raw;
     fw_put_result res;
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
     fw_error err;
 
     if (!body)
@@ -47,10 +50,16 @@ void api_run_review(request *r)
                     doc->occurred_at);
         goto done;
     }
+    if (fw_agency_chain_load(st, doc->agency, &chain, &err) != FW_OK) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+        goto done;
+    }
+    fw_jurisdiction_of(doc, &chain, &jur);
     if (fw_review_run(doc, lp->policy, NULL, NULL, &rv, &err) != FW_OK) {
         reply_error(r, 503, "review", NULL, "%s", err.msg);
         goto done;
     }
+    rv.what_if = fw_policy_set_what_if(server_policies(r), lp, doc->occurred_at, &jur);
     fw_store_get(st, FW_RECORD_INCIDENT, doc->id, 0, &raw, &info, NULL);
     j = fw_review_record(&rv, &info, lp, NULL);
     fw_review_release(&rv);
@@ -118,6 +127,7 @@ void api_what_if(request *r)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
         return;
     }
+    t.set = server_policies(r); /* count where it is in effect: the rest is what-if */
     st = r->store;
     if (fw_whatif_run(st, &t, 1, &o, &err) != FW_OK)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
@@ -132,15 +142,21 @@ void api_list_policies(request *r)
     const fw_policy_set *ps = server_policies(r);
     json_t *items = json_array();
     size_t i;
+    fw_buf gov;
+    fw_buf_init(&gov, 1 << 16);
     for (i = 0; i < ps->n; i++) {
         const fw_policy *p = ps->items[i].policy;
+        fw_buf_reset(&gov);
+        fw_policy_governs_text(p, &gov);
         json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:s}", "name",
+            items, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:s, s:s}", "name",
                              fw_policy_name(p), "version", fw_policy_fullname(p), "title",
                              fw_policy_title(p), "kind", fw_policy_kind(p), "effective",
                              fw_policy_effective(p), "until", fw_policy_until(p), "rules",
-                             (json_int_t)fw_policy_nrules(p), "sha256", ps->items[i].sha256));
+                             (json_int_t)fw_policy_nrules(p), "sha256", ps->items[i].sha256,
+                             "governs", fw_buf_str(&gov)));
     }
+    fw_buf_release(&gov);
     reply_json(r, 200, json_pack("{s:o}", "policies", items));
 }
 
@@ -154,24 +170,34 @@ void api_incident_findings(request *r)
     fw_store *st = r->store;
     fw_doc *doc = load_doc(r, st, r->params[0]);
     const fw_loaded_policy *chosen[64];
-    json_t *reviews;
+    fw_agency_chain chain;
+    fw_jurisdiction jur;
+    char label[300];
+    json_t *reviews, *out;
     fw_review rv;
     fw_error err;
     size_t i, n;
 
     if (!doc)
         return;
+    if (fw_agency_chain_load(st, doc->agency, &chain, &err) != FW_OK) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+        goto done;
+    }
+    fw_jurisdiction_of(doc, &chain, &jur);
+    fw_agency_label(&chain, label, sizeof label);
     reviews = json_array();
     if (name)
         n = (chosen[0] = fw_policy_set_choose(ps, name, doc->occurred_at)) != NULL;
     else
-        n = fw_policy_set_in_effect(ps, doc->occurred_at, chosen, 64);
+        n = fw_policy_set_in_effect(ps, doc->occurred_at, &jur, chosen, 64);
     for (i = 0; i < n; i++) {
         if (fw_review_run(doc, chosen[i]->policy, NULL, NULL, &rv, &err) != FW_OK) {
             json_decref(reviews);
             reply_error(r, 503, "review", NULL, "%s", err.msg);
             goto done;
         }
+        rv.what_if = fw_policy_set_what_if(ps, chosen[i], doc->occurred_at, &jur);
         json_array_append_new(reviews, fw_review_json(&rv));
         fw_review_release(&rv);
     }
@@ -181,7 +207,12 @@ void api_incident_findings(request *r)
                     doc->occurred_at);
         goto done;
     }
-    reply_json(r, 200, json_pack("{s:s, s:o}", "incident", doc->id, "reviews", reviews));
+    out = json_pack("{s:s, s:s, s:s?, s:o}", "incident", doc->id, "agency", doc->agency,
+                    "agency_name", chain.links[0].found ? chain.links[0].name : NULL, "reviews",
+                    reviews);
+    if (out && !name && n == 0)
+        json_object_set_new(out, "note", json_sprintf("no bundled policy governs %s", label));
+    reply_json(r, 200, out);
 done:
     fw_doc_free(doc);
 }

@@ -27,6 +27,7 @@ cat > "$P/agr-2.policy" <<'POL'
 policy agr "Agreement test family"
 version 2
 effective 2015-01-01
+governs agency test-agency
 status paraphrase
 
 rule no-deadly
@@ -38,6 +39,7 @@ cat > "$P/agr-10.policy" <<'POL'
 policy agr "Agreement test family"
 version 10
 effective 2021-01-01
+governs agency test-agency
 status paraphrase
 
 rule imminent-threat

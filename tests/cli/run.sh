@@ -249,7 +249,7 @@ has "$T/out" "policy vt-2020" "review older incident uses the older version"
 run 0 "review named version" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --policy vt-2020
 has "$T/out" "(what-if: not in effect on that date)" "review what-if"
 run 0 "review proposal" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --policy prop
-has "$T/out" "policy prop-1 (what-if)" "review proposal"
+has "$T/out" "policy prop-1 (what-if: a model policy no agency of this incident adopted)" "review proposal"
 run 0 "review one account" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --account video
 hasnt "$T/out" "agency    :" "review --account"
 run 0 "review --json" -- "$FW" --db "$RDB" --policies "$TP" review base-0001 --json --no-store

@@ -2,7 +2,8 @@
 ** Fuzz target for the policy parser and checker.  Any input must be either
 ** rejected with at least one FILE:LINE:COLUMN message, or accepted; an
 ** accepted policy is then evaluated on an all-unknown situation, which must
-** give every rule an outcome without crashing.
+** give every rule an outcome without crashing, and its 'governs' statements
+** are asked about an agency chain (whom, what, and as text).
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,6 +44,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (r[i].outcome != FW_UNDETERMINED && r[i].outcome != FW_NOT_APPLICABLE &&
                 r[i].outcome != FW_WITHIN && r[i].outcome != FW_OUT)
                 abort();
+    }
+    {
+        /* Jurisdiction: an ICE field office at a vehicle stop, then no agency at all. */
+        static fw_agency_chain chain;
+        fw_jurisdiction j = {&chain, "vehicle_stop", true};
+        fw_buf text;
+        memset(&chain, 0, sizeof chain);
+        chain.n = 2;
+        strcpy(chain.links[0].id, "ice-ero-stp");
+        strcpy(chain.links[0].type, "federal_field_office");
+        strcpy(chain.links[1].id, "ice");
+        strcpy(chain.links[1].type, "federal_component");
+        (void)fw_policy_governs_whom(p, &j);
+        (void)fw_policy_governs_what(p, &j);
+        j.chain = NULL;
+        j.encounter = NULL;
+        j.vehicle = false;
+        if (fw_policy_governs_whom(p, &j))
+            abort(); /* no agency: nobody to govern */
+        (void)fw_policy_governs_what(p, &j);
+        fw_buf_init(&text, 1 << 16);
+        fw_policy_governs_text(p, &text);
+        fw_buf_release(&text);
     }
     json_decref(none.obj);
     free(r);

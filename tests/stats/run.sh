@@ -28,7 +28,7 @@ line() { grep -qE "$1" "$T/out" && ok || bad "$2: no line /$1/ in: $(tr '\n' '|'
 
 # ---- the examples: agency records, cases, versions ------------------------------
 stats 0 --by agency_type --format csv
-line '^federal,6$' "agency types from the agency records"
+line '^federal_field_office,6$' "agency types from the agency records (the examples' federal agencies are field offices)"
 line '^local_police,5$' "local police"
 stats 0 --by agency_type,state --format csv
 line '^sheriff,TX,4$' "state from the location"

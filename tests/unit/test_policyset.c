@@ -25,7 +25,8 @@ static void add(fw_policy_set *set, const char *path, const char *name, const ch
     fw_diag d;
     fw_error err;
     snprintf(text, sizeof text,
-             "policy %s \"t\"\nversion %s\nkind %s\n%s%s%s%s%s%sstatus paraphrase\n\n"
+             "policy %s \"t\"\nversion %s\nkind %s\n%s%s%s%s%s%sstatus paraphrase\n"
+             "governs type local_police\n\n"
              "rule r\n  cite \"1\"\n  says \"s\"\n  require warning.given\n",
              name, version, kind, effective ? "effective " : "", effective ? effective : "",
              effective ? "\n" : "", until ? "until " : "", until ? until : "", until ? "\n" : "");
@@ -90,21 +91,37 @@ static void test_in_effect(void **state)
 {
     fw_policy_set set;
     const fw_loaded_policy *out[8];
+    fw_agency_chain chain, sheriff;
+    fw_jurisdiction jur, other;
     size_t n;
     (void)state;
     family(&set);
+    /* Every version of the family governs type local_police (jurisdiction: test_jurisdiction). */
+    memset(&chain, 0, sizeof chain);
+    chain.n = 1;
+    strcpy(chain.links[0].id, "pd");
+    strcpy(chain.links[0].type, "local_police");
+    chain.links[0].found = true;
+    sheriff = chain;
+    strcpy(sheriff.links[0].type, "sheriff");
+    memset(&jur, 0, sizeof jur);
+    jur.chain = &chain;
+    other = jur;
+    other.chain = &sheriff;
+    assert_int_equal(fw_policy_set_in_effect(&set, "2026-01-01", &other, out, 8), 0);
+    assert_int_equal(fw_policy_set_in_effect(&set, "2026-01-01", NULL, out, 8), 0);
     /* One version per family: agr-10 only, not agr-2 too. */
-    n = fw_policy_set_in_effect(&set, "2026-01-01", out, 8);
+    n = fw_policy_set_in_effect(&set, "2026-01-01", &jur, out, 8);
     assert_int_equal(n, 1);
     assert_string_equal(fw_policy_fullname(out[0]->policy), "agr-10");
-    n = fw_policy_set_in_effect(&set, "2005-01-01", out, 8);
+    n = fw_policy_set_in_effect(&set, "2005-01-01", &jur, out, 8);
     assert_int_equal(n, 1);
     assert_string_equal(fw_policy_fullname(out[0]->policy), "old-1");
-    n = fw_policy_set_in_effect(&set, "2016-01-01", out, 8);
+    n = fw_policy_set_in_effect(&set, "2016-01-01", &jur, out, 8);
     assert_int_equal(n, 1);
     assert_string_equal(fw_policy_fullname(out[0]->policy), "agr-2");
-    assert_int_equal(fw_policy_set_in_effect(&set, "1990-01-01", out, 8), 0);
-    assert_int_equal(fw_policy_set_in_effect(&set, "2026-01-01", out, 0), 0);
+    assert_int_equal(fw_policy_set_in_effect(&set, "1990-01-01", &jur, out, 8), 0);
+    assert_int_equal(fw_policy_set_in_effect(&set, "2026-01-01", &jur, out, 0), 0);
     fw_policy_set_release(&set);
 }
 

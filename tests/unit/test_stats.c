@@ -136,7 +136,8 @@ static void test_codes_pinned(void **state)
                       "home_entry crowd_control custody off_duty welfare_check other unknown"},
         {"weapon", "firearm knife vehicle replica blunt_object other none unknown"},
         {"flee_mode", "foot vehicle other"},
-        {"agency_type", "federal state_police local_police sheriff tribal university other unknown"},
+        {"agency_type", "federal state_police local_police sheriff tribal university other unknown "
+                        "federal_department federal_component federal_field_office"},
     };
     size_t i, k;
     (void)state;

@@ -201,6 +201,10 @@ describe("dashboard", () => {
     assert.ok((await page.locator("#swimlanes svg").count()) >= 1);
     assert.ok((await page.locator("#swimlanes").textContent()).includes("video"));
     assert.equal(await page.locator('figure.plan[data-account="video"]').count(), 1);
+    // The agency by name; policies in effect are not what-ifs.
+    assert.equal(await page.locator("#incident-agency").textContent(),
+      "Northern Plains Immigration Enforcement Field Office (fictional) (ice-ero-stp)");
+    assert.equal(await page.locator("section.review .what-if").count(), 0);
     await shoot(page, "incident");
     assert.deepEqual(page.errors, []);
   });
@@ -220,6 +224,9 @@ describe("dashboard", () => {
     assert.ok(encounters.length > 0 && encounters.length < all);
     assert.ok(encounters.every((e) => e === "vehicle stop"), encounters.join());
     assert.ok((await page.locator("#incident-list").textContent()).includes("demo-0007"));
+    // Agencies by name beside their ids.
+    assert.ok((await page.locator("#incident-list tbody tr td:nth-child(3)").allTextContents())
+      .every((a) => / \([a-z0-9-]+\)$/.test(a) && !a.startsWith("(")), "agency names");
     await shoot(page, "incidents");
     // Pages: ten at a time, in the API's order, none twice.
     await page.getByLabel("Encounter").selectOption("");
@@ -239,6 +246,17 @@ describe("dashboard", () => {
     assert.deepEqual(await ids(), first);
   });
 
+  test("a city police incident: no bundled policy governs its agency", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/incidents/ex-04-restrained`);
+    await page.locator("#incident-agency").waitFor();
+    assert.equal(await page.locator("#incident-agency").textContent(), "Metro City Police Department (metro-pd)");
+    await page.getByText("No bundled policy governs Metro City Police Department (metro-pd)", { exact: false }).waitFor();
+    assert.equal(await page.locator("section.review").count(), 0);
+    assert.deepEqual(page.errors, []);
+  });
+
   test("a what-if run shows what the policy would flag, by rule", async () => {
     const page = await newPage();
     await signIn(page);
@@ -246,6 +264,7 @@ describe("dashboard", () => {
     await page.getByLabel("Policy").selectOption("no-shoot-pledge-1");
     await page.getByRole("button", { name: "Run" }).click();
     await page.locator("#whatif-total").waitFor();
+    assert.match(await page.locator("#whatif-label").textContent(), /^A what-if: no-shoot-pledge-1 is applied to every incident.*nobody unless an agency adopts it; it is in effect for 0 of the incidents with force\)\.$/);
     const w = await apiJson(page, "/api/v1/whatif?policy=no-shoot-pledge-1");
     assert.ok(w.out_of_policy > 0);
     assert.equal(await page.locator("#whatif-total").textContent(),

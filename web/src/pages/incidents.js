@@ -38,7 +38,7 @@ export async function incidentsPage(ctx) {
       encounter: encounter.value, force_kind: force.value, cursor: cursors[pageNo] })}`);
     if (data.next_cursor) cursors[pageNo + 1] = data.next_cursor;
     const rows = data.incidents.map((i) => [link(`#/incidents/${encodeURIComponent(i.id)}`, i.id), i.occurred_at.slice(0, 10),
-      i.agency, humanize(i.encounter || ""), humanize(i.force_kinds).replaceAll(",", ", "), String(i.accounts)]);
+      agencyLabel(i.agency, i.agency_name, i.agency_withdrawn), humanize(i.encounter || ""), humanize(i.force_kinds).replaceAll(",", ", "), String(i.accounts)]);
     out.replaceChildren(
       data.incidents.length ? table(`Incidents, page ${pageNo + 1}`, ["id", "date", "agency", "encounter", "force", "accounts"], rows, { id: "incident-list" })
         : notice("No incident matches these filters."),
@@ -86,6 +86,11 @@ function swimLanes(doc, applications) {
     h("details", {}, h("summary", {}, "Every event, in time order"), table(null, ["account", "t (s)", "event", "note"], rows)));
 }
 
+// An agency as people read it: its name beside its id, a withdrawn one marked.
+function agencyLabel(id, name, withdrawn) {
+  return `${name ? `${name} (${id})` : id}${withdrawn ? " (withdrawn)" : ""}`;
+}
+
 const OUTCOME = { within: "within policy", out: "OUT OF POLICY", undetermined: "undetermined", "n/a": "not applicable" };
 
 function findingsFor(review) {
@@ -96,7 +101,8 @@ function findingsFor(review) {
   }
   const decisive = review.decisive || [];
   const section = h("section", { class: "review", "data-policy": review.policy, "aria-labelledby": `pol-${review.policy}` },
-    h("h3", { id: `pol-${review.policy}` }, `Under ${review.policy}`, review.policy_kind ? ` (${review.policy_kind}${review.policy_effective ? `, in effect from ${review.policy_effective}` : ""})` : ""));
+    h("h3", { id: `pol-${review.policy}` }, `Under ${review.policy}`, review.policy_kind ? ` (${review.policy_kind}${review.policy_effective ? `, in effect from ${review.policy_effective}` : ""})` : ""),
+    review.what_if ? h("p", { class: "what-if", "data-what-if": "true" }, `What-if: ${review.policy} is not in effect for this incident (${review.what_if_reason}).`) : null);
   for (const [key, apps] of byKey) {
     const first = apps[0];
     section.append(h("h4", {}, `${first.actor} ${humanize(first.kind)} at t=${first.t} s${first.target ? ` at ${first.target}` : ""}`));
@@ -209,17 +215,18 @@ export async function incidentPage(ctx, id) {
     h("h1", { tabindex: -1 }, `Incident ${doc.id}`),
     h("dl", { class: "facts" },
       h("dt", {}, "When"), h("dd", {}, doc.occurred_at),
-      h("dt", {}, "Agency"), h("dd", {}, doc.agency),
+      h("dt", {}, "Agency"), h("dd", { id: "incident-agency" }, agencyLabel(doc.agency, data.agency_name, data.agency_withdrawn)),
       where ? [h("dt", {}, "Where"), h("dd", {}, where)] : null,
       doc.encounter ? [h("dt", {}, "Encounter"), h("dd", {}, humanize(doc.encounter))] : null,
       h("dt", {}, "Version"), h("dd", {}, `${data.version} of ${data.latest}, stored ${data.stored_at}`)),
     doc.summary ? h("p", { class: "summary" }, doc.summary) : "",
     partiesTable(doc));
 
-  let reviews = [];
+  let reviews = [], none = "No adopted policy was in effect on the incident's date.";
   if (may(ctx.user, "read_review")) {
     const f = await api(`/api/v1/incidents/${encodeURIComponent(id)}/findings`);
     reviews = f.reviews;
+    if (f.note) none = `${f.note[0].toUpperCase()}${f.note.slice(1)}: no policy is applied unless named on the What-if page.`;
   }
   const applications = reviews.length ? reviews[0].applications
     : doc.accounts.flatMap((a) => a.events.filter((e) => e.type === "force" && typeof e.t === "number")
@@ -227,7 +234,7 @@ export async function incidentPage(ctx, id) {
   ctx.main.append(h("h2", {}, "Accounts"), swimLanes(doc, applications), findingMatrix(doc, reviews));
   if (may(ctx.user, "read_review")) {
     ctx.main.append(h("h2", {}, "Findings"),
-      ...(reviews.length ? reviews.map(findingsFor) : [notice("No adopted policy was in effect on the incident's date.")]));
+      ...(reviews.length ? reviews.map(findingsFor) : [notice(none)]));
   }
   const plans = planViews(doc, applications);
   if (plans.length) ctx.main.append(h("h2", {}, "Plan view"), h("div", { class: "plans" }, plans));

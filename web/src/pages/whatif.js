@@ -18,6 +18,7 @@ export async function whatifPage(ctx) {
     try {
       const w = await api(`/api/v1/whatif${query({ policy: choice.value })}`);
       out.replaceChildren(
+        h("p", { class: "what-if", id: "whatif-label" }, `A what-if: ${w.policy} is applied to every incident, whether or not it governs them (it governs ${(policies.find((p) => p.version === w.policy) || {}).governs || "?"}; it is in effect for ${w.governed ?? "?"} of the incidents with force).`),
         h("p", { class: "total", id: "whatif-total" }, `${w.policy} (${w.kind}) would flag ${w.out_of_policy} of ${w.applications} force applications in ${w.incidents} incidents.`),
         table("By rule", ["rule", "cite", "out of policy", "undetermined", "incidents"], w.rules.map((r) => [r.rule, r.cite, String(r.out), String(r.undetermined),
           r.incidents.length ? h("span", {}, r.incidents.flatMap((id, i) => [i ? ", " : "", link(`#/incidents/${encodeURIComponent(id)}`, id)])) : "none"]), { id: "whatif-rules" }));
