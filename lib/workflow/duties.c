@@ -387,7 +387,7 @@ static fw_rc training_owner(fw_store *s, const char *officer, const char *agency
 
     if (fw_officer_get(s, officer, &o, NULL) != FW_OK ||
         (agency && *agency && strcmp(agency, o->agency) != 0))
-        rc = fw_error_set(err, FW_ERR_INVALID, "officer: '%s' is not a registry officer%s%s",
+        rc = fw_error_set(err, FW_ERR_NOTFOUND, "officer: '%s' is not a registry officer%s%s",
                           officer, agency && *agency ? " of agency " : "",
                           agency && *agency ? agency : "");
     else if ((size_t)snprintf(owner, n, "%s", o->agency) >= n)
