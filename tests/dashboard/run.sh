@@ -10,7 +10,7 @@ set -u
 
 DB="$T/dash.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
-"$FW" --db "$DB" add "$TOP/examples/agencies.jsonl" "$TOP"/examples/*.json >/dev/null 2>&1
+"$FW" --db "$DB" add "$TOP/examples/agencies.jsonl" "$TOP/examples/officers.jsonl" "$TOP"/examples/*.json >/dev/null 2>&1
 for role in admin analyst officer auditor; do
     "$FW" --db "$DB" user add "u-$role" --role "$role" >/dev/null 2>&1
     "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"

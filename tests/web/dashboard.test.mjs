@@ -39,12 +39,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "fw-web-"));
   fw("init");
   const examples = readdirSync(join(TOP, "examples")).filter((f) => f.endsWith(".json")).map((f) => join(TOP, "examples", f));
-  fw("add", join(TOP, "examples/agencies.jsonl"), ...examples);
+  fw("add", join(TOP, "examples/agencies.jsonl"), join(TOP, "examples/officers.jsonl"), ...examples);
   // Chosen passwords (a one-time one would lead to the first-sign-in page: tests/web/accounts.test.mjs).
   const add = (pw, ...args) => execFileSync(FW, ["--db", join(dir, "web.db"), "user", "add", ...args, "--password-stdin"], { input: `${pw}\n` });
   add((password = "web admin password"), "web-admin", "--role", "admin");
   add((passwords.analyst = "web analyst password"), "web-analyst", "--role", "analyst");
-  add((passwords.officer = "web officer password"), "web-officer", "--role", "officer", "--officer", "o-101");
+  add((passwords.officer = "web officer password"), "web-officer", "--role", "officer", "--officer", "ice-ero-stp:o-101");
   const portFile = join(dir, "port");
   server = spawn(FW, ["--db", join(dir, "web.db"), "serve", "--listen", "127.0.0.1:0", "--port-file", portFile],
     // The clock is after the records are stored: the public statistics are published as of the
