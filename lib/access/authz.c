@@ -54,8 +54,6 @@ static const struct {
                                    "record a completed course"},
     [FW_ACTION_READ_OFFICERS] = {"read_officers", OVERSIGHT | R(OFFICER), false,
                                  "the officer registry and officers' profiles"},
-    [FW_ACTION_WRITE_OFFICER] = {"write_officer", R(ADMIN) | R(SUPERVISOR), false,
-                                 "add a registry officer or a new version of one"},
 };
 
 static bool action_valid(fw_action a)

@@ -36,7 +36,6 @@ typedef enum fw_action {
     FW_ACTION_READ_DUTIES,      /* duty items and officers' training records */
     FW_ACTION_RECORD_TRAINING,  /* record a completed course */
     FW_ACTION_READ_OFFICERS,    /* the officer registry and officers' profiles */
-    FW_ACTION_WRITE_OFFICER,    /* add a registry officer or a new version of one */
     FW_NACTIONS
 } fw_action;
 

@@ -32,10 +32,10 @@ static fw_doc *incident(const char *id, const char *agency, const char *summary)
     snprintf(text, sizeof text,
              "{\"id\":\"%s\",\"agency\":\"%s\",\"occurred_at\":\"2025-03-01T10:00:00Z\","
              "\"encounter\":\"arrest\",\"summary\":\"%s\",\"officers\":[{\"id\":\"o1\","
-             "\"role\":\"applied_force\"}],\"subjects\":[{\"id\":\"s1\"}],\"accounts\":[{\"id\":"
+             "\"registry\":\"%s:o1\",\"role\":\"applied_force\"}],\"subjects\":[{\"id\":\"s1\"}],\"accounts\":[{\"id\":"
              "\"a\",\"kind\":\"officer_report\",\"source\":\"report\",\"events\":[{\"t\":0,"
              "\"type\":\"force\",\"actor\":\"o1\",\"kind\":\"ecd\",\"target\":\"s1\"}]}]}",
-             id, agency, summary);
+             id, agency, summary, agency);
     fw_diag_init(&d, 5);
     if (fw_doc_parse(text, strlen(text), NULL, &doc, &d) != FW_OK)
         fail_msg("test document invalid: %s", d.msgs[0]);
@@ -138,7 +138,7 @@ static void test_load_visible(void **state)
 
 static void test_accounts(void **state)
 {
-    fw_user o1 = user("o", FW_ROLE_OFFICER, "A1", "o1"), o9 = user("p", FW_ROLE_OFFICER, "A1", "o9");
+    fw_user o1 = user("o", FW_ROLE_OFFICER, "A1", "A1:o1"), o9 = user("p", FW_ROLE_OFFICER, "A1", "A1:o9");
     fw_user inv = user("x", FW_ROLE_INVESTIGATOR, "A1", "");
     fw_doc *doc = incident("inc-a", "A1", "first"), *next = NULL;
     json_t *own = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "id", "b", "kind", "officer_report",
