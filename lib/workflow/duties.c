@@ -297,7 +297,9 @@ static void training_items(const fw_doc *doc, const json_t *training, json_t *it
                 continue;
             for (k = 0; k < json_array_size(items); k++) {
                 const json_t *x = json_array_get(items, k);
+                /* items may hold other incidents' (a run over all): labels are per incident */
                 if (strcmp(str(x, "kind"), "training_device") == 0 &&
+                    strcmp(str(x, "incident"), doc->id) == 0 &&
                     strcmp(str(x, "officer"), f->actor) == 0 && strstr(str(x, "detail"), course))
                     break;
             }
