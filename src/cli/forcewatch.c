@@ -326,8 +326,10 @@ static const cli_command commands[] = {
      "earlier than when the log received it is flagged backdated."},
     {"training", cmd_training, "add OFFICER COURSE --completed DATE | show OFFICER",
      "record or show officers' training", training_opts, 2, 3,
-     "Courses that certify devices: ecd, chemical_agents, less_lethal_launcher,\n"
-     "impact_weapon, canine, firearm; and crowd_control."},
+     "OFFICER is a registry officer (AGENCY:LABEL, 'forcewatch officer'); the duty check\n"
+     "finds the record through an incident officer's \"registry\" link.  Courses that\n"
+     "certify devices: ecd, chemical_agents, less_lethal_launcher, impact_weapon, canine,\n"
+     "firearm; and crowd_control."},
     {"officer", cmd_officer, "list [--agency A] | show ID | add FILE|--id ID --agency A",
      "list, show or add registry officers", officer_opts, 1, 2,
      "Registry officers are versioned records of their agency: id AGENCY:LABEL, so one\n"
