@@ -56,7 +56,7 @@ static context contexts[] = {
     {.name = "f-inv", .role = FW_ROLE_INVESTIGATOR},
     {.name = "f-board", .role = FW_ROLE_BOARD},
     {.name = "f-audit", .role = FW_ROLE_AUDITOR},
-    {.name = "f-officer", .role = FW_ROLE_OFFICER, .agency = "metro-pd", .officer = "o-601"},
+    {.name = "f-officer", .role = FW_ROLE_OFFICER, .agency = "metro-pd", .officer = "metro-pd:o-601"},
     {.name = "f-analyst", .role = FW_ROLE_ANALYST},
     {.name = "f-super-metro", .role = FW_ROLE_SUPERVISOR, .agency = "metro-pd"},
     {.name = "f-inv-cbp", .role = FW_ROLE_INVESTIGATOR, .agency = "cbp-sd"},
