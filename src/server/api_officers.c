@@ -26,17 +26,23 @@ static int list_one(void *arg, const fw_doc *o)
 {
     list_ctx *c = arg;
     const json_t *root = o->root;
+    json_t *row, *v;
+    const char *key;
+    void *tmp;
     if (!fw_authz_may_see_officer(c->u, o))
         return 0;
-    return json_array_append_new(
-               c->items,
-               json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "id", o->id, "agency",
-                         o->agency, "name", json_string_value(json_object_get(root, "name")),
-                         "badge", json_string_value(json_object_get(root, "badge")), "rank",
-                         json_string_value(json_object_get(root, "rank")), "unit",
-                         json_string_value(json_object_get(root, "unit")), "status",
-                         json_string_value(json_object_get(root, "status")), "withdrawn",
-                         json_is_true(json_object_get(root, "withdrawn")))) != 0;
+    row = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "id", o->id, "agency",
+                    o->agency, "name", json_string_value(json_object_get(root, "name")),
+                    "badge", json_string_value(json_object_get(root, "badge")), "rank",
+                    json_string_value(json_object_get(root, "rank")), "unit",
+                    json_string_value(json_object_get(root, "unit")), "status",
+                    json_string_value(json_object_get(root, "status")), "withdrawn",
+                    json_is_true(json_object_get(root, "withdrawn")));
+    /* Fields the record does not give are left out, not null. */
+    json_object_foreach_safe(row, tmp, key, v)
+        if (json_is_null(v))
+            json_object_del(row, key);
+    return !row || json_array_append_new(c->items, row) != 0;
 }
 
 void api_list_officers(request *r)
