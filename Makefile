@@ -120,7 +120,7 @@ FW_DATASETS ?= $(wildcard ../shared/datasets)
 run: $(FW) web
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.key
 	./$(FW) --db demo.db init
-	./$(FW) --db demo.db add examples/agencies.jsonl examples/*.json
+	./$(FW) --db demo.db add examples/agencies.jsonl examples/officers.jsonl examples/*.json
 	@ds='$(FW_DATASETS)'; if [ -n "$$ds" ] && [ -f $$ds/wapo-v2/fatal-police-shootings-data.csv ]; then \
 	    ./$(FW) --db demo.db import wapo-v2 $$ds/wapo-v2/fatal-police-shootings-data.csv \
 	        --agencies $$ds/wapo-v2/fatal-police-shootings-agencies.csv && \

@@ -12,6 +12,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 
+#include "store/officers.h"
 #include "base/banned.h"
 
 static const char *const role_names[FW_NROLES] = {
@@ -146,10 +147,42 @@ done:
     return rc;
 }
 
+/*
+** An officer user is bound to a registry officer (store/officers.h): u->officer
+** must name one, of u's agency when u has one; *out is u with the officer's
+** agency.  Other roles are bound to no officer.
+*/
+static fw_rc officer_binding(fw_store *s, const fw_user *u, fw_user *out, fw_error *err)
+{
+    fw_doc *o = NULL;
+    fw_rc rc = FW_OK;
+
+    *out = *u;
+    if (u->role != FW_ROLE_OFFICER) {
+        if (u->officer[0])
+            return fw_error_set(err, FW_ERR_INVALID, "officer: only officer users are bound "
+                                                     "to a registry officer");
+        return FW_OK;
+    }
+    if (!u->officer[0])
+        return fw_error_set(err, FW_ERR_INVALID,
+                            "officer: an officer user needs the id of their registry officer");
+    if (fw_officer_get(s, u->officer, &o, NULL) != FW_OK ||
+        (u->agency[0] && strcmp(u->agency, o->agency) != 0))
+        rc = fw_error_set(err, FW_ERR_INVALID, "officer: '%s' is not a registry officer%s%s",
+                          u->officer, u->agency[0] ? " of agency " : "", u->agency);
+    else if (fw_strlcpy(out->agency, o->agency, sizeof out->agency))
+        rc = fw_error_set(err, FW_ERR_INVALID, "agency: at most %zu bytes",
+                          sizeof out->agency - 1);
+    fw_doc_free(o);
+    return rc;
+}
+
 fw_rc fw_user_create(fw_store *s, const fw_user *u, const char *password, char *generated,
                      const char *actor, fw_error *err)
 {
     char hash[crypto_pwhash_STRBYTES];
+    fw_user bound;
     json_t *existing = NULL;
     fw_rc rc;
 
@@ -167,6 +200,9 @@ fw_rc fw_user_create(fw_store *s, const fw_user *u, const char *password, char *
         json_decref(existing);
         return fw_error_set(err, FW_ERR_EXISTS, "user %s already exists", u->name);
     }
+    if ((rc = officer_binding(s, u, &bound, err)) != FW_OK)
+        return rc;
+    u = &bound;
     if ((rc = hash_password(u->name, password, generated, hash, err)) != FW_OK)
         return rc;
     return put_record(s, FW_RECORD_USER, u->name,

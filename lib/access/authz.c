@@ -52,6 +52,8 @@ static const struct {
                                "duty items and officers' training records"},
     [FW_ACTION_RECORD_TRAINING] = {"record_training", R(ADMIN) | R(SUPERVISOR), false,
                                    "record a completed course"},
+    [FW_ACTION_READ_OFFICERS] = {"read_officers", OVERSIGHT | R(OFFICER), false,
+                                 "the officer registry and officers' profiles"},
 };
 
 static bool action_valid(fw_action a)
@@ -108,12 +110,22 @@ bool fw_authz_may_see(const fw_user *u, const fw_doc *doc)
         if (!ok)
             return false;
     }
-    if (u->role == FW_ROLE_OFFICER) {
-        const fw_party *p = u->officer[0] ? fw_doc_party(doc, u->officer) : NULL;
-        if (!p || p->kind != FW_REF_OFFICER)
-            return false;
-    }
+    /* An officer is a registry officer: they see the incidents in which an officer party is
+    ** linked to them, never one where someone merely carries the same label. */
+    if (u->role == FW_ROLE_OFFICER && (!u->officer[0] || !fw_doc_officer_linked(doc, u->officer)))
+        return false;
     return true;
+}
+
+bool fw_authz_may_see_officer(const fw_user *u, const fw_doc *officer)
+{
+    if (!officer || officer->type != FW_RECORD_OFFICER)
+        return false;
+    if (!fw_authz_may(u->role, FW_ACTION_READ_OFFICERS))
+        return false;
+    if (u->role == FW_ROLE_OFFICER)
+        return u->officer[0] && strcmp(u->officer, officer->id) == 0;
+    return !u->agency[0] || strcmp(u->agency, officer->agency) == 0;
 }
 
 bool fw_authz_may_write(const fw_user *u, const fw_doc *doc)

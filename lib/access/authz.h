@@ -35,6 +35,7 @@ typedef enum fw_action {
     FW_ACTION_MOVE_CASE,        /* move a case through the workflow */
     FW_ACTION_READ_DUTIES,      /* duty items and officers' training records */
     FW_ACTION_RECORD_TRAINING,  /* record a completed course */
+    FW_ACTION_READ_OFFICERS,    /* the officer registry and officers' profiles */
     FW_NACTIONS
 } fw_action;
 
@@ -55,10 +56,21 @@ bool fw_authz_scoped(fw_action action);
 /*
 ** Whether user u may see incident doc: a user who belongs to an agency sees
 ** incidents of that agency (its own, or one it took part in, listed in
-** other_agencies); an officer sees only incidents in which they are an
-** officer party.  Everyone else sees every incident.
+** other_agencies); an officer user (bound to a registry officer, u->officer)
+** sees only incidents in which an officer party is linked to that registry
+** officer ("registry"), whatever labels other parties carry.  Everyone else
+** sees every incident.
 */
 bool fw_authz_may_see(const fw_user *u, const fw_doc *doc);
+
+/*
+** Whether user u may see registry officer officer (a document of type
+** FW_RECORD_OFFICER) and its profile: a role with FW_ACTION_READ_OFFICERS
+** (oversight roles and officers; not analysts, who work with de-identified
+** records); an officer user sees only themself; a user who belongs to an
+** agency only that agency's officers; everyone else every officer.
+*/
+bool fw_authz_may_see_officer(const fw_user *u, const fw_doc *officer);
 
 /*
 ** Whether user u may write incident doc (create it, or replace it: then both

@@ -13,6 +13,7 @@
 
 #include "access/authz.h"
 #include "record/canon.h"
+#include "store/officers.h"
 #include "base/banned.h"
 
 #define SET_FIELD(f) do { if (field) *field = (f); } while (0)
@@ -80,6 +81,11 @@ fw_rc fw_incident_check_write(fw_store *st, const fw_user *u, const fw_doc *doc,
         return fw_error_set(err, FW_ERR_DENIED, "you may not write incidents of agency %s",
                             doc->agency);
     }
+    /* Links to registry officers: the store checks them too; here they are named. */
+    if ((rc = fw_officer_links_check(st, doc, err)) != FW_OK) {
+        SET_FIELD("officers");
+        return rc;
+    }
     /* Replacing a record needs the right to write the one it replaces; one the
     ** user may not see is answered as a read of it is: not found. */
     fw_buf_init(&prior, FW_BUF_UNLIMITED);
@@ -133,14 +139,16 @@ fw_rc fw_incident_add_account(const fw_doc *doc, const fw_user *u, json_t *acc, 
     }
     if (u->role == FW_ROLE_OFFICER) {
         /* Officers file their own statements, on incidents they were part of. */
-        const fw_party *p = fw_doc_party(doc, u->officer);
-        if (!p || p->kind != FW_REF_OFFICER) {
+        const fw_party *p = u->officer[0] ? fw_doc_officer_linked(doc, u->officer) : NULL;
+        if (!p) {
             SET_FIELD("id");
             return fw_error_set(err, FW_ERR_NOTFOUND, "no incident with id %s", doc->id);
         }
-        if (!author || strcmp(author, u->officer) != 0) {
+        /* The author is the incident's officer linked to them: their label in this incident. */
+        if (!author || strcmp(author, p->id) != 0) {
             SET_FIELD("author");
-            return fw_error_set(err, FW_ERR_DENIED, "officers file only their own statements");
+            return fw_error_set(err, FW_ERR_DENIED,
+                                "officers file only their own statements (author %s)", p->id);
         }
         if (!kind || (strcmp(kind, "officer_report") && strcmp(kind, "witness_officer_statement"))) {
             SET_FIELD("kind");

@@ -144,6 +144,11 @@ static void store_one(file_job *j, const fw_prepared *prep, size_t line)
     if (!j->store || j->res->bad_docs || j->runtime_error)
         return; /* checking only, or the file is already rejected */
     if (fw_store_put_prepared(j->store, prep, j->actor, &res, &err) != FW_OK) {
+        if (err.rc == FW_ERR_INVALID) { /* a rule over stored records: a registry link */
+            j->res->bad_docs++;
+            report(j, line, err.msg);
+            return;
+        }
         runtime_error(j, FW_ERR_STORE, "%s%s%.0zu: %s", j->name, line ? ":" : "", line, err.msg);
     } else {
         fw_put_tally_add(&j->res->tally, &res);

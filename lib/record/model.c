@@ -575,6 +575,28 @@ static void validate_object(vctx *v, const json_t *obj, const fw_object *schema,
     validate_required(v, obj, extra, nextra);
 }
 
+/* A registry officer's cross-field rules: the id is the agency's id, ':' and
+** a label, so one label in two agencies is two people; an assignment does not
+** end before it starts. */
+static void check_officer_record(vctx *v, const json_t *root)
+{
+    const char *id = json_string_value(json_object_get(root, "id"));
+    const char *agency = json_string_value(json_object_get(root, "agency"));
+    const json_t *as = json_object_get(root, "assignments");
+    size_t n = strlen(agency), i;
+
+    if (strncmp(id, agency, n) != 0 || id[n] != ':' || id[n + 1] == '\0')
+        REPORT(v, "id: \"%s\" must be the agency's id, ':' and a label (\"%s:LABEL\")", id,
+               agency);
+    for (i = 0; i < json_array_size(as); i++) {
+        const char *from = json_string_value(json_object_get(json_array_get(as, i), "from"));
+        const char *to = json_string_value(json_object_get(json_array_get(as, i), "to"));
+        fw_time a, b;
+        if (from && to && fw_time_parse(from, &a) && fw_time_parse(to, &b) && b.epoch < a.epoch)
+            REPORT(v, "assignments[%zu].to: %s is before from (%s)", i, to, from);
+    }
+}
+
 /* Pass one: the parties' ids, so references anywhere can be resolved. */
 static void collect_parties(vctx *v, const json_t *root)
 {
@@ -765,6 +787,7 @@ const char *fw_record_type_name(fw_record_type t)
     case FW_RECORD_TOKEN: return "token";
     case FW_RECORD_TRAINING: return "training";
     case FW_RECORD_CASE: return "case";
+    case FW_RECORD_OFFICER: return "officer";
     default: return "incident";
     }
 }
@@ -863,12 +886,17 @@ fw_rc fw_doc_from_json(json_t *root, const fw_limits *lim, fw_doc **out, fw_diag
         type = FW_RECORD_AGENCY;
         validate_object(&v, root, &fw_schema_agency, NULL, 0, false);
         v.errors += fw_agency_check(root, diag);
+    } else if (json_is_string(record) && strcmp(json_string_value(record), "officer") == 0) {
+        type = FW_RECORD_OFFICER;
+        validate_object(&v, root, &fw_schema_officer, NULL, 0, false);
+        if (!v.errors)
+            check_officer_record(&v, root);
     } else {
         if (record && (!json_is_string(record) ||
                        strcmp(json_string_value(record), "incident") != 0)) {
             v.errors++;
             fw_diag_add(diag,
-                        "record: unknown value \"%s\" (expected one of incident, agency)",
+                        "record: unknown value \"%s\" (expected one of incident, agency, officer)",
                         json_is_string(record) ? json_string_value(record) : type_name(record));
         }
         occ = json_object_get(root, "occurred_at");
@@ -894,6 +922,8 @@ fw_rc fw_doc_from_json(json_t *root, const fw_limits *lim, fw_doc **out, fw_diag
     doc->type = type;
     doc->root = json_incref(root);
     doc->id = json_string_value(json_object_get(root, "id"));
+    if (type == FW_RECORD_OFFICER)
+        doc->agency = json_string_value(json_object_get(root, "agency"));
     if (type == FW_RECORD_INCIDENT && (rc = build_view(doc)) != FW_OK) {
         fw_doc_free(doc);
         goto done;
@@ -930,6 +960,26 @@ const fw_party *fw_doc_party(const fw_doc *doc, const char *id)
     for (i = 0; i < doc->nparties; i++)
         if (strcmp(doc->parties[i].id, id) == 0)
             return &doc->parties[i];
+    return NULL;
+}
+
+const char *fw_doc_party_registry(const fw_party *p)
+{
+    const json_t *r;
+    if (!p || p->kind != FW_REF_OFFICER)
+        return NULL;
+    r = json_object_get(p->obj, "registry");
+    return json_is_string(r) ? json_string_value(r) : NULL;
+}
+
+const fw_party *fw_doc_officer_linked(const fw_doc *doc, const char *registry)
+{
+    size_t i;
+    for (i = 0; registry && i < doc->nparties; i++) {
+        const char *r = fw_doc_party_registry(&doc->parties[i]);
+        if (r && strcmp(r, registry) == 0)
+            return &doc->parties[i];
+    }
     return NULL;
 }
 

@@ -43,7 +43,8 @@ typedef enum fw_record_type {
     FW_RECORD_USER,       /* a user account (auth.h) */
     FW_RECORD_TOKEN,      /* an API token, stored as its hash */
     FW_RECORD_TRAINING,   /* an officer's training record (duties.h) */
-    FW_RECORD_CASE        /* an incident's review workflow (cases.h) */
+    FW_RECORD_CASE,       /* an incident's review workflow (cases.h) */
+    FW_RECORD_OFFICER     /* a registry officer of an agency (store/officers.h) */
 } fw_record_type;
 
 /* Name of a record type as stored and logged ("incident", "agency", "review"). */
@@ -77,7 +78,7 @@ typedef struct fw_doc {
     const char *id;
     json_t *root;                 /* owned */
 
-    /* Incidents only. */
+    /* Incidents and officers: the agency (an officer's agency). */
     const char *agency;
     const char *occurred_at;
     fw_time occurred;
@@ -129,6 +130,13 @@ void fw_incident_deidentify(json_t *incident);
 
 /* Find a party of the incident by id; NULL if absent. */
 const fw_party *fw_doc_party(const fw_doc *doc, const char *id);
+
+/* The registry officer (an officer record's id) incident party p is linked
+** to, or NULL: none, or p is not an officer. */
+const char *fw_doc_party_registry(const fw_party *p);
+
+/* The officer party of incident doc linked to registry officer id, or NULL. */
+const fw_party *fw_doc_officer_linked(const fw_doc *doc, const char *registry);
 
 /* Whether s (len bytes) is an identifier of the format: 1 to 64 bytes of
 ** letters, digits, '.', '_', ':' and '-'. */

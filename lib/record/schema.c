@@ -84,11 +84,13 @@ ENUM(en_vehicle_kind, "vehicle_kind", false, "kind of vehicle",
      "car", "suv", "truck", "van", "motorcycle", "bicycle", "other", "unknown");
 ENUM(en_restraint, "restraint", false, "how a subject was restrained",
      "handcuffs", "hobble", "held_down", "other");
+ENUM(en_officer_status, "officer_status", false, "an officer's employment status",
+     "active", "leave", "suspended", "separated", "retired", "deceased");
 ENUM(en_provenance, "provenance", false, "what kind of source an incident record comes from",
      "workflow", "investigation", "public_record");
 
 const fw_enum *const fw_enums[] = {
-    &en_officer_role, &en_account_kind, &en_contact_reason, &en_encounter,
+    &en_officer_role, &en_officer_status, &en_account_kind, &en_contact_reason, &en_encounter,
     &en_location_type, &en_agency_type, &en_state, &en_sex, &en_race, &en_ethnicity,
     &en_impairment, &en_injury, &en_tone, &en_warning_of, &en_tactic,
     &en_resist_level, &en_threat_level, &en_means, &en_threat_target, &en_weapon,
@@ -131,6 +133,9 @@ static const fw_field officer_fields[] = {
      "officer on duty"},
     {"injury", FW_F_ENUM, 0, &en_injury, 0, 0, 0, NULL, "most severe injury to the officer",
      "officer injuries"},
+    F_ID("registry", 0,
+         "the registry officer (an officer record's id) this officer is, if known; must "
+         "belong to the incident's agency or one of its other_agencies"),
 };
 static const fw_object officer_obj = {"officer", officer_fields, N(officer_fields),
                                       "a law-enforcement officer in the incident"};
@@ -399,6 +404,33 @@ static const fw_field agency_fields[] = {
 };
 const fw_object fw_schema_agency = {"agency", agency_fields, N(agency_fields),
                                     "a law-enforcement agency"};
+
+static const fw_field assignment_fields[] = {
+    F_STR("unit", FW_REQUIRED, 200, "unit or team"),
+    F_TIME("from", FW_REQUIRED, "first day of the assignment"),
+    F_TIME("to", 0, "last day of the assignment; absent while it lasts"),
+};
+static const fw_object assignment_obj = {"assignment", assignment_fields,
+                                         N(assignment_fields), "a unit an officer served in"};
+
+static const fw_field officer_record_fields[] = {
+    F_STR("record", FW_REQUIRED, 16, "\"officer\""),
+    F_ID("id", FW_REQUIRED,
+         "registry id: the agency's id, ':' and the agency's own label (\"metro-pd:o-101\"), "
+         "so the same label in two agencies names two people"),
+    F_ID("agency", FW_REQUIRED, "the agency the officer serves; part of the id"),
+    F_STR("name", 0, 200, "officer's name (public employee acting officially)"),
+    F_STR("badge", 0, 32, "badge or star number"),
+    F_STR("rank", 0, 100, "rank or title"),
+    F_STR("unit", 0, 200, "current unit or team"),
+    F_ENUM("status", 0, en_officer_status, "employment status"),
+    {"assignments", FW_F_OBJECT_LIST, 0, NULL, 0, 0, 200, &assignment_obj,
+     "units served in, with dates", NULL},
+    F_BOOL("withdrawn", 0, "entered in error; kept, never deleted"),
+};
+const fw_object fw_schema_officer = {"officer_record", officer_record_fields,
+                                     N(officer_record_fields),
+                                     "a registry officer: one person serving one agency"};
 
 /* ---- look-ups --------------------------------------------------------- */
 

@@ -84,6 +84,7 @@ typedef struct fw_event_type {
 /* The top-level records. */
 extern const fw_object fw_schema_incident;
 extern const fw_object fw_schema_agency;
+extern const fw_object fw_schema_officer;   /* a registry officer ("record": "officer") */
 /* Fields every event has (t, type, note). */
 extern const fw_object fw_schema_event_common;
 

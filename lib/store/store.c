@@ -16,6 +16,7 @@
 #include "record/canon.h"
 #include "record/facts.h"
 #include "store/agency.h"
+#include "store/officers.h"
 #include "base/banned.h"
 
 static const struct {
@@ -437,6 +438,10 @@ fw_rc fw_store_put_prepared(fw_store *s, const fw_prepared *p, const char *actor
         return fw_error_set(err, FW_ERR_USAGE, "a write in this transaction failed: roll it back");
     memset(&w, 0, sizeof w);
     if (p->type == FW_RECORD_AGENCY && (rc = check_agency(s, p, err)) != FW_OK)
+        return rc;
+    /* An incident's links to registry officers (store/officers.h), on every path. */
+    if (p->type == FW_RECORD_INCIDENT &&
+        (rc = fw_officer_links_check_body(s, p->body, p->body_len, err)) != FW_OK)
         return rc;
 
     rc = s->ops->head(s, fw_record_type_name(p->type), p->id, &head, head_hex, err);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "store/officers.h"
 #include "workflow/cases.h"
 
 #include "base/banned.h"
@@ -53,11 +54,21 @@ static const char *str(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The registry officer (store/officers.h) incident officer label is linked to, or "" (no
+** training record, no registry item is keyed by ""). */
+static const char *registry_of(const fw_doc *doc, const char *label)
+{
+    const char *r = label ? fw_doc_party_registry(fw_doc_party(doc, label)) : NULL;
+    return r ? r : "";
+}
+
 static void add_item(json_t *items, const char *kind, const fw_doc *doc, const char *officer,
                      const char *detail)
 {
-    json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s}", "kind", kind, "incident",
-                                           doc->id, "officer", officer, "detail", detail));
+    const char *reg = registry_of(doc, officer);
+    json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "kind", kind,
+                                           "incident", doc->id, "officer", officer, "registry",
+                                           *reg ? reg : NULL, "detail", detail));
 }
 
 static void iso(double epoch, char *out, size_t n)
@@ -387,7 +398,9 @@ static void training_item(const fw_doc *doc, const json_t *training, json_t *ite
             strcmp(c, course) == 0)
             return;
     }
-    st = fw_training_on(json_object_get(training, officer), course, day, date, sizeof date);
+    /* training belongs to the registry officer the label links to, never the label */
+    st = fw_training_on(json_object_get(training, registry_of(doc, officer)), course, day, date,
+                        sizeof date);
     if (st == FW_TRAINING_CURRENT)
         return;
     if (st == FW_TRAINING_EXPIRED)
@@ -503,11 +516,35 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
                               err);
 }
 
+/*
+** Training belongs to a registry officer (store/officers.h): officer must name
+** one, of agency when the writer belongs to one (NULL or "": any agency).  The
+** same words for an unknown officer and another agency's, so that a writer
+** cannot probe other agencies' ids.  owner gets the officer's agency.
+*/
+static fw_rc training_owner(fw_store *s, const char *officer, const char *agency, char *owner,
+                            size_t n, fw_error *err)
+{
+    fw_doc *o = NULL;
+    fw_rc rc = FW_OK;
+
+    if (fw_officer_get(s, officer, &o, NULL) != FW_OK ||
+        (agency && *agency && strcmp(agency, o->agency) != 0))
+        rc = fw_error_set(err, FW_ERR_NOTFOUND, "officer: '%s' is not a registry officer%s%s",
+                          officer, agency && *agency ? " of agency " : "",
+                          agency && *agency ? agency : "");
+    else if ((size_t)snprintf(owner, n, "%s", o->agency) >= n)
+        rc = fw_error_set(err, FW_ERR_INVALID, "officer: agency too long");
+    fw_doc_free(o);
+    return rc;
+}
+
 fw_rc fw_training_add_as(fw_store *s, const char *officer, const char *agency,
                          fw_agency_check_fn check, void *check_arg, const char *course,
                          const char *completed, const char *expires, const char *actor,
                          fw_error *err)
 {
+    char owner[128];
     fw_buf body;
     json_t *rec = NULL, *courses;
     fw_time t;
@@ -541,6 +578,11 @@ fw_rc fw_training_add_as(fw_store *s, const char *officer, const char *agency,
     fw_buf_init(&body, 1 << 20);
     if ((rc = fw_store_begin(s, err)) != FW_OK)
         goto done;
+    if ((rc = training_owner(s, officer, agency, owner, sizeof owner, err)) != FW_OK) {
+        fw_store_rollback(s);
+        goto done;
+    }
+    agency = owner;
     if (fw_store_get(s, FW_RECORD_TRAINING, officer, 0, &body, NULL, NULL) == FW_OK)
         rec = json_loadb(body.data, body.len, 0, NULL);
     if (check && (rc = check(check_arg, rec ? fw_training_agency(rec) : NULL)) != FW_OK) {

@@ -65,7 +65,9 @@ fw_statement_state fw_statement_judge(double due, double received, double filed_
 ** statements then count as received at their filed_at (or, without one, at
 ** the time of the incident).  reviews (n of them, may be 0) are reviews of
 ** doc; their out-of-policy applications raise the intervention items.
-** training maps officer id -> training record
+** training maps registry officer id -> training record, looked up through each
+** incident officer's "registry" link (an officer with none has no record); items
+** of a linked officer also carry "registry"
 ** ({"courses":[{"course","completed","expires"?}]}), may be NULL.  An
 ** incident fw_duties_apply refuses gets no items.
 */
@@ -91,11 +93,14 @@ extern const char *const fw_training_courses[];
 bool fw_training_course_known(const char *course);
 
 /*
-** Training records are logged records of type "training", one per officer:
-** {"officer", "agency"?, "courses": [{"course", "completed", "expires"?}]}.
-** Officers are not stored with an agency of their own, so a record belongs
-** to the agency of the writer who created it ("agency", absent when that
-** writer belonged to none).  Adding a course stores a new version; course
+** Training records are logged records of type "training", one per registry
+** officer (store/officers.h), keyed by its id (AGENCY:LABEL):
+** {"officer", "agency", "courses": [{"course", "completed", "expires"?}]}; the
+** record belongs to the officer's agency, and fw_duties finds it through an
+** incident officer's "registry" link (never its label).  officer must be a
+** registry officer (FW_ERR_NOTFOUND "officer: 'ID' is not a registry
+** officer", checked inside the write's transaction).  Records stored before
+** the registry keep the writer's agency.  Adding a course stores a new version; course
 ** must be one of fw_training_courses, completed and expires dates
 ** (YYYY-MM-DD), expires not before completed (FW_ERR_INVALID, the message
 ** starting with the field's name).
@@ -110,8 +115,11 @@ fw_rc fw_training_add(fw_store *s, const char *officer, const char *course,
 typedef fw_rc (*fw_agency_check_fn)(void *arg, const char *stored_agency);
 
 /*
-** fw_training_add for a writer who belongs to agency (NULL or "": none): a
-** new record is stored with that agency; an existing one keeps its own.
+** fw_training_add for a writer who belongs to agency (NULL or "": none):
+** officer must be a registry officer of that agency (of any agency for a
+** writer of none), FW_ERR_NOTFOUND otherwise, the same words for an unknown
+** officer and another agency's; a new record is stored with the officer's
+** agency; an existing one keeps its own.
 ** check (may be NULL) is asked, inside the write's transaction, whether the
 ** writer may write the stored record; its refusal is returned as it is,
 ** with nothing written.

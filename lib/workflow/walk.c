@@ -424,7 +424,8 @@ json_t *fw_duties_for_officer(const json_t *items, const char *officer)
     size_t i;
     for (i = 0; shown && i < json_array_size(items); i++) {
         json_t *it = json_array_get(items, i);
-        const char *o = json_string_value(json_object_get(it, "officer"));
+        /* A registry officer, never an incident's label: one person across incidents. */
+        const char *o = json_string_value(json_object_get(it, "registry"));
         if ((!officer || (o && strcmp(o, officer) == 0)) && json_array_append(shown, it)) {
             json_decref(shown);
             return NULL;

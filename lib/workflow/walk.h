@@ -110,7 +110,9 @@ fw_rc fw_duties_run(fw_store *s, const fw_policy_set *set, const json_t *trainin
                     const fw_duty_config *cfg, const fw_walk_opts *o, json_t *items,
                     fw_error *err);
 
-/* The items of officer (all if officer is NULL), as a new array; NULL if out of memory. */
+/* The items of registry officer officer (an officer record's id: items whose "registry" it
+** is; all items if officer is NULL), as a new array; NULL if out of memory.  An incident's
+** bare label ("o-1") names no one across incidents and matches nothing. */
 json_t *fw_duties_for_officer(const json_t *items, const char *officer);
 
 #endif

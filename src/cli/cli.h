@@ -101,6 +101,7 @@ int cmd_serve(cli_args *a);
 int cmd_user(cli_args *a);
 int cmd_duties(cli_args *a);
 int cmd_training(cli_args *a);
+int cmd_officer(cli_args *a);
 int cmd_case(cli_args *a);
 int cmd_import(cli_args *a);
 int cmd_token(cli_args *a);

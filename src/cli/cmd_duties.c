@@ -87,7 +87,9 @@ int cmd_duties(cli_args *a)
     } else if (shown) {
         for (i = 0; i < json_array_size(shown); i++) {
             json_t *it = json_array_get(shown, i);
-            const char *o = json_string_value(json_object_get(it, "officer"));
+            const char *o = json_string_value(json_object_get(it, "registry"));
+            if (!o)
+                o = json_string_value(json_object_get(it, "officer"));
             printf("%-24s %-22s %-10s %s\n", json_string_value(json_object_get(it, "incident")),
                    json_string_value(json_object_get(it, "kind")), o ? o : "-",
                    json_string_value(json_object_get(it, "detail")));

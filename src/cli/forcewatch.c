@@ -144,7 +144,7 @@ static const cli_opt user_opts[] = {
     {"role", 0, "ROLE", "admin, supervisor, investigator, board, auditor, officer or analyst",
      false},
     {"agency", 0, "ID", "the agency the user belongs to (none: spans agencies)", false},
-    {"officer", 0, "ID", "for officers: their officer id in incidents", false},
+    {"officer", 0, "ID", "for officers: their registry officer (AGENCY:LABEL)", false},
     {"password-stdin", 0, NULL,
      "read the password from the first line of standard input instead of generating a "
      "one-time one (the user need not change it)", false},
@@ -158,7 +158,7 @@ static const cli_opt token_opts[] = {
 
 static const cli_opt duties_opts[] = {
     {"incident", 0, "ID", "only this incident", false},
-    {"officer", 0, "ID", "only this officer's items", false},
+    {"officer", 0, "ID", "only this registry officer's items (AGENCY:LABEL)", false},
     {"now", 0, "DATETIME", "judge deadlines as of this time (default: now)", false},
     {"statement-hours", 0, "H", "hours officers have to file a statement (default 24)", false},
     {"json", 0, NULL, "print JSON", false},
@@ -168,6 +168,18 @@ static const cli_opt duties_opts[] = {
 static const cli_opt training_opts[] = {
     {"completed", 0, "DATE", "when the course was completed (YYYY-MM-DD)", false},
     {"expires", 0, "DATE", "when the certification expires", false},
+    {0, 0, 0, 0, false},
+};
+
+static const cli_opt officer_opts[] = {
+    {"agency", 0, "ID", "list: only this agency's officers; add: the officer's agency", false},
+    {"id", 0, "ID", "add: the officer's registry id, AGENCY:LABEL", false},
+    {"name", 0, "TEXT", "add: the officer's name", false},
+    {"badge", 0, "TEXT", "add: badge or star number", false},
+    {"rank", 0, "TEXT", "add: rank or title", false},
+    {"unit", 0, "TEXT", "add: current unit", false},
+    {"status", 0, "STATUS", "add: active, leave, suspended, separated, retired or deceased",
+     false},
     {0, 0, 0, 0, false},
 };
 
@@ -328,10 +340,21 @@ static const cli_command commands[] = {
      "earlier than when the log received it is flagged backdated."},
     {"training", cmd_training, "add OFFICER COURSE --completed DATE | show OFFICER",
      "record or show officers' training", training_opts, 2, 3,
-     "Courses that certify devices: ecd, chemical_agents, less_lethal_launcher,\n"
-     "impact_weapon, canine, firearm; and crowd_control and vehicle_stops.  A course\n"
-     "covers force from its completion date until the day before --expires (no\n"
-     "--expires: it does not expire); duties checks it at the date of the force."},
+     "OFFICER is a registry officer (AGENCY:LABEL, 'forcewatch officer'); the duty check\n"
+     "finds the record through an incident officer's \"registry\" link.  Courses that\n"
+     "certify devices: ecd, chemical_agents, less_lethal_launcher, impact_weapon, canine,\n"
+     "firearm; and crowd_control and vehicle_stops.  A course covers force from its\n"
+     "completion date until the day before --expires (no --expires: it does not\n"
+     "expire); duties checks it at the date of the force."},
+    {"officer", cmd_officer, "list [--agency A] | show ID | add FILE|--id ID --agency A",
+     "list, show or add registry officers", officer_opts, 1, 2,
+     "Registry officers are versioned records of their agency: id AGENCY:LABEL, so one\n"
+     "label in two agencies is two people.  An incident's officer links to one with\n"
+     "\"registry\": \"ID\"; the officer must serve the incident's agency or one of its\n"
+     "other_agencies.  show prints the profile: the officer record, the incidents they\n"
+     "are linked in, their acts of force, findings of stored reviews, duty items and\n"
+     "training.  add FILE stores the file's documents as 'add' does (officer records,\n"
+     "one JSON document or JSON Lines); add --id stores one officer from the options."},
     {"case", cmd_case, "show ID | move ID STATE [--finding F]",
      "show or move an incident's review case", case_opts, 2, 3,
      "States: reported, supervisor_review, investigation, board_review, closed.  A death,\n"

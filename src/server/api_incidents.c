@@ -27,7 +27,8 @@ static void reply_refusal(request *r, fw_rc rc, const char *field, const fw_erro
         break;
     case FW_ERR_INVALID:   /* of the request when it names a field, else the store's */
         if (field)
-            reply_error(r, strcmp(field, "record") ? 400 : 422, "invalid", field, "%s", err->msg);
+            reply_error(r, strcmp(field, "record") && strcmp(field, "officers") ? 400 : 422,
+                        "invalid", field, "%s", err->msg);
         else
             reply_error(r, 503, "store", NULL, "%s", err->msg);
         break;

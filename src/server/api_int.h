@@ -79,6 +79,8 @@ void api_move_case(request *r);
 void api_list_duties(request *r);
 void api_get_training(request *r);
 void api_add_training(request *r);
+void api_list_officers(request *r);
+void api_get_officer(request *r);
 void api_checkpoint(request *r);
 void api_inclusion_proof(request *r);
 void api_consistency_proof(request *r);

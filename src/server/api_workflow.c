@@ -128,8 +128,8 @@ void api_add_training(request *r)
         st = r->store;
         rc = fw_training_add_as(st, r->params[0], r->user.agency, training_writable, &r->user,
                                 course, completed, expires, API_ACTOR, &err);
-        if (rc == FW_ERR_NOTFOUND) {
-            reply_error(r, 404, "not_found", "id", "no training record for %s", r->params[0]);
+        if (rc == FW_ERR_NOTFOUND) { /* no such registry officer, or one of another agency */
+            reply_error(r, 404, "not_found", "id", "%s", err.msg);
         } else if (rc == FW_ERR_INVALID) {
             char field[32];
             snprintf(field, sizeof field, "%.*s", (int)strcspn(err.msg, ":"), err.msg);

@@ -9,11 +9,16 @@ set -u
 
 DB="$T/api.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
+# Registry officers: the examples' and test-agency's o-101, whom base.json's o-101 is linked to;
+# the officer user is bound to that registry officer.
+"$FW" --db "$DB" add -q "$TOP/examples/officers.jsonl"
+"$FW" --db "$DB" officer add --id test-agency:o-101 --agency test-agency >/dev/null
+sed 's/{"id": "o-101", /{"id": "o-101", "registry": "test-agency:o-101", /' "$TOP/tests/data/base.json" > "$T/base.json"
 # A user and a token for every role, made with the command line.
 ROLES="admin supervisor investigator board auditor officer analyst"
 for role in $ROLES; do
     extra=
-    [ "$role" = officer ] && extra="--officer o-101"
+    [ "$role" = officer ] && extra="--officer test-agency:o-101"
     "$FW" --db "$DB" user add "u-$role" --role "$role" $extra > "$T/user-$role" 2>&1
     "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"
 done
@@ -42,11 +47,12 @@ code=$(curl -s -I -o "$T/head" -w '%{http_code}' -H "Authorization: Bearer $ADMI
 [ "$code" = 200 ] && grep -qi '^content-type: application/json' "$T/head" && ok || bad "HEAD /api/v1/incidents: $code"
 code=$(curl -s -I -o /dev/null -w '%{http_code}' "$U/api/v1/incidents")
 [ "$code" = 401 ] && ok || bad "HEAD without credentials: $code"
-req 201 "create" -X POST --data-binary @"$TOP/tests/data/base.json" "$U/api/v1/incidents"
+req 201 "create" -X POST --data-binary @"$T/base.json" "$U/api/v1/incidents"
+SEQ1=$(sed -n 's/.*"log_seq":\([0-9]*\).*/\1/p' "$T/body")
 has '"action":"created"' "create"
-req 200 "create again" -X POST --data-binary @"$TOP/tests/data/base.json" "$U/api/v1/incidents"
+req 200 "create again" -X POST --data-binary @"$T/base.json" "$U/api/v1/incidents"
 has '"action":"unchanged"' "unchanged"
-sed 's/"press release"/"press release, corrected"/' "$TOP/tests/data/base.json" > "$T/v2.json"
+sed 's/"press release"/"press release, corrected"/' "$T/base.json" > "$T/v2.json"
 req 200 "update" -X POST --data-binary @"$T/v2.json" "$U/api/v1/incidents"
 has '"version":2' "update"
 req 200 "get" "$U/api/v1/incidents/base-0001"
@@ -60,17 +66,17 @@ has '"field":"version"' "bad version field"
 req 404 "get missing" "$U/api/v1/incidents/nope"
 has '"field":"id"' "missing field"
 req 200 "versions" "$U/api/v1/incidents/base-0001/versions"
-has '"log_seq":1' "versions"
+has "\"log_seq\":$SEQ1," "versions: the first version's leaf is the create's"
 
 # ---- malformed requests: a 4xx naming the field, and nothing written ----
 before=$(leaves)
-head -c 200 "$TOP/tests/data/base.json" > "$T/truncated.json"
+head -c 200 "$T/base.json" > "$T/truncated.json"
 req 422 "truncated JSON" -X POST --data-binary @"$T/truncated.json" "$U/api/v1/incidents"
 has 'invalid JSON at line' "truncated JSON message"
-sed 's/"tone": "firm"/"tone": 7/' "$TOP/tests/data/base.json" > "$T/wrongtype.json"
+sed 's/"tone": "firm"/"tone": 7/' "$T/base.json" > "$T/wrongtype.json"
 req 422 "wrong type" -X POST --data-binary @"$T/wrongtype.json" "$U/api/v1/incidents"
 has '"field":"accounts[0].events[0].tone"' "wrong type field"
-sed 's/"id": "base-0001",/"id": "base-0001", "colour": "red",/' "$TOP/tests/data/base.json" > "$T/unknown.json"
+sed 's/"id": "base-0001",/"id": "base-0001", "colour": "red",/' "$T/base.json" > "$T/unknown.json"
 req 422 "unknown field" -X POST --data-binary @"$T/unknown.json" "$U/api/v1/incidents"
 has '"field":"colour"' "unknown field named"
 python_free_deep() { local s='{"id":"d","agency":"a","occurred_at":"2020-01-01","officers":[],"accounts":[{"id":"x","kind":"other","source":"s","events":[{"t":0,"type":"odd","x":'; for _ in $(seq 30); do s="$s{\"a\":"; done; s="${s}1"; for _ in $(seq 30); do s="$s}"; done; printf '%s}]}]}' "$s"; }
@@ -90,7 +96,7 @@ req 422 "agency on the incident route" -X POST --data-binary @"$T/agency.json" "
 
 # ---- listing and cursors -------------------------------------------------------
 for i in 1 2 3 4 5; do
-    sed -e "s/\"base-0001\"/\"page-$i\"/" -e "s/2026-01-07/2025-0$i-07/g" "$TOP/tests/data/base.json" > "$T/p$i.json"
+    sed -e "s/\"base-0001\"/\"page-$i\"/" -e "s/2026-01-07/2025-0$i-07/g" "$T/base.json" > "$T/p$i.json"
     curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" -X POST --data-binary @"$T/p$i.json" "$U/api/v1/incidents"
 done
 req 200 "list page 1" "$U/api/v1/incidents?limit=2"
@@ -272,12 +278,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$
 req 200 "duties" "$U/api/v1/duties?incident=base-0001"
 has '"kind":"statement_overdue"' "duties with the injected clock (2030)"
 has '"officer":"o-102"' "o-102 owes a statement"
-req 200 "duties per officer" "$U/api/v1/duties?officer=o-101"
+req 200 "duties per officer" "$U/api/v1/duties?officer=test-agency:o-101"
 grep -q '"officer":"o-102"' "$T/body" && bad "officer filter let o-102 through" || ok
-req 201 "add training" -X POST -d '{"course":"firearm","completed":"2024-01-01"}' "$U/api/v1/officers/o-101/training"
-req 200 "get training" "$U/api/v1/officers/o-101/training"
+req 201 "add training" -X POST -d '{"course":"firearm","completed":"2024-01-01"}' "$U/api/v1/officers/test-agency:o-101/training"
+req 200 "get training" "$U/api/v1/officers/test-agency:o-101/training"
 has '"course":"firearm"' "training record"
-req 400 "bad training date" -X POST -d '{"course":"ecd","completed":"soon"}' "$U/api/v1/officers/o-101/training"
+req 400 "bad training date" -X POST -d '{"course":"ecd","completed":"soon"}' "$U/api/v1/officers/test-agency:o-101/training"
 has '"field":"completed"' "bad training field"
 
 
@@ -305,7 +311,7 @@ has '"applications"' "fetched review"
 req 404 "no stored review" "$U/api/v1/incidents/base-0001/reviews/doj-2022"
 # Incident ids may hold ':', policy names never do: the review of "base-0001:x"
 # (stored as "base-0001:x:dhs-2023") is not the review of base-0001 under "x:dhs-2023".
-sed 's/"id": *"base-0001"/"id":"base-0001:x"/' "$TOP/tests/data/base.json" > "$T/colon.json"
+sed 's/"id": *"base-0001"/"id":"base-0001:x"/' "$T/base.json" > "$T/colon.json"
 req 201 "an incident id holding a colon" -X POST --data-binary @"$T/colon.json" "$U/api/v1/incidents"
 req 200 "review of the colon id" -X POST -d '{"policy":"dhs"}' "$U/api/v1/incidents/base-0001:x/reviews"
 req 200 "fetch the colon id's review" "$U/api/v1/incidents/base-0001:x/reviews/dhs-2023"
@@ -328,7 +334,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$
 # ... and write only their own agency's incidents: listing their agency among
 # other_agencies does not let them write another agency's incident.
 sed 's/"id": *"base-0001"/"id":"local-0001"/; s/"agency": *"test-agency"/"agency":"test-agency", "other_agencies":["other-agency"]/' \
-    "$TOP/tests/data/base.json" > "$T/elsewhere.json"
+    "$T/base.json" > "$T/elsewhere.json"
 code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-local")" \
     -X POST --data-binary @"$T/elsewhere.json" "$U/api/v1/incidents")
 [ "$code" = 403 ] && grep -q '"field":"agency"' "$T/body" && ok ||

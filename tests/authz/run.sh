@@ -18,13 +18,18 @@ DIR="$TOP/tests/authz"
 ROLES="admin supervisor investigator board auditor officer analyst"
 DB="$T/authz.db"
 "$FW" --db "$DB" init > /dev/null 2>&1
+# Registry officers: one of agency-a, one of agency-b; officer users are bound to agency-a's.
+"$FW" --db "$DB" officer add --id agency-a:o-a --agency agency-a --name "Officer A" > /dev/null ||
+    bad "cannot add registry officer agency-a:o-a"
+"$FW" --db "$DB" officer add --id agency-b:o-b --agency agency-b --name "Officer B" > /dev/null ||
+    bad "cannot add registry officer agency-b:o-b"
 declare -A tokens
 tok() { [ -n "${tokens[$1]:-}" ] || tokens[$1]=$(cat "$T/token-$1"); printf '%s' "${tokens[$1]}"; }
 # Users: ROLE-all (no agency), ROLE-a (agency-a); sup-b (supervisor of agency-b).
 mkuser() {   # mkuser NAME ROLE [AGENCY]
     local extra=()
     [ -n "${3:-}" ] && extra=(--agency "$3")
-    [ "$2" = officer ] && extra+=(--officer o-101)
+    [ "$2" = officer ] && extra+=(--officer agency-a:o-a)
     "$FW" --db "$DB" user add "$1" --role "$2" "${extra[@]}" > /dev/null 2>&1 &&
         "$FW" --db "$DB" token create "$1" > "$T/token-$1" 2>/dev/null || bad "cannot create user $1"
 }
@@ -47,11 +52,13 @@ call() {
     curl -s -o "$T/body" -w '%{http_code}' "${auth[@]}" -X "$2" "${data[@]}" "$U$3"
 }
 ADMIN=$(tok admin-all)
-# incident ID AGENCY [PARTNER]: base.json as that incident, into $T/ID.json.
+# incident ID AGENCY REGISTRY [PARTNER]: base.json as that incident, its o-101 linked to
+# registry officer REGISTRY, into $T/ID.json.
 incident() {
     local partner=
-    [ -n "${3:-}" ] && partner=", \"other_agencies\": [\"$3\"]"
+    [ -n "${4:-}" ] && partner=", \"other_agencies\": [\"$4\"]"
     sed -e "s/\"id\": \"base-0001\",/\"id\": \"$1\",/" -e "s/\"agency\": \"test-agency\",/\"agency\": \"$2\"$partner,/" \
+        -e "s/{\"id\": \"o-101\", /{\"id\": \"o-101\", \"registry\": \"$3\", /" \
         "$TOP/tests/data/base.json" > "$T/$1.json"
 }
 
@@ -61,15 +68,15 @@ setup() {   # setup TOKEN METHOD PATH [BODY-FILE] EXPECTED
     got=$(call "${@:1:$#-1}")
     [ "$got" = "$want" ] || bad "setup $2 $3: $got, expected $want: $(head -c 300 "$T/body")"
 }
-incident inc-a agency-a
-incident inc-b agency-b
-incident inc-b-shared agency-b agency-a       # agency-a took part: it may read, not write
+incident inc-a agency-a agency-a:o-a
+incident inc-b agency-b agency-b:o-b
+incident inc-b-shared agency-b agency-a:o-a agency-a  # agency-a took part: it may read, not write
 for i in inc-a inc-b inc-b-shared; do setup "$ADMIN" POST /api/v1/incidents "$T/$i.json" 201; done
 printf '{"policy":"dhs"}' > "$T/review.json"
 for i in inc-a inc-b; do setup "$ADMIN" POST "/api/v1/incidents/$i/reviews" "$T/review.json" 200; done
 printf '{"course":"firearm","completed":"2025-01-01"}' > "$T/course.json"
-setup "$(tok supervisor-a)" POST /api/v1/officers/o-a/training "$T/course.json" 201
-setup "$(tok sup-b)" POST /api/v1/officers/o-b/training "$T/course.json" 201
+setup "$(tok supervisor-a)" POST /api/v1/officers/agency-a:o-a/training "$T/course.json" 201
+setup "$(tok sup-b)" POST /api/v1/officers/agency-b:o-b/training "$T/course.json" 201
 printf '{"username":"signer","role":"analyst","password":"matrix-signer-passphrase-7Qx"}' > "$T/signer.json"
 setup "$ADMIN" POST /api/v1/users "$T/signer.json" 201
 curl -s "$U/api/v1/log/checkpoint" > "$T/checkpoint"
@@ -128,9 +135,9 @@ while IFS=$'\t' read -r method pattern role scope want; do
     token=
     [ "$role" = public ] || if [ "$scope" = unscoped ]; then token=${tokens[$role-all]}; else token=${tokens[$role-a]}; fi
     if [ "$scope" = other ]; then
-        inc=inc-b agency=agency-b officer=o-b target_user=sup-b
+        inc=inc-b agency=agency-b officer=agency-b:o-b target_user=sup-b
     else
-        inc=inc-a agency=agency-a officer=o-a target_user=supervisor-a
+        inc=inc-a agency=agency-a officer=agency-a:o-a target_user=supervisor-a
     fi
     [[ $path == *"{"* ]] && path=$(fill "$path")
     bodyfile=
@@ -191,12 +198,21 @@ call "$AA" GET /api/v1/users/sup-b > /dev/null; cp "$T/body" "$T/held-answer"
 call "$AA" GET /api/v1/users/nobody-at-all > /dev/null
 sed 's/nobody-at-all/sup-b/' "$T/body" > "$T/none-answer"
 cmp -s "$T/held-answer" "$T/none-answer" && ok || bad "another agency's user is told apart: $(cat "$T/held-answer") / $(cat "$T/none-answer")"
-call "$SA" GET /api/v1/officers/o-b/training > /dev/null; cp "$T/body" "$T/held-answer"
-call "$SA" GET /api/v1/officers/o-zz/training > /dev/null
+call "$SA" GET /api/v1/officers/agency-b:o-b/training > /dev/null; cp "$T/body" "$T/held-answer"
+call "$SA" GET /api/v1/officers/agency-b:o-zz/training > /dev/null
 sed 's/o-zz/o-b/' "$T/body" > "$T/none-answer"
 cmp -s "$T/held-answer" "$T/none-answer" && ok || bad "another agency's training record is told apart: $(cat "$T/held-answer") / $(cat "$T/none-answer")"
-call "$SA" POST /api/v1/officers/o-b/training "$T/course.json" > /dev/null; cp "$T/body" "$T/held-answer"
-cmp -s "$T/held-answer" "$T/none-answer" && ok || bad "a training write to another agency's record is told apart: $(cat "$T/held-answer")"
+# A training write for another agency's registry officer is answered as one for no officer.
+call "$SA" POST /api/v1/officers/agency-b:o-b/training "$T/course.json" > /dev/null; cp "$T/body" "$T/held-answer"
+call "$SA" POST /api/v1/officers/agency-b:o-zz/training "$T/course.json" > /dev/null
+sed 's/o-zz/o-b/' "$T/body" > "$T/none-answer"
+cmp -s "$T/held-answer" "$T/none-answer" && grep -q "not a registry officer of agency agency-a" "$T/body" && ok ||
+    bad "a training write to another agency's officer is told apart: $(cat "$T/held-answer") / $(cat "$T/none-answer")"
+# Registry officers of another agency: not found, as none.
+call "$SA" GET /api/v1/officers/agency-b:o-b > /dev/null; cp "$T/body" "$T/held-answer"
+call "$SA" GET /api/v1/officers/agency-b:o-zz > /dev/null
+sed 's/o-zz/o-b/' "$T/body" > "$T/none-answer"
+cmp -s "$T/held-answer" "$T/none-answer" && ok || bad "another agency's officer is told apart: $(cat "$T/held-answer") / $(cat "$T/none-answer")"
 
 # ---- writes stay in their agency --------------------------------------------------------
 # agency-a took part in inc-b-shared: it reads it, and changes nothing of it.
@@ -226,7 +242,7 @@ whatif_total() { call "$1" GET "/api/v1/whatif?policy=dhs" > /dev/null; grep -o 
 [ "$(whatif_total "$ADMIN")" = 3 ] && ok || bad "what-if for everyone counts $(whatif_total "$ADMIN") incidents, expected 3"
 OA=$(tok officer-a)
 for q in "/api/v1/incidents" "/api/v1/incidents?agency=agency-b" "/api/v1/cases" "/api/v1/cases?agency=agency-b" \
-         "/api/v1/duties" "/api/v1/duties?officer=o-101" "/api/v1/export?format=json&reason=matrix" \
+         "/api/v1/duties" "/api/v1/duties?officer=agency-b:o-b" "/api/v1/officers" "/api/v1/officers?agency=agency-b" "/api/v1/export?format=json&reason=matrix" \
          "/api/v1/whatif?policy=dhs"; do
     code=$(call "$SA" GET "$q")
     [ "$code" = 200 ] && ! grep -q '"inc-b"' "$T/body" && ok || bad "GET $q as agency-a: $code, tells of inc-b: $(head -c 300 "$T/body")"
@@ -247,14 +263,14 @@ courses=$(sed -n 's/.*"training_courses":\[\([^]]*\)\].*/\1/p' "$T/body" | tr -d
 documented=$(sed -n 's/.*course: {type: string, enum: \[\(.*\)\]}.*/\1/p' "$TOP/docs/openapi.yaml" | tr -d ' ')
 [ "$courses" = "$documented" ] && ok || bad "meta's courses ($courses) are not docs/openapi.yaml's ($documented)"
 printf '{"course":"basket weaving","completed":"2025-01-01"}' > "$T/bad-course.json"
-code=$(call "$SA" POST /api/v1/officers/o-a/training "$T/bad-course.json")
+code=$(call "$SA" POST /api/v1/officers/agency-a:o-a/training "$T/bad-course.json")
 [ "$code" = 400 ] && grep -q '"field":"course"' "$T/body" && ok || bad "a course outside the vocabulary: $code $(cat "$T/body")"
 printf '{"course":"ecd","completed":"2025-01-01","expires":"2024-12-31"}' > "$T/bad-dates.json"
-code=$(call "$SA" POST /api/v1/officers/o-a/training "$T/bad-dates.json")
+code=$(call "$SA" POST /api/v1/officers/agency-a:o-a/training "$T/bad-dates.json")
 [ "$code" = 400 ] && grep -q '"field":"expires"' "$T/body" && ok || bad "an expiry before completion: $code $(cat "$T/body")"
-code=$(call "$(tok supervisor-all)" GET /api/v1/officers/o-a/training)
+code=$(call "$(tok supervisor-all)" GET /api/v1/officers/agency-a:o-a/training)
 [ "$code" = 200 ] && grep -q '"agency":"agency-a"' "$T/body" && ok || bad "o-a's record does not belong to agency-a: $code $(cat "$T/body")"
-code=$(call "$(tok sup-b)" GET /api/v1/officers/o-b/training)
+code=$(call "$(tok sup-b)" GET /api/v1/officers/agency-b:o-b/training)
 [ "$code" = 200 ] && [ "$(grep -o '"course"' "$T/body" | wc -l)" = 1 ] && ok || bad "agency-b's record was written by others: $(cat "$T/body")"
 # An agency's admin makes users of that agency only.
 printf '{"username":"spanner","role":"board","password":"matrix-user-passphrase-spanner-Zq"}' > "$T/spanner.json"

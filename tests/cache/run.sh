@@ -10,6 +10,7 @@ set -u
 
 DB="$T/c.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
+"$FW" --db "$DB" add -q "$TOP"/examples/officers.jsonl  # the examples link to them
 for role in admin analyst; do
     "$FW" --db "$DB" user add "u-$role" --role "$role" >/dev/null 2>&1
     "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"

@@ -284,7 +284,7 @@ for p in dhs-2023 doj-2022 ice-vehicle-stops-1 eight-cant-wait-2020 perf-2016 no
 done
 EDB="$T/examples.db"
 "$FW" --db "$EDB" init >/dev/null
-"$FW" --db "$EDB" add "$TOP"/examples/agencies.jsonl "$TOP"/examples/*.json >/dev/null
+"$FW" --db "$EDB" add "$TOP"/examples/agencies.jsonl "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json >/dev/null
 # The disputed vehicle stop: within under the agency, out under the video,
 # with vehicle.toward_officer deciding DHS's moving-vehicle rule.
 run 0 "review demo-0007 under dhs" -- "$FW" --db "$EDB" --policies "$BP" review demo-0007 --policy dhs --no-store --verbose
@@ -308,24 +308,29 @@ has "$T/out" "not applicable   deadly-force-imminent-threat" "aimed firearm: dea
 
 # ---- duties and training ----------------------------------------------------------
 run 0 "duties" -- "$FW" --db "$EDB" --policies "$BP" duties --now 2026-11-23T00:00:00Z
-has "$T/out" "demo-0007                intervention           o-102" "intervention item for the officer present"
-has "$T/out" "ex-10-silent-witness     statement_overdue      o-1002" "silent witness overdue"
+has "$T/out" "demo-0007                intervention           ice-ero-stp:o-102" "intervention item for the officer present"
+has "$T/out" "ex-10-silent-witness     statement_overdue      metro-pd:o-1002" "silent witness overdue"
 run 0 "duties before the deadline" -- "$FW" --db "$EDB" --policies "$BP" duties --incident ex-10-silent-witness --now 2025-10-05T22:00:00-04:00
 [ ! -s "$T/out" ] && ok || bad "duties before the deadline listed items"
-run 0 "duties per officer" -- "$FW" --db "$EDB" --policies "$BP" duties --officer o-1002 --now 2026-11-23T00:00:00Z --json
+run 0 "duties per officer" -- "$FW" --db "$EDB" --policies "$BP" duties --officer metro-pd:o-1002 --now 2026-11-23T00:00:00Z --json
 has "$T/out" '"officer": "o-1002"' "duties --officer"
+has "$T/out" '"registry": "metro-pd:o-1002"' "duties --officer: the registry officer's items"
 hasnt "$T/out" '"officer": "o-102"' "duties --officer filters"
 run 2 "duties bad time" -- "$FW" --db "$EDB" duties --now soon
-run 0 "training add" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01 --expires 2026-01-01
-run 2 "training expiring before completion" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01 --expires 2023-12-31
+run 0 "duties before training" -- "$FW" --db "$EDB" --policies "$BP" duties --incident ex-11-ecd --now 2026-11-23T00:00:00Z
+has "$T/out" "training_device        county-so:o-1101" "an uncertified officer's item, by their registry id"
+run 1 "training for an officer the registry does not hold" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01
+has "$T/err" "officer: 'o-1101' is not a registry officer" "training for a bare label"
+run 0 "training add" -- "$FW" --db "$EDB" training add county-so:o-1101 ecd --completed 2024-01-01 --expires 2026-01-01
+run 2 "training expiring before completion" -- "$FW" --db "$EDB" training add county-so:o-1101 ecd --completed 2024-01-01 --expires 2023-12-31
 has "$T/err" "expires: 2023-12-31 is before the completion date 2024-01-01" "training dates"
-run 2 "a course holding a control character" -- "$FW" --db "$EDB" training add o-1101 "$(printf 'e\tcd')" --completed 2024-01-01
+run 2 "a course holding a control character" -- "$FW" --db "$EDB" training add county-so:o-1101 "$(printf 'e\tcd')" --completed 2024-01-01
 has "$T/err" "course: a control character at byte 2" "course text"
-run 0 "training show" -- "$FW" --db "$EDB" training show o-1101
+run 0 "training show" -- "$FW" --db "$EDB" training show county-so:o-1101
 has "$T/out" '"course":"ecd"' "training show"
-run 2 "training bad date" -- "$FW" --db "$EDB" training add o-1101 ecd --completed yesterday
+run 2 "training bad date" -- "$FW" --db "$EDB" training add county-so:o-1101 ecd --completed yesterday
 run 0 "duties after training" -- "$FW" --db "$EDB" --policies "$BP" duties --incident ex-11-ecd --now 2026-11-23T00:00:00Z
-hasnt "$T/out" "training_device        o-1101" "certified officer has no training item"
+hasnt "$T/out" "training_device        county-so:o-1101" "certified officer has no training item"
 run 0 "user add" -- "$FW" --db "$EDB" user add clerk --role board
 has "$T/out" "one-time password:" "user add"
 run 2 "user add bad role" -- "$FW" --db "$EDB" user add clerk2 --role king
@@ -337,37 +342,38 @@ grep -qE '^fwt_[0-9a-f]{16}_[0-9a-f]{64}$' "$T/out" && ok || bad "token format"
 command -v sqlite3 >/dev/null || { echo "cli: sqlite3 shell missing (scripts/install-deps)"; exit 1; }
 LDB="$T/log.db"
 "$FW" --db "$LDB" init >/dev/null 2>&1
-"$FW" --db "$LDB" add "$TOP"/examples/*.json >/dev/null
+# The examples' 33 registry officers (one file, one checkpoint), then the 15 examples.
+"$FW" --db "$LDB" add "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json >/dev/null
 "$FW" --db "$LDB" log checkpoint > "$T/old.ckpt"
 "$FW" --db "$LDB" add "$BASE" "$T/b2.json" >/dev/null
 run 0 "verify" -- "$FW" --db "$LDB" verify --checkpoint "$T/old.ckpt"
-has "$T/out" "verified 17 leaves and 17 records" "verify counts"
-has "$T/out" "latest signed checkpoint (size 17) matches the log" "verify checkpoint"
-has "$T/out" "the older checkpoint (size 15) is a prefix of today's log" "verify consistency"
+has "$T/out" "verified 50 leaves and 50 records" "verify counts"
+has "$T/out" "latest signed checkpoint (size 50) matches the log" "verify checkpoint"
+has "$T/out" "the older checkpoint (size 48) is a prefix of today's log" "verify consistency"
 run 0 "log checkpoint" -- "$FW" --db "$LDB" log checkpoint
 has "$T/out" "forcewatch.local/log" "checkpoint origin"
-sed -n 2p "$T/out" | grep -qx 17 && ok || bad "checkpoint tree size"
+sed -n 2p "$T/out" | grep -qx 50 && ok || bad "checkpoint tree size"
 run 0 "log leaf" -- "$FW" --db "$LDB" log leaf 0
 has "$T/out" '"action":"create"' "log leaf"
 run 0 "log proof inclusion" -- "$FW" --db "$LDB" log proof inclusion 3
-has "$T/out" "tree_size 17" "inclusion proof size"
-[ "$(grep -c '^proof ' "$T/out")" -eq 5 ] && ok || bad "inclusion proof length"
-run 0 "log proof consistency" -- "$FW" --db "$LDB" log proof consistency 15 17
+has "$T/out" "tree_size 50" "inclusion proof size"
+[ "$(grep -c '^proof ' "$T/out")" -eq 6 ] && ok || bad "inclusion proof length"
+run 0 "log proof consistency" -- "$FW" --db "$LDB" log proof consistency 48 50
 grep -q "^old_root $(sed -n 3p "$T/old.ckpt")\$" "$T/out" && ok || bad "consistency proof old root is the old checkpoint's"
-run 1 "log proof bad" -- "$FW" --db "$LDB" log proof consistency 18 17
+run 1 "log proof bad" -- "$FW" --db "$LDB" log proof consistency 51 50
 run 2 "log bad command" -- "$FW" --db "$LDB" log frob
 
 # Reading personal data is logged before it is shown.
 run 0 "show personal data" -- "$FW" --db "$LDB" show ex-11-ecd --reason "IA case 12"
-run 0 "access record" -- "$FW" --db "$LDB" show ex-11-ecd:read:17
+run 0 "access record" -- "$FW" --db "$LDB" show ex-11-ecd:read:50
 has "$T/out" '"reason": "IA case 12"' "access record reason"
 has "$T/out" '"reader": "cli-test"' "access record reader"
 has "$T/out" 'subjects[0].name' "access record names the fields"
-run 0 "access leaf" -- "$FW" --db "$LDB" log leaf 17
+run 0 "access leaf" -- "$FW" --db "$LDB" log leaf 50
 has "$T/out" '"record_type":"access"' "access leaf"
 run 0 "verify after access" -- "$FW" --db "$LDB" verify
 run 0 "show without personal data" -- "$FW" --db "$LDB" show base-0002
-run 1 "no leaf for a plain read" -- "$FW" --db "$LDB" log leaf 18
+run 1 "no leaf for a plain read" -- "$FW" --db "$LDB" log leaf 51
 run 1 "personal data without the key" -- "$FW" --db "$LDB" --signing-key "$T/nokey" show ex-11-ecd
 has "$T/err" "its reading cannot be logged: not shown" "personal data refused without logging"
 hasnt "$T/out" "occurred" "nothing shown"
@@ -388,9 +394,9 @@ tamper() { # NAME SQL: copy the log db, drop the append-only triggers, run SQL
         DROP TRIGGER log_no_update; DROP TRIGGER log_no_delete;
         DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete; $2"
 }
-tamper edited "UPDATE records SET body = CAST(replace(CAST(body AS TEXT), '\"firm\"', '\"calm\"') AS BLOB) WHERE log_seq = 0"
+tamper edited "UPDATE records SET body = CAST(replace(CAST(body AS TEXT), '\"firm\"', '\"calm\"') AS BLOB) WHERE log_seq = 33"
 run 4 "verify: edited record" -- "$FW" --db "$T/edited.db" verify
-has "$T/err" "FAILED at seq 0: seq 0: incident demo-0007 version 1 was changed" "edited record named"
+has "$T/err" "FAILED at seq 33: seq 33: incident demo-0007 version 1 was changed" "edited record named"
 tamper deleted "DELETE FROM records WHERE log_seq = 5"
 run 4 "verify: deleted record" -- "$FW" --db "$T/deleted.db" verify
 has "$T/err" "FAILED at seq 5: seq 5: no stored record for the leaf's" "deleted record named"
@@ -405,18 +411,18 @@ run 4 "verify: deleted leaf" -- "$FW" --db "$T/leafgone.db" verify
 has "$T/err" "FAILED at seq 6: seq 6 is missing from the log" "deleted leaf named"
 "$FW" --db "$T/other.db" --signing-key "$T/other.key" add "$BASE" "$T/b2.json" >/dev/null
 FORGED=$("$FW" --db "$T/other.db" log checkpoint | sed 's/other.example/forcewatch.local/')
-tamper forged "DELETE FROM checkpoints; INSERT INTO checkpoints VALUES (17, '$FORGED', x'', '2026-01-01T00:00:00Z')"
+tamper forged "DELETE FROM checkpoints; INSERT INTO checkpoints VALUES (50, '$FORGED', x'', '2026-01-01T00:00:00Z')"
 run 4 "verify: forged checkpoint" -- "$FW" --db "$T/forged.db" verify
 has "$T/err" "the latest checkpoint does not verify" "forged checkpoint"
 tamper stale "DELETE FROM checkpoints WHERE size = (SELECT max(size) FROM checkpoints)"
 run 4 "verify: stale checkpoint" -- "$FW" --db "$T/stale.db" verify
-has "$T/err" "the latest checkpoint (size 17) is stale" "stale checkpoint"
+has "$T/err" "the latest checkpoint (size 50) is stale" "stale checkpoint"
 # A log rebuilt with different history, even signed with the right key, is
 # not an extension of a checkpoint a reader saved.
 "$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" init >/dev/null 2>&1
-"$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" add "$BASE" "$TOP"/examples/*.json >/dev/null
+"$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" add "$BASE" "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json >/dev/null
 run 4 "verify: rewritten history" -- "$FW" --db "$T/rewrite.db" --signing-key "$T/log.db.key" verify --checkpoint "$T/old.ckpt"
-has "$T/err" "is not an extension of the older checkpoint of size 15" "rewritten history"
+has "$T/err" "is not an extension of the older checkpoint of size 48" "rewritten history"
 
 
 # Importing datasets: tests/import/run.sh.

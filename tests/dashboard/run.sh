@@ -10,9 +10,10 @@ set -u
 
 DB="$T/dash.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
-"$FW" --db "$DB" add "$TOP/examples/agencies.jsonl" "$TOP"/examples/*.json >/dev/null 2>&1
+"$FW" --db "$DB" add "$TOP/examples/agencies.jsonl" "$TOP/examples/officers.jsonl" "$TOP"/examples/*.json >/dev/null 2>&1
 for role in admin analyst officer auditor; do
-    "$FW" --db "$DB" user add "u-$role" --role "$role" >/dev/null 2>&1
+    extra=; [ "$role" = officer ] && extra="--officer ice-ero-stp:o-101"
+    "$FW" --db "$DB" user add "u-$role" --role "$role" $extra >/dev/null 2>&1
     "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"
 done
 "$FW" --db "$DB" user add u-local --role supervisor --agency metro-pd >/dev/null 2>&1

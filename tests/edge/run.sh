@@ -11,7 +11,7 @@ trap '' PIPE
 
 DB="$T/edge.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
-"$FW" --db "$DB" add examples/agencies.jsonl examples/*.json >/dev/null 2>&1
+"$FW" --db "$DB" add examples/agencies.jsonl examples/officers.jsonl examples/*.json >/dev/null 2>&1
 "$FW" --db "$DB" user add e-super --role supervisor >/dev/null 2>&1
 "$FW" --db "$DB" user add e-metro --role supervisor --agency metro-pd >/dev/null 2>&1
 "$FW" --db "$DB" token create e-super > "$T/token-super"

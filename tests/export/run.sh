@@ -11,7 +11,7 @@ set -u
 
 DB="$T/x.db"
 "$FW" --db "$DB" init > /dev/null 2>&1
-"$FW" --db "$DB" add examples/agencies.jsonl examples/*.json > /dev/null 2>&1 || bad "loading the examples"
+"$FW" --db "$DB" add examples/agencies.jsonl examples/officers.jsonl examples/*.json > /dev/null 2>&1 || bad "loading the examples"
 size() { "$FW" --db "$DB" log checkpoint | sed -n 2p; }
 verify_ok() { # FILE WHAT
     if "$FW" --db "$DB" verify --export "$1" > "$T/v.out" 2>&1; then ok; else bad "$2: $(cat "$T/v.out")"; fi
@@ -137,7 +137,7 @@ sed '1s/"format":"json"/"format":"jsn"/' "$T/a.json" > "$T/t11.json"
 verify_fails "$T/t11.json" "an unreadable stamp" "line 1: stamp: format"
 # Another log's export does not verify against this one.
 "$FW" --db "$T/other.db" init > /dev/null 2>&1
-"$FW" --db "$T/other.db" add examples/agencies.jsonl examples/*.json > /dev/null 2>&1
+"$FW" --db "$T/other.db" add examples/agencies.jsonl examples/officers.jsonl examples/*.json > /dev/null 2>&1
 "$FW" --db "$T/other.db" export --format json --out "$T/other.json" 2> /dev/null
 verify_fails "$T/other.json" "another log's export" "not signed by this log's key"
 
@@ -148,7 +148,7 @@ verify_fails "$T/other.json" "another log's export" "not signed by this log's ke
 
 # ---- the API ---------------------------------------------------------------------
 for role in admin analyst officer; do
-    extra=; [ "$role" = officer ] && extra="--officer o-101"
+    extra=; [ "$role" = officer ] && extra="--officer ice-ero-stp:o-101"
     "$FW" --db "$DB" user add "u-$role" --role "$role" $extra > /dev/null 2>&1
     "$FW" --db "$DB" token create "u-$role" > "$T/token-$role"
 done

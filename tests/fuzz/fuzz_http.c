@@ -56,7 +56,7 @@ static context contexts[] = {
     {.name = "f-inv", .role = FW_ROLE_INVESTIGATOR},
     {.name = "f-board", .role = FW_ROLE_BOARD},
     {.name = "f-audit", .role = FW_ROLE_AUDITOR},
-    {.name = "f-officer", .role = FW_ROLE_OFFICER, .agency = "metro-pd", .officer = "o-601"},
+    {.name = "f-officer", .role = FW_ROLE_OFFICER, .agency = "metro-pd", .officer = "metro-pd:o-601"},
     {.name = "f-analyst", .role = FW_ROLE_ANALYST},
     {.name = "f-super-metro", .role = FW_ROLE_SUPERVISOR, .agency = "metro-pd"},
     {.name = "f-inv-cbp", .role = FW_ROLE_INVESTIGATOR, .agency = "cbp-sd"},
@@ -219,10 +219,11 @@ static void setup(void)
 {
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     char *init[] = {"forcewatch", "--db", db, "init", NULL};
-    char *add[40] = {"forcewatch", "--db", db, "add", "examples/agencies.jsonl"};
+    char *add[40] = {"forcewatch", "--db", db, "add", "examples/agencies.jsonl",
+                     "examples/officers.jsonl"};
     char paths[32][300], id[32], generated[40];
     struct dirent **list = NULL;
-    int n, i, nadd = 5;
+    int n, i, nadd = 6;
     server_config cfg;
     char why[128];
     fw_store *st;

@@ -12,7 +12,7 @@ command -v python3 >/dev/null || { echo "robust: python3 missing"; exit 1; }
 # ---- verify: two records claiming one log leaf ---------------------------------
 DB="$T/v.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
-"$FW" --db "$DB" add -q "$TOP"/examples/*.json
+"$FW" --db "$DB" add -q "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json
 "$FW" --db "$DB" verify >/dev/null 2>&1 && ok || bad "verify of an untouched database"
 # records rebuilt without its UNIQUE constraints, with FIRST_SQL's rows first,
 # so a copy sorts before (or after) the record it copies.

@@ -13,7 +13,7 @@ set -u
 
 DB="$T/snap.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
-"$FW" --db "$DB" add -q "$TOP"/examples/agencies.jsonl "$TOP"/examples/*.json
+"$FW" --db "$DB" add -q "$TOP"/examples/agencies.jsonl "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json
 "$FW" --db "$DB" user add u-admin --role admin >/dev/null 2>&1
 "$FW" --db "$DB" token create u-admin > "$T/token"
 ADMIN=$(cat "$T/token")

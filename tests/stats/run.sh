@@ -14,7 +14,7 @@ export FORCEWATCH_NOW=2030-01-01T12:00:00Z
 
 DB="$T/ex.db"
 "$FW" --db "$DB" init >/dev/null 2>&1
-"$FW" --db "$DB" add -q "$TOP"/examples/agencies.jsonl "$TOP"/examples/*.json
+"$FW" --db "$DB" add -q "$TOP"/examples/agencies.jsonl "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json
 
 # stats ARGS...: run the command, output in $T/out; exit status checked.
 stats() {

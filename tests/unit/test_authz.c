@@ -41,6 +41,7 @@ static const struct {
     {"move_case", "admin supervisor investigator board", true},
     {"read_duties", "admin supervisor investigator board auditor", true},
     {"record_training", "admin supervisor", false},
+    {"read_officers", "admin supervisor investigator board auditor officer", false},
 };
 #define NEXPECT (sizeof expect / sizeof expect[0])
 
@@ -59,6 +60,11 @@ static int setup(void **state)
     if (!j)
         return -1;
     json_object_set_new(j, "other_agencies", json_pack("[s]", "partner-agency"));
+    /* o-101 is test-agency's registry officer; o-102 a partner agency's, in mutual aid. */
+    json_object_set_new(json_array_get(json_object_get(j, "officers"), 0), "registry",
+                        json_string("test-agency:o-101"));
+    json_object_set_new(json_array_get(json_object_get(j, "officers"), 1), "registry",
+                        json_string("partner-agency:o-102"));
     fw_diag_init(&diag, 10);
     if (fw_doc_from_json(j, NULL, &doc, &diag) != FW_OK) {
         fprintf(stderr, "%s\n", diag.n ? diag.msgs[0] : "invalid");
@@ -96,7 +102,7 @@ static fw_user user(fw_role role, scope sc)
     u.role = role;
     snprintf(u.agency, sizeof u.agency, "%s", scope_agency[sc]);
     if (role == FW_ROLE_OFFICER)
-        snprintf(u.officer, sizeof u.officer, "o-101");   /* an officer party of base.json */
+        snprintf(u.officer, sizeof u.officer, "test-agency:o-101"); /* linked in base.json */
     return u;
 }
 
@@ -158,15 +164,20 @@ static void test_may_see(void **state)
             u = user((fw_role)k, (scope)sc);
             assert_int_equal(fw_authz_may_see(&u, doc), sc != OUT_OF_SCOPE);
         }
-    /* An officer not a party, or a party who is not an officer, sees nothing. */
+    /* An officer no party is linked to sees nothing; nor does a bare label, even one a
+    ** party carries: labels are local to an incident, registry officers are people. */
     u = user(FW_ROLE_OFFICER, UNSCOPED);
-    snprintf(u.officer, sizeof u.officer, "o-999");
+    snprintf(u.officer, sizeof u.officer, "test-agency:o-999");
     assert_false(fw_authz_may_see(&u, doc));
     snprintf(u.officer, sizeof u.officer, "s-1");
     assert_false(fw_authz_may_see(&u, doc));
     u.officer[0] = '\0';
     assert_false(fw_authz_may_see(&u, doc));
-    snprintf(u.officer, sizeof u.officer, "o-102");
+    snprintf(u.officer, sizeof u.officer, "o-101");
+    assert_false(fw_authz_may_see(&u, doc));
+    snprintf(u.officer, sizeof u.officer, "other-agency:o-101");
+    assert_false(fw_authz_may_see(&u, doc));
+    snprintf(u.officer, sizeof u.officer, "partner-agency:o-102");
     assert_true(fw_authz_may_see(&u, doc));
     assert_false(fw_authz_may_on(&u, FW_ACTION_READ_INCIDENT, NULL) &&
                  !fw_authz_may_on(&u, FW_ACTION_READ_INCIDENT, doc));

@@ -24,6 +24,9 @@ static fw_doc *incident(const char *agency, const char *partner)
     fw_doc *d = NULL;
     assert_non_null(j);
     json_object_set_new(j, "agency", json_string(agency));
+    /* o-101 is the agency's registry officer AGENCY:o-101 */
+    json_object_set_new(json_array_get(json_object_get(j, "officers"), 0), "registry",
+                        json_pack("s++", agency, ":", "o-101"));
     if (partner)
         json_object_set_new(j, "other_agencies", json_pack("[s]", partner));
     fw_diag_init(&diag, 10);
@@ -51,7 +54,8 @@ static void test_check_write(void **state)
     fw_doc *b_with_a = incident("agency-b", "agency-a");
     fw_user sup_a = user(FW_ROLE_SUPERVISOR, "agency-a", "");
     fw_user sup = user(FW_ROLE_SUPERVISOR, "", "");
-    fw_user off = user(FW_ROLE_OFFICER, "", "o-101"), off_other = user(FW_ROLE_OFFICER, "", "o-999");
+    fw_user off = user(FW_ROLE_OFFICER, "", "agency-a:o-101"),
+            off_other = user(FW_ROLE_OFFICER, "", "agency-a:o-999");
     (void)state;
 
     /* A new incident: only the writer's own agency. */

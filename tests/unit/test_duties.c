@@ -24,7 +24,8 @@ static fw_doc *doc_of(const char *events, const char *extra_accounts, const char
     snprintf(text, sizeof text,
              "{\"id\":\"d-1\",\"agency\":\"a\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
              "\"encounter\":\"%s\","
-             "\"officers\":[{\"id\":\"o-1\",\"role\":\"applied_force\"},{\"id\":\"o-2\",\"role\":\"present\"}],"
+             "\"officers\":[{\"id\":\"o-1\",\"registry\":\"a:o-1\",\"role\":\"applied_force\"},"
+             "{\"id\":\"o-2\",\"registry\":\"a:o-2\",\"role\":\"present\"}],"
              "\"subjects\":[{\"id\":\"s-1\"}],\"accounts\":[{\"id\":\"r\",\"kind\":\"officer_report\","
              "\"source\":\"report\",\"author\":\"o-1\",\"filed_at\":\"2025-01-01T20:00:00Z\","
              "\"events\":[%s]}%s]}",
@@ -157,7 +158,8 @@ static void test_training(void **state)
     assert_int_equal(count_kind(items, "training_device", "o-1"), 1);
     assert_int_equal(count_kind(items, "training_crowd_control", NULL), 2);
     json_decref(items);
-    training = json_pack("{s:{s:[{s:s, s:s, s:s}, {s:s, s:s}]}}", "o-1", "courses", "course", "ecd",
+    /* Training records are keyed by registry officer: o-1 is a:o-1. */
+    training = json_pack("{s:{s:[{s:s, s:s, s:s}, {s:s, s:s}]}}", "a:o-1", "courses", "course", "ecd",
                          "completed", "2024-01-01", "expires", "2025-06-30", "course",
                          "crowd_control", "completed", "2023-05-01");
     items = duties(doc, NULL, 0, training, "2025-01-01T13:00:00Z");
@@ -166,7 +168,7 @@ static void test_training(void **state)
     assert_int_equal(count_kind(items, "training_crowd_control", "o-2"), 1);
     json_decref(items);
     /* An expired certification does not count. */
-    json_object_set_new(json_array_get(json_object_get(json_object_get(training, "o-1"), "courses"), 0),
+    json_object_set_new(json_array_get(json_object_get(json_object_get(training, "a:o-1"), "courses"), 0),
                         "expires", json_string("2024-12-31"));
     items = duties(doc, NULL, 0, training, "2025-01-01T13:00:00Z");
     assert_int_equal(count_kind(items, "training_device", "o-1"), 1);

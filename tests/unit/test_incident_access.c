@@ -32,10 +32,10 @@ static fw_doc *incident(const char *id, const char *agency, const char *summary)
     snprintf(text, sizeof text,
              "{\"id\":\"%s\",\"agency\":\"%s\",\"occurred_at\":\"2025-03-01T10:00:00Z\","
              "\"encounter\":\"arrest\",\"summary\":\"%s\",\"officers\":[{\"id\":\"o1\","
-             "\"role\":\"applied_force\"}],\"subjects\":[{\"id\":\"s1\"}],\"accounts\":[{\"id\":"
+             "\"registry\":\"%s:o1\",\"role\":\"applied_force\"}],\"subjects\":[{\"id\":\"s1\"}],\"accounts\":[{\"id\":"
              "\"a\",\"kind\":\"officer_report\",\"source\":\"report\",\"events\":[{\"t\":0,"
              "\"type\":\"force\",\"actor\":\"o1\",\"kind\":\"ecd\",\"target\":\"s1\"}]}]}",
-             id, agency, summary);
+             id, agency, summary, agency);
     fw_diag_init(&d, 5);
     if (fw_doc_parse(text, strlen(text), NULL, &doc, &d) != FW_OK)
         fail_msg("test document invalid: %s", d.msgs[0]);
@@ -54,6 +54,11 @@ static fw_user user(const char *name, fw_role role, const char *agency, const ch
     return u;
 }
 
+static const char *const officers[] = {
+    "{\"record\":\"officer\",\"id\":\"A1:o1\",\"agency\":\"A1\"}",
+    "{\"record\":\"officer\",\"id\":\"B2:o1\",\"agency\":\"B2\"}",
+};
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -68,6 +73,21 @@ static int setup(void **state)
     memset(&o, 0, sizeof o);
     o.flags = FW_STORE_CREATE;
     if (fw_store_open(f->path, &o, &f->st, &err) != FW_OK)
+        return -1;
+    /* The registry officers the incidents' o1 link to (store/officers.h). */
+    if (fw_store_begin(f->st, &err) != FW_OK)
+        return -1;
+    for (size_t i = 0; i < 2; i++) {
+        fw_doc *rec = NULL;
+        fw_diag d;
+        fw_diag_init(&d, 2);
+        if (fw_doc_parse(officers[i], strlen(officers[i]), NULL, &rec, &d) != FW_OK ||
+            fw_store_put(f->st, rec, "test", &res, &err) != FW_OK)
+            return -1;
+        fw_doc_free(rec);
+        fw_diag_release(&d);
+    }
+    if (fw_store_commit(f->st, &err) != FW_OK)
         return -1;
     doc = incident("inc-a", "A1", "first");
     if (fw_incident_store(f->st, doc, "test", &res, &err) != FW_OK)
@@ -138,7 +158,7 @@ static void test_load_visible(void **state)
 
 static void test_accounts(void **state)
 {
-    fw_user o1 = user("o", FW_ROLE_OFFICER, "A1", "o1"), o9 = user("p", FW_ROLE_OFFICER, "A1", "o9");
+    fw_user o1 = user("o", FW_ROLE_OFFICER, "A1", "A1:o1"), o9 = user("p", FW_ROLE_OFFICER, "A1", "A1:o9");
     fw_user inv = user("x", FW_ROLE_INVESTIGATOR, "A1", "");
     fw_doc *doc = incident("inc-a", "A1", "first"), *next = NULL;
     json_t *own = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "id", "b", "kind", "officer_report",

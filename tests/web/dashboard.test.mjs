@@ -39,12 +39,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "fw-web-"));
   fw("init");
   const examples = readdirSync(join(TOP, "examples")).filter((f) => f.endsWith(".json")).map((f) => join(TOP, "examples", f));
-  fw("add", join(TOP, "examples/agencies.jsonl"), ...examples);
+  fw("add", join(TOP, "examples/agencies.jsonl"), join(TOP, "examples/officers.jsonl"), ...examples);
   // Chosen passwords (a one-time one would lead to the first-sign-in page: tests/web/accounts.test.mjs).
   const add = (pw, ...args) => execFileSync(FW, ["--db", join(dir, "web.db"), "user", "add", ...args, "--password-stdin"], { input: `${pw}\n` });
   add((password = "web admin password"), "web-admin", "--role", "admin");
   add((passwords.analyst = "web analyst password"), "web-analyst", "--role", "analyst");
-  add((passwords.officer = "web officer password"), "web-officer", "--role", "officer", "--officer", "o-101");
+  add((passwords.officer = "web officer password"), "web-officer", "--role", "officer", "--officer", "ice-ero-stp:o-101");
   const portFile = join(dir, "port");
   server = spawn(FW, ["--db", join(dir, "web.db"), "serve", "--listen", "127.0.0.1:0", "--port-file", portFile],
     // The clock is after the records are stored: the public statistics are published as of the
@@ -129,7 +129,7 @@ describe("dashboard", () => {
     assert.deepEqual(publicNav, ["Overview", "Record log"]);
     await signIn(page);
     const nav = await navLinks(page);
-    assert.deepEqual(nav, ["Overview", "Incidents", "Cases", "Duties", "What-if", "Record log"]);
+    assert.deepEqual(nav, ["Overview", "Incidents", "Cases", "Duties", "Officers", "What-if", "Record log"]);
     // The session is an HttpOnly, SameSite=Strict cookie; nothing is kept in storage.
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === "fw_session");
     assert.ok(cookie && cookie.httpOnly && cookie.sameSite === "Strict", JSON.stringify(cookie));
@@ -295,7 +295,7 @@ describe("dashboard", () => {
     await page.goto(`${base}/#/duties`);
     await page.locator("section.officer").first().waitFor();
     const { duties } = await apiJson(page, "/api/v1/duties");
-    const officers = new Set(duties.map((d) => d.officer || "(no officer named)"));
+    const officers = new Set(duties.map((d) => d.registry || (d.officer ? `${d.officer} in ${d.incident}` : "(no officer named)")));
     assert.equal(await page.locator("section.officer").count(), Math.min(officers.size, 50));
     assert.match(await page.locator("#duties-total").textContent(), new RegExp(`^${duties.length} items for ${officers.size} officers`));
     await shoot(page, "duties");
@@ -307,6 +307,23 @@ describe("dashboard", () => {
     await page.getByRole("button", { name: "Show" }).click();
     assert.match(await page.locator("#duties-total").textContent(), new RegExp(`^${vehicle.length} items for `));
     assert.match(await page.locator('section.officer[data-officer="o-101"]').textContent(), /vehicle_stops training: none recorded/);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("the officer registry: the list, a profile, and the incident page's link to it", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/officers`);
+    await page.locator("#officers").waitFor();
+    const { officers } = await apiJson(page, "/api/v1/officers");
+    assert.equal(await page.locator("#officers tbody tr").count(), officers.length);
+    await page.goto(`${base}/#/incidents/demo-0007`);
+    await page.locator("details.parties").click();
+    await page.locator('details.parties a[href="#/officers/ice-ero-stp%3Ao-101"]').click();
+    await page.locator("#officer-incidents").waitFor();
+    assert.match(await page.locator("#officer-summary").textContent(), /^ice-ero-stp:o-101 · ice-ero-stp/);
+    assert.deepEqual(await page.locator("#officer-incidents tbody tr td:first-child").allTextContents(), ["demo-0007"]);
+    await shoot(page, "officer");
     assert.deepEqual(page.errors, []);
   });
 
@@ -364,7 +381,7 @@ describe("dashboard", () => {
     assert.match(await page.locator("main").textContent(), /may not see this page/);
     const officer = await newPage();
     await signIn(officer, "web-officer", passwords.officer);
-    assert.deepEqual(await navLinks(officer), ["Incidents", "Record log"]);
+    assert.deepEqual(await navLinks(officer), ["Incidents", "Officers", "Record log"]);
     await officer.goto(`${base}/#/incidents/demo-0007`);
     await officer.locator("#swimlanes").waitFor();
     assert.equal(await officer.locator("section.review").count(), 0);

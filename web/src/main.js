@@ -8,6 +8,7 @@ import { overviewPage } from "./pages/overview.js";
 import { incidentsPage, incidentPage } from "./pages/incidents.js";
 import { casesPage, casePage } from "./pages/cases.js";
 import { dutiesPage } from "./pages/duties.js";
+import { officersPage, officerPage } from "./pages/officers.js";
 import { whatifPage } from "./pages/whatif.js";
 import { logPage } from "./pages/log.js";
 
@@ -18,6 +19,7 @@ const routes = {
   incidents: (ctx, id) => (id ? incidentPage(ctx, id) : incidentsPage(ctx)),
   cases: (ctx, id) => (id ? casePage(ctx, id) : casesPage(ctx)),
   duties: dutiesPage,
+  officers: (ctx, id) => (id ? officerPage(ctx, id) : officersPage(ctx)),
   whatif: whatifPage,
   log: logPage,
 };

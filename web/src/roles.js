@@ -9,6 +9,7 @@ export const PAGES = [
   { path: "incidents", title: "Incidents", action: "read_incident" },
   { path: "cases", title: "Cases", action: "read_case" },
   { path: "duties", title: "Duties", action: "read_duties" },
+  { path: "officers", title: "Officers", action: "read_officers" },
   { path: "whatif", title: "What-if", action: "read_policies" },
   { path: "log", title: "Record log", action: "public" },
 ];

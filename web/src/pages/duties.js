@@ -11,21 +11,22 @@ export const OFFICERS_SHOWN = 50;
 export async function dutiesPage(ctx) {
   const KINDS = ["", ...getMeta().duty_kinds];
   const kind = select("kind", KINDS.map((k) => [k, k ? humanize(k) : "any"]), "");
-  const officer = h("input", { name: "officer", placeholder: "any" });
+  const officer = h("input", { name: "officer", placeholder: "any (AGENCY:LABEL)" });
   const out = h("div", { "aria-live": "polite" });
   ctx.main.append(h("h1", { tabindex: -1 }, "Duties"),
     h("p", { class: "lede" }, "Items for review that follow a use of force, per officer. They are not findings."),
     h("form", { class: "filters", onsubmit: (ev) => { ev.preventDefault(); show(); } },
-      field("Kind", kind), field("Officer id", officer), h("button", { type: "submit" }, "Show")),
+      field("Kind", kind), field("Registry officer", officer), h("button", { type: "submit" }, "Show")),
     out);
   out.append(h("p", {}, "Loading…"));
   const { duties } = await api("/api/v1/duties");
   function show() {
     const who = officer.value.trim();
-    const items = duties.filter((d) => (!kind.value || d.kind === kind.value) && (!who || d.officer === who));
+    const items = duties.filter((d) => (!kind.value || d.kind === kind.value) && (!who || d.registry === who));
     const byOfficer = new Map();
     for (const d of items) {
-      const o = d.officer || "(no officer named)";
+      // A person is a registry officer; an unlinked label is someone only within its incident.
+      const o = d.registry || (d.officer ? `${d.officer} in ${d.incident}` : "(no officer named)");
       if (!byOfficer.has(o)) byOfficer.set(o, []);
       byOfficer.get(o).push(d);
     }

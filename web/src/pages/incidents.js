@@ -7,6 +7,7 @@ import { h, field, humanize, link, notice, select, table } from "../dom.js";
 import { may } from "../roles.js";
 import { enumValues } from "../meta.js";
 import { Plot, plot } from "../charts.js";
+import { registryCell } from "./officers.js";
 
 export async function incidentsPage(ctx) {
   const openId = h("input", { name: "id", required: true, placeholder: "demo-0007" });
@@ -242,10 +243,10 @@ export async function incidentPage(ctx, id) {
 
 function partiesTable(doc) {
   const rows = [
-    ...(doc.officers || []).map((o) => [o.id, "officer", humanize(o.role), o.name || "", humanize(o.injury || "")]),
-    ...(doc.subjects || []).map((s) => [s.id, "subject", s.armed ? `armed: ${humanize(s.armed)}` : "", s.name || "", humanize(s.injury || "")]),
-    ...(doc.vehicles || []).map((v) => [v.id, "vehicle", humanize(v.kind || ""), v.description || "", ""]),
+    ...(doc.officers || []).map((o) => [o.id, "officer", humanize(o.role), o.name || "", humanize(o.injury || ""), registryCell(o)]),
+    ...(doc.subjects || []).map((s) => [s.id, "subject", s.armed ? `armed: ${humanize(s.armed)}` : "", s.name || "", humanize(s.injury || ""), ""]),
+    ...(doc.vehicles || []).map((v) => [v.id, "vehicle", humanize(v.kind || ""), v.description || "", "", ""]),
   ];
   return h("details", { class: "parties" }, h("summary", {}, `People and vehicles (${rows.length})`),
-    table(null, ["id", "party", "role", "name or description", "injury"], rows));
+    table(null, ["id", "party", "role", "name or description", "injury", "registry officer"], rows));
 }

@@ -1,0 +1,39 @@
+/*
+** An officer's profile: one registry officer (store/officers.h) and what the
+** store holds about that person across incidents, through the incidents'
+** links to them ("registry" on an incident's officer), never through labels:
+** the incidents they are linked in, their acts of force, the findings of the
+** stored reviews on those acts, their duty items and their training record.
+** The command line's `officer show` and the API's GET /api/v1/officers/{id}
+** both call fw_officer_profile.  Reads the store; decides nothing about who
+** may see it (lib/access: fw_authz_may_see_officer).
+*/
+#ifndef FW_WORKFLOW_OFFICERS_H
+#define FW_WORKFLOW_OFFICERS_H
+
+#include <jansson.h>
+
+#include "policy/policyset.h"
+#include "store/store.h"
+#include "workflow/duties.h"
+#include "workflow/walk.h"
+
+/*
+** The profile of registry officer id, as a new JSON object into *out:
+**   officer:   the latest officer record;
+**   incidents: [{id, agency, occurred_at, label, role, encounter?, provenance}], each
+**              incident (latest version, not withdrawn) with an officer linked to id,
+**              in the store's order; label is their id in that incident;
+**   acts:      [{incident, account, t, kind, target?}], every force event of theirs;
+**   findings:  [{incident, policy, key, kind, outcome}], their applications in the
+**              stored reviews of those incidents under each policy of set;
+**   duties:    their duty items (fw_duties_of, judged at now, cfg may be NULL);
+**   training:  their training record, or null.
+** o (may be NULL) filters the incidents as fw_walk_incidents does.  FW_ERR_NOTFOUND
+** ("no registry officer 'ID'") if there is none; FW_ERR_STORE; FW_ERR_NOMEM.
+*/
+fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, double now,
+                         const fw_duty_config *cfg, const fw_walk_opts *o, json_t **out,
+                         fw_error *err);
+
+#endif

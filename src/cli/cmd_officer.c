@@ -1,0 +1,167 @@
+/*
+** `forcewatch officer list|show|add`: the officer registry (store/officers.h).
+** list prints the registry officers (of one agency); show prints an officer's
+** profile (workflow/officers.h, the same the API serves); add stores registry
+** officers from a file, through the loader `add` uses, or one from options.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "cli.h"
+#include "data/load.h"
+#include "store/officers.h"
+#include "workflow/officers.h"
+#include "base/banned.h"
+
+static int print_row(void *arg, const fw_doc *o)
+{
+    const char *name = json_string_value(json_object_get(o->root, "name"));
+    const char *badge = json_string_value(json_object_get(o->root, "badge"));
+    const char *status = json_string_value(json_object_get(o->root, "status"));
+    (void)arg;
+    printf("%-32s %-20s %-10s %-10s %s%s\n", o->id, o->agency, badge ? badge : "-",
+           status ? status : "-", name ? name : "-",
+           json_is_true(json_object_get(o->root, "withdrawn")) ? " (withdrawn)" : "");
+    return 0;
+}
+
+static int officer_list(cli_args *a)
+{
+    fw_store *s = cli_open_store(a, FW_STORE_READONLY);
+    fw_error err;
+    int rc = EXIT_OK;
+    if (!s)
+        return EXIT_RUNTIME;
+    if (fw_officer_list(s, cli_value(a, "agency"), NULL, 0, print_row, NULL, NULL, &err) != FW_OK)
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    fw_store_close(s);
+    return rc;
+}
+
+static int officer_show(cli_args *a)
+{
+    fw_policy_set ps;
+    fw_walk_opts strict = {NULL, NULL, true};
+    fw_store *s;
+    fw_error err;
+    json_t *prof = NULL;
+    int rc = EXIT_OK;
+
+    if (!cli_load_policies(a->policies, &ps))
+        return EXIT_RUNTIME;
+    s = cli_open_store(a, FW_STORE_READONLY);
+    if (!s) {
+        fw_policy_set_release(&ps);
+        return EXIT_RUNTIME;
+    }
+    if (fw_officer_profile(s, a->pos[1], &ps, fw_clock_wall(), NULL, &strict, &prof, &err) !=
+        FW_OK) {
+        rc = cli_fail(err.rc == FW_ERR_NOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "%s", err.msg);
+    } else {
+        json_dumpf(prof, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+        putchar('\n');
+    }
+    json_decref(prof);
+    fw_store_close(s);
+    fw_policy_set_release(&ps);
+    return rc;
+}
+
+static void on_problem(void *arg, size_t line, const char *msg)
+{
+    if (line)
+        fprintf(stderr, "%s:%zu: %s\n", (const char *)arg, line, msg);
+    else
+        fprintf(stderr, "%s: %s\n", (const char *)arg, msg);
+}
+
+/* The officer the options describe, as a document (the same validation as a file's). */
+static fw_doc *officer_from_opts(cli_args *a)
+{
+    static const char *const keys[] = {"name", "badge", "rank", "unit", "status", NULL};
+    json_t *j = json_pack("{s:s, s:s?, s:s?}", "record", "officer", "id", cli_value(a, "id"),
+                          "agency", cli_value(a, "agency"));
+    fw_diag diag;
+    fw_doc *doc = NULL;
+    size_t i;
+
+    for (i = 0; j && keys[i]; i++)
+        if (cli_value(a, keys[i]))
+            json_object_set_new(j, keys[i], json_string(cli_value(a, keys[i])));
+    fw_diag_init(&diag, 20);
+    if (!j || fw_doc_from_json(j, NULL, &doc, &diag) != FW_OK) {
+        for (i = 0; i < diag.n; i++)
+            fprintf(stderr, "forcewatch: officer: %s\n", diag.msgs[i]);
+        if (!j)
+            fprintf(stderr, "forcewatch: out of memory\n");
+    }
+    fw_diag_release(&diag);
+    json_decref(j);
+    return doc;
+}
+
+static int officer_add(cli_args *a)
+{
+    fw_load_hooks hooks = {on_problem, NULL, NULL};
+    fw_load_result res;
+    fw_put_result put;
+    fw_store *s;
+    fw_error err;
+    fw_doc *doc = NULL;
+    FILE *f = NULL;
+    int rc = EXIT_OK;
+
+    if ((a->npos == 2) == (cli_value(a, "id") != NULL))
+        return cli_usage_error("expected 'officer add FILE' or 'officer add --id ID --agency A'");
+    if (a->npos == 2 && !(f = strcmp(a->pos[1], "-") ? fopen(a->pos[1], "rb") : stdin))
+        return cli_fail(EXIT_RUNTIME, "cannot open %s", a->pos[1]);
+    if (a->npos != 2 && !(doc = officer_from_opts(a)))
+        return EXIT_INVALID;
+    s = cli_open_store(a, 0);
+    if (!s || fw_store_begin(s, &err) != FW_OK) {
+        rc = s ? cli_fail(EXIT_RUNTIME, "%s", err.msg) : EXIT_RUNTIME;
+        goto done;
+    }
+    memset(&res, 0, sizeof res);
+    hooks.arg = (void *)(f ? a->pos[1] : "officer");
+    if (f && fw_load_stream(f, a->pos[1], s, a->actor, &hooks, &res, &err) != FW_OK)
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    else if (f && res.bad_docs)
+        rc = EXIT_INVALID;
+    else if (!f && fw_store_put(s, doc, a->actor, &put, &err) != FW_OK)
+        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+    if (rc || fw_store_commit(s, &err) != FW_OK) {
+        if (!rc)
+            rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
+        fw_store_rollback(s);
+        goto done;
+    }
+    if (f)
+        printf("%s: %zu document%s: %zu created, %zu updated, %zu unchanged\n", a->pos[1],
+               res.docs, res.docs == 1 ? "" : "s", res.tally.created, res.tally.updated,
+               res.tally.unchanged);
+    else
+        printf("%s: version %lld (%s)\n", doc->id, (long long)put.version,
+               put.action == FW_PUT_CREATED ? "created"
+               : put.action == FW_PUT_UPDATED ? "updated" : "unchanged");
+done:
+    if (f && f != stdin)
+        fclose(f);
+    fw_doc_free(doc);
+    fw_store_close(s);
+    return rc;
+}
+
+int cmd_officer(cli_args *a)
+{
+    const char *sub = a->pos[0];
+    if (strcmp(sub, "list") == 0 && a->npos == 1)
+        return officer_list(a);
+    if (strcmp(sub, "show") == 0 && a->npos == 2)
+        return officer_show(a);
+    if (strcmp(sub, "add") == 0)
+        return officer_add(a);
+    return cli_usage_error("expected 'officer list [--agency A]', 'officer show ID' or "
+                           "'officer add FILE|--id ID --agency A ...'");
+}
