@@ -19,7 +19,7 @@ const fw_case_move fw_case_moves[] = {
     {"reported", "supervisor_review", {"supervisor", "admin"}},
     {"supervisor_review", "investigation", {"supervisor", "admin"}},
     {"supervisor_review", "closed", {"supervisor", "admin"}},
-    {"investigation", "board_review", {"investigator"}},
+    {"investigation", "board_review", {"investigator", "admin"}},
     {"board_review", "investigation", {"board", "admin"}},
     {"board_review", "closed", {"board", "admin"}},
     {"closed", "investigation", {"board", "admin"}},

@@ -22,7 +22,9 @@ extern const char *const fw_case_states[];
 ** The allowed moves between states and the roles (access/auth.h role names)
 ** that may make each; ends with {NULL, NULL, ...}.  Separation of duties:
 ** a supervisor takes a case up and sends it to investigation, an
-** investigator sends it to the board, the board (or an admin) decides.
+** investigator sends it to the board, the board decides; an admin may make
+** any move, but as anyone else never both sides of the board (see
+** fw_case_transition).
 ** closed -> investigation is a reopening and needs a reason.
 */
 #define FW_CASE_MAX_ROLES 3

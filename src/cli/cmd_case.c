@@ -227,9 +227,9 @@ int cmd_case(cli_args *a)
             rc = fail_rc(&err);
     } else if (fw_case_get(s, doc, &c, &err) != FW_OK) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
-    } else if (!fw_case_annotate(c, doc->occurred_at, now)) {
-        rc = cli_fail(EXIT_RUNTIME, "out of memory");
     }
+    if (c && !fw_case_annotate(c, doc->occurred_at, now))
+        rc = cli_fail(EXIT_RUNTIME, "out of memory");
     if (c) {
         json_dumpf(c, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');

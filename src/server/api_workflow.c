@@ -19,10 +19,12 @@ void api_get_case(request *r)
     json_t *c = NULL;
     fw_error err;
     if (doc && fw_case_get(st, doc, &c, &err) == FW_OK) {
-        if (fw_case_annotate(c, doc->occurred_at, server_now(r)))
+        if (fw_case_annotate(c, doc->occurred_at, server_now(r))) {
             reply_json(r, 200, c);
-        else
+        } else {
+            json_decref(c);
             reply_error(r, 503, "busy", NULL, "out of memory");
+        }
     } else if (doc) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     }
@@ -67,7 +69,9 @@ void api_move_case(request *r)
     }
     req.finding = member(r, j, "finding", false);
     req.note = member(r, j, "note", false);
-    req.reason = member(r, j, "reason", false);
+    /* A reason is bounded by the library (FW_CASE_REASON_MAX), not by member's 256. */
+    if (json_object_get(j, "reason") && !(req.reason = json_string_value(json_object_get(j, "reason"))))
+        reply_error(r, 400, "invalid", "reason", "expected a string");
     req.consequences = json_object_get(j, "consequences");
     if (r->status) {
         json_decref(j);
@@ -78,7 +82,10 @@ void api_move_case(request *r)
     if (doc) {
         if (fw_case_transition(st, doc, &req, &who, server_now(r), &c, &err) != FW_OK)
             reply_case_error(r, &err);
-        else
+        else if (!fw_case_annotate(c, doc->occurred_at, server_now(r))) {
+            json_decref(c);
+            reply_error(r, 503, "busy", NULL, "out of memory");
+        } else
             reply_json(r, 200, c);
     }
     fw_doc_free(doc);
@@ -112,7 +119,10 @@ void api_assign_case(request *r)
         if (fw_case_assign(st, doc, name, found ? fw_role_name(u.role) : NULL, &who,
                            server_now(r), &c, &err) != FW_OK)
             reply_case_error(r, &err);
-        else
+        else if (!fw_case_annotate(c, doc->occurred_at, server_now(r))) {
+            json_decref(c);
+            reply_error(r, 503, "busy", NULL, "out of memory");
+        } else
             reply_json(r, 200, c);
     }
     fw_doc_free(doc);
