@@ -156,13 +156,13 @@ static int case_stats(cli_args *a, fw_store *s)
         json_decref(j);
         return EXIT_OK;
     }
-    printf("closed cases                                  %ld\n"
-           "  closed out of policy                        %ld\n"
-           "    with an officer's force left without action %ld\n"
-           "  officers' force out of policy               %ld\n"
-           "    no action                                 %ld\n"
-           "  failures to intervene or report             %ld\n"
-           "    no action                                 %ld\n",
+    printf("closed cases                                   %ld\n"
+           "  closed out of policy                         %ld\n"
+           "    with an officer's force answered no action %ld\n"
+           "  officers' force out of policy                %ld\n"
+           "    no action                                  %ld\n"
+           "  failures to intervene or report              %ld\n"
+           "    no action                                  %ld\n",
            o.closed, o.out_of_policy, o.out_of_policy_no_action, o.officers_out_of_policy,
            o.officers_no_action, o.duty_failures, o.duty_failures_no_action);
     return EXIT_OK;

@@ -283,6 +283,7 @@ describe("dashboard", () => {
     await page.waitForFunction(() => document.getElementById("case-assignee")?.textContent === "web-investigator");
     assert.ok((await page.locator("#case-due").textContent()).startsWith("20"));
     // An admin may make the next moves; the form offers only the moves the role may make.
+    await page.waitForFunction(() => document.querySelectorAll("#move-form select[name=to] option").length > 0);
     assert.deepEqual(await page.locator("#move-form select[name=to]").locator("option").allTextContents(), ["investigation", "closed"]);
     await shoot(page, "case");
     await page.goto(`${base}/#/cases`);
