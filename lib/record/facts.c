@@ -24,6 +24,22 @@ int fw_stats_age_band(int age)
 const char *const fw_case_findings[] = {"within_policy", "out_of_policy", "not_sustained",
                                         "exonerated", "unfounded", NULL};
 
+const char *const fw_case_consequence_kinds[] = {"force", "failure_to_intervene",
+                                                 "failure_to_report", NULL};
+
+const char *const fw_case_actions[] = {"none",       "counselling", "retraining",
+                                       "suspension", "termination", "referral_for_prosecution",
+                                       NULL};
+
+bool fw_vocab_has(const char *const *list, const char *s)
+{
+    size_t i;
+    for (i = 0; s && list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
+    return false;
+}
+
 size_t fw_stats_enum_count(const fw_enum *e)
 {
     size_t n = 0;

@@ -43,6 +43,15 @@ typedef struct fw_stats_facts {
 ** one of the statistics' dimensions, resolved at query time. */
 extern const char *const fw_case_findings[];
 
+/* The consequences a closed case records per officer: what for (the force,
+** or a failure of a duty), and the action taken, NULL-terminated; "none" is
+** a recorded decision to take no action. */
+extern const char *const fw_case_consequence_kinds[];
+extern const char *const fw_case_actions[];
+
+/* Whether s is one of the NULL-terminated list (false for NULL). */
+bool fw_vocab_has(const char *const *list, const char *s);
+
 /* The size of the encoded facts: the one definition of it. */
 #define FW_STATS_FACTS_BYTES 22
 

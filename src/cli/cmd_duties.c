@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "workflow/cases.h"
 #include "cli.h"
 #include "workflow/duties.h"
 #include "workflow/walk.h"
@@ -136,50 +135,6 @@ int cmd_training(cli_args *a)
         printf("%s\n", fw_buf_str(&body));
     }
     fw_buf_release(&body);
-    fw_store_close(s);
-    return rc;
-}
-
-int cmd_case(cli_args *a)
-{
-    fw_store *s;
-    fw_doc *doc;
-    fw_error err;
-    json_t *c = NULL;
-    bool move = strcmp(a->pos[0], "move") == 0;
-    int rc = EXIT_OK;
-    const char *at = cli_value(a, "now");
-    double now = fw_clock_wall();
-    fw_time t;
-
-    if ((move && a->npos != 3) || (!move && (strcmp(a->pos[0], "show") || a->npos != 2)))
-        return cli_usage_error("expected 'case show ID' or 'case move ID STATE'");
-    if (at) {
-        if (!fw_time_parse(at, &t))
-            return cli_usage_error("--now: expected a date-time");
-        now = t.epoch;
-    }
-    s = cli_open_store(a, move ? 0 : FW_STORE_READONLY);
-    if (!s)
-        return EXIT_RUNTIME;
-    doc = load_incident(s, a->pos[1], false);
-    if (!doc) {
-        fw_store_close(s);
-        return EXIT_RUNTIME;
-    }
-    if (move) {
-        if (fw_case_transition(s, doc, a->pos[2], cli_value(a, "finding"), cli_value(a, "note"),
-                               a->actor, now, &c, &err) != FW_OK)
-            rc = cli_fail(err.rc == FW_ERR_INVALID ? EXIT_INVALID : EXIT_RUNTIME, "%s", err.msg);
-    } else if (fw_case_get(s, doc, &c, &err) != FW_OK) {
-        rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
-    }
-    if (c) {
-        json_dumpf(c, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-        putchar('\n');
-    }
-    json_decref(c);
-    fw_doc_free(doc);
     fw_store_close(s);
     return rc;
 }

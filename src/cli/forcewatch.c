@@ -186,8 +186,21 @@ static const cli_opt officer_opts[] = {
 static const cli_opt case_opts[] = {
     {"finding", 0, "FINDING", "when closing: within_policy, out_of_policy, not_sustained, "
                               "exonerated or unfounded", false},
+    {"consequence", 0, "OFFICER:FOR:ACTION", "when closing: the action taken (none, counselling, "
+     "retraining, suspension, termination, referral_for_prosecution) for an officer's force, "
+     "failure_to_intervene or failure_to_report; repeat for several", true},
+    {"reason", 0, "TEXT", "when reopening a closed case: why (required)", false},
     {"note", 0, "TEXT", "a note kept with the transition", false},
-    {"now", 0, "DATETIME", "the transition's time (default: now)", false},
+    {"role", 0, "ROLE", "the role the actor acts in (default: a stored user's own, else admin)",
+     false},
+    {"now", 0, "DATETIME", "the transition's time, or the queue's deadlines' (default: now)",
+     false},
+    {"state", 0, "STATE", "list: only cases in this state", false},
+    {"assignee", 0, "USER", "list: only cases assigned to this investigator", false},
+    {"overdue", 0, NULL, "list: only overdue cases", false},
+    {"agency", 0, "ID", "list, stats: only this agency's incidents", false},
+    {"limit", 0, "N", "list: at most N cases (default 100)", false},
+    {"json", 0, NULL, "list, stats: print JSON", false},
     {0, 0, 0, 0, false},
 };
 
@@ -355,11 +368,27 @@ static const cli_command commands[] = {
      "are linked in, their acts of force, findings of stored reviews, duty items and\n"
      "training.  add FILE stores the file's documents as 'add' does (officer records,\n"
      "one JSON document or JSON Lines); add --id stores one officer from the options."},
-    {"case", cmd_case, "show ID | move ID STATE [--finding F]",
-     "show or move an incident's review case", case_opts, 2, 3,
+    {"case", cmd_case,
+     "show ID | move ID STATE [--finding F] | assign ID USER | list | stats",
+     "show, move, assign or list review cases; how often they end with no action", case_opts,
+     1, 3,
      "States: reported, supervisor_review, investigation, board_review, closed.  A death,\n"
      "serious bodily injury or firearm discharge at a person cannot be closed before\n"
-     "investigation and board review.  Every move is a new, logged version of the case."},
+     "investigation and board review.  Every move is a new, logged version of the case.\n"
+     "\n"
+     "Each move is reserved for roles: a supervisor takes a case up, sends it to\n"
+     "investigation or closes it; an investigator sends it to board review; the board\n"
+     "sends it back, closes it, or reopens a closed case to investigation with --reason.\n"
+     "An admin may make any move.  Whoever investigated a case (was assigned to it, or moved it from\n"
+     "investigation) cannot make its board review move.  assign names the investigator\n"
+     "(a stored investigator user; supervisor or admin).  The actor acts in --role,\n"
+     "their own if they are a stored user, admin otherwise.\n"
+     "\n"
+     "Closing records --consequence OFFICER:FOR:ACTION for officers of the incident;\n"
+     "closing out_of_policy needs at least the officers whose force was out of policy,\n"
+     "each with an action (none is a recorded decision).  list is the review queue\n"
+     "with deadlines; stats counts closed cases, those out of policy, and how many\n"
+     "ended with no action (exact counts, for oversight only)."},
     {"import", cmd_import, "PROFILE FILE", "import a public dataset through a profile",
      import_opts, 2, 2,
      "PROFILE is a built-in profile (wapo-v1, wapo-v2, seattletimes) or a .profile\n"

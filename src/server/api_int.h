@@ -76,6 +76,8 @@ void api_exact_stats(request *r);
 void api_public_stats(request *r);
 void api_get_case(request *r);
 void api_move_case(request *r);
+void api_assign_case(request *r);
+void api_case_outcomes(request *r);
 void api_list_duties(request *r);
 void api_get_training(request *r);
 void api_add_training(request *r);

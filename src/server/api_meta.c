@@ -34,7 +34,7 @@ static json_t *role_list(unsigned bits)
 void api_meta(request *r)
 {
     json_t *actions = json_object(), *moves = json_object(), *enums = json_object();
-    json_t *days = json_object();
+    json_t *days = json_object(), *move_roles = json_object();
     const char *const *st;
     size_t i;
     int a;
@@ -46,20 +46,26 @@ void api_meta(request *r)
                                       role_list(fw_authz_roles((fw_action)a)), "scoped",
                                       fw_authz_scoped((fw_action)a)));
     for (st = fw_case_states; *st; st++) {
-        json_t *to = json_array();
+        json_t *to = json_array(), *by = json_object();
         for (i = 0; fw_case_moves[i].from; i++)
-            if (strcmp(fw_case_moves[i].from, *st) == 0)
+            if (strcmp(fw_case_moves[i].from, *st) == 0) {
                 json_array_append_new(to, json_string(fw_case_moves[i].to));
+                json_object_set_new(by, fw_case_moves[i].to, strings(fw_case_moves[i].roles));
+            }
         json_object_set_new(moves, *st, to);
+        json_object_set_new(move_roles, *st, by);
         if (fw_case_days(*st) >= 0)
             json_object_set_new(days, *st, json_integer(fw_case_days(*st)));
     }
     for (i = 0; fw_enums[i]; i++)
         json_object_set_new(enums, fw_enums[i]->name, strings(fw_enums[i]->values));
     reply_json(r, 200,
-               json_pack("{s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o}", "roles",
-                         role_list(FW_ROLES_ALL), "actions", actions, "cases", "states",
+               json_pack("{s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o}",
+                         "roles", role_list(FW_ROLES_ALL), "actions", actions, "cases", "states",
                          strings(fw_case_states), "transitions", moves, "days", days, "findings",
-                         strings(fw_case_findings), "duty_kinds", strings(fw_duty_kinds),
+                         strings(fw_case_findings), "move_roles", move_roles, "assigners",
+                         strings(fw_case_assigners), "consequence_kinds",
+                         strings(fw_case_consequence_kinds), "actions",
+                         strings(fw_case_actions), "duty_kinds", strings(fw_duty_kinds),
                          "training_courses", strings(fw_training_courses), "enums", enums));
 }

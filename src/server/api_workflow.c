@@ -18,31 +18,61 @@ void api_get_case(request *r)
     fw_doc *doc = load_doc(r, st, r->params[0]);
     json_t *c = NULL;
     fw_error err;
-    if (doc && fw_case_get(st, doc, &c, &err) == FW_OK)
-        reply_json(r, 200, c);
-    else if (doc)
+    if (doc && fw_case_get(st, doc, &c, &err) == FW_OK) {
+        if (fw_case_annotate(c, doc->occurred_at, server_now(r))) {
+            reply_json(r, 200, c);
+        } else {
+            json_decref(c);
+            reply_error(r, 503, "busy", NULL, "out of memory");
+        }
+    } else if (doc) {
         reply_error(r, 503, "store", NULL, "%s", err.msg);
+    }
     fw_doc_free(doc);
+}
+
+/* A case write's error: a rule's refusal 403 (the role, or separation of
+** duties), an illegal move or a missing part 409, naming the member. */
+static void reply_case_error(request *r, const fw_error *err)
+{
+    static const char *const fields[] = {"to", "finding", "consequences", "reason", "note",
+                                         "assignee", "role", "by", NULL};
+    char field[32];
+    size_t i;
+    snprintf(field, sizeof field, "%.*s", (int)strcspn(err->msg, ":[."), err->msg);
+    for (i = 0; fields[i] && strcmp(fields[i], field) != 0; i++)
+        ;
+    if (err->rc == FW_ERR_DENIED)
+        reply_error(r, 403, strcmp(field, "by") == 0 ? "separation_of_duties" : "role", field,
+                    "%s", err->msg);
+    else if (err->rc == FW_ERR_INVALID)
+        reply_error(r, 409, "illegal_transition", fields[i] ? fields[i] : "to", "%s", err->msg);
+    else
+        reply_error(r, 503, "store", NULL, "%s", err->msg);
 }
 
 void api_move_case(request *r)
 {
-    static const char *const allowed[] = {"to", "finding", "note", NULL};
+    static const char *const allowed[] = {"to", "finding", "note", "reason", "consequences", NULL};
     json_t *j = body_json(r), *c = NULL;
-    const char *to, *finding, *note;
+    fw_case_request req = {NULL, NULL, NULL, NULL, NULL};
+    fw_case_actor who = {API_ACTOR, fw_role_name(r->user.role)};
     fw_store *st;
     fw_doc *doc;
     fw_error err;
-    fw_rc rc;
 
     if (!j)
         return;
-    if (!only_members(r, j, allowed) || !(to = member(r, j, "to", true))) {
+    if (!only_members(r, j, allowed) || !(req.to = member(r, j, "to", true))) {
         json_decref(j);
         return;
     }
-    finding = member(r, j, "finding", false);
-    note = member(r, j, "note", false);
+    req.finding = member(r, j, "finding", false);
+    req.note = member(r, j, "note", false);
+    /* A reason is bounded by the library (FW_CASE_REASON_MAX), not by member's 256. */
+    if (json_object_get(j, "reason") && !(req.reason = json_string_value(json_object_get(j, "reason"))))
+        reply_error(r, 400, "invalid", "reason", "expected a string");
+    req.consequences = json_object_get(j, "consequences");
     if (r->status) {
         json_decref(j);
         return;
@@ -50,17 +80,68 @@ void api_move_case(request *r)
     st = r->store;
     doc = load_doc_writable(r, st, r->params[0]);
     if (doc) {
-        rc = fw_case_transition(st, doc, to, finding, note, API_ACTOR, server_now(r), &c, &err);
-        if (rc == FW_ERR_INVALID)
-            reply_error(r, 409, "illegal_transition",
-                        strncmp(err.msg, "finding", 7) == 0 ? "finding" : "to", "%s", err.msg);
-        else if (rc)
-            reply_error(r, 503, "store", NULL, "%s", err.msg);
-        else
+        if (fw_case_transition(st, doc, &req, &who, server_now(r), &c, &err) != FW_OK)
+            reply_case_error(r, &err);
+        else if (!fw_case_annotate(c, doc->occurred_at, server_now(r))) {
+            json_decref(c);
+            reply_error(r, 503, "busy", NULL, "out of memory");
+        } else
             reply_json(r, 200, c);
     }
     fw_doc_free(doc);
     json_decref(j);
+}
+
+void api_assign_case(request *r)
+{
+    static const char *const allowed[] = {"assignee", NULL};
+    json_t *j = body_json(r), *c = NULL;
+    fw_case_actor who = {API_ACTOR, fw_role_name(r->user.role)};
+    const char *name;
+    fw_store *st;
+    fw_doc *doc;
+    fw_user u;
+    fw_error err;
+    bool found;
+
+    if (!j)
+        return;
+    if (!only_members(r, j, allowed) || !(name = member(r, j, "assignee", true)) || r->status) {
+        json_decref(j);
+        return;
+    }
+    st = r->store;
+    doc = load_doc_writable(r, st, r->params[0]);
+    if (doc) {
+        /* The assignee must be an active investigator who may see the incident. */
+        found = strlen(name) <= FW_CASE_NAME_MAX && fw_user_get(st, name, &u, &err) == FW_OK &&
+                u.active && fw_authz_may_see(&u, doc);
+        if (fw_case_assign(st, doc, name, found ? fw_role_name(u.role) : NULL, &who,
+                           server_now(r), &c, &err) != FW_OK)
+            reply_case_error(r, &err);
+        else if (!fw_case_annotate(c, doc->occurred_at, server_now(r))) {
+            json_decref(c);
+            reply_error(r, 503, "busy", NULL, "out of memory");
+        } else
+            reply_json(r, 200, c);
+    }
+    fw_doc_free(doc);
+    json_decref(j);
+}
+
+/* How often closed cases end with no action: exact counts for oversight
+** roles (not served publicly, so not suppressed), of the user's agency only. */
+void api_case_outcomes(request *r)
+{
+    fw_case_outcomes o;
+    fw_error err;
+    json_t *j;
+    if (fw_case_outcomes_count(r->store, r->user.agency[0] ? r->user.agency : NULL, &o, &err))
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
+    else if (!(j = fw_case_outcomes_json(&o)))
+        reply_error(r, 503, "busy", NULL, "out of memory");
+    else
+        reply_json(r, 200, j);
 }
 
 /* Whether the signed-in user (arg) may see doc, for the library's walks. */
@@ -163,100 +244,51 @@ void api_get_training(request *r)
     fw_buf_release(&body);
 }
 
-/* The review queue: cases in one state (or all), oldest incident first, each
-** with its deadline. */
-typedef struct case_walk {
-    request *r;
-    fw_store *st;
-    const char *state;
-    long limit;
-    bool more;
-    double now;
-    json_t *items;
-    fw_buf body;
-} case_walk;
-
-static int case_row(void *arg, const fw_incident_row *row)
-{
-    case_walk *w = arg;
-    json_t *c = NULL;
-    fw_doc *doc = NULL;
-    fw_diag diag;
-    fw_error err;
-    const char *state;
-    double due;
-
-    if ((long)json_array_size(w->items) == w->limit) {
-        w->more = true;
-        return 1;
-    }
-    fw_buf_reset(&w->body);
-    fw_diag_init(&diag, 2);
-    if (fw_store_get(w->st, FW_RECORD_CASE, row->id, 0, &w->body, NULL, NULL) == FW_OK) {
-        c = json_loadb(w->body.data, w->body.len, 0, NULL);
-    } else if (!w->state || strcmp(w->state, "reported") == 0) {
-        /* No move yet: "reported", and whether review is mandatory needs the incident. */
-        if (fw_store_get(w->st, FW_RECORD_INCIDENT, row->id, row->version, &w->body, NULL,
-                         NULL) == FW_OK &&
-            fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK)
-            fw_case_get(w->st, doc, &c, &err);
-    }
-    state = json_string_value(json_object_get(c, "state"));
-    if (json_is_false(json_object_get(c, "opened")))
-        state = NULL; /* a public record nobody has taken up: not in the queue */
-    if (state && (!w->state || strcmp(state, w->state) == 0)) {
-        json_object_set_new(c, "agency", json_string(row->agency));
-        json_object_set_new(c, "occurred_at", json_string(row->occurred_at));
-        json_object_set_new(c, "force_kinds", json_string(row->force_kinds));
-        if (fw_case_due(c, row->occurred_at, &due)) {
-            char at[32];
-            fw_time_format_utc((time_t)due, at, sizeof at);
-            json_object_set_new(c, "due", json_string(at));
-            json_object_set_new(c, "overdue", json_boolean(due < w->now));
-        }
-        json_array_append(w->items, c);
-    }
-    json_decref(c);
-    fw_doc_free(doc);
-    fw_diag_release(&diag);
-    return 0;
-}
-
+/* The review queue: cases in one state (or all), of one assignee (or all),
+** oldest incident first, each with its deadline. */
 void api_list_cases(request *r)
 {
-    const char *limit = query_arg(r, "limit");
-    fw_list_filter f;
-    case_walk w;
+    const char *limit = query_arg(r, "limit"), *overdue = query_arg(r, "overdue");
+    fw_case_queue_opts o;
+    json_t *items;
+    bool more = false;
     fw_error err;
     char *end;
 
-    memset(&w, 0, sizeof w);
-    memset(&f, 0, sizeof f);
-    w.r = r;
-    w.limit = 100;
-    w.state = query_arg(r, "state");
-    if (w.state && !fw_case_state_known(w.state)) {
-        reply_error(r, 400, "invalid", "state", "unknown case state '%s'", w.state);
+    memset(&o, 0, sizeof o);
+    o.limit = 100;
+    o.state = query_arg(r, "state");
+    o.assignee = query_arg(r, "assignee");
+    if (o.state && !fw_case_state_known(o.state)) {
+        reply_error(r, 400, "invalid", "state", "unknown case state '%s'", o.state);
         return;
     }
+    if (o.assignee && (!*o.assignee || strlen(o.assignee) > FW_CASE_NAME_MAX)) {
+        reply_error(r, 400, "invalid", "assignee", "expected a user name of 1 to %d bytes",
+                    FW_CASE_NAME_MAX);
+        return;
+    }
+    if (overdue && strcmp(overdue, "true") && strcmp(overdue, "false")) {
+        reply_error(r, 400, "invalid", "overdue", "expected true or false, not '%s'", overdue);
+        return;
+    }
+    o.overdue = overdue && strcmp(overdue, "true") == 0;
     if (limit) {
         errno = 0;
-        w.limit = strtol(limit, &end, 10);
-        if (errno || *end || end == limit || w.limit < 1 || w.limit > 1000) {
+        o.limit = strtol(limit, &end, 10);
+        if (errno || *end || end == limit || o.limit < 1 || o.limit > 1000) {
             reply_error(r, 400, "invalid", "limit", "expected 1 to 1000, not '%s'", limit);
             return;
         }
     }
-    f.agency = r->user.agency[0] ? r->user.agency : query_arg(r, "agency");
-    w.now = server_now(r);
-    w.items = json_array();
-    fw_buf_init(&w.body, FW_BUF_UNLIMITED);
-    w.st = r->store;
-    if (fw_store_list(w.st, &f, case_row, &w, &err) != FW_OK) {
-        json_decref(w.items);
+    o.agency = r->user.agency[0] ? r->user.agency : query_arg(r, "agency");
+    o.now = server_now(r);
+    if (!(items = json_array())) {
+        reply_error(r, 503, "busy", NULL, "out of memory");
+    } else if (fw_case_queue(r->store, &o, items, &more, &err) != FW_OK) {
+        json_decref(items);
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else {
-        reply_json(r, 200, json_pack("{s:o, s:b}", "cases", w.items, "more", w.more));
+        reply_json(r, 200, json_pack("{s:o, s:b}", "cases", items, "more", more));
     }
-    fw_buf_release(&w.body);
 }

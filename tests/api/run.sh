@@ -267,11 +267,24 @@ has '"field":"to"' "illegal transition field"
 has 'allowed: investigation, closed' "illegal transition names the allowed moves"
 req 200 "to investigation" -X POST -d '{"to":"investigation","note":"assigned"}' "$U/api/v1/cases/base-0001/transitions"
 req 200 "to board" -X POST -d '{"to":"board_review"}' "$U/api/v1/cases/base-0001/transitions"
-req 409 "close without finding" -X POST -d '{"to":"closed"}' "$U/api/v1/cases/base-0001/transitions"
+# The admin sent it to the board: separation of duties keeps them from deciding it.
+req 403 "the admin who investigated closes" -X POST -d '{"to":"closed","finding":"out_of_policy"}' "$U/api/v1/cases/base-0001/transitions"
+has '"error":"separation_of_duties"' "separation of duties"
+BOARD=$(cat "$T/token-board")
+breq() {   # as req, as the board member
+    local want=$1 what=$2 got
+    shift 2
+    got=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $BOARD" "$@")
+    if [ "$got" = "$want" ]; then ok; else bad "$what: status $got, expected $want: $(head -c 300 "$T/body")"; fi
+}
+breq 409 "close without finding" -X POST -d '{"to":"closed"}' "$U/api/v1/cases/base-0001/transitions"
 has '"field":"finding"' "close without finding field"
-req 200 "close" -X POST -d '{"to":"closed","finding":"out_of_policy"}' "$U/api/v1/cases/base-0001/transitions"
-has '"reviewer":"u-admin"' "closing records the reviewer"
-req 409 "reopen closed" -X POST -d '{"to":"investigation"}' "$U/api/v1/cases/base-0001/transitions"
+breq 409 "close out of policy without consequences" -X POST -d '{"to":"closed","finding":"out_of_policy"}' "$U/api/v1/cases/base-0001/transitions"
+has '"field":"consequences"' "close without consequences field"
+breq 200 "close" -X POST -d '{"to":"closed","finding":"out_of_policy","consequences":[{"officer":"o-101","for":"force","action":"retraining"}]}' "$U/api/v1/cases/base-0001/transitions"
+has '"reviewer":"u-board"' "closing records the reviewer"
+breq 409 "reopen closed without a reason" -X POST -d '{"to":"investigation"}' "$U/api/v1/cases/base-0001/transitions"
+has '"field":"reason"' "reopening needs a reason"
 req 400 "case unknown field" -X POST -d '{"to":"investigation","x":1}' "$U/api/v1/cases/base-0001/transitions"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/token-analyst")" -X POST -d '{"to":"supervisor_review"}' "$U/api/v1/cases/page-1/transitions")
 [ "$code" = 403 ] && ok || bad "an analyst moved a case: $code"

@@ -253,6 +253,18 @@ stats_total() { call "$1" GET "$2" > /dev/null; sed -n 's/.*"total":\([0-9]*\).*
 [ "$(stats_total "$SA" "/api/v1/stats?by=year&where=agency=agency-b")" = 0 ] && ok ||
     bad "exact statistics of agency-b for agency-a: $(head -c 300 "$T/body")"
 [ "$(stats_total "$ADMIN" "/api/v1/stats?by=agency")" = 3 ] && ok || bad "exact statistics for everyone: $(head -c 300 "$T/body")"
+# The no-action counts: inc-b closed out of policy with no action counts for
+# everyone, never for agency-a.
+for m in supervisor_review investigation board_review; do
+    printf '{"to":"%s"}' "$m" > "$T/m.json"; call "$ADMIN" POST /api/v1/cases/inc-b/transitions "$T/m.json" > /dev/null
+done
+printf '{"to":"closed","finding":"out_of_policy","consequences":[{"officer":"o-101","for":"force","action":"none"}]}' > "$T/m.json"
+code=$(call "$(tok board-all)" POST /api/v1/cases/inc-b/transitions "$T/m.json")
+[ "$code" = 200 ] && ok || bad "close inc-b: $code $(head -c 300 "$T/body")"
+call "$ADMIN" GET /api/v1/stats/consequences > /dev/null
+[ "$(jq -r .out_of_policy_no_action "$T/body")" = 1 ] && ok || bad "no-action counts for everyone: $(cat "$T/body")"
+call "$SA" GET /api/v1/stats/consequences > /dev/null
+[ "$(jq -r '.closed + .out_of_policy_no_action' "$T/body")" = 0 ] && ok || bad "no-action counts for agency-a count inc-b: $(cat "$T/body")"
 code=$(call "$OA" GET /api/v1/incidents/inc-b)
 [ "$code" = 404 ] && ok || bad "an agency-a officer reads agency-b's incident they took part in: $code"
 

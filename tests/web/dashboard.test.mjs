@@ -45,6 +45,7 @@ before(async () => {
   add((password = "web admin password"), "web-admin", "--role", "admin");
   add((passwords.analyst = "web analyst password"), "web-analyst", "--role", "analyst");
   add((passwords.officer = "web officer password"), "web-officer", "--role", "officer", "--officer", "ice-ero-stp:o-101");
+  add("web investigator password", "web-investigator", "--role", "investigator");
   const portFile = join(dir, "port");
   server = spawn(FW, ["--db", join(dir, "web.db"), "serve", "--listen", "127.0.0.1:0", "--port-file", portFile],
     // The clock is after the records are stored: the public statistics are published as of the
@@ -287,11 +288,33 @@ describe("dashboard", () => {
     await page.reload();
     await page.locator("#case-state").waitFor();
     assert.equal(await page.locator("#case-state").textContent(), "reported");
-    await page.getByLabel("To").selectOption("supervisor_review");
+    await page.locator("#move-form select[name=to]").selectOption("supervisor_review");
     await page.getByRole("button", { name: "Move" }).click();
     await page.waitForFunction(() => document.getElementById("case-state")?.textContent === "supervisor review");
     assert.equal((await apiJson(page, "/api/v1/cases/demo-0007")).state, "supervisor_review");
+    // Assigning an investigator: only a user who is one; then the case and the queue show it.
+    await page.getByLabel("Assignee (user name)").fill("web-analyst");
+    await page.getByRole("button", { name: "Assign" }).click();
+    await page.locator("#assign-form .notice.error").waitFor();
+    assert.match(await page.locator("#assign-form .notice.error").textContent(), /not an active investigator/);
+    await page.getByLabel("Assignee (user name)").fill("web-investigator");
+    await page.getByRole("button", { name: "Assign" }).click();
+    await page.waitForFunction(() => document.getElementById("case-assignee")?.textContent === "web-investigator");
+    assert.ok((await page.locator("#case-due").textContent()).startsWith("20"));
+    // An admin may make the next moves; the form offers only the moves the role may make.
+    await page.waitForFunction(() => document.querySelectorAll("#move-form select[name=to] option").length > 0);
+    assert.deepEqual(await page.locator("#move-form select[name=to]").locator("option").allTextContents(), ["investigation", "closed"]);
     await shoot(page, "case");
+    await page.goto(`${base}/#/cases`);
+    await page.locator("#case-list").waitFor();
+    await page.locator("form.filters select[name=state]").selectOption("");
+    await page.locator("form.filters input[name=assignee]").fill("web-investigator");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForFunction(() => document.querySelector("#case-list caption")?.textContent.includes("assigned to web-investigator"));
+    assert.equal(await page.locator("#case-list tbody tr").count(), 1);
+    assert.ok((await page.locator("#case-list").textContent()).includes("demo-0007"));
+    await page.locator("#case-outcomes").waitFor();
+    assert.ok((await page.locator("#oop-no-action").textContent()).startsWith("0"));
     await page.goto(`${base}/#/duties`);
     await page.locator("section.officer").first().waitFor();
     const { duties } = await apiJson(page, "/api/v1/duties");
