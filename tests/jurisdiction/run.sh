@@ -38,7 +38,7 @@ policies() { fw review --no-store --json "$@" 2>/dev/null | jq -r '[.[].policy] 
 doj_items() { fw duties --json --now "$NOW" --incident "$1" 2>/dev/null |
     jq '[.[] | select(.kind == "intervention" and (.detail | contains("doj-2022")))] | length'; }
 
-run "add the example agencies and incidents" -- fw add "$TOP"/examples/agencies.jsonl "$TOP"/examples/*.json
+run "add the example agencies and incidents" -- fw add "$TOP"/examples/agencies.jsonl "$TOP"/examples/officers.jsonl "$TOP"/examples/*.json
 
 # ---- fixtures ------------------------------------------------------------------
 # A city police shooting as the Washington Post publishes it (wapo-9268, Blue Island).
@@ -52,16 +52,16 @@ cat > "$T/agencies.csv" <<'EOF'
 EOF
 run "import the city shooting" -- fw import wapo-v2 "$T/wapo.csv" --agencies "$T/agencies.csv"
 # An ICE shooting with no vehicle (example 02's facts, an ICE office's officers).
-jq '.id = "j-ice-novehicle" | .agency = "ice-ero-stp"' "$TOP/examples/02-off-duty-shooting-conflicting.json" > "$T/ice-nv.json"
+jq 'del(.officers[].registry) | .id = "j-ice-novehicle" | .agency = "ice-ero-stp"' "$TOP/examples/02-off-duty-shooting-conflicting.json" > "$T/ice-nv.json"
 # Example 07's warning shot by CBP, and the same by a DOJ component.
-jq '.id = "j-usms-07" | .agency = "usms"' "$TOP/examples/07-warning-shot.json" > "$T/usms.json"
+jq 'del(.officers[].registry) | .id = "j-usms-07" | .agency = "usms"' "$TOP/examples/07-warning-shot.json" > "$T/usms.json"
 # An agency that adopted 8 Can't Wait from 2025-06-01, and its chokeholds before and after.
 cat > "$T/adopt.jsonl" <<'EOF'
 {"record": "agency", "id": "adopt-pd", "name": "Adopting City Police Department (fictional)", "type": "local_police", "state": "OH", "adopts": [{"policy": "eight-cant-wait", "from": "2025-06-01"}]}
 {"record": "agency", "id": "adopt-pd-east", "name": "Adopting City Police, East District (fictional)", "type": "local_police", "state": "OH", "parent_id": "adopt-pd"}
 EOF
-jq '.id = "j-adopt-before" | .agency = "adopt-pd-east"' "$TOP/examples/06-chokehold.json" > "$T/before.json"
-jq '.id = "j-adopt-after" | .agency = "adopt-pd-east" | .occurred_at = "2025-09-12T17:45:00-04:00"' \
+jq 'del(.officers[].registry) | .id = "j-adopt-before" | .agency = "adopt-pd-east"' "$TOP/examples/06-chokehold.json" > "$T/before.json"
+jq 'del(.officers[].registry) | .id = "j-adopt-after" | .agency = "adopt-pd-east" | .occurred_at = "2025-09-12T17:45:00-04:00"' \
     "$TOP/examples/06-chokehold.json" > "$T/after.json"
 run "add the fixtures" -- fw add "$T/adopt.jsonl" "$T/ice-nv.json" "$T/usms.json" "$T/before.json" "$T/after.json"
 

@@ -40,9 +40,11 @@ force() { printf '{"t":%s,"type":"force","actor":"%s","kind":"%s","target":"s-1"
 incident() { # ID ENCOUNTER OCCURRED PARTIES EVENTS
     cat <<JSON
 {"id":"$1","agency":"metro-pd","occurred_at":"$3","encounter":"$2","provenance":"workflow",
- "officers":[{"id":"o-none","role":"applied_force"},{"id":"o-cur","role":"applied_force"},
-             {"id":"o-exp","role":"applied_force"},{"id":"o-late","role":"applied_force"},
-             {"id":"o-by","role":"present"}],
+ "officers":[{"id":"o-none","role":"applied_force","registry":"metro-pd:o-none"},
+             {"id":"o-cur","role":"applied_force","registry":"metro-pd:o-cur"},
+             {"id":"o-exp","role":"applied_force","registry":"metro-pd:o-exp"},
+             {"id":"o-late","role":"applied_force","registry":"metro-pd:o-late"},
+             {"id":"o-by","role":"present","registry":"metro-pd:o-by"}],
  $4,
  "accounts":[{"id":"r","kind":"officer_report","source":"report","author":"o-none",
               "filed_at":"$3","events":[$5]},
@@ -58,16 +60,22 @@ incident vp-1 vehicle_pursuit 2025-03-10T12:00:00Z "$CAR" "$EV" > "$T/vp-1.json"
 incident ar-1 arrest 2025-03-10T12:00:00Z "$FOOT" "$EV" > "$T/ar-1.json"
 # A crowd-control deployment on the same date.
 incident cc-1 crowd_control 2025-03-10T12:00:00Z "$FOOT" "$(force 1 o-none hands_on)" > "$T/cc-1.json"
+# The agency and its registry officers, whom the incidents link to and the
+# training records belong to.
+for o in o-none o-cur o-exp o-late o-by; do
+    printf '{"record":"officer","id":"metro-pd:%s","agency":"metro-pd"}\n' "$o"
+done > "$T/officers.jsonl"
+run 0 "add the agency and its officers" -- fw add examples/agencies.jsonl "$T/officers.jsonl"
 run 0 "add the fixtures" -- fw add "$T/vs-1.json" "$T/vp-1.json" "$T/ar-1.json" "$T/cc-1.json"
 
 # Training: o-cur current, o-exp expired on 2025-03-10 (the date of the force),
 # o-late completed after the force; o-none none.
-run 0 "a vehicle_stops course is recorded" -- fw training add o-cur vehicle_stops --completed 2024-01-01 --expires 2026-01-01
-run 0 "an expiring course" -- fw training add o-exp vehicle_stops --completed 2023-03-10 --expires 2025-03-10
-run 0 "an expiring device certification" -- fw training add o-exp ecd --completed 2023-01-01 --expires 2025-01-31
-run 0 "a course completed after the force" -- fw training add o-late vehicle_stops --completed 2025-03-11
-run 0 "crowd-control training" -- fw training add o-cur crowd_control --completed 2020-01-01
-run 2 "an unknown course is refused" -- fw training add o-cur vehicle_stop --completed 2024-01-01
+run 0 "a vehicle_stops course is recorded" -- fw training add metro-pd:o-cur vehicle_stops --completed 2024-01-01 --expires 2026-01-01
+run 0 "an expiring course" -- fw training add metro-pd:o-exp vehicle_stops --completed 2023-03-10 --expires 2025-03-10
+run 0 "an expiring device certification" -- fw training add metro-pd:o-exp ecd --completed 2023-01-01 --expires 2025-01-31
+run 0 "a course completed after the force" -- fw training add metro-pd:o-late vehicle_stops --completed 2025-03-11
+run 0 "crowd-control training" -- fw training add metro-pd:o-cur crowd_control --completed 2020-01-01
+run 2 "an unknown course is refused" -- fw training add metro-pd:o-cur vehicle_stop --completed 2024-01-01
 grep -q "course: 'vehicle_stop' is not a known course (.*vehicle_stops)" "$T/err" && ok ||
     bad "the refusal names the courses: $(cat "$T/err")"
 
@@ -100,7 +108,7 @@ same "$(why cc-1 training_crowd_control o-cur)" "no item" "crowd-control trainin
 
 # ---- the CLI's table --------------------------------------------------------------
 run 0 "duties table" -- fw duties --now "$NOW" --incident vs-1
-grep -Eq "^vs-1 +training_vehicle_stop +o-none +used force" "$T/out" && ok || bad "the table lists the vehicle-stop item: $(cat "$T/out")"
+grep -Eq "^vs-1 +training_vehicle_stop +metro-pd:o-none +used force" "$T/out" && ok || bad "the table lists the vehicle-stop item: $(cat "$T/out")"
 
 # ---- the API ---------------------------------------------------------------------
 "$FW" --db "$DB" user add u-admin --role admin >/dev/null 2>&1
@@ -115,7 +123,7 @@ same "$(get "/api/v1/duties?incident=vs-1" | jq -c '[.duties[] | select(.kind ==
     '[["o-exp","expired","2025-03-10"],["o-late","completed_after","2025-03-11"],["o-none","none","-"]]' \
     "the API's duties: the vehicle-stop items with why"
 code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-    --data-binary '{"course":"vehicle_stops","completed":"2024-06-01"}' "$U/api/v1/officers/o-none/training")
+    --data-binary '{"course":"vehicle_stops","completed":"2024-06-01"}' "$U/api/v1/officers/metro-pd:o-none/training")
 same "$code" 201 "the API records a vehicle_stops course"
 same "$(why vs-1 training_vehicle_stop o-none)" "no item" "then the officer's item is gone"
 

@@ -28,8 +28,8 @@ static fw_doc *incident(const char *id, const char *occurred, const char *encoun
     fw_doc *doc = NULL;
     snprintf(text, sizeof text,
              "{\"id\":\"%s\",\"agency\":\"a\",\"occurred_at\":\"%s\",\"encounter\":\"%s\","
-             "\"officers\":[{\"id\":\"o-1\",\"role\":\"applied_force\"},"
-             "{\"id\":\"o-2\",\"role\":\"present\"}],%s,"
+             "\"officers\":[{\"id\":\"o-1\",\"role\":\"applied_force\",\"registry\":\"a:o-1\"},"
+             "{\"id\":\"o-2\",\"role\":\"present\",\"registry\":\"a:o-2\"}],%s,"
              "\"accounts\":[{\"id\":\"r\",\"kind\":\"officer_report\",\"source\":\"report\","
              "\"author\":\"o-1\",\"filed_at\":\"2025-01-01T20:00:00Z\",\"events\":[%s]},"
              "{\"id\":\"w\",\"kind\":\"witness_officer_statement\",\"source\":\"s\","
@@ -90,10 +90,11 @@ static const char *sval(const json_t *obj, const char *key)
     return v ? v : "";
 }
 
-/* A training map: o-1 holds course completed (and expires, may be NULL). */
+/* A training map: o-1's registry officer, a:o-1, holds course completed (and expires, may be
+** NULL); training is found through the incident officer's registry link. */
 static json_t *trained(const char *course, const char *completed, const char *expires)
 {
-    return json_pack("{s:{s:[{s:s, s:s, s:s?}]}}", "o-1", "courses", "course", course,
+    return json_pack("{s:{s:[{s:s, s:s, s:s?}]}}", "a:o-1", "courses", "course", course,
                      "completed", completed, "expires", expires);
 }
 

@@ -329,7 +329,7 @@ describe("dashboard", () => {
     await page.locator('select[name="kind"]').selectOption("training_vehicle_stop");
     await page.getByRole("button", { name: "Show" }).click();
     assert.match(await page.locator("#duties-total").textContent(), new RegExp(`^${vehicle.length} items for `));
-    assert.match(await page.locator('section.officer[data-officer="o-101"]').textContent(), /vehicle_stops training: none recorded/);
+    assert.match(await page.locator('section.officer[data-officer="ice-ero-stp:o-101"]').textContent(), /vehicle_stops training: none recorded/);
     assert.deepEqual(page.errors, []);
   });
 
