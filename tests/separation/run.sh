@@ -19,6 +19,8 @@ same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi
 DB="$T/s.db"
 fw() { "$FW" --db "$DB" "$@"; }
 fw init >/dev/null 2>&1
+# The examples link their officers to the registry: its records first.
+fw add examples/agencies.jsonl examples/officers.jsonl >/dev/null 2>&1 || bad "add the agencies and officers"
 for n in 04-force-on-restrained-subject 06-chokehold 01-vehicle-stop-disputed; do
     fw add "examples/$n.json" >/dev/null 2>&1 || bad "add $n"
 done
