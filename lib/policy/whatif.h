@@ -36,8 +36,9 @@ typedef struct fw_whatif {
     json_t *ids;               /* array of arrays of strings; NULL if max_ids is 0 */
     size_t max_ids;
     /* Jurisdiction (optional): with set given, governed counts the incidents with force
-    ** where the policy's family is in effect (fw_policy_set_in_effect_for); the others
-    ** are what-ifs. */
+    ** where this version of the policy is in effect (fw_policy_set_governs, as a
+    ** single review's what-if decides); the others are what-ifs.  policy must point
+    ** into set. */
     const fw_policy_set *set;
     size_t governed;
 } fw_whatif;

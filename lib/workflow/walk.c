@@ -193,9 +193,9 @@ static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
             fw_jurisdiction_of(doc, &chain, &jur);
             chained = true;
         }
-        if (w->t[i].set && fw_policy_set_in_effect_for(w->t[i].set,
-                                                       fw_policy_name(w->t[i].policy->policy),
-                                                       doc->occurred_at, &jur))
+        /* The version tested, not its family: as the single review's what-if decides. */
+        if (w->t[i].set && fw_policy_set_governs(w->t[i].set, w->t[i].policy,
+                                                 doc->occurred_at, &jur))
             w->t[i].governed++;
         if (fw_review_run(doc, w->t[i].policy->policy, NULL, NULL, &rv, &err) != FW_OK) {
             if (!w->strict)

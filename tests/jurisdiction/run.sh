@@ -106,6 +106,16 @@ has "$T/out" "in effect (by date and jurisdiction) for 7 of the incidents with f
     "what-if counts the ICE and CBP incidents since 2023-02-06 as governed"
 run "what-if of 8 Can't Wait" -- fw review --all --summary --policy eight-cant-wait
 has "$T/out" "in effect (by date and jurisdiction) for 1 of the incidents" "only the adopting agency's later incident"
+# A what-if of an older version counts only where that version (not the family) is in effect.
+mkdir -p "$T/p2" && cp "$TOP"/policies/*.policy "$T/p2/"
+sed -e 's/^version 2023/version 2025/' -e 's/^effective 2023-02-06/effective 2025-10-01/' \
+    "$TOP/policies/dhs-2023.policy" > "$T/p2/dhs-2025.policy"
+run "what-if of the older DHS version" -- env FORCEWATCH_POLICIES="$T/p2" "$FW" --db "$DB" review --all --summary --policy dhs-2023
+has "$T/out" "in effect (by date and jurisdiction) for 1 of the incidents" "older version: only the CBP incident before the newer one took effect"
+run "what-if of the newer DHS version" -- env FORCEWATCH_POLICIES="$T/p2" "$FW" --db "$DB" review --all --summary --policy dhs-2025
+has "$T/out" "in effect (by date and jurisdiction) for 6 of the incidents" "newer version: the ICE and CBP incidents since 2025-10-01"
+same "$(FORCEWATCH_POLICIES="$T/p2" fw review --no-store --json ex-07-warning-shot --policy dhs-2023 | jq -r '.[0].what_if')" true \
+    "the single review agrees: the older version is a what-if there"
 
 # ---- names, withdrawn, parents ------------------------------------------------------
 run "list" -- fw list
