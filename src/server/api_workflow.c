@@ -164,11 +164,12 @@ void api_list_duties(request *r)
         reply_error(r, 503, "store", NULL, "%s", err.msg);
     } else if (incident) {
         fw_doc *doc = load_doc(r, st, incident);
-        if (doc)
-            fw_duties_of(st, doc, ps, training, now, NULL, items, &err);
+        /* A failure (an agency chain that cannot be read) is an error, not a partial list. */
+        if (doc && fw_duties_of(st, doc, ps, training, now, NULL, items, &err) != FW_OK)
+            reply_error(r, 503, "store", NULL, "%s", err.msg);
         fw_doc_free(doc);
-    } else {
-        fw_duties_run(st, ps, training, now, NULL, &o, items, &err);
+    } else if (fw_duties_run(st, ps, training, now, NULL, &o, items, &err) != FW_OK) {
+        reply_error(r, 503, "store", NULL, "%s", err.msg);
     }
     if (!r->status) {
         shown = fw_duties_for_officer(items, officer);

@@ -187,6 +187,16 @@ same "$(jq -r .what_if "$T/body")" true "API review run: what_if"
 same "$(get "/api/v1/whatif?policy=dhs" | jq -r '.governed')" 7 "API what-if: governed"
 same "$(get "/api/v1/duties" | jq '[.duties[] | select(.incident == "ex-07-warning-shot" and (.detail | contains("doj-2022")))] | length')" \
     0 "API duties: no DOJ items for CBP"
+# An agency chain that cannot be read: duties answer an error, not a partial list.
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
+cp "$DB" "$T/broken.db"; cp "$DB.key" "$T/broken.db.key"
+sqlite3 "$T/broken.db" "DROP TRIGGER records_no_update;
+    UPDATE records SET body = CAST('not json' AS BLOB) WHERE type = 'agency' AND id = 'ice-ero-stp'"
+serve_start "$T/broken.db" FORCEWATCH_NOW=$NOW || { bad "the server did not start on the broken copy"; tail -5 "$T/serve.log" >&2; }
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$U/api/v1/duties?incident=demo-0007")
+same "$code" 503 "API duties of an incident whose agency cannot be read: an error"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$U/api/v1/duties")
+same "$code" 503 "API duties of every incident, one agency unreadable: an error"
 
 # ---- the published dataset, when present ------------------------------------------------
 DS="$TOP/../shared/datasets/wapo-v2"
