@@ -370,16 +370,21 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const fw_case_request *
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (closing)
-        json_object_set_new(t, "consequences", req->consequences
-                                                   ? json_deep_copy(req->consequences)
-                                                   : json_array());
-    json_object_set_new(c, "state", json_string(to));
-    if (closing) {
-        json_object_set_new(c, "finding", json_string(finding));
-        json_object_set_new(c, "reviewer", json_string(who->name));
-        json_object_set(c, "consequences", json_object_get(t, "consequences"));
-    } else if (reopening) {
+    /* A closing without its consequences would later count as no action: fail instead. */
+    if (closing && json_object_set_new(t, "consequences",
+                                       req->consequences ? json_deep_copy(req->consequences)
+                                                         : json_array())) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (json_object_set_new(c, "state", json_string(to)) ||
+        (closing && (json_object_set_new(c, "finding", json_string(finding)) ||
+                     json_object_set_new(c, "reviewer", json_string(who->name)) ||
+                     json_object_set(c, "consequences", json_object_get(t, "consequences"))))) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (reopening) {
         json_object_del(c, "finding");
         json_object_del(c, "reviewer");
         json_object_del(c, "consequences");

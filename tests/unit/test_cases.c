@@ -367,6 +367,62 @@ static void test_queue(void **state)
     json_decref(items);
 }
 
+/* An allocator failing exactly the nth allocation from now (0: none), for jansson. */
+static size_t alloc_fail_at, alloc_count;
+static void *failing_malloc(size_t n)
+{
+    return ++alloc_count == alloc_fail_at ? NULL : malloc(n);
+}
+
+/* Closing with consequences when one allocation fails, for every allocation in
+** turn (a fresh store each): either an error and the case left as it was, or the
+** case stored closed with its consequences, never without them. */
+static void test_close_nomem(void **state)
+{
+    fw_case_actor bo = {"bo", "board"};
+    fw_case_request req = {"closed", "out_of_policy", NULL, NULL, NULL};
+    json_t *list = json_loads("[{\"officer\":\"o-1\",\"for\":\"force\",\"action\":\"none\"}]",
+                              0, NULL), *c = NULL;
+    fw_error err;
+    fw_rc rc;
+    size_t n, failures = 0;
+    (void)state;
+
+    assert_non_null(list);
+    req.consequences = list;
+    for (n = 1; n < 10000; n++) {
+        void *fs = NULL;
+        fixture *f;
+        assert_int_equal(setup(&fs), 0);
+        f = fs;
+        assert_int_equal(move(f, "supervisor_review", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
+        assert_int_equal(move(f, "investigation", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
+        assert_int_equal(move(f, "board_review", "adm", "admin", NULL, NULL, NULL, &err), FW_OK);
+        alloc_count = 0;
+        alloc_fail_at = n;
+        json_set_alloc_funcs(failing_malloc, free);
+        rc = fw_case_transition(f->s, f->doc, &req, &bo, 1.8e9, &c, &err);
+        json_set_alloc_funcs(malloc, free);
+        json_decref(c);
+        c = NULL;
+        if (rc == FW_OK) {
+            assert_int_equal(fw_case_get(f->s, f->doc, &c, &err), FW_OK);
+            assert_string_equal(json_string_value(json_object_get(c, "state")), "closed");
+            assert_int_equal(json_array_size(json_object_get(c, "consequences")), 1);
+            json_decref(c);
+            c = NULL;
+        } else {
+            failures++;
+            assert_string_equal(state_of(f), "board_review");
+        }
+        assert_int_equal(teardown(&fs), 0);
+        if (alloc_count < n) /* no allocation failed: every one was tried */
+            break;
+    }
+    assert_true(failures > 0);
+    json_decref(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_due),
         cmocka_unit_test_setup_teardown(test_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+        cmocka_unit_test(test_close_nomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
