@@ -397,12 +397,11 @@ fail:
     return rc;
 }
 
-fw_rc fw_case_assign(fw_store *s, const fw_doc *doc, const char *investigator,
-                     const char *investigator_role, const fw_case_actor *who, double now,
-                     json_t **out, fw_error *err)
+fw_rc fw_case_assign(fw_store *s, const fw_doc *doc, const fw_case_assignee *assignee,
+                     const fw_case_actor *who, double now, json_t **out, fw_error *err)
 {
     json_t *c = NULL, *t;
-    const char *state;
+    const char *state, *investigator = assignee ? assignee->name : NULL;
     char roles[64], at[32];
     size_t i, n = investigator ? strlen(investigator) : 0;
     fw_rc rc;
@@ -421,9 +420,13 @@ fw_rc fw_case_assign(fw_store *s, const fw_doc *doc, const char *investigator,
                             "role: assigning an investigator is reserved for %s, not %s", roles,
                             who->role ? who->role : "no role");
     }
-    if (!investigator_role || strcmp(investigator_role, FW_CASE_ASSIGNEE_ROLE) != 0)
+    if (!assignee->role || strcmp(assignee->role, FW_CASE_ASSIGNEE_ROLE) != 0)
         return fw_error_set(err, FW_ERR_INVALID, "assignee: %s is not an active %s", investigator,
                             FW_CASE_ASSIGNEE_ROLE);
+    /* One who could only see the incident could never move the case. */
+    if (!assignee->may_write || !assignee->may_write(assignee->user, doc))
+        return fw_error_set(err, FW_ERR_INVALID, "assignee: %s may not write incident %s",
+                            investigator, doc->id);
     if ((rc = case_for_write(s, doc, &c, err)) != FW_OK)
         return rc;
     state = json_string_value(json_object_get(c, "state"));

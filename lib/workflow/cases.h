@@ -96,18 +96,30 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const fw_case_request *
                          const fw_case_actor *who, double now, json_t **out, fw_error *err);
 
 /*
-** Assign investigator (a user name, 1 to FW_CASE_NAME_MAX bytes) to the case
-** of doc: a new case version whose "assignee" is investigator, with an entry
+** The user to be assigned, as the caller found them (borrowed): name, role
+** (NULL: no such active user), and may_write(user, doc), whether that user may
+** write incident doc (the caller's access rule, e.g. fw_authz_may_write).
+*/
+typedef struct fw_case_assignee {
+    const char *name;
+    const char *role;
+    bool (*may_write)(const void *user, const fw_doc *doc);
+    const void *user;
+} fw_case_assignee;
+
+/*
+** Assign investigator->name (a user name, 1 to FW_CASE_NAME_MAX bytes) to the
+** case of doc: a new case version whose "assignee" is that name, with an entry
 ** {from: S, to: S, assigned: NAME, by, at} in its transitions (S the state,
-** which does not change, nor does its deadline).  investigator_role is the
-** role of the user named investigator as the caller found it (NULL: no such
-** active user): it must be FW_CASE_ASSIGNEE_ROLE.  who->role must be one of
+** which does not change, nor does its deadline).  investigator->role must be
+** FW_CASE_ASSIGNEE_ROLE and investigator->may_write must be given and say the
+** user may write doc (one who could only see it could never move the case):
+** FW_ERR_INVALID ("assignee: ...") otherwise.  who->role must be one of
 ** fw_case_assigners (FW_ERR_DENIED); a closed case cannot be assigned
 ** (FW_ERR_INVALID).  *out as for fw_case_transition.
 */
-fw_rc fw_case_assign(fw_store *s, const fw_doc *doc, const char *investigator,
-                     const char *investigator_role, const fw_case_actor *who, double now,
-                     json_t **out, fw_error *err);
+fw_rc fw_case_assign(fw_store *s, const fw_doc *doc, const fw_case_assignee *investigator,
+                     const fw_case_actor *who, double now, json_t **out, fw_error *err);
 
 /*
 ** Check the consequences a closing with finding records (list NULL: none

@@ -11,12 +11,19 @@
 #include <string.h>
 
 #include "access/auth.h"
+#include "access/authz.h"
 #include "base/clock.h"
 #include "workflow/cases.h"
 #include "cli.h"
 #include "base/banned.h"
 
 /* Read one stored incident; prints the error. */
+/* Whether user (a const fw_user) may write doc: the assignee rule of fw_case_assign. */
+static bool user_writes(const void *user, const fw_doc *doc)
+{
+    return fw_authz_may_write(user, doc);
+}
+
 static fw_doc *load_incident(fw_store *s, const char *id)
 {
     fw_buf body;
@@ -222,8 +229,8 @@ int cmd_case(cli_args *a)
     } else if (assign) {
         fw_case_actor who = {a->actor, role};
         bool found = fw_user_get(s, a->pos[2], &u, &err) == FW_OK && u.active;
-        if (fw_case_assign(s, doc, a->pos[2], found ? fw_role_name(u.role) : NULL, &who, now, &c,
-                           &err) != FW_OK)
+        fw_case_assignee as = {a->pos[2], found ? fw_role_name(u.role) : NULL, user_writes, &u};
+        if (fw_case_assign(s, doc, &as, &who, now, &c, &err) != FW_OK)
             rc = fail_rc(&err);
     } else if (fw_case_get(s, doc, &c, &err) != FW_OK) {
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);

@@ -183,6 +183,11 @@ same "$?" 3 "cli: reopening needs --reason"
 fw --actor dora case move $D investigation --role board --reason "complaint upheld on appeal" --now "$NOW" >/dev/null 2>&1
 same "$?" 0 "cli: reopened with a reason"
 fw case assign $D ivan --now "$NOW" >/dev/null 2>&1 || bad "cli: assign"
+# The assignee must be able to write the incident, from the command line too.
+fw user add ivo --role investigator --agency county-so >/dev/null 2>&1 || bad "user add ivo"
+fw case assign $D ivo --now "$NOW" >/dev/null 2>"$T/err"
+same "$?" 3 "cli: an investigator of another agency cannot be assigned"
+grep -q "assignee: ivo may not write incident $D" "$T/err" && ok || bad "cli: the refusal says why: $(cat "$T/err")"
 same "$(fw case list --assignee ivan --now "$NOW" --json | jq -r '[.cases[].incident] | sort | join(",")')" "$D,$B" \
     "cli: the queue by assignee (sep-b closed, and the reopened case)"
 same "$(fw case list --assignee ivan --state investigation --now "$NOW" --json | jq -r '.cases[0].due')" 2030-04-01T00:00:00Z \

@@ -184,6 +184,24 @@ static void test_due(void **state)
     json_decref(c);
 }
 
+static bool writes_yes(const void *user, const fw_doc *doc)
+{
+    (void)doc;
+    return user != NULL;
+}
+
+/* An assignee as a caller finds them: writable says whether they may write the incident. */
+static const fw_case_assignee *asg(const char *name, const char *role, bool writable)
+{
+    static fw_case_assignee a;
+    static const int someone = 1;
+    a.name = name;
+    a.role = role;
+    a.may_write = writes_yes;
+    a.user = writable ? &someone : NULL;
+    return &a;
+}
+
 /* ---- over a store ---------------------------------------------------------- */
 
 typedef struct fixture {
@@ -270,18 +288,21 @@ static void test_workflow(void **state)
     assert_int_equal(move(f, "supervisor_review", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
     assert_int_equal(move(f, "investigation", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
     /* Assignment: only an investigator, only by an assigner. */
-    assert_int_equal(fw_case_assign(f->s, f->doc, "bo", "board", &sup, 1.8e9, &c, &err),
+    assert_int_equal(fw_case_assign(f->s, f->doc, asg("bo", "board", true), &sup, 1.8e9, &c, &err),
                      FW_ERR_INVALID);
-    assert_int_equal(fw_case_assign(f->s, f->doc, "ivy", NULL, &sup, 1.8e9, &c, &err),
+    assert_int_equal(fw_case_assign(f->s, f->doc, asg("ivy", NULL, true), &sup, 1.8e9, &c, &err),
                      FW_ERR_INVALID);
-    assert_int_equal(fw_case_assign(f->s, f->doc, "bad name", "investigator", &sup, 1.8e9, &c,
+    assert_int_equal(fw_case_assign(f->s, f->doc, asg("ivy", "investigator", false), &sup, 1.8e9,
+                                    &c, &err), FW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "may not write"));
+    assert_int_equal(fw_case_assign(f->s, f->doc, asg("bad name", "investigator", true), &sup, 1.8e9, &c,
                                     &err), FW_ERR_INVALID);
     {
         fw_case_actor ivan = {"ivan", "investigator"};
-        assert_int_equal(fw_case_assign(f->s, f->doc, "ivy", "investigator", &ivan, 1.8e9, &c,
+        assert_int_equal(fw_case_assign(f->s, f->doc, asg("ivy", "investigator", true), &ivan, 1.8e9, &c,
                                         &err), FW_ERR_DENIED);
     }
-    assert_int_equal(fw_case_assign(f->s, f->doc, "ivy", "investigator", &sup, 1.8e9, &c, &err),
+    assert_int_equal(fw_case_assign(f->s, f->doc, asg("ivy", "investigator", true), &sup, 1.8e9, &c, &err),
                      FW_OK);
     assert_string_equal(json_string_value(json_object_get(c, "assignee")), "ivy");
     assert_string_equal(json_string_value(json_object_get(c, "state")), "investigation");
@@ -350,7 +371,7 @@ static void test_queue(void **state)
     assert_int_equal(fw_case_queue(f->s, &o, items, &more, &err), FW_OK);
     assert_int_equal(json_array_size(items), 0);
     assert_int_equal(move(f, "supervisor_review", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
-    assert_int_equal(fw_case_assign(f->s, f->doc, "ivy", "investigator", &sup, 1.8e9, &c, &err),
+    assert_int_equal(fw_case_assign(f->s, f->doc, asg("ivy", "investigator", true), &sup, 1.8e9, &c, &err),
                      FW_OK);
     json_decref(c);
     assert_int_equal(fw_case_queue(f->s, &o, items, &more, &err), FW_OK);
