@@ -249,6 +249,24 @@ fw_rc fw_case_consequences_check(const fw_doc *doc, const char *finding, const j
     return FW_OK;
 }
 
+/* The consequences (checked) as stored: a copy, each entry with "registry",
+** the registry officer its incident label is linked to, when it is.  NULL if
+** out of memory. */
+static json_t *consequences_stored(const fw_doc *doc, const json_t *list)
+{
+    json_t *out = list ? json_deep_copy(list) : json_array(), *e;
+    size_t i;
+    json_array_foreach(out, i, e) {
+        const char *label = json_string_value(json_object_get(e, "officer"));
+        const char *r = label ? fw_doc_party_registry(fw_doc_party(doc, label)) : NULL;
+        if (r && json_object_set_new(e, "registry", json_string(r))) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 /* Load the case of doc for a write inside a transaction, opened. */
 static fw_rc case_for_write(fw_store *s, const fw_doc *doc, json_t **c, fw_error *err)
 {
@@ -372,8 +390,7 @@ fw_rc fw_case_transition(fw_store *s, const fw_doc *doc, const fw_case_request *
     }
     /* A closing without its consequences would later count as no action: fail instead. */
     if (closing && json_object_set_new(t, "consequences",
-                                       req->consequences ? json_deep_copy(req->consequences)
-                                                         : json_array())) {
+                                       consequences_stored(doc, req->consequences))) {
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
         goto fail;
     }

@@ -89,6 +89,9 @@ fw_rc fw_case_get(fw_store *s, const fw_doc *doc, json_t **out, fw_error *err);
 **   FW_CASE_REASON_MAX bytes without control characters: FW_ERR_INVALID
 **   naming the member ("finding: ...", "consequences[0].officer: ...",
 **   "reason: ...").
+** The case stores the consequences with "registry" beside "officer" in each
+** entry whose incident label is linked to a registry officer
+** (fw_doc_party_registry).
 ** A reopening drops the finding, reviewer and consequences from the case
 ** (the closing transition keeps them) and keeps the assignee.
 */

@@ -178,6 +178,8 @@ same "$?" 2 "cli: a malformed --consequence"
 fw --actor dora case move $D closed --role board --finding out_of_policy --consequence o-601:force:termination >/dev/null 2>&1
 same "$?" 0 "cli: another person closes it with a consequence"
 same "$(fw case show $D | jq -r '.consequences[0].action')" termination "cli: the consequence is stored"
+same "$(fw case show $D | jq -r '.consequences[0].officer + " " + .consequences[0].registry')" "o-601 metro-pd:o-601" \
+    "cli: the consequence names the registry officer the label is linked to"
 fw --actor dora case move $D investigation --role board >/dev/null 2>"$T/err"
 same "$?" 3 "cli: reopening needs --reason"
 fw --actor dora case move $D investigation --role board --reason "complaint upheld on appeal" --now "$NOW" >/dev/null 2>&1
