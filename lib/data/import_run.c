@@ -224,6 +224,76 @@ static void still_listed(fw_import *im, fw_pipe_batch *b, size_t i)
     im->counts[im->part].unlisted++;
 }
 
+/* A re-imported agency keeps what the dataset does not carry: the hierarchy
+** (parent_id), adoptions (adopts) and the withdrawn mark of its latest stored
+** version, so a re-import does not erase them.  *p is replaced when a field is
+** kept; nothing else changes. */
+static fw_rc keep_agency_fields(fw_import *im, fw_prepared *p, fw_error *err)
+{
+    static const char *const kept[] = {"parent_id", "adopts", "withdrawn"};
+    json_t *stored = NULL, *next = NULL;
+    fw_prepared np;
+    fw_doc *d = NULL;
+    fw_diag diag;
+    fw_buf body;
+    bool changed = false;
+    size_t k;
+    fw_rc rc;
+
+    if (p->type != FW_RECORD_AGENCY)
+        return FW_OK;
+    memset(&np, 0, sizeof np);
+    fw_buf_init(&body, FW_BUF_UNLIMITED);
+    fw_diag_init(&diag, 1);
+    rc = fw_store_get(im->s, FW_RECORD_AGENCY, p->id, 0, &body, NULL, err);
+    if (rc == FW_ERR_NOTFOUND) {
+        fw_error_clear(err);
+        rc = FW_OK;
+        goto done;
+    }
+    if (rc != FW_OK)
+        goto done;
+    if (!(stored = json_loadb(body.data, body.len, 0, NULL))) {
+        rc = fw_error_set(err, FW_ERR_STORE, "stored agency %s is not JSON", p->id);
+        goto done;
+    }
+    if (!(next = json_loadb(p->body, p->body_len, 0, NULL))) {
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (k = 0; k < sizeof kept / sizeof kept[0]; k++) {
+        json_t *v = json_object_get(stored, kept[k]);
+        if (!v || json_object_get(next, kept[k]))
+            continue;
+        if (json_object_set(next, kept[k], v)) {
+            rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        changed = true;
+    }
+    if (!changed)
+        goto done;
+    if (fw_doc_from_json(next, NULL, &d, &diag) != FW_OK) {
+        rc = fw_error_set(err, FW_ERR_INVALID, "agency %s: %s", p->id,
+                          diag.n ? diag.msgs[0] : "invalid");
+        goto done;
+    }
+    if (fw_prepare(d, &np) != FW_OK) {
+        fw_prepared_release(&np);
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    fw_prepared_release(p);
+    *p = np;
+done:
+    fw_doc_free(d);
+    json_decref(next);
+    json_decref(stored);
+    fw_diag_release(&diag);
+    fw_buf_release(&body);
+    return rc;
+}
+
 static void consume(void *ctx, fw_pipe_batch *b)
 {
     fw_import *im = ctx;
@@ -255,6 +325,8 @@ static void consume(void *ctx, fw_pipe_batch *b)
         } else if (first) {
             snprintf(why, sizeof why, "duplicate id %.64s (also on line %zu)", b->prep[i].id, first);
             reject(im, b->lineno[i], why);
+        } else if (keep_agency_fields(im, &b->prep[i], &err) != FW_OK) {
+            fail(im, err.rc, "%s:%zu: %s", im->file, b->lineno[i], err.msg);
         } else if (fw_store_put_prepared(im->s, &b->prep[i], im->actor, &res, &err) != FW_OK) {
             fail(im, FW_ERR_STORE, "%s:%zu: %s", im->file, b->lineno[i], err.msg);
         } else {

@@ -198,6 +198,26 @@ same "$code" 503 "API duties of an incident whose agency cannot be read: an erro
 code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$U/api/v1/duties")
 same "$code" 503 "API duties of every incident, one agency unreadable: an error"
 
+# ---- a re-import keeps an agency's hierarchy and adoptions ---------------------------------
+RDB="$T/reimport.db"
+"$FW" --db "$RDB" init >/dev/null 2>&1
+rfw() { "$FW" --db "$RDB" "$@"; }
+run "re-import: the first import" -- rfw import wapo-v2 "$T/wapo.csv" --agencies "$T/agencies.csv"
+cat > "$T/re-agencies.jsonl" <<'EOF2'
+{"record": "agency", "id": "re-county", "name": "Cook County (fictional parent)", "type": "local_police", "state": "IL"}
+{"record": "agency", "id": "wapo-agency-5544", "name": "Blue Island Police Department", "type": "local_police", "state": "IL", "parent_id": "re-county", "adopts": [{"policy": "eight-cant-wait", "from": "2020-01-01"}]}
+EOF2
+run "re-import: an analyst places the agency under a parent" -- rfw add "$T/re-agencies.jsonl"
+sed 's/"IL01610","1"/"IL01610","2"/' "$T/agencies.csv" > "$T/agencies2.csv"
+run "re-import: the dataset again, the agency's row changed" -- rfw import wapo-v2 "$T/wapo.csv" --agencies "$T/agencies2.csv"
+run "re-import: show" -- rfw show --reason test wapo-9268
+has "$T/out" "Cook County (fictional parent) (re-county)" "re-import keeps parent_id"
+same "$(rfw review --no-store --json wapo-9268 2>/dev/null | jq -r '[.[].policy] | unique | join(",")')" \
+    "eight-cant-wait-2020" "re-import keeps adopts"
+same "$(sqlite3 "$RDB" "SELECT count(*) FROM records WHERE type = 'agency' AND id = 'wapo-agency-5544'")" 3 \
+    "re-import: the changed row is a new version"
+rfw verify >/dev/null 2>&1 && ok || bad "re-import: verify"
+
 # ---- the published dataset, when present ------------------------------------------------
 DS="$TOP/../shared/datasets/wapo-v2"
 if [ -d "$DS" ]; then
