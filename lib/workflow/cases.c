@@ -625,23 +625,21 @@ typedef struct outcome_walk {
     fw_error *err;
 } outcome_walk;
 
-/* Whether the incident of case c (id) belongs to agency: the case says so
-** since it records the agency; older cases are looked up. */
-static bool case_of_agency(outcome_walk *w, const json_t *c, const char *id)
+/* Whether the incident of case id belongs to agency now: its latest version's
+** agency, as the queue scopes (the agency a case recorded at its last move may
+** since have changed). */
+static bool case_of_agency(outcome_walk *w, const char *id)
 {
-    const char *a = json_string_value(json_object_get(c, "agency"));
-    fw_doc *doc = NULL;
-    fw_diag diag;
+    json_t *incident;
+    const char *a;
     bool yes = false;
-    if (a)
-        return strcmp(a, w->agency) == 0;
-    fw_diag_init(&diag, 2);
     fw_buf_reset(&w->body);
-    if (fw_store_get(w->s, FW_RECORD_INCIDENT, id, 0, &w->body, NULL, NULL) == FW_OK &&
-        fw_doc_parse(w->body.data, w->body.len, NULL, &doc, &diag) == FW_OK)
-        yes = doc->agency && strcmp(doc->agency, w->agency) == 0;
-    fw_doc_free(doc);
-    fw_diag_release(&diag);
+    if (fw_store_get(w->s, FW_RECORD_INCIDENT, id, 0, &w->body, NULL, NULL) != FW_OK)
+        return false;
+    incident = json_loadb(w->body.data, w->body.len, 0, NULL);
+    a = json_string_value(json_object_get(incident, "agency"));
+    yes = a && strcmp(a, w->agency) == 0;
+    json_decref(incident);
     return yes;
 }
 
@@ -662,7 +660,7 @@ static int outcome_row(void *arg, const fw_record_row *row)
     state = json_string_value(json_object_get(c, "state"));
     finding = json_string_value(json_object_get(c, "finding"));
     list = json_object_get(c, "consequences");
-    if (!state || strcmp(state, "closed") != 0 || (w->agency && !case_of_agency(w, c, row->id))) {
+    if (!state || strcmp(state, "closed") != 0 || (w->agency && !case_of_agency(w, row->id))) {
         json_decref(c);
         return 0;
     }

@@ -185,7 +185,7 @@ typedef struct fw_case_outcomes {
 } fw_case_outcomes;
 
 /*
-** Count the latest version of every stored closed case (of agency's
+** Count the latest version of every stored closed case 
 ** incidents only, if agency is not NULL) into *out.  Exact counts, for
 ** signed-in oversight roles: not suppressed.
 */

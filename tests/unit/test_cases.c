@@ -18,23 +18,28 @@
 #include "workflow/cases.h"
 
 /* An incident: o-1 applied force, o-2 was present. */
-static fw_doc *doc_of(const char *id)
+static fw_doc *doc_in(const char *id, const char *agency)
 {
     char text[4096];
     fw_diag d;
     fw_doc *doc = NULL;
     snprintf(text, sizeof text,
-             "{\"id\":\"%s\",\"agency\":\"a\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
+             "{\"id\":\"%s\",\"agency\":\"%s\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
              "\"officers\":[{\"id\":\"o-1\",\"role\":\"applied_force\"},{\"id\":\"o-2\",\"role\":\"present\"}],"
              "\"subjects\":[{\"id\":\"s-1\"}],\"accounts\":[{\"id\":\"r\",\"kind\":\"officer_report\","
              "\"source\":\"report\",\"author\":\"o-1\",\"filed_at\":\"2025-01-01T20:00:00Z\","
              "\"events\":[{\"t\":1,\"type\":\"force\",\"actor\":\"o-1\",\"kind\":\"ecd\",\"target\":\"s-1\"}]}]}",
-             id);
+             id, agency);
     fw_diag_init(&d, 5);
     if (fw_doc_parse(text, strlen(text), NULL, &doc, &d) != FW_OK)
         fail_msg("test doc: %s", d.msgs[0]);
     fw_diag_release(&d);
     return doc;
+}
+
+static fw_doc *doc_of(const char *id)
+{
+    return doc_in(id, "a");
 }
 
 static fw_rc check(const fw_doc *doc, const char *finding, const char *list, fw_error *err)
@@ -444,6 +449,33 @@ static void test_close_nomem(void **state)
     json_decref(list);
 }
 
+/* The no-action counts scope a case by its incident's current agency. */
+static void test_outcomes_agency_now(void **state)
+{
+    fixture *f = *state;
+    fw_case_outcomes o;
+    fw_put_result res;
+    fw_error err;
+    fw_doc *moved;
+
+    assert_int_equal(move(f, "supervisor_review", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
+    assert_int_equal(move(f, "investigation", "sup", "supervisor", NULL, NULL, NULL, &err), FW_OK);
+    assert_int_equal(move(f, "board_review", "adm", "admin", NULL, NULL, NULL, &err), FW_OK);
+    assert_int_equal(move(f, "closed", "bo", "board", "within_policy", NULL, NULL, &err), FW_OK);
+    assert_int_equal(fw_case_outcomes_count(f->s, "a", &o, &err), FW_OK);
+    assert_int_equal(o.closed, 1);
+    /* The incident moves to agency b after the case closed: counted for b, not a. */
+    moved = doc_in("c-1", "b");
+    assert_int_equal(fw_store_begin(f->s, &err), FW_OK);
+    assert_int_equal(fw_store_put(f->s, moved, "test", &res, &err), FW_OK);
+    assert_int_equal(fw_store_commit(f->s, &err), FW_OK);
+    fw_doc_free(moved);
+    assert_int_equal(fw_case_outcomes_count(f->s, "a", &o, &err), FW_OK);
+    assert_int_equal(o.closed, 0);
+    assert_int_equal(fw_case_outcomes_count(f->s, "b", &o, &err), FW_OK);
+    assert_int_equal(o.closed, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +487,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
         cmocka_unit_test(test_close_nomem),
+        cmocka_unit_test_setup_teardown(test_outcomes_agency_now, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
