@@ -185,8 +185,9 @@ typedef struct fw_case_outcomes {
 } fw_case_outcomes;
 
 /*
-** Count the latest version of every stored closed case 
-** incidents only, if agency is not NULL) into *out.  Exact counts, for
+** Count the latest version of every stored closed case (if agency is not
+** NULL, only those whose incident's latest version is of agency, as the
+** queue scopes) into *out.  Exact counts, for
 ** signed-in oversight roles: not suppressed.
 */
 fw_rc fw_case_outcomes_count(fw_store *s, const char *agency, fw_case_outcomes *out,
