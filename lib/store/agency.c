@@ -4,6 +4,7 @@
 */
 #include "store/agency.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -61,6 +62,97 @@ fw_rc fw_agency_chain_load(fw_store *s, const char *id, fw_agency_chain *out, fw
     return rc;
 }
 
+/* The (id, parent_id) of every stored agency that has a parent. */
+typedef struct parent_pairs {
+    char (*id)[65], (*parent)[65];
+    size_t n, cap;
+    bool nomem;
+} parent_pairs;
+
+static int gather_parent(void *arg, const fw_record_row *row)
+{
+    parent_pairs *pp = arg;
+    json_t *root = json_loadb(row->body, row->body_len, 0, NULL);
+    const char *parent = json_string_value(json_object_get(root, "parent_id"));
+    if (parent && *parent && strlen(row->id) < 65 && strlen(parent) < 65) {
+        if (pp->n == pp->cap) {
+            size_t cap = pp->cap ? pp->cap * 2 : 64;
+            char (*ids)[65] = realloc(pp->id, cap * sizeof *ids);
+            char (*parents)[65] = ids ? realloc(pp->parent, cap * sizeof *parents) : NULL;
+            if (ids)
+                pp->id = ids;
+            if (parents)
+                pp->parent = parents;
+            if (!ids || !parents) {
+                pp->nomem = true;
+                json_decref(root);
+                return 1;
+            }
+            pp->cap = cap;
+        }
+        memcpy(pp->id[pp->n], row->id, strlen(row->id) + 1);
+        memcpy(pp->parent[pp->n], parent, strlen(parent) + 1);
+        pp->n++;
+    }
+    json_decref(root);
+    return 0;
+}
+
+/* Re-parenting id (stored, with another parent before) under a parent whose chain
+** is above links long: refused if a descendant of id would then have a chain longer
+** than FW_AGENCY_CHAIN_MAX, as its chain would be cut short when read. */
+static fw_rc check_descendants(fw_store *s, const char *id, const char *parent_id, size_t above,
+                               fw_error *err)
+{
+    fw_agency_chain self;
+    parent_pairs pp = {NULL, NULL, 0, 0, false};
+    size_t *gen = NULL, g, i, k;
+    bool found = true;
+    fw_rc rc;
+
+    /* New, or the same parent as stored: no descendants, or their chains unchanged. */
+    if ((rc = fw_agency_chain_load(s, id, &self, err)) != FW_OK)
+        return rc;
+    if (!self.links[0].found || strcmp(self.links[0].parent_id, parent_id) == 0)
+        return FW_OK;
+    rc = fw_store_latest_scan(s, FW_RECORD_AGENCY, gather_parent, &pp, err);
+    if (pp.nomem)
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    if (!rc && pp.n && !(gen = calloc(pp.n, sizeof *gen)))
+        rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
+    /* gen[i]: how many generations below id agency pp.id[i] is (0: not below it).
+    ** A descendant g generations down has a chain of g + 1 + above agencies. */
+    for (g = 1; !rc && found && pp.n; g++) {
+        found = false;
+        for (i = 0; i < pp.n; i++) {
+            if (gen[i])
+                continue;
+            if (g == 1) {
+                if (strcmp(pp.parent[i], id) == 0) {
+                    gen[i] = 1;
+                    found = true;
+                }
+                continue;
+            }
+            for (k = 0; k < pp.n; k++)
+                if (gen[k] == g - 1 && strcmp(pp.id[k], pp.parent[i]) == 0) {
+                    gen[i] = g;
+                    found = true;
+                    break;
+                }
+        }
+        if (found && g + 1 + above > FW_AGENCY_CHAIN_MAX)
+            rc = fw_error_set(err, FW_ERR_INVALID,
+                              "parent_id: %s would make the chain of parents of %s's "
+                              "descendants longer than %d agencies", parent_id, id,
+                              FW_AGENCY_CHAIN_MAX);
+    }
+    free(gen);
+    free(pp.id);
+    free(pp.parent);
+    return rc;
+}
+
 fw_rc fw_agency_check_parent(fw_store *s, const char *id, const char *parent_id, fw_error *err)
 {
     fw_agency_chain chain;
@@ -86,5 +178,5 @@ fw_rc fw_agency_check_parent(fw_store *s, const char *id, const char *parent_id,
         return fw_error_set(err, FW_ERR_INVALID,
                             "parent_id: the chain of parents above %s would be longer than %d "
                             "agencies", id, FW_AGENCY_CHAIN_MAX);
-    return FW_OK;
+    return check_descendants(s, id, parent_id, chain.n, err);
 }

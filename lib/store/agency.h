@@ -28,7 +28,9 @@ fw_rc fw_agency_chain_load(fw_store *s, const char *id, fw_agency_chain *out, fw
 ** Whether the agency record id may name parent_id (NULL or "": no parent):
 ** FW_ERR_INVALID with a message starting "parent_id: " if no agency
 ** record parent_id is stored, if id is among parent_id's ancestors (a
-** cycle), or if the chain would be longer than FW_AGENCY_CHAIN_MAX.
+** cycle), or if the chain would be longer than FW_AGENCY_CHAIN_MAX, its own
+** or, when a stored agency changes parent, that of any of its descendants
+** (read, such a chain would be cut short).
 ** fw_store_put_prepared calls it for every agency version it stores.
 */
 fw_rc fw_agency_check_parent(fw_store *s, const char *id, const char *parent_id, fw_error *err);

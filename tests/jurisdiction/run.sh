@@ -218,6 +218,23 @@ same "$(sqlite3 "$RDB" "SELECT count(*) FROM records WHERE type = 'agency' AND i
     "re-import: the changed row is a new version"
 rfw verify >/dev/null 2>&1 && ok || bad "re-import: verify"
 
+# ---- re-parenting may not push a descendant's chain past 8 agencies ------------------------
+: > "$T/deep.jsonl"
+for i in 0 1 2 3 4 5 6 7; do
+    parent=$([ "$i" -gt 0 ] && echo ", \"parent_id\": \"deep-$((i - 1))\"")
+    echo "{\"record\": \"agency\", \"id\": \"deep-$i\", \"name\": \"Deep $i\", \"type\": \"other\"$parent}" >> "$T/deep.jsonl"
+done
+cat >> "$T/deep.jsonl" <<'EOF2'
+{"record": "agency", "id": "sub-0", "name": "Sub 0", "type": "other"}
+{"record": "agency", "id": "sub-1", "name": "Sub 1", "type": "other", "parent_id": "sub-0"}
+EOF2
+run "a chain of 8 agencies, and a parent with a child" -- fw add "$T/deep.jsonl"
+echo '{"record": "agency", "id": "sub-0", "name": "Sub 0", "type": "other", "parent_id": "deep-6"}' > "$T/reparent.jsonl"
+refused "re-parenting would push the child to 9" "parent_id: deep-6 would make the chain of parents of sub-0's descendants longer than 8" \
+    -- fw add "$T/reparent.jsonl"
+echo '{"record": "agency", "id": "sub-0", "name": "Sub 0", "type": "other", "parent_id": "deep-5"}' > "$T/reparent.jsonl"
+run "re-parenting that keeps every chain within 8" -- fw add "$T/reparent.jsonl"
+
 # ---- the published dataset, when present ------------------------------------------------
 DS="$TOP/../shared/datasets/wapo-v2"
 if [ -d "$DS" ]; then
