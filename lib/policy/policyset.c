@@ -273,6 +273,9 @@ const char *fw_policy_set_what_if(const fw_policy_set *set, const fw_loaded_poli
         return "a model policy no agency of this incident adopted";
     if (!adopted && !fw_policy_governs_whom(p, j))
         return "it does not govern this agency";
+    /* A model policy naming the agency: only an adoption puts it in effect. */
+    if (!adopted && strcmp(fw_policy_kind(p), "adopted") != 0)
+        return "a model policy this incident's agencies have not adopted by that date";
     if (!adopted && !fw_policy_in_effect(p, date))
         return "not in effect on that date";
     if (!fw_policy_governs_what(p, j))

@@ -244,8 +244,9 @@ fw_rc fw_case_consequences_check(const fw_doc *doc, const char *finding, const j
     }
     if (oop && !force_listed)
         return fw_error_set(err, FW_ERR_INVALID,
-                            "consequences: closing out_of_policy needs the action taken for each "
-                            "officer whose force was out of policy (\"none\" if none)");
+                            "consequences: closing out_of_policy needs at least one force entry: "
+                            "an officer whose force was out of policy and the action taken "
+                            "(\"none\" if none)");
     return FW_OK;
 }
 

@@ -131,9 +131,10 @@ fw_rc fw_case_assign(fw_store *s, const fw_doc *doc, const fw_case_assignee *inv
 ** (an officer party of doc), for (fw_case_consequence_kinds) and action
 ** (fw_case_actions), no officer listed twice for the same thing; "force"
 ** only for an officer who applied force in doc.  Closing out_of_policy
-** needs at least one "force" entry: the officers whose force was found out
-** of policy, each with an action, "none" included, so that taking no action
-** is a recorded decision.  FW_ERR_INVALID naming the entry and member.
+** needs at least one "force" entry, with an action, "none" included, so that
+** taking no action is a recorded decision; which officers' force was out of
+** policy is the board's to list: not every such officer is checked.
+** FW_ERR_INVALID naming the entry and member.
 */
 fw_rc fw_case_consequences_check(const fw_doc *doc, const char *finding, const json_t *list,
                                  fw_error *err);

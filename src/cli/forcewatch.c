@@ -332,11 +332,12 @@ static const cli_command commands[] = {
      "revoke stores a new version of the token marked revoked."},
     {"duties", cmd_duties, "", "list the duties that follow uses of force", duties_opts, 0, 0,
      "Items for review, never findings: statements overdue or late for every officer\n"
-     "listed; officers present at force out of policy (under the adopted policies in\n"
-     "effect) with no intervene event; injuries without medical aid in time; force with\n"
-     "a device the officer was not certified for (training_device), crowd-control\n"
-     "deployments without crowd-control training (training_crowd_control), and force in\n"
-     "a vehicle encounter without vehicle-stop training (training_vehicle_stop).\n"
+     "listed; officers present at force out of policy (under the policies in effect by\n"
+     "date and jurisdiction) with no intervene event; injuries without medical aid in\n"
+     "time; force with a device the officer was not certified for (training_device),\n"
+     "crowd-control deployments without crowd-control training\n"
+     "(training_crowd_control), and force in a vehicle encounter without vehicle-stop\n"
+     "training (training_vehicle_stop).\n"
      "\n"
      "Force is in a vehicle encounter when the incident's encounter is vehicle_stop, or\n"
      "the force is aimed at a vehicle or at a subject in one (in_vehicle) or driving one,\n"
@@ -385,8 +386,9 @@ static const cli_command commands[] = {
      "their own if they are a stored user, admin otherwise.\n"
      "\n"
      "Closing records --consequence OFFICER:FOR:ACTION for officers of the incident;\n"
-     "closing out_of_policy needs at least the officers whose force was out of policy,\n"
-     "each with an action (none is a recorded decision).  list is the review queue\n"
+     "closing out_of_policy needs at least one FOR force entry (an officer who applied\n"
+     "force, with an action; none is a recorded decision): which officers' force was\n"
+     "out of policy is the board's to list, not checked.  list is the review queue\n"
      "with deadlines; stats counts closed cases, those out of policy, and how many\n"
      "ended with no action (exact counts, for oversight only)."},
     {"import", cmd_import, "PROFILE FILE", "import a public dataset through a profile",

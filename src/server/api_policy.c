@@ -160,7 +160,8 @@ void api_list_policies(request *r)
     reply_json(r, 200, json_pack("{s:o}", "policies", items));
 }
 
-/* An incident judged under every adopted policy in effect on its date (or
+/* An incident judged under every policy in effect for it by date and
+** jurisdiction (fw_policy_set_in_effect; or
 ** the one ?policy= names), computed and not stored: reading findings is not
 ** a change, so every reader may see them. */
 void api_incident_findings(request *r)

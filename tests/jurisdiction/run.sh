@@ -117,6 +117,12 @@ has "$T/out" "in effect (by date and jurisdiction) for 6 of the incidents" "newe
 same "$(FORCEWATCH_POLICIES="$T/p2" fw review --no-store --json ex-07-warning-shot --policy dhs-2023 | jq -r '.[0].what_if')" true \
     "the single review agrees: the older version is a what-if there"
 
+# A model policy that names the agency is still only in effect by adoption: the reason says so.
+mkdir -p "$T/p3" && cp "$TOP"/policies/*.policy "$T/p3/"
+sed -i '/^kind proposal/a governs agency metro-pd' "$T/p3/eight-cant-wait-2020.policy"
+same "$(FORCEWATCH_POLICIES="$T/p3" fw review --no-store --json ex-06-chokehold --policy eight-cant-wait | jq -r '.[0].what_if_reason')" \
+    "a model policy this incident's agencies have not adopted by that date" "a model policy naming the agency: the real reason"
+
 # ---- names, withdrawn, parents ------------------------------------------------------
 run "list" -- fw list
 has "$T/out" "Metro City Police Department (metro-pd)" "list shows the agency's name"
