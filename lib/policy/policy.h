@@ -96,7 +96,12 @@ void fw_jurisdiction_of(const fw_doc *doc, const fw_agency_chain *chain, fw_juri
 bool fw_policy_governs_whom(const fw_policy *p, const fw_jurisdiction *j);
 
 /* Whether j is within what p governs: with no 'governs encounter' or 'governs vehicle',
-** every incident; with them, an incident of one of the encounters, or with a vehicle. */
+** every incident; with them, an incident of one of the encounters, or with a vehicle.
+** "With a vehicle" is about the incident (any vehicle in it), since whom and what a
+** policy governs is a property of the incident.  It differs on purpose from the duties'
+** fw_force_in_vehicle_encounter (workflow/duties.h), which asks whether one officer's
+** force was in a vehicle encounter, to decide whether that officer needed vehicle-stop
+** training: a vehicle merely present does not count there. */
 bool fw_policy_governs_what(const fw_policy *p, const fw_jurisdiction *j);
 
 /* p's 'governs' statements as one line for people ("agency dhs; vehicle or encounter

@@ -179,6 +179,10 @@ int64_t fw_force_day(const fw_doc *doc, double t);
 ** into a vehicle (reach_into_vehicle) in the same account at or before the
 ** force.  A vehicle merely present, or force from a moving vehicle at a
 ** person on foot, is not a vehicle encounter.  Pure.
+** This differs on purpose from 'governs vehicle' in a policy (policy/policy.h
+** fw_policy_governs_what), where any vehicle in the incident counts: whom a
+** policy governs is about the incident; whether an officer needed vehicle-stop
+** training is about that officer's force.
 */
 bool fw_force_in_vehicle_encounter(const fw_doc *doc, const fw_account *acc,
                                    const fw_event *force);
