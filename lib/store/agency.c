@@ -180,3 +180,14 @@ fw_rc fw_agency_check_parent(fw_store *s, const char *id, const char *parent_id,
                             "agencies", id, FW_AGENCY_CHAIN_MAX);
     return check_descendants(s, id, parent_id, chain.n, err);
 }
+
+void fw_agency_name_set(fw_store *s, json_t *j, const char *id)
+{
+    fw_agency_chain chain;
+    fw_error err;
+    if (!j || !id || fw_agency_chain_load(s, id, &chain, &err) != FW_OK || !chain.links[0].found)
+        return;
+    json_object_set_new(j, "agency_name", json_string(chain.links[0].name));
+    if (chain.links[0].withdrawn)
+        json_object_set_new(j, "agency_withdrawn", json_true());
+}

@@ -35,4 +35,12 @@ fw_rc fw_agency_chain_load(fw_store *s, const char *id, fw_agency_chain *out, fw
 */
 fw_rc fw_agency_check_parent(fw_store *s, const char *id, const char *parent_id, fw_error *err);
 
+/*
+** Sets "agency_name" (and "agency_withdrawn": true when so marked) in object
+** j for agency id, as every listing shows an agency beside its id; nothing is
+** set for an agency with no stored record, nor if the store cannot be read
+** (the row is still shown by id).
+*/
+void fw_agency_name_set(fw_store *s, json_t *j, const char *id);
+
 #endif

@@ -39,6 +39,53 @@ static int officer_list(cli_args *a)
     return rc;
 }
 
+static const char *sv(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "-";
+}
+
+/* The profile as text for people: one section per part, one line per row. */
+static void print_profile(const json_t *p)
+{
+    const json_t *o = json_object_get(p, "officer"), *tr = json_object_get(p, "training");
+    const json_t *x, *list;
+    size_t i;
+
+    printf("officer     %s%s\n", sv(o, "id"),
+           json_is_true(json_object_get(o, "withdrawn")) ? " (withdrawn)" : "");
+    printf("name        %s\n", sv(o, "name"));
+    printf("agency      %s\n", sv(o, "agency"));
+    printf("badge       %s\n", sv(o, "badge"));
+    printf("rank        %s\n", sv(o, "rank"));
+    printf("unit        %s\n", sv(o, "unit"));
+    printf("status      %s\n", sv(o, "status"));
+    list = json_object_get(p, "incidents");
+    printf("\nincidents (%zu)\n", json_array_size(list));
+    json_array_foreach(list, i, x)
+        printf("  %-24s %-25s as %-10s %-16s %-14s %s\n", sv(x, "id"), sv(x, "occurred_at"),
+               sv(x, "label"), sv(x, "role"), sv(x, "encounter"), sv(x, "provenance"));
+    list = json_object_get(p, "acts");
+    printf("\nacts of force (%zu)\n", json_array_size(list));
+    json_array_foreach(list, i, x)
+        printf("  %-24s %-12s t=%-8.1f %s at %s\n", sv(x, "incident"), sv(x, "account"),
+               json_number_value(json_object_get(x, "t")), sv(x, "kind"), sv(x, "target"));
+    list = json_object_get(p, "findings");
+    printf("\nfindings of stored reviews (%zu)\n", json_array_size(list));
+    json_array_foreach(list, i, x)
+        printf("  %-24s %-28s %-22s %s\n", sv(x, "incident"), sv(x, "policy"), sv(x, "kind"),
+               sv(x, "outcome"));
+    list = json_object_get(p, "duties");
+    printf("\nduty items (%zu)\n", json_array_size(list));
+    json_array_foreach(list, i, x)
+        printf("  %-24s %-22s %s\n", sv(x, "incident"), sv(x, "kind"), sv(x, "detail"));
+    list = json_object_get(tr, "courses");
+    printf("\ntraining (%zu)\n", json_array_size(list));
+    json_array_foreach(list, i, x)
+        printf("  %-22s completed %s  expires %s\n", sv(x, "course"), sv(x, "completed"),
+               sv(x, "expires"));
+}
+
 static int officer_show(cli_args *a)
 {
     fw_policy_set ps;
@@ -58,9 +105,11 @@ static int officer_show(cli_args *a)
     if (fw_officer_profile(s, a->pos[1], &ps, fw_clock_wall(), NULL, &strict, &prof, &err) !=
         FW_OK) {
         rc = cli_fail(err.rc == FW_ERR_NOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "%s", err.msg);
-    } else {
-        json_dumpf(prof, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+    } else if (cli_flag(a, "json")) {
+        json_dumpf(prof, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
         putchar('\n');
+    } else {
+        print_profile(prof);
     }
     json_decref(prof);
     fw_store_close(s);

@@ -183,15 +183,7 @@ static int print_row(void *arg, const fw_incident_row *r)
     list_out *o = arg;
     if (o->json) {
         json_t *j = fw_incident_row_json(r);
-        fw_agency_chain chain;
-        fw_error err;
-        /* The name alone, as the API's rows give it. */
-        if (j && fw_agency_chain_load(o->s, r->agency, &chain, &err) == FW_OK &&
-            chain.links[0].found) {
-            json_object_set_new(j, "agency_name", json_string(chain.links[0].name));
-            if (chain.links[0].withdrawn)
-                json_object_set_new(j, "agency_withdrawn", json_true());
-        }
+        fw_agency_name_set(o->s, j, r->agency); /* the name, as the API's rows give it */
         print_json_item(o, j);
     } else {
         if (o->n == 0)

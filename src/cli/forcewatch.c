@@ -174,6 +174,8 @@ static const cli_opt training_opts[] = {
 static const cli_opt officer_opts[] = {
     {"agency", 0, "ID", "list: only this agency's officers; add: the officer's agency", false},
     {"id", 0, "ID", "add: the officer's registry id, AGENCY:LABEL", false},
+    {"json", 0, NULL, "show: print the profile as JSON (as GET /api/v1/officers/{id} serves it)",
+     false},
     {"name", 0, "TEXT", "add: the officer's name", false},
     {"badge", 0, "TEXT", "add: badge or star number", false},
     {"rank", 0, "TEXT", "add: rank or title", false},

@@ -79,20 +79,6 @@ void api_create_incident(request *r)
     fw_diag_release(&diag);
 }
 
-/* j's agency_name (and agency_withdrawn when so marked) for agency id: the one chain lookup
-** (store/agency.h).  Nothing is added for an agency with no stored record. */
-static void add_agency_name(fw_store *st, json_t *j, const char *id)
-{
-    fw_agency_chain chain;
-    fw_error err;
-    if (!j || !id || fw_agency_chain_load(st, id, &chain, &err) != FW_OK ||
-        !chain.links[0].found)
-        return;
-    json_object_set_new(j, "agency_name", json_string(chain.links[0].name));
-    if (chain.links[0].withdrawn)
-        json_object_set_new(j, "agency_withdrawn", json_true());
-}
-
 typedef struct list_ctx {
     fw_store *st;
     json_t *items;
@@ -108,7 +94,7 @@ static int list_row(void *arg, const fw_incident_row *row)
                                          "force_kinds", row->force_kinds, "accounts",
                                          (json_int_t)row->naccounts, "events",
                                          (json_int_t)row->nevents);
-    add_agency_name(c->st, j, row->agency);
+    fw_agency_name_set(c->st, j, row->agency);
     json_array_append_new(c->items, j);
     return 0;
 }
@@ -190,9 +176,9 @@ static void get_incident_version(request *r, const char *id, int64_t version)
     /* The agency's name beside the document (not part of the stored document). */
     served = json_loadb(r->text.data, r->text.len, 0, NULL);
     if (served) {
-        add_agency_name(r->store, served,
-                        json_string_value(json_object_get(json_object_get(served, "incident"),
-                                                          "agency")));
+        fw_agency_name_set(r->store, served,
+                           json_string_value(json_object_get(json_object_get(served, "incident"),
+                                                             "agency")));
         text = json_dumps(served, JSON_COMPACT | JSON_SORT_KEYS);
         if (text) {
             fw_buf_reset(&r->text);

@@ -283,6 +283,11 @@ describe("dashboard", () => {
     await page.locator("#case-list").waitFor();
     assert.ok((await page.locator("#case-list").textContent()).includes("demo-0007"));
     await shoot(page, "cases");
+    // A link with arguments opens the page with them (not "Not found").
+    await page.goto(`${base}/#/cases?state=closed`);
+    await page.locator("#case-list, .notice").first().waitFor();
+    assert.equal(await page.locator("h1").first().textContent(), "Review queue");
+    assert.equal(await page.locator("form.filters select[name=state]").inputValue(), "closed");
     // After a reload the page gets its CSRF token from GET /api/v1/session and can still move a case.
     await page.goto(`${base}/#/cases/demo-0007`);
     await page.reload();

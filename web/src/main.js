@@ -98,7 +98,8 @@ function passwordPage(ctx) {
 
 async function route() {
   const main = document.getElementById("main");
-  const [, path = "", ...rest] = location.hash.replace(/^#/, "").split("/");
+  // A page may take arguments after "?" (#/cases?state=reported): they are not part of its path.
+  const [, path = "", ...rest] = location.hash.replace(/^#/, "").split("?")[0].split("/");
   const id = rest.length ? decodeURIComponent(rest.join("/")) : null;
   const page = path || homePath();
   renderNav(page);
