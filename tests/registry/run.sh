@@ -114,6 +114,7 @@ same "$(jq -r '.training.agency' "$T/out")" "metro-pd" "a training record belong
 
 # ---- officer users ------------------------------------------------------------------------
 run 0 "an officer user bound to a registry officer" -- fw user add seven --role officer --officer metro-pd:o-7 --password-stdin <<< "seven's passphrase 7x"
+run 0 "an officer user whose id sorts late" -- fw user add eight --role officer --officer metro-pd:o-8 --password-stdin <<< "eight's passphrase 8x"
 run 2 "an officer user of no registry officer" -- fw user add nobody --role officer --officer o-101 --password-stdin <<< "nobody's passphrase 9z"
 has "$T/err" "officer: 'o-101' is not a registry officer" "a bare label refused"
 run 2 "an officer user of another agency's officer" -- fw user add crossed --role officer --agency county-so --officer metro-pd:o-7 --password-stdin <<< "crossed passphrase 9z"
@@ -122,7 +123,7 @@ for u in "admin-all admin" "sup-metro supervisor metro-pd" "sup-county superviso
     set -- $u
     fw user add "$1" --role "$2" ${3:+--agency $3} --password-stdin <<< "passphrase of $1 42" >/dev/null 2>&1 || bad "user $1"
 done
-for u in seven admin-all sup-metro sup-county analyst-all; do fw token create "$u" > "$T/tok-$u" || bad "token $u"; done
+for u in seven eight admin-all sup-metro sup-county analyst-all; do fw token create "$u" > "$T/tok-$u" || bad "token $u"; done
 serve_start "$DB" FORCEWATCH_NOW=$NOW ||
     { echo "registry: the server did not start"; cat "$T/serve.log"; echo "registry: $pass passed, $((fail + 1)) failed"; exit 1; }
 call() { # USER METHOD PATH [BODY]: the status; the body in $T/body
@@ -162,6 +163,11 @@ same "$(call sup-metro GET '/api/v1/officers?agency=county-so')" 200 "another ag
 same "$(ids)" "" "another agency's officers are not listed"
 same "$(call seven GET /api/v1/officers)" 200 "an officer lists"
 same "$(ids)" "metro-pd:o-7" "an officer sees themself only"
+same "$(call eight GET '/api/v1/officers?limit=1')" 200 "an officer whose id sorts late lists, paged"
+same "$(ids)" "metro-pd:o-8" "... and sees themself on the first page"
+same "$(jq -r 'has("next_cursor")' "$T/body")" false "... with no cursor to an empty page"
+same "$(call seven GET '/api/v1/officers?limit=1')" 200 "an officer whose id sorts first lists, paged"
+same "$(jq -r '[(.officers | length), has("next_cursor")] | join(",")' "$T/body")" "1,false" "... their own record alone, no next page"
 same "$(call analyst-all GET /api/v1/officers)" 403 "analysts do not see the registry"
 same "$(call sup-metro GET /api/v1/officers/metro-pd:o-7)" 200 "profile for the agency"
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/body")" "i-1,i-2" "the API's profile lists both incidents"
