@@ -28,9 +28,14 @@ static const char *str(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* The findings on label's applications in doc's stored review under lp, if any. */
-static fw_rc add_findings(profile_walk *w, const fw_doc *doc, const char *label,
-                          const fw_loaded_policy *lp)
+/*
+** The findings on label's applications in doc's stored review under lp, if
+** any and if it reviewed this version (version) of the incident: a review of
+** an older version may name another party by the label.  A review under a
+** policy not in effect for the incident is kept, marked what_if (and why).
+*/
+static fw_rc add_findings(profile_walk *w, const fw_doc *doc, int64_t version,
+                          const char *label, const fw_loaded_policy *lp)
 {
     fw_buf body;
     json_t *rv = NULL, *apps;
@@ -41,17 +46,22 @@ static fw_rc add_findings(profile_walk *w, const fw_doc *doc, const char *label,
     if (fw_review_get(w->s, doc->id, fw_policy_fullname(lp->policy), &body, NULL, NULL) != FW_OK)
         goto done;
     rv = json_loadb(body.data, body.len, 0, NULL);
+    if (!json_is_integer(json_object_get(rv, "incident_version")) ||
+        json_integer_value(json_object_get(rv, "incident_version")) != version)
+        goto done;
     apps = json_object_get(rv, "applications");
     for (i = 0; i < json_array_size(apps); i++) {
         const json_t *a = json_array_get(apps, i);
         const char *actor = str(a, "actor");
         if (!actor || strcmp(actor, label) != 0)
             continue;
-        if (json_array_append_new(w->findings,
-                                  json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "incident", doc->id,
-                                            "policy", str(rv, "policy"), "key", str(a, "key"),
-                                            "kind", str(a, "kind"), "outcome",
-                                            str(a, "outcome")))) {
+        if (json_array_append_new(
+                w->findings,
+                json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:s?}", "incident", doc->id,
+                          "policy", str(rv, "policy"), "key", str(a, "key"), "kind",
+                          str(a, "kind"), "outcome", str(a, "outcome"), "what_if",
+                          json_is_true(json_object_get(rv, "what_if")), "what_if_reason",
+                          str(rv, "what_if_reason")))) {
             rc = FW_ERR_NOMEM;
             break;
         }
@@ -62,7 +72,8 @@ done:
     return rc;
 }
 
-static fw_rc add_incident(profile_walk *w, const fw_doc *doc, const fw_party *p)
+static fw_rc add_incident(profile_walk *w, const fw_doc *doc, int64_t version,
+                          const fw_party *p)
 {
     const json_t *withdrawn = json_object_get(doc->root, "withdrawn");
     json_t *items = NULL;
@@ -94,7 +105,7 @@ static fw_rc add_incident(profile_walk *w, const fw_doc *doc, const fw_party *p)
         }
     }
     for (i = 0; w->set && i < w->set->n && !rc; i++)
-        rc = add_findings(w, doc, p->id, &w->set->items[i]);
+        rc = add_findings(w, doc, version, p->id, &w->set->items[i]);
     if (rc)
         return fw_error_set(w->err, rc, "out of memory");
     items = json_array();
@@ -115,10 +126,9 @@ static int profile_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 {
     profile_walk *w = arg;
     const fw_party *p = fw_doc_officer_linked(doc, w->id);
-    (void)row;
     if (!p)
         return 0;
-    w->rc = add_incident(w, doc, p);
+    w->rc = add_incident(w, doc, row->version, p);
     return w->rc != FW_OK;
 }
 

@@ -25,8 +25,10 @@
 **              incident (latest version, not withdrawn) with an officer linked to id,
 **              in the store's order; label is their id in that incident;
 **   acts:      [{incident, account, t, kind, target?}], every force event of theirs;
-**   findings:  [{incident, policy, key, kind, outcome}], their applications in the
-**              stored reviews of those incidents under each policy of set;
+**   findings:  [{incident, policy, key, kind, outcome, what_if, what_if_reason?}], their
+**              applications in the stored reviews of those incidents under each policy
+**              of set, only reviews of the incident's latest version; what_if (and
+**              why) when the policy was not in effect for the incident;
 **   duties:    their duty items (fw_duties_of, judged at now, cfg may be NULL);
 **   training:  their training record, or null.
 ** o (may be NULL) filters the incidents as fw_walk_incidents does.  FW_ERR_NOTFOUND

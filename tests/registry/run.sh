@@ -84,6 +84,17 @@ same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-1,i-2" "the p
 same "$(jq -r '.officer.rank' "$T/out")" "sergeant" "the profile shows the latest version"
 same "$(jq -r '[.acts[].incident] | unique | join(",")' "$T/out")" "i-1,i-2" "acts of force of that person"
 same "$(jq -r '.incidents[0].label' "$T/out")" "o-101" "the incident-local label kept"
+# Findings: a stored review under a policy not in effect is marked what-if (and why); a
+# review of an older version of the incident is not a finding on the latest.
+run 0 "a what-if review of i-2 stored" -- fw review i-2 --policy dhs-2023 --json
+run 0 "officer show after the review" -- fw officer show metro-pd:o-7
+same "$(jq -r '[.findings[] | select(.incident == "i-2")] | length > 0' "$T/out")" true "the review's findings in the profile"
+same "$(jq -r '[.findings[] | select(.incident == "i-2") | .what_if] | unique | join(",")' "$T/out")" true "findings of a policy not in effect are marked what_if"
+same "$(jq -r '[.findings[] | select(.incident == "i-2") | .what_if_reason] | unique | join(",")' "$T/out")" "it does not govern this agency" "... with the reason"
+jq '.officers[0].unit = "team-3"' "$T/i-2.json" > "$T/i-2b.json"
+run 0 "a new version of i-2" -- fw add "$T/i-2b.json"
+run 0 "officer show after the new version" -- fw officer show metro-pd:o-7
+same "$(jq -r '[.findings[] | select(.incident == "i-2")] | length' "$T/out")" 0 "a review of an older version of the incident is not a finding"
 run 0 "the other agency's o-7" -- fw officer show county-so:o-7
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-3,mutual" "the same label in another agency is another person"
 run 2 "officer show of no one" -- fw officer show metro-pd:o-99
