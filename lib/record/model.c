@@ -597,6 +597,27 @@ static void check_officer_record(vctx *v, const json_t *root)
     }
 }
 
+/* An incident links a registry officer to one of its officers at most: two
+** labels of one person would split their acts between two parties. */
+static void check_registry_links(vctx *v, const json_t *root)
+{
+    const json_t *officers = json_object_get(root, "officers");
+    size_t i, j;
+
+    for (i = 1; i < json_array_size(officers); i++) {
+        const char *r = json_string_value(json_object_get(json_array_get(officers, i), "registry"));
+        for (j = 0; r && j < i; j++) {
+            const char *q =
+                json_string_value(json_object_get(json_array_get(officers, j), "registry"));
+            if (q && strcmp(q, r) == 0) {
+                REPORT(v, "officers[%zu].registry: '%s' is already linked by officers[%zu]", i,
+                       r, j);
+                break;
+            }
+        }
+    }
+}
+
 /* Pass one: the parties' ids, so references anywhere can be resolved. */
 static void collect_parties(vctx *v, const json_t *root)
 {
@@ -908,6 +929,7 @@ fw_rc fw_doc_from_json(json_t *root, const fw_limits *lim, fw_doc **out, fw_diag
         }
         check_account_ids(&v, json_object_get(root, "accounts"));
         validate_object(&v, root, &fw_schema_incident, NULL, 0, false);
+        check_registry_links(&v, root);
     }
     if (v.errors) {
         rc = FW_ERR_INVALID;

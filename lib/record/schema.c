@@ -135,7 +135,8 @@ static const fw_field officer_fields[] = {
      "officer injuries"},
     F_ID("registry", 0,
          "the registry officer (an officer record's id) this officer is, if known; must "
-         "belong to the incident's agency or one of its other_agencies"),
+         "belong to the incident's agency or one of its other_agencies; linked by one officer "
+         "of the incident at most"),
 };
 static const fw_object officer_obj = {"officer", officer_fields, N(officer_fields),
                                       "a law-enforcement officer in the incident"};
