@@ -18,6 +18,7 @@ typedef struct profile_walk {
     const json_t *training;   /* {id: record} or {} */
     double now;
     const fw_duty_config *cfg;
+    unsigned sections;        /* FW_PROFILE_*: what to gather */
     json_t *incidents, *acts, *findings, *duties;
     fw_rc rc;
     fw_error *err;
@@ -104,10 +105,12 @@ static fw_rc add_incident(profile_walk *w, const fw_doc *doc, int64_t version,
                 return fw_error_set(w->err, FW_ERR_NOMEM, "out of memory");
         }
     }
-    for (i = 0; w->set && i < w->set->n && !rc; i++)
+    for (i = 0; (w->sections & FW_PROFILE_FINDINGS) && w->set && i < w->set->n && !rc; i++)
         rc = add_findings(w, doc, version, p->id, &w->set->items[i]);
     if (rc)
         return fw_error_set(w->err, rc, "out of memory");
+    if (!(w->sections & FW_PROFILE_DUTIES))
+        return FW_OK;
     items = json_array();
     if (!items)
         return fw_error_set(w->err, FW_ERR_NOMEM, "out of memory");
@@ -133,8 +136,8 @@ static int profile_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 }
 
 fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, double now,
-                         const fw_duty_config *cfg, const fw_walk_opts *o, json_t **out,
-                         fw_error *err)
+                         const fw_duty_config *cfg, const fw_walk_opts *o, unsigned sections,
+                         json_t **out, fw_error *err)
 {
     profile_walk w;
     fw_doc *officer = NULL;
@@ -156,6 +159,7 @@ fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, 
     w.training = tmap;
     w.now = now;
     w.cfg = cfg;
+    w.sections = sections;
     w.err = err;
     w.incidents = json_array();
     w.acts = json_array();
@@ -171,9 +175,16 @@ fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, 
         rc = w.rc;
     if (rc)
         goto done;
-    prof = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "officer", officer->root, "incidents",
-                     w.incidents, "acts", w.acts, "findings", w.findings, "duties", w.duties,
-                     "training", training ? training : json_null());
+    prof = json_pack("{s:O, s:O, s:O}", "officer", officer->root, "incidents", w.incidents,
+                     "acts", w.acts);
+    if (prof && (((sections & FW_PROFILE_FINDINGS) &&
+                  json_object_set(prof, "findings", w.findings)) ||
+                 ((sections & FW_PROFILE_DUTIES) &&
+                  (json_object_set(prof, "duties", w.duties) ||
+                   json_object_set(prof, "training", training ? training : json_null()))))) {
+        json_decref(prof);
+        prof = NULL;
+    }
     if (!prof)
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     *out = prof;

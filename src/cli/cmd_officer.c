@@ -55,8 +55,8 @@ static int officer_show(cli_args *a)
         fw_policy_set_release(&ps);
         return EXIT_RUNTIME;
     }
-    if (fw_officer_profile(s, a->pos[1], &ps, fw_clock_wall(), NULL, &strict, &prof, &err) !=
-        FW_OK) {
+    if (fw_officer_profile(s, a->pos[1], &ps, fw_clock_wall(), NULL, &strict, FW_PROFILE_ALL,
+                           &prof, &err) != FW_OK) {
         rc = cli_fail(err.rc == FW_ERR_NOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "%s", err.msg);
     } else {
         json_dumpf(prof, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);

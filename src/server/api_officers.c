@@ -130,6 +130,7 @@ static bool visible(void *user, const fw_doc *doc)
 void api_get_officer(request *r)
 {
     fw_walk_opts o = {visible, &r->user, false};
+    unsigned sections = 0;
     fw_doc *officer = NULL;
     json_t *prof = NULL;
     fw_error err;
@@ -138,9 +139,14 @@ void api_get_officer(request *r)
     rc = fw_officer_get(r->store, r->params[0], &officer, &err);
     if (rc == FW_OK && !fw_authz_may_see_officer(&r->user, officer))
         rc = FW_ERR_NOTFOUND;
+    /* The sections the user's role may read elsewhere (an officer: neither). */
+    if (fw_authz_may(r->user.role, FW_ACTION_READ_REVIEW))
+        sections |= FW_PROFILE_FINDINGS;
+    if (fw_authz_may(r->user.role, FW_ACTION_READ_DUTIES))
+        sections |= FW_PROFILE_DUTIES;
     if (rc == FW_OK)
         rc = fw_officer_profile(r->store, r->params[0], server_policies(r), server_now(r), NULL,
-                                &o, &prof, &err);
+                                &o, sections, &prof, &err);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", "id", "no registry officer '%s'", r->params[0]);
     else if (rc)
