@@ -576,7 +576,8 @@ static void validate_object(vctx *v, const json_t *obj, const fw_object *schema,
 }
 
 /* A registry officer's cross-field rules: the id is the agency's id, ':' and
-** a label, so one label in two agencies is two people; an assignment does not
+** a label without ':' (agency ids may hold ':', so "a:b:c" is read one way
+** only), so one label in two agencies is two people; an assignment does not
 ** end before it starts. */
 static void check_officer_record(vctx *v, const json_t *root)
 {
@@ -588,6 +589,8 @@ static void check_officer_record(vctx *v, const json_t *root)
     if (strncmp(id, agency, n) != 0 || id[n] != ':' || id[n + 1] == '\0')
         REPORT(v, "id: \"%s\" must be the agency's id, ':' and a label (\"%s:LABEL\")", id,
                agency);
+    else if (strchr(id + n + 1, ':'))
+        REPORT(v, "id: \"%s\": the label after \"%s:\" must not contain ':'", id, agency);
     for (i = 0; i < json_array_size(as); i++) {
         const char *from = json_string_value(json_object_get(json_array_get(as, i), "from"));
         const char *to = json_string_value(json_object_get(json_array_get(as, i), "to"));

@@ -417,8 +417,8 @@ static const fw_object assignment_obj = {"assignment", assignment_fields,
 static const fw_field officer_record_fields[] = {
     F_STR("record", FW_REQUIRED, 16, "\"officer\""),
     F_ID("id", FW_REQUIRED,
-         "registry id: the agency's id, ':' and the agency's own label (\"metro-pd:o-101\"), "
-         "so the same label in two agencies names two people"),
+         "registry id: the agency's id, ':' and the agency's own label, which holds no ':' "
+         "(\"metro-pd:o-101\"), so the same label in two agencies names two people"),
     F_ID("agency", FW_REQUIRED, "the agency the officer serves; part of the id"),
     F_STR("name", 0, 200, "officer's name (public employee acting officially)"),
     F_STR("badge", 0, 32, "badge or star number"),

@@ -99,6 +99,13 @@ static void test_officer_record(void **state)
     assert_null(parse("{\"record\":\"officer\",\"id\":\"county-so:o-7\",\"agency\":\"metro-pd\"}", &d));
     assert_null(parse("{\"record\":\"officer\",\"id\":\"metro-pd:\",\"agency\":\"metro-pd\"}", &d));
     assert_null(parse("{\"record\":\"officer\",\"id\":\"metro-pdx:o\",\"agency\":\"metro-pd\"}", &d));
+    /* The label holds no ':': agency ids may, so "a:b:c" is agency "a:b", label "c" only. */
+    assert_null(parse("{\"record\":\"officer\",\"id\":\"a:b:c\",\"agency\":\"a\"}", &d));
+    assert_string_equal(d.msgs[0], "id: \"a:b:c\": the label after \"a:\" must not contain ':'");
+    doc = parse("{\"record\":\"officer\",\"id\":\"a:b:c\",\"agency\":\"a:b\"}", &d);
+    if (!doc)
+        fail_msg("agency a:b, label c: %s", d.n ? d.msgs[0] : "?");
+    fw_doc_free(doc);
     /* The agency is required; statuses are a closed set; assignments end after they start. */
     assert_null(parse("{\"record\":\"officer\",\"id\":\"metro-pd:o-7\"}", &d));
     assert_string_equal(d.msgs[0], "agency: required field missing");
