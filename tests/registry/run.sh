@@ -195,6 +195,8 @@ same "$(jq -r '[has("findings"), has("duties"), has("training"), has("incidents"
 same "$(call sup-metro GET /api/v1/officers/metro-pd:o-7)" 200 "the supervisor's view of the profile"
 same "$(jq -r '[has("findings"), has("duties"), has("training")] | join(",")' "$T/body")" "true,true,true" "... has findings, duties and training"
 same "$(call seven GET /api/v1/officers/metro-pd:o-8)" 404 "not a colleague's"
+same "$(call admin-all POST /api/v1/users '{"username":"eight-too","role":"officer","officer":"metro-pd:o-8","password":"eight-too passphrase 88"}')" 201 "an officer user made through the API"
+same "$(jq -r '.user.agency' "$T/body")" "metro-pd" "the answer is the stored user: the registry officer's agency"
 same "$(call analyst-all GET /api/v1/officers/metro-pd:o-7)" 403 "not an analyst"
 same "$(call sup-county GET /api/v1/officers/county-so:o-7)" 200 "county's own officer"
 # mutual is a metro-pd incident county-so took part in: county-so sees it in its officer's profile.
