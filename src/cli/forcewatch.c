@@ -253,7 +253,8 @@ static const cli_command commands[] = {
      "Every stored version appends a leaf to the record log."},
     {"check", cmd_check, "FILE...", "validate documents without storing them", no_opts, 1, -1,
      "Reads FILE as add does and reports every problem; never opens the database."},
-    {"show", cmd_show, "ID", "show an incident, agency or review record", show_opts, 1, 1,
+    {"show", cmd_show, "ID", "show an incident, agency, review or registry officer record",
+     show_opts, 1, 1,
      "Prints the latest version, or --version N.  --json prints the canonical bytes\n"
      "exactly as stored and hashed.  Showing an incident that holds personal data of\n"
      "private people (names, addresses, dates of birth) first stores an access record\n"

@@ -48,6 +48,12 @@ run 3 "another agency's prefix" -- fw officer add --id county-so:o-9 --agency me
 run 3 "an unknown status" -- fw officer add --id metro-pd:o-9 --agency metro-pd --status fired
 has "$T/err" "status: unknown value" "status named"
 same "$(officers)" 3 "refused officers stored nothing"
+run 0 "show an officer record" -- fw show metro-pd:o-7
+has "$T/out" "Officer Seven" "show finds an officer record"
+run 0 "show an officer record's first version" -- fw show metro-pd:o-7 --version 1 --json
+same "$(jq -r '.record + " " + (has("rank") | tostring)' "$T/out")" "officer false" "show --version of an officer record"
+run 0 "history of an officer record" -- fw history metro-pd:o-7
+same "$(awk 'NR > 1 {print $1}' "$T/out" | tr '\n' ' ')" "1 2 " "history lists both versions of an officer record"
 run 0 "officer list" -- fw officer list
 same "$(wc -l < "$T/out")" 3 "officer list lists every officer"
 run 0 "officer list --agency" -- fw officer list --agency metro-pd
