@@ -103,7 +103,8 @@ static fw_doc *officer_from_opts(cli_args *a)
 
 static int officer_add(cli_args *a)
 {
-    fw_load_hooks hooks = {on_problem, NULL, NULL};
+    static const fw_record_type officers_only = FW_RECORD_OFFICER;
+    fw_load_hooks hooks = {on_problem, NULL, NULL, &officers_only};
     fw_load_result res;
     fw_put_result put;
     fw_store *s;

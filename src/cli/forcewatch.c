@@ -367,9 +367,10 @@ static const cli_command commands[] = {
      "incident's officer links to one with \"registry\": \"ID\"; the officer must serve\n"
      "the incident's agency or one of its other_agencies.  show prints the profile: the\n"
      "officer record, the incidents they are linked in, their acts of force, findings of\n"
-     "stored reviews, duty items and training.  add FILE stores the file's documents as\n"
-     "'add' does (officer records, one JSON document or JSON Lines); add --id stores one\n"
-     "officer from the options."},
+     "stored reviews, duty items and training.  add FILE stores the file's officer\n"
+     "records as 'add' does (one JSON document or JSON Lines); any other document is\n"
+     "refused, its line named, and nothing is stored.  add --id stores one officer from\n"
+     "the options."},
     {"case", cmd_case,
      "show ID | move ID STATE [--finding F] | assign ID USER | list | stats",
      "show, move, assign or list review cases; how often they end with no action", case_opts,

@@ -40,6 +40,13 @@ cat > "$T/officers.jsonl" <<'JL'
 JL
 run 0 "add officers from a file" -- fw officer add "$T/officers.jsonl"
 has "$T/out" "2 created" "officer add FILE"
+jq -c '.id = "not-an-officer"' "$TOP/tests/data/base.json" > "$T/mixed.jsonl"
+printf '%s\n' '{"record": "officer", "id": "metro-pd:o-9", "agency": "metro-pd"}' >> "$T/mixed.jsonl"
+tac "$T/mixed.jsonl" > "$T/mixed2.jsonl"   # the officer first, then the incident
+run 3 "officer add FILE refuses other documents" -- fw officer add "$T/mixed2.jsonl"
+has "$T/err" "mixed2.jsonl:2: record: incident not-an-officer: only officer records are taken here" "the line and the kind named"
+run 1 "nothing of it stored" -- fw show not-an-officer
+run 1 "... not even the officer" -- fw show metro-pd:o-9
 run 0 "a new version of an officer" -- fw officer add --id metro-pd:o-7 --agency metro-pd --name "Officer Seven" --badge 707 --rank sergeant --status active
 has "$T/out" "metro-pd:o-7: version 2 (updated)" "officer versions"
 run 3 "an id that is not AGENCY:LABEL" -- fw officer add --id o-9 --agency metro-pd
