@@ -46,7 +46,7 @@ typedef struct fw_user {
     char name[65];
     fw_role role;
     char agency[65];     /* "" for oversight roles that span agencies */
-    char officer[65];    /* for officers: their officer id in incidents */
+    char officer[65];    /* for officers: their registry officer's id (AGENCY:LABEL) */
     bool active;
     bool must_change;    /* signed in with a password they did not choose: change it first */
 } fw_user;

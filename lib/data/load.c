@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "data/pipeline.h"
 #include "record/model.h"
 #include "record/schema.h"
@@ -140,7 +141,16 @@ static void store_one(file_job *j, const fw_prepared *prep, size_t line)
 {
     fw_put_result res;
     fw_error err;
+    char msg[256];
 
+    if (j->hooks.only && prep->type != *j->hooks.only) {
+        j->res->bad_docs++;
+        (void)fw_snprintf(msg, sizeof msg, "record: %s %s: only %s records are taken here",
+                          fw_record_type_name(prep->type), prep->id,
+                          fw_record_type_name(*j->hooks.only)); /* cut if too long: a message */
+        report(j, line, msg);
+        return;
+    }
     if (!j->store || j->res->bad_docs || j->runtime_error)
         return; /* checking only, or the file is already rejected */
     if (fw_store_put_prepared(j->store, prep, j->actor, &res, &err) != FW_OK) {

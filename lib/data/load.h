@@ -25,6 +25,9 @@ typedef struct fw_load_hooks {
     ** 1,000. */
     void (*progress)(void *arg, size_t docs, bool last);
     void *arg;
+    /* If not NULL, the one record type taken: a document of another type is a bad one
+    ** ("record: ..." on its line). */
+    const fw_record_type *only;
 } fw_load_hooks;
 
 typedef struct fw_load_result {

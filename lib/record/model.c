@@ -576,7 +576,8 @@ static void validate_object(vctx *v, const json_t *obj, const fw_object *schema,
 }
 
 /* A registry officer's cross-field rules: the id is the agency's id, ':' and
-** a label, so one label in two agencies is two people; an assignment does not
+** a label without ':' (agency ids may hold ':', so "a:b:c" is read one way
+** only), so one label in two agencies is two people; an assignment does not
 ** end before it starts. */
 static void check_officer_record(vctx *v, const json_t *root)
 {
@@ -588,12 +589,35 @@ static void check_officer_record(vctx *v, const json_t *root)
     if (strncmp(id, agency, n) != 0 || id[n] != ':' || id[n + 1] == '\0')
         REPORT(v, "id: \"%s\" must be the agency's id, ':' and a label (\"%s:LABEL\")", id,
                agency);
+    else if (strchr(id + n + 1, ':'))
+        REPORT(v, "id: \"%s\": the label after \"%s:\" must not contain ':'", id, agency);
     for (i = 0; i < json_array_size(as); i++) {
         const char *from = json_string_value(json_object_get(json_array_get(as, i), "from"));
         const char *to = json_string_value(json_object_get(json_array_get(as, i), "to"));
         fw_time a, b;
         if (from && to && fw_time_parse(from, &a) && fw_time_parse(to, &b) && b.epoch < a.epoch)
             REPORT(v, "assignments[%zu].to: %s is before from (%s)", i, to, from);
+    }
+}
+
+/* An incident links a registry officer to one of its officers at most: two
+** labels of one person would split their acts between two parties. */
+static void check_registry_links(vctx *v, const json_t *root)
+{
+    const json_t *officers = json_object_get(root, "officers");
+    size_t i, j;
+
+    for (i = 1; i < json_array_size(officers); i++) {
+        const char *r = json_string_value(json_object_get(json_array_get(officers, i), "registry"));
+        for (j = 0; r && j < i; j++) {
+            const char *q =
+                json_string_value(json_object_get(json_array_get(officers, j), "registry"));
+            if (q && strcmp(q, r) == 0) {
+                REPORT(v, "officers[%zu].registry: '%s' is already linked by officers[%zu]", i,
+                       r, j);
+                break;
+            }
+        }
     }
 }
 
@@ -908,6 +932,7 @@ fw_rc fw_doc_from_json(json_t *root, const fw_limits *lim, fw_doc **out, fw_diag
         }
         check_account_ids(&v, json_object_get(root, "accounts"));
         validate_object(&v, root, &fw_schema_incident, NULL, 0, false);
+        check_registry_links(&v, root);
     }
     if (v.errors) {
         rc = FW_ERR_INVALID;

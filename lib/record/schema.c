@@ -135,7 +135,8 @@ static const fw_field officer_fields[] = {
      "officer injuries"},
     F_ID("registry", 0,
          "the registry officer (an officer record's id) this officer is, if known; must "
-         "belong to the incident's agency or one of its other_agencies"),
+         "belong to the incident's agency or one of its other_agencies; linked by one officer "
+         "of the incident at most"),
 };
 static const fw_object officer_obj = {"officer", officer_fields, N(officer_fields),
                                       "a law-enforcement officer in the incident"};
@@ -416,8 +417,8 @@ static const fw_object assignment_obj = {"assignment", assignment_fields,
 static const fw_field officer_record_fields[] = {
     F_STR("record", FW_REQUIRED, 16, "\"officer\""),
     F_ID("id", FW_REQUIRED,
-         "registry id: the agency's id, ':' and the agency's own label (\"metro-pd:o-101\"), "
-         "so the same label in two agencies names two people"),
+         "registry id: the agency's id, ':' and the agency's own label, which holds no ':' "
+         "(\"metro-pd:o-101\"), so the same label in two agencies names two people"),
     F_ID("agency", FW_REQUIRED, "the agency the officer serves; part of the id"),
     F_STR("name", 0, 200, "officer's name (public employee acting officially)"),
     F_STR("badge", 0, 32, "badge or star number"),

@@ -13,7 +13,8 @@
 
 /* The types an id may name, in the order they are tried. */
 static const fw_record_type named_types[] = {FW_RECORD_INCIDENT, FW_RECORD_AGENCY,
-                                             FW_RECORD_REVIEW, FW_RECORD_ACCESS};
+                                             FW_RECORD_REVIEW, FW_RECORD_ACCESS,
+                                             FW_RECORD_OFFICER};
 #define NTYPES (sizeof named_types / sizeof named_types[0])
 
 fw_rc fw_store_get_any(fw_store *s, const char *id, int64_t version, fw_buf *body,

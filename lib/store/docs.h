@@ -18,7 +18,7 @@
 
 /*
 ** Version version (0: the latest) of the record named id, tried as an incident, then as
-** an agency, a review and an access record; *type says which it is.  Errors as
+** an agency, a review, an access record and a registry officer; *type says which it is.  Errors as
 ** fw_store_get for the first type that holds id, or the incident's FW_ERR_NOTFOUND if none
 ** does.
 */

@@ -18,6 +18,7 @@ typedef struct profile_walk {
     const json_t *training;   /* {id: record} or {} */
     double now;
     const fw_duty_config *cfg;
+    unsigned sections;        /* FW_PROFILE_*: what to gather */
     json_t *incidents, *acts, *findings, *duties;
     fw_rc rc;
     fw_error *err;
@@ -28,9 +29,14 @@ static const char *str(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* The findings on label's applications in doc's stored review under lp, if any. */
-static fw_rc add_findings(profile_walk *w, const fw_doc *doc, const char *label,
-                          const fw_loaded_policy *lp)
+/*
+** The findings on label's applications in doc's stored review under lp, if
+** any and if it reviewed this version (version) of the incident: a review of
+** an older version may name another party by the label.  A review under a
+** policy not in effect for the incident is kept, marked what_if (and why).
+*/
+static fw_rc add_findings(profile_walk *w, const fw_doc *doc, int64_t version,
+                          const char *label, const fw_loaded_policy *lp)
 {
     fw_buf body;
     json_t *rv = NULL, *apps;
@@ -41,17 +47,22 @@ static fw_rc add_findings(profile_walk *w, const fw_doc *doc, const char *label,
     if (fw_review_get(w->s, doc->id, fw_policy_fullname(lp->policy), &body, NULL, NULL) != FW_OK)
         goto done;
     rv = json_loadb(body.data, body.len, 0, NULL);
+    if (!json_is_integer(json_object_get(rv, "incident_version")) ||
+        json_integer_value(json_object_get(rv, "incident_version")) != version)
+        goto done;
     apps = json_object_get(rv, "applications");
     for (i = 0; i < json_array_size(apps); i++) {
         const json_t *a = json_array_get(apps, i);
         const char *actor = str(a, "actor");
         if (!actor || strcmp(actor, label) != 0)
             continue;
-        if (json_array_append_new(w->findings,
-                                  json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "incident", doc->id,
-                                            "policy", str(rv, "policy"), "key", str(a, "key"),
-                                            "kind", str(a, "kind"), "outcome",
-                                            str(a, "outcome")))) {
+        if (json_array_append_new(
+                w->findings,
+                json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:s?}", "incident", doc->id,
+                          "policy", str(rv, "policy"), "key", str(a, "key"), "kind",
+                          str(a, "kind"), "outcome", str(a, "outcome"), "what_if",
+                          json_is_true(json_object_get(rv, "what_if")), "what_if_reason",
+                          str(rv, "what_if_reason")))) {
             rc = FW_ERR_NOMEM;
             break;
         }
@@ -62,7 +73,8 @@ done:
     return rc;
 }
 
-static fw_rc add_incident(profile_walk *w, const fw_doc *doc, const fw_party *p)
+static fw_rc add_incident(profile_walk *w, const fw_doc *doc, int64_t version,
+                          const fw_party *p)
 {
     const json_t *withdrawn = json_object_get(doc->root, "withdrawn");
     json_t *items = NULL;
@@ -93,10 +105,12 @@ static fw_rc add_incident(profile_walk *w, const fw_doc *doc, const fw_party *p)
                 return fw_error_set(w->err, FW_ERR_NOMEM, "out of memory");
         }
     }
-    for (i = 0; w->set && i < w->set->n && !rc; i++)
-        rc = add_findings(w, doc, p->id, &w->set->items[i]);
+    for (i = 0; (w->sections & FW_PROFILE_FINDINGS) && w->set && i < w->set->n && !rc; i++)
+        rc = add_findings(w, doc, version, p->id, &w->set->items[i]);
     if (rc)
         return fw_error_set(w->err, rc, "out of memory");
+    if (!(w->sections & FW_PROFILE_DUTIES))
+        return FW_OK;
     items = json_array();
     if (!items)
         return fw_error_set(w->err, FW_ERR_NOMEM, "out of memory");
@@ -115,16 +129,15 @@ static int profile_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
 {
     profile_walk *w = arg;
     const fw_party *p = fw_doc_officer_linked(doc, w->id);
-    (void)row;
     if (!p)
         return 0;
-    w->rc = add_incident(w, doc, p);
+    w->rc = add_incident(w, doc, row->version, p);
     return w->rc != FW_OK;
 }
 
 fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, double now,
-                         const fw_duty_config *cfg, const fw_walk_opts *o, json_t **out,
-                         fw_error *err)
+                         const fw_duty_config *cfg, const fw_walk_opts *o, unsigned sections,
+                         json_t **out, fw_error *err)
 {
     profile_walk w;
     fw_doc *officer = NULL;
@@ -146,6 +159,7 @@ fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, 
     w.training = tmap;
     w.now = now;
     w.cfg = cfg;
+    w.sections = sections;
     w.err = err;
     w.incidents = json_array();
     w.acts = json_array();
@@ -161,9 +175,16 @@ fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, 
         rc = w.rc;
     if (rc)
         goto done;
-    prof = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "officer", officer->root, "incidents",
-                     w.incidents, "acts", w.acts, "findings", w.findings, "duties", w.duties,
-                     "training", training ? training : json_null());
+    prof = json_pack("{s:O, s:O, s:O}", "officer", officer->root, "incidents", w.incidents,
+                     "acts", w.acts);
+    if (prof && (((sections & FW_PROFILE_FINDINGS) &&
+                  json_object_set(prof, "findings", w.findings)) ||
+                 ((sections & FW_PROFILE_DUTIES) &&
+                  (json_object_set(prof, "duties", w.duties) ||
+                   json_object_set(prof, "training", training ? training : json_null()))))) {
+        json_decref(prof);
+        prof = NULL;
+    }
     if (!prof)
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     *out = prof;

@@ -52,7 +52,7 @@ static void on_progress(void *arg, size_t docs, bool last)
 
 static bool process_file(file_job *j)
 {
-    fw_load_hooks hooks = {on_problem, on_progress, j};
+    fw_load_hooks hooks = {on_problem, on_progress, j, NULL};
     fw_error err;
     FILE *f = strcmp(j->name, "-") == 0 ? stdin : fopen(j->name, "rb");
 

@@ -102,8 +102,8 @@ static int officer_show(cli_args *a)
         fw_policy_set_release(&ps);
         return EXIT_RUNTIME;
     }
-    if (fw_officer_profile(s, a->pos[1], &ps, fw_clock_wall(), NULL, &strict, &prof, &err) !=
-        FW_OK) {
+    if (fw_officer_profile(s, a->pos[1], &ps, fw_clock_wall(), NULL, &strict, FW_PROFILE_ALL,
+                           &prof, &err) != FW_OK) {
         rc = cli_fail(err.rc == FW_ERR_NOTFOUND ? EXIT_USAGE : EXIT_RUNTIME, "%s", err.msg);
     } else if (cli_flag(a, "json")) {
         json_dumpf(prof, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
@@ -152,7 +152,8 @@ static fw_doc *officer_from_opts(cli_args *a)
 
 static int officer_add(cli_args *a)
 {
-    fw_load_hooks hooks = {on_problem, NULL, NULL};
+    static const fw_record_type officers_only = FW_RECORD_OFFICER;
+    fw_load_hooks hooks = {on_problem, NULL, NULL, &officers_only};
     fw_load_result res;
     fw_put_result put;
     fw_store *s;

@@ -104,7 +104,7 @@ int cmd_show(cli_args *a)
         putchar('\n');
         goto done;
     }
-    if (type == FW_RECORD_REVIEW || type == FW_RECORD_ACCESS) {
+    if (type == FW_RECORD_REVIEW || type == FW_RECORD_ACCESS || type == FW_RECORD_OFFICER) {
         /* Not a document: show its JSON. */
         json_t *j = json_loadb(body.data, body.len, 0, NULL);
         print_header(type, id, &info);

@@ -255,7 +255,8 @@ static const cli_command commands[] = {
      "Every stored version appends a leaf to the record log."},
     {"check", cmd_check, "FILE...", "validate documents without storing them", no_opts, 1, -1,
      "Reads FILE as add does and reports every problem; never opens the database."},
-    {"show", cmd_show, "ID", "show an incident, agency or review record", show_opts, 1, 1,
+    {"show", cmd_show, "ID", "show an incident, agency, review or registry officer record",
+     show_opts, 1, 1,
      "Prints the latest version, or --version N.  --json prints the canonical bytes\n"
      "exactly as stored and hashed.  Showing an incident that holds personal data of\n"
      "private people (names, addresses, dates of birth) first stores an access record\n"
@@ -364,13 +365,15 @@ static const cli_command commands[] = {
      "expire); duties checks it at the date of the force."},
     {"officer", cmd_officer, "list [--agency A] | show ID | add FILE|--id ID --agency A",
      "list, show or add registry officers", officer_opts, 1, 2,
-     "Registry officers are versioned records of their agency: id AGENCY:LABEL, so one\n"
-     "label in two agencies is two people.  An incident's officer links to one with\n"
-     "\"registry\": \"ID\"; the officer must serve the incident's agency or one of its\n"
-     "other_agencies.  show prints the profile: the officer record, the incidents they\n"
-     "are linked in, their acts of force, findings of stored reviews, duty items and\n"
-     "training.  add FILE stores the file's documents as 'add' does (officer records,\n"
-     "one JSON document or JSON Lines); add --id stores one officer from the options."},
+     "Registry officers are versioned records of their agency: id AGENCY:LABEL (LABEL\n"
+     "holds no ':'; AGENCY may), so one label in two agencies is two people.  An\n"
+     "incident's officer links to one with \"registry\": \"ID\"; the officer must serve\n"
+     "the incident's agency or one of its other_agencies.  show prints the profile: the\n"
+     "officer record, the incidents they are linked in, their acts of force, findings of\n"
+     "stored reviews, duty items and training.  add FILE stores the file's officer\n"
+     "records as 'add' does (one JSON document or JSON Lines); any other document is\n"
+     "refused, its line named, and nothing is stored.  add --id stores one officer from\n"
+     "the options."},
     {"case", cmd_case,
      "show ID | move ID STATE [--finding F] | assign ID USER | list | stats",
      "show, move, assign or list review cases; how often they end with no action", case_opts,

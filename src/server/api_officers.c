@@ -20,6 +20,7 @@
 typedef struct list_ctx {
     const fw_user *u;
     json_t *items;
+    bool nomem;   /* a row could not be made: the listing is not answered short */
 } list_ctx;
 
 static int list_one(void *arg, const fw_doc *o)
@@ -42,7 +43,31 @@ static int list_one(void *arg, const fw_doc *o)
     json_object_foreach_safe(row, tmp, key, v)
         if (json_is_null(v))
             json_object_del(row, key);
-    return !row || json_array_append_new(c->items, row) != 0;
+    if (!row || json_array_append_new(c->items, row) != 0) {
+        c->nomem = true;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+** An officer user's listing: their own record alone (if it is on this page),
+** never more and never a cursor.  The agency asked (if any) is honoured.
+*/
+static fw_rc list_self(request *r, list_ctx *c, const char *agency, const char *after,
+                       fw_error *err)
+{
+    fw_doc *o = NULL;
+    fw_rc rc;
+    if (!r->user.officer[0] || (after && strcmp(r->user.officer, after) <= 0))
+        return FW_OK;
+    rc = fw_officer_get(r->store, r->user.officer, &o, err);
+    if (rc == FW_ERR_NOTFOUND)
+        return FW_OK;
+    if (rc == FW_OK && (!agency || strcmp(o->agency, agency) == 0))
+        list_one(c, o);
+    fw_doc_free(o);
+    return rc;
 }
 
 void api_list_officers(request *r)
@@ -50,7 +75,7 @@ void api_list_officers(request *r)
     const char *cursor = query_arg(r, "cursor"), *agency;
     char tag[16], after[80], enc[256];
     fw_error err;
-    list_ctx c = {&r->user, NULL};
+    list_ctx c = {&r->user, NULL, false};
     bool none, more = false;
     json_t *page;
     long n;
@@ -70,14 +95,20 @@ void api_list_officers(request *r)
         reply_error(r, 400, "invalid", "cursor", "not a cursor of this listing");
         return;
     }
-    /* An officer user sees themself only: the listing is theirs alone. */
-    if (r->user.role == FW_ROLE_OFFICER && !agency)
-        agency = r->user.agency[0] ? r->user.agency : NULL;
     c.items = json_array();
-    if (!c.items || fw_officer_list(r->store, agency, cursor ? after : NULL, n, list_one, &c,
-                                    &more, &err) != FW_OK) {
+    if (!c.items) {
+        reply_error(r, 503, "store", NULL, "out of memory");
+        return;
+    }
+    /* An officer user sees themself only: counting the agency's other officers
+    ** toward the limit would page them out of their own listing. */
+    if ((r->user.role == FW_ROLE_OFFICER
+             ? list_self(r, &c, agency, cursor ? after : NULL, &err)
+             : fw_officer_list(r->store, agency, cursor ? after : NULL, n, list_one, &c, &more,
+                               &err)) != FW_OK ||
+        c.nomem) {
         json_decref(c.items);
-        reply_error(r, 503, "store", NULL, "%s", c.items ? err.msg : "out of memory");
+        reply_error(r, 503, "store", NULL, "%s", c.nomem ? "out of memory" : err.msg);
         return;
     }
     page = json_pack("{s:o}", "officers", c.items);
@@ -99,6 +130,7 @@ static bool visible(void *user, const fw_doc *doc)
 void api_get_officer(request *r)
 {
     fw_walk_opts o = {visible, &r->user, false};
+    unsigned sections = 0;
     fw_doc *officer = NULL;
     json_t *prof = NULL;
     fw_error err;
@@ -107,9 +139,14 @@ void api_get_officer(request *r)
     rc = fw_officer_get(r->store, r->params[0], &officer, &err);
     if (rc == FW_OK && !fw_authz_may_see_officer(&r->user, officer))
         rc = FW_ERR_NOTFOUND;
+    /* The sections the user's role may read elsewhere (an officer: neither). */
+    if (fw_authz_may(r->user.role, FW_ACTION_READ_REVIEW))
+        sections |= FW_PROFILE_FINDINGS;
+    if (fw_authz_may(r->user.role, FW_ACTION_READ_DUTIES))
+        sections |= FW_PROFILE_DUTIES;
     if (rc == FW_OK)
         rc = fw_officer_profile(r->store, r->params[0], server_policies(r), server_now(r), NULL,
-                                &o, &prof, &err);
+                                &o, sections, &prof, &err);
     if (rc == FW_ERR_NOTFOUND)
         reply_error(r, 404, "not_found", "id", "no registry officer '%s'", r->params[0]);
     else if (rc)

@@ -172,6 +172,9 @@ void api_create_user(request *r)
     u.must_change = true;
     st = r->store;
     rc = fw_user_create(st, &u, pw, generated, API_ACTOR, &err);
+    /* Answered as stored: an officer user takes their registry officer's agency. */
+    if (rc == FW_OK)
+        rc = fw_user_get(st, u.name, &u, &err);
     if (rc == FW_ERR_EXISTS)
         reply_error(r, 409, "exists", "username", "%s", err.msg);
     else if (rc == FW_ERR_INVALID)

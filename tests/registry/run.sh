@@ -40,6 +40,13 @@ cat > "$T/officers.jsonl" <<'JL'
 JL
 run 0 "add officers from a file" -- fw officer add "$T/officers.jsonl"
 has "$T/out" "2 created" "officer add FILE"
+jq -c '.id = "not-an-officer"' "$TOP/tests/data/base.json" > "$T/mixed.jsonl"
+printf '%s\n' '{"record": "officer", "id": "metro-pd:o-9", "agency": "metro-pd"}' >> "$T/mixed.jsonl"
+tac "$T/mixed.jsonl" > "$T/mixed2.jsonl"   # the officer first, then the incident
+run 3 "officer add FILE refuses other documents" -- fw officer add "$T/mixed2.jsonl"
+has "$T/err" "mixed2.jsonl:2: record: incident not-an-officer: only officer records are taken here" "the line and the kind named"
+run 1 "nothing of it stored" -- fw show not-an-officer
+run 1 "... not even the officer" -- fw show metro-pd:o-9
 run 0 "a new version of an officer" -- fw officer add --id metro-pd:o-7 --agency metro-pd --name "Officer Seven" --badge 707 --rank sergeant --status active
 has "$T/out" "metro-pd:o-7: version 2 (updated)" "officer versions"
 run 3 "an id that is not AGENCY:LABEL" -- fw officer add --id o-9 --agency metro-pd
@@ -48,6 +55,12 @@ run 3 "another agency's prefix" -- fw officer add --id county-so:o-9 --agency me
 run 3 "an unknown status" -- fw officer add --id metro-pd:o-9 --agency metro-pd --status fired
 has "$T/err" "status: unknown value" "status named"
 same "$(officers)" 3 "refused officers stored nothing"
+run 0 "show an officer record" -- fw show metro-pd:o-7
+has "$T/out" "Officer Seven" "show finds an officer record"
+run 0 "show an officer record's first version" -- fw show metro-pd:o-7 --version 1 --json
+same "$(jq -r '.record + " " + (has("rank") | tostring)' "$T/out")" "officer false" "show --version of an officer record"
+run 0 "history of an officer record" -- fw history metro-pd:o-7
+same "$(awk 'NR > 1 {print $1}' "$T/out" | tr '\n' ' ')" "1 2 " "history lists both versions of an officer record"
 run 0 "officer list" -- fw officer list
 same "$(wc -l < "$T/out")" 3 "officer list lists every officer"
 run 0 "officer list --agency" -- fw officer list --agency metro-pd
@@ -84,6 +97,17 @@ same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-1,i-2" "the p
 same "$(jq -r '.officer.rank' "$T/out")" "sergeant" "the profile shows the latest version"
 same "$(jq -r '[.acts[].incident] | unique | join(",")' "$T/out")" "i-1,i-2" "acts of force of that person"
 same "$(jq -r '.incidents[0].label' "$T/out")" "o-101" "the incident-local label kept"
+# Findings: a stored review under a policy not in effect is marked what-if (and why); a
+# review of an older version of the incident is not a finding on the latest.
+run 0 "a what-if review of i-2 stored" -- fw review i-2 --policy dhs-2023 --json
+run 0 "officer show after the review" -- fw officer show metro-pd:o-7
+same "$(jq -r '[.findings[] | select(.incident == "i-2")] | length > 0' "$T/out")" true "the review's findings in the profile"
+same "$(jq -r '[.findings[] | select(.incident == "i-2") | .what_if] | unique | join(",")' "$T/out")" true "findings of a policy not in effect are marked what_if"
+same "$(jq -r '[.findings[] | select(.incident == "i-2") | .what_if_reason] | unique | join(",")' "$T/out")" "it does not govern this agency" "... with the reason"
+jq '.officers[0].unit = "team-3"' "$T/i-2.json" > "$T/i-2b.json"
+run 0 "a new version of i-2" -- fw add "$T/i-2b.json"
+run 0 "officer show after the new version" -- fw officer show metro-pd:o-7
+same "$(jq -r '[.findings[] | select(.incident == "i-2")] | length' "$T/out")" 0 "a review of an older version of the incident is not a finding"
 run 0 "the other agency's o-7" -- fw officer show county-so:o-7
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-3,mutual" "the same label in another agency is another person"
 run 2 "officer show of no one" -- fw officer show metro-pd:o-99
@@ -114,6 +138,7 @@ same "$(jq -r '.training.agency' "$T/out")" "metro-pd" "a training record belong
 
 # ---- officer users ------------------------------------------------------------------------
 run 0 "an officer user bound to a registry officer" -- fw user add seven --role officer --officer metro-pd:o-7 --password-stdin <<< "seven's passphrase 7x"
+run 0 "an officer user whose id sorts late" -- fw user add eight --role officer --officer metro-pd:o-8 --password-stdin <<< "eight's passphrase 8x"
 run 2 "an officer user of no registry officer" -- fw user add nobody --role officer --officer o-101 --password-stdin <<< "nobody's passphrase 9z"
 has "$T/err" "officer: 'o-101' is not a registry officer" "a bare label refused"
 run 2 "an officer user of another agency's officer" -- fw user add crossed --role officer --agency county-so --officer metro-pd:o-7 --password-stdin <<< "crossed passphrase 9z"
@@ -122,7 +147,7 @@ for u in "admin-all admin" "sup-metro supervisor metro-pd" "sup-county superviso
     set -- $u
     fw user add "$1" --role "$2" ${3:+--agency $3} --password-stdin <<< "passphrase of $1 42" >/dev/null 2>&1 || bad "user $1"
 done
-for u in seven admin-all sup-metro sup-county analyst-all; do fw token create "$u" > "$T/tok-$u" || bad "token $u"; done
+for u in seven eight admin-all sup-metro sup-county analyst-all; do fw token create "$u" > "$T/tok-$u" || bad "token $u"; done
 serve_start "$DB" FORCEWATCH_NOW=$NOW ||
     { echo "registry: the server did not start"; cat "$T/serve.log"; echo "registry: $pass passed, $((fail + 1)) failed"; exit 1; }
 call() { # USER METHOD PATH [BODY]: the status; the body in $T/body
@@ -162,6 +187,11 @@ same "$(call sup-metro GET '/api/v1/officers?agency=county-so')" 200 "another ag
 same "$(ids)" "" "another agency's officers are not listed"
 same "$(call seven GET /api/v1/officers)" 200 "an officer lists"
 same "$(ids)" "metro-pd:o-7" "an officer sees themself only"
+same "$(call eight GET '/api/v1/officers?limit=1')" 200 "an officer whose id sorts late lists, paged"
+same "$(ids)" "metro-pd:o-8" "... and sees themself on the first page"
+same "$(jq -r 'has("next_cursor")' "$T/body")" false "... with no cursor to an empty page"
+same "$(call seven GET '/api/v1/officers?limit=1')" 200 "an officer whose id sorts first lists, paged"
+same "$(jq -r '[(.officers | length), has("next_cursor")] | join(",")' "$T/body")" "1,false" "... their own record alone, no next page"
 same "$(call analyst-all GET /api/v1/officers)" 403 "analysts do not see the registry"
 same "$(call sup-metro GET /api/v1/officers/metro-pd:o-7)" 200 "profile for the agency"
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/body")" "i-1,i-2" "the API's profile lists both incidents"
@@ -174,7 +204,12 @@ call sup-metro GET /api/v1/officers/county-so:o-99 > /dev/null
 sed 's/o-99/o-7/' "$T/body" > "$T/none"
 cmp -s "$T/held" "$T/none" && ok || bad "another agency's officer is told apart from none"
 same "$(call seven GET /api/v1/officers/metro-pd:o-7)" 200 "an officer's own profile"
+same "$(jq -r '[has("findings"), has("duties"), has("training"), has("incidents")] | join(",")' "$T/body")" "false,false,false,true" "an officer's own profile leaves out findings, duties and training (no read_review, read_duties)"
+same "$(call sup-metro GET /api/v1/officers/metro-pd:o-7)" 200 "the supervisor's view of the profile"
+same "$(jq -r '[has("findings"), has("duties"), has("training")] | join(",")' "$T/body")" "true,true,true" "... has findings, duties and training"
 same "$(call seven GET /api/v1/officers/metro-pd:o-8)" 404 "not a colleague's"
+same "$(call admin-all POST /api/v1/users '{"username":"eight-too","role":"officer","officer":"metro-pd:o-8","password":"eight-too passphrase 88"}')" 201 "an officer user made through the API"
+same "$(jq -r '.user.agency' "$T/body")" "metro-pd" "the answer is the stored user: the registry officer's agency"
 same "$(call analyst-all GET /api/v1/officers/metro-pd:o-7)" 403 "not an analyst"
 same "$(call sup-county GET /api/v1/officers/county-so:o-7)" 200 "county's own officer"
 # mutual is a metro-pd incident county-so took part in: county-so sees it in its officer's profile.

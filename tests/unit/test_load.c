@@ -33,7 +33,7 @@ static void on_problem(void *arg, size_t line, const char *msg)
 
 static fw_rc load(const char *name, const char *text, fw_load_result *res, seen *s)
 {
-    fw_load_hooks hooks = {on_problem, NULL, s};
+    fw_load_hooks hooks = {on_problem, NULL, s, NULL};
     FILE *in = fmemopen((void *)text, strlen(text), "r");
     fw_error err;
     fw_rc rc;

@@ -51,6 +51,32 @@ static fw_doc *incident(const char *id, const char *agency, const char *registry
     return doc;
 }
 
+/* One registry officer linked to two labels of one incident is refused, naming both. */
+static void test_one_link_per_officer(void **state)
+{
+    static const char fmt[] =
+        "{\"id\":\"i\",\"agency\":\"metro-pd\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
+        "\"officers\":[{\"id\":\"o-7\",\"registry\":\"metro-pd:o-7\",\"role\":\"applied_force\"},"
+        "{\"id\":\"o-8\",\"registry\":\"%s\",\"role\":\"present\"}],\"subjects\":[{\"id\":\"s-1\"}],"
+        "\"accounts\":[{\"id\":\"r\",\"kind\":\"agency_statement\",\"source\":\"report\","
+        "\"events\":[]}]}";
+    char text[1024];
+    fw_diag d;
+    fw_doc *doc;
+    (void)state;
+    fw_diag_init(&d, 10);
+    snprintf(text, sizeof text, fmt, "metro-pd:o-7");
+    assert_null(parse(text, &d));
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.msgs[0],
+                        "officers[1].registry: 'metro-pd:o-7' is already linked by officers[0]");
+    snprintf(text, sizeof text, fmt, "metro-pd:o-8");
+    doc = parse(text, &d);
+    assert_non_null(doc);
+    fw_doc_free(doc);
+    fw_diag_release(&d);
+}
+
 static void test_officer_record(void **state)
 {
     fw_diag d;
@@ -73,6 +99,13 @@ static void test_officer_record(void **state)
     assert_null(parse("{\"record\":\"officer\",\"id\":\"county-so:o-7\",\"agency\":\"metro-pd\"}", &d));
     assert_null(parse("{\"record\":\"officer\",\"id\":\"metro-pd:\",\"agency\":\"metro-pd\"}", &d));
     assert_null(parse("{\"record\":\"officer\",\"id\":\"metro-pdx:o\",\"agency\":\"metro-pd\"}", &d));
+    /* The label holds no ':': agency ids may, so "a:b:c" is agency "a:b", label "c" only. */
+    assert_null(parse("{\"record\":\"officer\",\"id\":\"a:b:c\",\"agency\":\"a\"}", &d));
+    assert_string_equal(d.msgs[0], "id: \"a:b:c\": the label after \"a:\" must not contain ':'");
+    doc = parse("{\"record\":\"officer\",\"id\":\"a:b:c\",\"agency\":\"a:b\"}", &d);
+    if (!doc)
+        fail_msg("agency a:b, label c: %s", d.n ? d.msgs[0] : "?");
+    fw_doc_free(doc);
     /* The agency is required; statuses are a closed set; assignments end after they start. */
     assert_null(parse("{\"record\":\"officer\",\"id\":\"metro-pd:o-7\"}", &d));
     assert_string_equal(d.msgs[0], "agency: required field missing");
@@ -230,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_officer_record),
+        cmocka_unit_test(test_one_link_per_officer),
         cmocka_unit_test(test_linked),
         cmocka_unit_test(test_officer_user_sees),
         cmocka_unit_test(test_may_see_officer),

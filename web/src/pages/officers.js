@@ -53,16 +53,18 @@ export async function officerPage(ctx, id) {
     h("h2", {}, `Acts of force (${p.acts.length})`),
     p.acts.length ? table(null, ["incident", "account", "t (s)", "kind", "target"],
       p.acts.map((a) => [incidentLink(a.incident), a.account, String(a.t), humanize(a.kind), a.target || ""])) : notice("None recorded."),
-    h("h2", {}, `Findings (${p.findings.length})`),
-    p.findings.length ? table(null, ["incident", "policy", "application", "outcome"],
-      p.findings.map((f) => [incidentLink(f.incident), f.policy, f.key, humanize(f.outcome)])) : notice("No stored review names them."),
-    h("h2", {}, `Duty items (${p.duties.length})`),
-    h("p", {}, "Items for review, not findings."),
-    p.duties.length ? table(null, ["kind", "incident", "detail"],
-      p.duties.map((d) => [humanize(d.kind), incidentLink(d.incident), d.detail])) : notice("No item."),
-    h("h2", {}, "Training"),
-    courses.length ? table(null, ["course", "completed", "expires"],
-      courses.map((c) => [humanize(c.course), c.completed, c.expires || ""])) : notice("No training recorded."));
+    // Findings, duties and training are left out for a user who may not read them (an officer).
+    ...(p.findings ? [h("h2", {}, `Findings (${p.findings.length})`),
+      p.findings.length ? table(null, ["incident", "policy", "application", "outcome"],
+        p.findings.map((f) => [incidentLink(f.incident), f.what_if ? `${f.policy} (what-if: ${f.what_if_reason || "not in effect"})` : f.policy,
+          f.key, humanize(f.outcome)])) : notice("No stored review names them.")] : []),
+    ...(p.duties ? [h("h2", {}, `Duty items (${p.duties.length})`),
+      h("p", {}, "Items for review, not findings."),
+      p.duties.length ? table(null, ["kind", "incident", "detail"],
+        p.duties.map((d) => [humanize(d.kind), incidentLink(d.incident), d.detail])) : notice("No item."),
+      h("h2", {}, "Training"),
+      courses.length ? table(null, ["course", "completed", "expires"],
+        courses.map((c) => [humanize(c.course), c.completed, c.expires || ""])) : notice("No training recorded.")] : []));
 }
 
 // An incident officer's registry link, for the incident page: a link to the profile, or "".
