@@ -12,6 +12,7 @@
 
 #include "base/timeutil.h"
 #include "base/str.h"
+#include "store/agency.h"
 
 #include "base/banned.h"
 
@@ -567,6 +568,7 @@ static int queue_row(void *arg, const fw_incident_row *row)
            (!o->assignee || (assignee && strcmp(assignee, o->assignee) == 0));
     if (keep) {
         json_object_set_new(c, "agency", json_string(row->agency));
+        fw_agency_name_set(w->s, c, row->agency);
         json_object_set_new(c, "occurred_at", json_string(row->occurred_at));
         json_object_set_new(c, "force_kinds", json_string(row->force_kinds));
         if (!fw_case_annotate(c, row->occurred_at, o->now)) {

@@ -129,15 +129,19 @@ static int case_list(cli_args *a, fw_store *s, double now)
         putchar('\n');
         json_decref(j);
     } else {
-        printf("%-24s %-18s %-16s %-20s %s\n", "INCIDENT", "STATE", "ASSIGNEE", "DUE", "");
+        printf("%-24s %-18s %-16s %-20s %-7s %s\n", "INCIDENT", "STATE", "ASSIGNEE", "DUE", "",
+               "AGENCY");
         json_array_foreach(items, i, c) {
             const char *as = json_string_value(json_object_get(c, "assignee"));
             const char *due = json_string_value(json_object_get(c, "due"));
-            printf("%-24s %-18s %-16s %-20s %s\n",
+            const char *ag = json_string_value(json_object_get(c, "agency"));
+            const char *name = json_string_value(json_object_get(c, "agency_name"));
+            printf("%-24s %-18s %-16s %-20s %-7s %s%s%s%s\n",
                    json_string_value(json_object_get(c, "incident")),
                    json_string_value(json_object_get(c, "state")), as ? as : "-",
                    due ? due : "-",
-                   json_is_true(json_object_get(c, "overdue")) ? "overdue" : "");
+                   json_is_true(json_object_get(c, "overdue")) ? "overdue" : "",
+                   name ? name : "", name ? " (" : "", ag ? ag : "-", name ? ")" : "");
         }
         printf("%zu case%s%s\n", json_array_size(items), json_array_size(items) == 1 ? "" : "s",
                more ? " (more: raise --limit)" : "");

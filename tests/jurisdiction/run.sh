@@ -129,6 +129,9 @@ has "$T/out" "Metro City Police Department (metro-pd)" "list shows the agency's 
 has "$T/out" "Blue Island Police Department (wapo-agency-5544)" "list shows an imported agency's name"
 same "$(fw list --json | jq -r '.[] | select(.id == "demo-0007") | .agency_name')" \
     "Northern Plains Immigration Enforcement Field Office (fictional)" "list --json: agency_name"
+run "case list" -- fw case list --limit 1000
+grep -Eq "^demo-0007 .*Northern Plains Immigration Enforcement Field Office \(fictional\) \(ice-ero-stp\)$" "$T/out" &&
+    ok || bad "case list shows the agency's name: $(grep demo-0007 "$T/out")"
 run "show an incident" -- fw show --reason test demo-0007
 has "$T/out" "part of    U.S. Immigration and Customs Enforcement (ice) < U.S. Department of Homeland Security (dhs)" "show: the chain of parents"
 jq -c '.withdrawn = true' <(grep '"county-so"' "$TOP/examples/agencies.jsonl") > "$T/withdrawn.jsonl"
@@ -178,6 +181,11 @@ same "$(jq -r '.incidents[] | select(.id == "ex-05-foot-pursuit") | .agency_with
     true "API rows: a withdrawn agency is marked"
 same "$(get "/api/v1/incidents/demo-0007?reason=test" | jq -r '.incident.agency + " " + .agency_name')" \
     "ice-ero-stp Northern Plains Immigration Enforcement Field Office (fictional)" "API detail: agency_name"
+get "/api/v1/cases?state=reported&limit=1000" > "$T/cases.json"
+same "$(jq -r '.cases[] | select(.incident == "demo-0007") | .agency_name' "$T/cases.json")" \
+    "Northern Plains Immigration Enforcement Field Office (fictional)" "API review queue: agency_name"
+same "$(jq -r '.cases[] | select(.incident == "ex-05-foot-pursuit") | .agency_withdrawn' "$T/cases.json")" \
+    true "API review queue: a withdrawn agency is marked"
 get "/api/v1/incidents/wapo-9268/findings" > "$T/f.json"
 same "$(jq -r '.reviews | length' "$T/f.json")" 0 "API findings: no policy for the city shooting"
 same "$(jq -r .note "$T/f.json")" "no bundled policy governs Blue Island Police Department (wapo-agency-5544)" \

@@ -282,6 +282,7 @@ describe("dashboard", () => {
     await page.goto(`${base}/#/cases`);
     await page.locator("#case-list").waitFor();
     assert.ok((await page.locator("#case-list").textContent()).includes("demo-0007"));
+    assert.ok((await page.locator("#case-list").textContent()).includes("Northern Plains Immigration Enforcement Field Office (fictional) (ice-ero-stp)"));
     await shoot(page, "cases");
     // A link with arguments opens the page with them (not "Not found").
     await page.goto(`${base}/#/cases?state=closed`);

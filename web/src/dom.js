@@ -51,3 +51,8 @@ export function notice(text, kind = "info") {
 export function humanize(s) {
   return String(s ?? "").replaceAll("_", " ");
 }
+
+// An agency as people read it: its name beside its id, a withdrawn one marked.
+export function agencyLabel(id, name, withdrawn) {
+  return `${name ? `${name} (${id})` : id}${withdrawn ? " (withdrawn)" : ""}`;
+}

@@ -1,7 +1,7 @@
 // Cases: the review queue by state with deadlines, and a case's page with
 // its transitions and finding (and, for those who may, the next move).
 import { api, query } from "../api.js";
-import { h, field, humanize, link, notice, select, table } from "../dom.js";
+import { agencyLabel, h, field, humanize, link, notice, select, table } from "../dom.js";
 import { getMeta } from "../meta.js";
 import { may } from "../roles.js";
 
@@ -39,7 +39,7 @@ export async function casesPage(ctx) {
   async function load() {
     const data = await api(`/api/v1/cases${query({ state: state.value, assignee: assignee.value.trim(), overdue: overdue.checked ? "true" : "", limit: 200 })}`);
     const where = `${state.value ? humanize(state.value) : "any state"}${assignee.value.trim() ? `, assigned to ${assignee.value.trim()}` : ""}`;
-    const rows = data.cases.map((c) => [link(`#/cases/${encodeURIComponent(c.incident)}`, c.incident), c.occurred_at.slice(0, 10), c.agency,
+    const rows = data.cases.map((c) => [link(`#/cases/${encodeURIComponent(c.incident)}`, c.incident), c.occurred_at.slice(0, 10), agencyLabel(c.agency, c.agency_name, c.agency_withdrawn),
       humanize(c.force_kinds).replaceAll(",", ", "), humanize(c.state), c.mandatory_review ? "yes" : "no", c.assignee || "",
       c.due ? c.due.slice(0, 10) : "", c.overdue ? h("strong", { class: "overdue" }, "overdue") : (c.due ? "on time" : ""), c.finding ? humanize(c.finding) : ""]);
     out.replaceChildren(rows.length

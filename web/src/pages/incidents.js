@@ -3,7 +3,7 @@
 // marked, the findings per policy and account with the decisive disputed
 // facts, and a plan view of positions at each force application.
 import { api, query } from "../api.js";
-import { h, field, humanize, link, notice, select, table } from "../dom.js";
+import { agencyLabel, h, field, humanize, link, notice, select, table } from "../dom.js";
 import { may } from "../roles.js";
 import { enumValues } from "../meta.js";
 import { Plot, plot } from "../charts.js";
@@ -87,10 +87,6 @@ function swimLanes(doc, applications) {
     h("details", {}, h("summary", {}, "Every event, in time order"), table(null, ["account", "t (s)", "event", "note"], rows)));
 }
 
-// An agency as people read it: its name beside its id, a withdrawn one marked.
-function agencyLabel(id, name, withdrawn) {
-  return `${name ? `${name} (${id})` : id}${withdrawn ? " (withdrawn)" : ""}`;
-}
 
 const OUTCOME = { within: "within policy", out: "OUT OF POLICY", undetermined: "undetermined", "n/a": "not applicable" };
 
