@@ -92,7 +92,7 @@ run 0 "a link to an officer of an agency that took part" -- fw add "$T/mutual.js
 run 1 "a refused link stored nothing" -- fw show bad-1
 
 # ---- one person across incidents ------------------------------------------------------
-run 0 "officer show" -- fw officer show metro-pd:o-7
+run 0 "officer show" -- fw officer show --json metro-pd:o-7
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-1,i-2" "the profile lists both incidents of one person, and only theirs"
 same "$(jq -r '.officer.rank' "$T/out")" "sergeant" "the profile shows the latest version"
 same "$(jq -r '[.acts[].incident] | unique | join(",")' "$T/out")" "i-1,i-2" "acts of force of that person"
@@ -100,16 +100,20 @@ same "$(jq -r '.incidents[0].label' "$T/out")" "o-101" "the incident-local label
 # Findings: a stored review under a policy not in effect is marked what-if (and why); a
 # review of an older version of the incident is not a finding on the latest.
 run 0 "a what-if review of i-2 stored" -- fw review i-2 --policy dhs-2023 --json
-run 0 "officer show after the review" -- fw officer show metro-pd:o-7
+run 0 "officer show after the review" -- fw officer show --json metro-pd:o-7
 same "$(jq -r '[.findings[] | select(.incident == "i-2")] | length > 0' "$T/out")" true "the review's findings in the profile"
 same "$(jq -r '[.findings[] | select(.incident == "i-2") | .what_if] | unique | join(",")' "$T/out")" true "findings of a policy not in effect are marked what_if"
 same "$(jq -r '[.findings[] | select(.incident == "i-2") | .what_if_reason] | unique | join(",")' "$T/out")" "it does not govern this agency" "... with the reason"
 jq '.officers[0].unit = "team-3"' "$T/i-2.json" > "$T/i-2b.json"
 run 0 "a new version of i-2" -- fw add "$T/i-2b.json"
-run 0 "officer show after the new version" -- fw officer show metro-pd:o-7
+run 0 "officer show after the new version" -- fw officer show --json metro-pd:o-7
 same "$(jq -r '[.findings[] | select(.incident == "i-2")] | length' "$T/out")" 0 "a review of an older version of the incident is not a finding"
-run 0 "the other agency's o-7" -- fw officer show county-so:o-7
+run 0 "the other agency's o-7" -- fw officer show --json county-so:o-7
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-3,mutual" "the same label in another agency is another person"
+run 0 "officer show as text" -- fw officer show metro-pd:o-7
+has "$T/out" "officer     metro-pd:o-7" "the text profile names the officer"
+grep -Eq "^incidents \(2\)$" "$T/out" && grep -Eq "^  i-1 .* as o-101 " "$T/out" && ok ||
+    bad "the text profile lists both incidents with the label: $(cat "$T/out")"
 run 2 "officer show of no one" -- fw officer show metro-pd:o-99
 has "$T/err" "no registry officer 'metro-pd:o-99'" "unknown officer"
 
@@ -120,7 +124,7 @@ same "$(jq -r '[.[].incident] | unique | join(",")' "$T/d7")" "i-1,i-2" "duties 
 same "$(jq -r '[.[].registry] | unique | join(",")' "$T/d7")" "metro-pd:o-7" "duties --officer: that person's items only"
 same "$(nd --officer o-101 | jq length)" 0 "a bare label names nobody across incidents"
 same "$(nd --officer county-so:o-7 | jq -r '[.[].incident] | unique | join(",")')" "i-3,mutual" "the other agency's o-7"
-fw officer show metro-pd:o-7 | jq -S '.duties' > "$T/profile-duties"
+fw officer show --json metro-pd:o-7 | jq -S '.duties' > "$T/profile-duties"
 nd --officer metro-pd:o-7 > /dev/null
 [ "$(jq length "$T/profile-duties")" -gt 0 ] && ok || bad "the profile has no duty items"
 
@@ -132,7 +136,7 @@ grep -q "training_device" "$T/d7" && ok || bad "no training item for an uncertif
 run 0 "training for a registry officer" -- fw training add metro-pd:o-7 firearm --completed 2020-01-01
 same "$(nd --officer metro-pd:o-7 | jq '[.[] | select(.kind == "training_device")] | length')" 0 "training found through the link"
 same "$(nd --officer county-so:o-7 | jq '[.[] | select(.kind == "training_device")] | length')" 2 "another agency's o-7 is not certified by it"
-run 0 "officer show has training" -- fw officer show metro-pd:o-7
+run 0 "officer show has training" -- fw officer show --json metro-pd:o-7
 same "$(jq -r '.training.courses[0].course' "$T/out")" "firearm" "training in the profile"
 same "$(jq -r '.training.agency' "$T/out")" "metro-pd" "a training record belongs to the officer's agency"
 
@@ -196,7 +200,7 @@ same "$(call analyst-all GET /api/v1/officers)" 403 "analysts do not see the reg
 same "$(call sup-metro GET /api/v1/officers/metro-pd:o-7)" 200 "profile for the agency"
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/body")" "i-1,i-2" "the API's profile lists both incidents"
 curl -s -H "Authorization: Bearer $(cat "$T/tok-sup-metro")" "$U/api/v1/officers/metro-pd:o-7" | jq -S '.incidents' > "$T/api-inc"
-fw officer show metro-pd:o-7 | jq -S '.incidents' > "$T/cli-inc"
+fw officer show --json metro-pd:o-7 | jq -S '.incidents' > "$T/cli-inc"
 cmp -s "$T/api-inc" "$T/cli-inc" && ok || bad "the CLI's and the API's profiles differ"
 same "$(call sup-metro GET /api/v1/officers/county-so:o-7)" 404 "another agency's officer: not found"
 cp "$T/body" "$T/held"
