@@ -310,6 +310,8 @@ describe("dashboard", () => {
     // An admin may make the next moves; the form offers only the moves the role may make.
     await page.waitForFunction(() => document.querySelectorAll("#move-form select[name=to] option").length > 0);
     assert.deepEqual(await page.locator("#move-form select[name=to]").locator("option").allTextContents(), ["investigation", "closed"]);
+    // No section missing from the answer shows up as the word "null".
+    assert.ok(!/\bnull\b/.test(await page.locator("#main").innerText()), "a stray null on the case page");
     await shoot(page, "case");
     await page.goto(`${base}/#/cases`);
     await page.locator("#case-list").waitFor();
@@ -352,6 +354,8 @@ describe("dashboard", () => {
     await page.locator("#officer-incidents").waitFor();
     assert.match(await page.locator("#officer-summary").textContent(), /^ice-ero-stp:o-101 · ice-ero-stp/);
     assert.deepEqual(await page.locator("#officer-incidents tbody tr td:first-child").allTextContents(), ["demo-0007"]);
+    // No section missing from the answer shows up as the word "null".
+    assert.ok(!/\bnull\b/.test(await page.locator("#main").innerText()), "a stray null on the officer page");
     await shoot(page, "officer");
     assert.deepEqual(page.errors, []);
   });

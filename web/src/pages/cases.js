@@ -1,7 +1,7 @@
 // Cases: the review queue by state with deadlines, and a case's page with
 // its transitions and finding (and, for those who may, the next move).
 import { api, query } from "../api.js";
-import { agencyLabel, h, field, humanize, link, notice, select, table } from "../dom.js";
+import { agencyLabel, append, h, field, humanize, link, notice, select, table } from "../dom.js";
 import { getMeta } from "../meta.js";
 import { may } from "../roles.js";
 
@@ -71,7 +71,8 @@ export async function casePage(ctx, id) {
   const c = await api(`/api/v1/cases/${encodeURIComponent(id)}`);
   const role = ctx.user ? ctx.user.role : "public";
   const meta = getMeta().cases;
-  ctx.main.append(h("p", { class: "crumbs" }, link("#/cases", "Cases"), " / ", id),
+  // append (dom.js) skips a null and flattens the arrays; Element.append would print them.
+  append(ctx.main, [h("p", { class: "crumbs" }, link("#/cases", "Cases"), " / ", id),
     h("h1", { tabindex: -1 }, `Case ${id}`),
     h("dl", { class: "facts" },
       h("dt", {}, "State"), h("dd", { id: "case-state" }, humanize(c.state)),
@@ -87,7 +88,7 @@ export async function casePage(ctx, id) {
     c.transitions.length
       ? table(null, ["from", "to", "by", "role", "at", "finding", "note or reason"], c.transitions.map((t) => [humanize(t.from),
         t.assigned ? `assigned to ${t.assigned}` : humanize(t.to), t.by, t.role || "", t.at, humanize(t.finding || ""), t.reason || t.note || ""]))
-      : h("p", {}, "No move yet."));
+      : h("p", {}, "No move yet.")]);
   // Only the moves this role may make (the server checks them again, and who investigated).
   const moves = (meta.transitions[c.state] || []).filter((m) => ((meta.move_roles[c.state] || {})[m] || []).includes(role));
   if (may(ctx.user, "move_case") && moves.length) {

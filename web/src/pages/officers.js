@@ -4,7 +4,7 @@
 // reviews, duty items and training. What the server lets the user see
 // (their agency's officers; an officer only themself) is all that is shown.
 import { api } from "../api.js";
-import { h, field, humanize, link, notice, table } from "../dom.js";
+import { append, h, field, humanize, link, notice, table } from "../dom.js";
 
 const officerLink = (id) => link(`#/officers/${encodeURIComponent(id)}`, id);
 const incidentLink = (id) => link(`#/incidents/${encodeURIComponent(id)}`, id);
@@ -40,7 +40,8 @@ export async function officerPage(ctx, id) {
   }
   const o = p.officer;
   const courses = (p.training && p.training.courses) || [];
-  ctx.main.append(
+  // append (dom.js) skips the sections a null stands for; Element.append would print "null".
+  append(ctx.main, [
     h("h1", { tabindex: -1 }, o.name || o.id),
     h("p", { class: "lede", id: "officer-summary" }, [o.id, o.agency, o.badge && `badge ${o.badge}`, o.rank,
       o.unit, o.status && humanize(o.status), o.withdrawn && "withdrawn"].filter(Boolean).join(" · ")),
@@ -64,7 +65,7 @@ export async function officerPage(ctx, id) {
         p.duties.map((d) => [humanize(d.kind), incidentLink(d.incident), d.detail])) : notice("No item."),
       h("h2", {}, "Training"),
       courses.length ? table(null, ["course", "completed", "expires"],
-        courses.map((c) => [humanize(c.course), c.completed, c.expires || ""])) : notice("No training recorded.")] : []));
+        courses.map((c) => [humanize(c.course), c.completed, c.expires || ""])) : notice("No training recorded.")] : [])]);
 }
 
 // An incident officer's registry link, for the incident page: a link to the profile, or "".
