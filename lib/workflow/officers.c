@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "store/agency.h"
 #include "store/officers.h"
 
 #include "base/banned.h"
@@ -90,6 +91,8 @@ static fw_rc add_incident(profile_walk *w, const fw_doc *doc, int64_t version,
                                         "encounter", doc->encounter, "provenance",
                                         doc->provenance)))
         return fw_error_set(w->err, FW_ERR_NOMEM, "out of memory");
+    fw_agency_name_set(w->s, json_array_get(w->incidents, json_array_size(w->incidents) - 1),
+                       doc->agency);
     for (a = 0; a < doc->naccounts; a++) {
         const fw_account *acc = &doc->accounts[a];
         for (e = 0; e < acc->nevents; e++) {
@@ -177,6 +180,7 @@ fw_rc fw_officer_profile(fw_store *s, const char *id, const fw_policy_set *set, 
         goto done;
     prof = json_pack("{s:O, s:O, s:O}", "officer", officer->root, "incidents", w.incidents,
                      "acts", w.acts);
+    fw_agency_name_set(s, prof, officer->agency); /* the officer's agency, by name */
     if (prof && (((sections & FW_PROFILE_FINDINGS) &&
                   json_object_set(prof, "findings", w.findings)) ||
                  ((sections & FW_PROFILE_DUTIES) &&

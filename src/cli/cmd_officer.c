@@ -10,19 +10,26 @@
 #include "base/clock.h"
 #include "cli.h"
 #include "data/load.h"
+#include "store/agency.h"
 #include "store/officers.h"
 #include "workflow/officers.h"
 #include "base/banned.h"
 
+/* One officer a line: id, badge, status, name, then the agency by name and id. */
 static int print_row(void *arg, const fw_doc *o)
 {
     const char *name = json_string_value(json_object_get(o->root, "name"));
     const char *badge = json_string_value(json_object_get(o->root, "badge"));
     const char *status = json_string_value(json_object_get(o->root, "status"));
-    (void)arg;
-    printf("%-32s %-20s %-10s %-10s %s%s\n", o->id, o->agency, badge ? badge : "-",
-           status ? status : "-", name ? name : "-",
+    json_t *ag = json_object();
+    const char *agname;
+    fw_agency_name_set(arg, ag, o->agency);
+    agname = json_string_value(json_object_get(ag, "agency_name"));
+    printf("%-32s %-10s %-10s %-40s %s%s%s%s%s\n", o->id, badge ? badge : "-",
+           status ? status : "-", name ? name : "-", agname ? agname : "", agname ? " (" : "",
+           o->agency, agname ? ")" : "",
            json_is_true(json_object_get(o->root, "withdrawn")) ? " (withdrawn)" : "");
+    json_decref(ag);
     return 0;
 }
 
@@ -33,7 +40,7 @@ static int officer_list(cli_args *a)
     int rc = EXIT_OK;
     if (!s)
         return EXIT_RUNTIME;
-    if (fw_officer_list(s, cli_value(a, "agency"), NULL, 0, print_row, NULL, NULL, &err) != FW_OK)
+    if (fw_officer_list(s, cli_value(a, "agency"), NULL, 0, print_row, s, NULL, &err) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     fw_store_close(s);
     return rc;
@@ -55,7 +62,10 @@ static void print_profile(const json_t *p)
     printf("officer     %s%s\n", sv(o, "id"),
            json_is_true(json_object_get(o, "withdrawn")) ? " (withdrawn)" : "");
     printf("name        %s\n", sv(o, "name"));
-    printf("agency      %s\n", sv(o, "agency"));
+    if (json_object_get(p, "agency_name"))
+        printf("agency      %s (%s)\n", sv(p, "agency_name"), sv(o, "agency"));
+    else
+        printf("agency      %s\n", sv(o, "agency"));
     printf("badge       %s\n", sv(o, "badge"));
     printf("rank        %s\n", sv(o, "rank"));
     printf("unit        %s\n", sv(o, "unit"));

@@ -10,6 +10,7 @@
 #include "access/authz.h"
 #include "api_int.h"
 #include "access/incident_access.h"
+#include "store/agency.h"
 #include "store/officers.h"
 #include "store/page.h"
 #include "workflow/officers.h"
@@ -18,6 +19,7 @@
 #define CURSOR_TAG "officer" /* the cursor's first part: the listing is by id alone */
 
 typedef struct list_ctx {
+    fw_store *store;
     const fw_user *u;
     json_t *items;
     bool nomem;   /* a row could not be made: the listing is not answered short */
@@ -43,6 +45,7 @@ static int list_one(void *arg, const fw_doc *o)
     json_object_foreach_safe(row, tmp, key, v)
         if (json_is_null(v))
             json_object_del(row, key);
+    fw_agency_name_set(c->store, row, o->agency);
     if (!row || json_array_append_new(c->items, row) != 0) {
         c->nomem = true;
         return 1;
@@ -75,7 +78,7 @@ void api_list_officers(request *r)
     const char *cursor = query_arg(r, "cursor"), *agency;
     char tag[16], after[80], enc[256];
     fw_error err;
-    list_ctx c = {&r->user, NULL, false};
+    list_ctx c = {r->store, &r->user, NULL, false};
     bool none, more = false;
     json_t *page;
     long n;

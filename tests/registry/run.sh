@@ -61,8 +61,12 @@ run 0 "show an officer record's first version" -- fw show metro-pd:o-7 --version
 same "$(jq -r '.record + " " + (has("rank") | tostring)' "$T/out")" "officer false" "show --version of an officer record"
 run 0 "history of an officer record" -- fw history metro-pd:o-7
 same "$(awk 'NR > 1 {print $1}' "$T/out" | tr '\n' ' ')" "1 2 " "history lists both versions of an officer record"
+grep '"metro-pd"' examples/agencies.jsonl > "$T/metro.jsonl"
+run 0 "the agency's record, for its name" -- fw add "$T/metro.jsonl"
 run 0 "officer list" -- fw officer list
 same "$(wc -l < "$T/out")" 3 "officer list lists every officer"
+grep -Eq "^metro-pd:o-7 .* Metro City Police Department \(metro-pd\)$" "$T/out" && ok ||
+    bad "officer list shows the agency's name: $(cat "$T/out")"
 run 0 "officer list --agency" -- fw officer list --agency metro-pd
 same "$(awk '{print $1}' "$T/out" | tr '\n' ' ')" "metro-pd:o-7 metro-pd:o-8 " "officer list of one agency"
 
@@ -112,6 +116,7 @@ run 0 "the other agency's o-7" -- fw officer show --json county-so:o-7
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/out")" "i-3,mutual" "the same label in another agency is another person"
 run 0 "officer show as text" -- fw officer show metro-pd:o-7
 has "$T/out" "officer     metro-pd:o-7" "the text profile names the officer"
+has "$T/out" "agency      Metro City Police Department (metro-pd)" "the text profile names the agency"
 grep -Eq "^incidents \(2\)$" "$T/out" && grep -Eq "^  i-1 .* as o-101 " "$T/out" && ok ||
     bad "the text profile lists both incidents with the label: $(cat "$T/out")"
 run 2 "officer show of no one" -- fw officer show metro-pd:o-99
@@ -198,10 +203,14 @@ same "$(call seven GET '/api/v1/officers?limit=1')" 200 "an officer whose id sor
 same "$(jq -r '[(.officers | length), has("next_cursor")] | join(",")' "$T/body")" "1,false" "... their own record alone, no next page"
 same "$(call analyst-all GET /api/v1/officers)" 403 "analysts do not see the registry"
 same "$(call sup-metro GET /api/v1/officers/metro-pd:o-7)" 200 "profile for the agency"
+same "$(jq -r '.agency_name + " / " + .incidents[0].agency_name' "$T/body")" \
+    "Metro City Police Department / Metro City Police Department" "the API's profile names the agency"
 same "$(jq -r '[.incidents[].id] | sort | join(",")' "$T/body")" "i-1,i-2" "the API's profile lists both incidents"
 curl -s -H "Authorization: Bearer $(cat "$T/tok-sup-metro")" "$U/api/v1/officers/metro-pd:o-7" | jq -S '.incidents' > "$T/api-inc"
 fw officer show --json metro-pd:o-7 | jq -S '.incidents' > "$T/cli-inc"
 cmp -s "$T/api-inc" "$T/cli-inc" && ok || bad "the CLI's and the API's profiles differ"
+same "$(call sup-metro GET /api/v1/officers)" 200 "the agency's officers"
+same "$(jq -r '.officers[0].agency_name' "$T/body")" "Metro City Police Department" "the API's officer rows name the agency"
 same "$(call sup-metro GET /api/v1/officers/county-so:o-7)" 404 "another agency's officer: not found"
 cp "$T/body" "$T/held"
 call sup-metro GET /api/v1/officers/county-so:o-99 > /dev/null

@@ -348,11 +348,13 @@ describe("dashboard", () => {
     await page.locator("#officers").waitFor();
     const { officers } = await apiJson(page, "/api/v1/officers");
     assert.equal(await page.locator("#officers tbody tr").count(), officers.length);
+    assert.ok((await page.locator("#officers").textContent()).includes("Northern Plains Immigration Enforcement Field Office (fictional) (ice-ero-stp)"));
     await page.goto(`${base}/#/incidents/demo-0007`);
     await page.locator("details.parties").click();
     await page.locator('details.parties a[href="#/officers/ice-ero-stp%3Ao-101"]').click();
     await page.locator("#officer-incidents").waitFor();
-    assert.match(await page.locator("#officer-summary").textContent(), /^ice-ero-stp:o-101 · ice-ero-stp/);
+    assert.match(await page.locator("#officer-summary").textContent(), /^ice-ero-stp:o-101 · Northern Plains Immigration Enforcement Field Office \(fictional\) \(ice-ero-stp\)/);
+    assert.ok((await page.locator("#officer-incidents").textContent()).includes("Northern Plains Immigration Enforcement Field Office (fictional) (ice-ero-stp)"));
     assert.deepEqual(await page.locator("#officer-incidents tbody tr td:first-child").allTextContents(), ["demo-0007"]);
     // No section missing from the answer shows up as the word "null".
     assert.ok(!/\bnull\b/.test(await page.locator("#main").innerText()), "a stray null on the officer page");

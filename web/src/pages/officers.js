@@ -4,7 +4,7 @@
 // reviews, duty items and training. What the server lets the user see
 // (their agency's officers; an officer only themself) is all that is shown.
 import { api } from "../api.js";
-import { append, h, field, humanize, link, notice, table } from "../dom.js";
+import { agencyLabel, append, h, field, humanize, link, notice, table } from "../dom.js";
 
 const officerLink = (id) => link(`#/officers/${encodeURIComponent(id)}`, id);
 const incidentLink = (id) => link(`#/incidents/${encodeURIComponent(id)}`, id);
@@ -23,7 +23,7 @@ export async function officersPage(ctx) {
     const { officers } = await api(`/api/v1/officers${q}`);
     out.replaceChildren(officers.length
       ? table(null, ["id", "agency", "name", "badge", "rank", "status"], officers.map((o) => [
-        officerLink(o.id), o.agency, o.name || "", o.badge || "", o.rank || "",
+        officerLink(o.id), agencyLabel(o.agency, o.agency_name, o.agency_withdrawn), o.name || "", o.badge || "", o.rank || "",
         o.withdrawn ? "withdrawn" : humanize(o.status || "")]), { id: "officers" })
       : notice("No registry officer."));
   }
@@ -43,13 +43,13 @@ export async function officerPage(ctx, id) {
   // append (dom.js) skips the sections a null stands for; Element.append would print "null".
   append(ctx.main, [
     h("h1", { tabindex: -1 }, o.name || o.id),
-    h("p", { class: "lede", id: "officer-summary" }, [o.id, o.agency, o.badge && `badge ${o.badge}`, o.rank,
+    h("p", { class: "lede", id: "officer-summary" }, [o.id, agencyLabel(o.agency, p.agency_name, p.agency_withdrawn), o.badge && `badge ${o.badge}`, o.rank,
       o.unit, o.status && humanize(o.status), o.withdrawn && "withdrawn"].filter(Boolean).join(" · ")),
     (o.assignments || []).length ? table("Assignments", ["unit", "from", "to"],
       o.assignments.map((a) => [a.unit, a.from, a.to || ""])) : null,
     h("h2", {}, `Incidents (${p.incidents.length})`),
     p.incidents.length ? table(null, ["incident", "agency", "occurred", "as", "role", "encounter"],
-      p.incidents.map((i) => [incidentLink(i.id), i.agency, i.occurred_at, i.label, humanize(i.role),
+      p.incidents.map((i) => [incidentLink(i.id), agencyLabel(i.agency, i.agency_name, i.agency_withdrawn), i.occurred_at, i.label, humanize(i.role),
         humanize(i.encounter || "")]), { id: "officer-incidents" }) : notice("Linked in no incident."),
     h("h2", {}, `Acts of force (${p.acts.length})`),
     p.acts.length ? table(null, ["incident", "account", "t (s)", "kind", "target"],
