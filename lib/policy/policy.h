@@ -56,6 +56,8 @@ typedef struct fw_rule_info {
     const char *status;      /* verbatim | paraphrase | unverified */
     const char *when;        /* the expressions as written (white space folded); */
     const char *require;     /* when is NULL if the rule has none */
+    const char *on;          /* the event types it judges: "force" (the default) or
+                             ** "reach_into_vehicle", "command, warning", ... */
 } fw_rule_info;
 
 const char *fw_policy_name(const fw_policy *p);      /* the family: "dhs" */
@@ -70,6 +72,11 @@ const char *fw_policy_until(const fw_policy *p);     /* YYYY-MM-DD, or NULL */
 size_t fw_policy_nrules(const fw_policy *p);
 void fw_policy_rule(const fw_policy *p, size_t i, fw_rule_info *info);
 int fw_policy_rule_index(const fw_policy *p, const char *id);
+
+/* Whether rule i judges events of type (its 'on' clause; without one, "force"). */
+bool fw_policy_rule_on(const fw_policy *p, size_t i, const char *type);
+/* Whether any rule of p judges events of type: those events are acts to review. */
+bool fw_policy_judges(const fw_policy *p, const char *type);
 
 /* Whether the version applies on date (YYYY-MM-DD...; only the date counts). */
 bool fw_policy_in_effect(const fw_policy *p, const char *date);
@@ -117,6 +124,9 @@ typedef struct fw_override {
 #define FW_MAX_FACTS_NAMED 48
 
 typedef struct fw_rule_result {
+    /* Whether the rule judges this act (its 'on' names the act's event type).  A rule
+    ** that does not is not evaluated: outcome n/a, nothing read; reviews leave it out. */
+    bool judged;
     fw_outcome outcome;
     fw_tri when, require;
     /* Facts the rule read (through referenced rules too), by index into
@@ -131,8 +141,10 @@ typedef struct fw_rule_result {
 } fw_rule_result;
 
 /*
-** Evaluate every rule of p for the force application s, into results
-** (fw_policy_nrules entries).  ov (may be NULL) replaces one fact's value.
+** Evaluate the rules of p for the act s (a force application or another act,
+** situation.h), into results (fw_policy_nrules entries): the rules whose 'on'
+** names s's event type; the others get judged = false and outcome n/a.  ov (may
+** be NULL) replaces one fact's value.
 */
 void fw_policy_evaluate(const fw_policy *p, const fw_situation *s, const fw_override *ov,
                         fw_rule_result *results);

@@ -87,6 +87,12 @@ static void check_value_for(parser *ps, const operand *fact, const char *value, 
                  value);
         return;
     }
+    if (strcmp(fw_fact_defs[fact->fact].name, "act.type") == 0) {
+        if (!fw_event_type_find(value))
+            fw_policy_perr(ps, line, col, "'%s' is not a value of act.type (expected an event type)",
+                           value);
+        return;
+    }
     e = fw_policy_fact_enum(fact->fact);
     if (!e || fw_enum_index(e, value) >= 0)
         return;
@@ -241,6 +247,103 @@ static bool refers_to(const fw_policy *p, const node *n, int target, int depth)
     }
 }
 
+/* ---- what a rule is 'on' ----------------------------------------------- */
+
+static bool rule_is_on(const rule *r, const char *type)
+{
+    size_t k;
+    if (!r->on)
+        return strcmp(type, "force") == 0;
+    for (k = 0; k < r->non; k++)
+        if (r->on[k] && strcmp(r->on[k], type) == 0)
+            return true;
+    return false;
+}
+
+/* The first event type r judges other than force, or NULL if it judges only force. */
+static const char *non_force_type(const rule *r)
+{
+    size_t k;
+    for (k = 0; r->on && k < r->non; k++)
+        if (r->on[k] && strcmp(r->on[k], "force") != 0)
+            return r->on[k];
+    return NULL;
+}
+
+static void check_act_operand(parser *ps, const rule *r, const operand *o)
+{
+    const char *other = non_force_type(r);
+    if (!other)
+        return;
+    if ((o->kind == OP_FACT && strncmp(fw_fact_defs[o->fact].name, "force.", 6) == 0) ||
+        o->kind == OP_DEF)
+        fw_policy_perr(ps, o->line, o->col,
+                       "rule %s is on %s: '%s' is a fact of force events only (use act.*)",
+                       r->id, other, o->text);
+}
+
+/* A rule on other acts than force reads no force.* fact, and every rule it refers to
+** judges every event type it does (a rule not about an act is not evaluated for it). */
+static void check_act_node(parser *ps, const rule *r, const node *n)
+{
+    size_t k;
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_AND:
+    case N_OR:
+        check_act_node(ps, r, n->a);
+        check_act_node(ps, r, n->b);
+        break;
+    case N_NOT:
+        check_act_node(ps, r, n->a);
+        break;
+    case N_TEST:
+    case N_IN:
+        check_act_operand(ps, r, &n->lhs);
+        break;
+    case N_CMP:
+        check_act_operand(ps, r, &n->lhs);
+        check_act_operand(ps, r, &n->rhs);
+        break;
+    case N_RULE:
+        if (n->rule < 0)
+            break;
+        if (!r->on) {
+            if (!rule_is_on(&ps->pol->rules[n->rule], "force"))
+                fw_policy_perr(ps, n->line, n->col, "rule %s refers to rule %s, which is not on force",
+                               r->id, n->rule_name);
+            break;
+        }
+        for (k = 0; k < r->non; k++)
+            if (r->on[k] && !rule_is_on(&ps->pol->rules[n->rule], r->on[k])) {
+                fw_policy_perr(ps, n->line, n->col, "rule %s refers to rule %s, which is not on %s",
+                               r->id, n->rule_name, r->on[k]);
+                break;
+            }
+        break;
+    default:
+        break;
+    }
+}
+
+/* The event types after 'on': known to the schema, none twice. */
+static void check_on(parser *ps, const rule *r)
+{
+    size_t k, j;
+    for (k = 0; k < r->non; k++) {
+        if (!r->on[k])
+            continue;
+        if (!fw_event_type_find(r->on[k]))
+            fw_policy_perr(ps, r->on_line[k], r->on_col[k], "rule %s: unknown event type '%s' after 'on'",
+                           r->id, r->on[k]);
+        for (j = 0; j < k; j++)
+            if (r->on[j] && strcmp(r->on[j], r->on[k]) == 0)
+                fw_policy_perr(ps, r->on_line[k], r->on_col[k], "rule %s: '%s' twice after 'on'", r->id,
+                               r->on[k]);
+    }
+}
+
 /* A 'governs' statement's values: agency ids, agency types, encounter kinds. */
 static void check_governs(parser *ps, const governs *g)
 {
@@ -299,6 +402,11 @@ void fw_policy_check(parser *ps)
             r->status = p->status;
         check_node(ps, r->when);
         check_node(ps, r->require);
+        check_on(ps, r);
+    }
+    for (i = 0; i < p->nrules; i++) {
+        check_act_node(ps, &p->rules[i], p->rules[i].when);
+        check_act_node(ps, &p->rules[i], p->rules[i].require);
     }
     for (i = 0; i < p->nrules; i++)
         if (refers_to(p, p->rules[i].when, (int)i, 0) ||

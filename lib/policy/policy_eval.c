@@ -314,7 +314,8 @@ void fw_policy_evaluate(const fw_policy *p, const fw_situation *s, const fw_over
     if (!state) {
         for (i = 0; i < p->nrules; i++) {
             memset(&results[i], 0, sizeof results[i]);
-            results[i].outcome = FW_UNDETERMINED;
+            results[i].judged = fw_policy_rule_on(p, i, fw_situation_act_type(s));
+            results[i].outcome = results[i].judged ? FW_UNDETERMINED : FW_NOT_APPLICABLE;
         }
         return;
     }
@@ -324,8 +325,19 @@ void fw_policy_evaluate(const fw_policy *p, const fw_situation *s, const fw_over
     ev.ov = ov;
     ev.results = results;
     ev.state = state;
+    for (i = 0; i < p->nrules; i++) {
+        if (fw_policy_rule_on(p, i, fw_situation_act_type(s)))
+            continue;
+        /* Not a rule about this kind of act: never evaluated (the checker makes sure
+        ** no rule that is refers to it). */
+        memset(&results[i], 0, sizeof results[i]);
+        results[i].outcome = FW_NOT_APPLICABLE;
+        state[i] = 2;
+    }
     for (i = 0; i < p->nrules; i++)
         eval_rule(&ev, i);
+    for (i = 0; i < p->nrules; i++)
+        results[i].judged = fw_policy_rule_on(p, i, fw_situation_act_type(s));
     if (state != small)
         free(state);
 }

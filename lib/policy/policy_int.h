@@ -86,6 +86,11 @@ typedef struct rule {
     const char *id, *cite, *says, *status;
     const char *when_src, *require_src;   /* the expressions as written */
     node *when, *require;
+    /* 'on TYPE, ...': the event types whose events the rule judges (none: force). */
+    const char **on;
+    size_t non;
+    const char *on_src;                   /* "force" or the list as written, folded */
+    int *on_line, *on_col;                /* where each was written */
     int line, col;
 } rule;
 

@@ -222,7 +222,7 @@ static const char *string_value(parser *ps, const token *t)
 /* ---- parsing ------------------------------------------------------------ */
 
 static const char *const clause_words[] = {"cite", "says", "status", "when", "require", "note",
-                                           "rule", "define", NULL};
+                                           "on", "rule", "define", NULL};
 
 static bool is_clause_word(const token *t)
 {
@@ -673,6 +673,58 @@ static const char *parse_date_arg(parser *ps, const char *keyword)
     return parse_word_arg(ps, keyword, NULL);
 }
 
+/* 'on TYPE[, TYPE...]': the event types a rule judges (checked by the checker). */
+static void parse_on(parser *ps, rule *r, const token *kw)
+{
+    const char *tmp[MAX_LIST];
+    int lines[MAX_LIST], cols[MAX_LIST];
+    size_t k = 0, i;
+    fw_buf text;
+
+    if (r->on) {
+        fw_policy_perr(ps, kw->line, kw->col, "rule %s has a second 'on'", r->id);
+        ps->stop = true;
+        return;
+    }
+    for (;;) {
+        if (ps->tok.kind != T_WORD || is_reserved(&ps->tok)) {
+            expected(ps, "an event type after 'on'");
+            return;
+        }
+        if (k == MAX_LIST) {
+            fw_policy_perr(ps, ps->tok.line, ps->tok.col, "more than %d event types after 'on'",
+                           MAX_LIST);
+            ps->stop = true;
+            return;
+        }
+        lines[k] = ps->tok.line;
+        cols[k] = ps->tok.col;
+        tmp[k++] = tok_dup(ps, &ps->tok);
+        next(ps);
+        if (ps->tok.kind != T_COMMA)
+            break;
+        next(ps);
+    }
+    r->on = fw_policy_arena_alloc(&ps->pol->arena, k * sizeof *r->on);
+    r->on_line = fw_policy_arena_alloc(&ps->pol->arena, k * sizeof *r->on_line);
+    r->on_col = fw_policy_arena_alloc(&ps->pol->arena, k * sizeof *r->on_col);
+    fw_buf_init(&text, 128);
+    for (i = 0; i < k; i++)
+        fw_buf_printf(&text, "%s%s", i ? ", " : "", tmp[i] ? tmp[i] : "");
+    r->on_src = arena_strndup(&ps->pol->arena, fw_buf_str(&text), text.len);
+    fw_buf_release(&text);
+    if (!r->on || !r->on_src || !r->on_line || !r->on_col) {
+        fw_policy_perr(ps, kw->line, kw->col, "out of memory");
+        ps->stop = true;
+        r->on = NULL;
+        return;
+    }
+    memcpy(r->on, tmp, k * sizeof *r->on);
+    memcpy(r->on_line, lines, k * sizeof *r->on_line);
+    memcpy(r->on_col, cols, k * sizeof *r->on_col);
+    r->non = k;
+}
+
 static void parse_rule(parser *ps)
 {
     rule *r;
@@ -708,6 +760,9 @@ static void parse_rule(parser *ps)
         } else if (word_is(&kw, "status")) {
             next(ps);
             r->status = parse_word_arg(ps, "status", statuses);
+        } else if (word_is(&kw, "on")) {
+            next(ps);
+            parse_on(ps, r, &kw);
         } else if (word_is(&kw, "when") || word_is(&kw, "require")) {
             bool when = word_is(&kw, "when");
             next(ps);
@@ -730,11 +785,11 @@ static void parse_rule(parser *ps)
                 }
             }
         } else {
-            expected(ps, "a clause (cite, says, status, when, require), 'rule' or 'define'");
+            expected(ps, "a clause (cite, says, status, on, when, require), 'rule' or 'define'");
         }
     }
     if (!ps->stop && ps->tok.kind != T_EOF && ps->tok.kind != T_WORD)
-        expected(ps, "a clause (cite, says, status, when, require), 'rule' or 'define'");
+        expected(ps, "a clause (cite, says, status, on, when, require), 'rule' or 'define'");
 }
 
 static void parse_define(parser *ps)
@@ -994,6 +1049,31 @@ void fw_policy_rule(const fw_policy *p, size_t i, fw_rule_info *info)
     info->status = p->rules[i].status;
     info->when = p->rules[i].when_src;
     info->require = p->rules[i].require_src;
+    info->on = p->rules[i].on_src ? p->rules[i].on_src : "force";
+}
+
+bool fw_policy_rule_on(const fw_policy *p, size_t i, const char *type)
+{
+    const rule *r;
+    size_t k;
+    if (i >= p->nrules || !type)
+        return false;
+    r = &p->rules[i];
+    if (!r->on)
+        return strcmp(type, "force") == 0;
+    for (k = 0; k < r->non; k++)
+        if (r->on[k] && strcmp(r->on[k], type) == 0)
+            return true;
+    return false;
+}
+
+bool fw_policy_judges(const fw_policy *p, const char *type)
+{
+    size_t i;
+    for (i = 0; i < p->nrules; i++)
+        if (fw_policy_rule_on(p, i, type))
+            return true;
+    return false;
 }
 
 int fw_policy_rule_index(const fw_policy *p, const char *id)

@@ -98,6 +98,36 @@ static fw_rc find_decisive(fw_review *r)
     return rc;
 }
 
+/* ---- which events are items, and their keys (acts: docs/policy-language.md) ---- */
+
+/* A force event, or an event of a type some rule of p is 'on'. */
+static bool is_item_event(const fw_policy *p, const fw_event *ev)
+{
+    if (!ev->type || !ev->type_name)
+        return false;
+    return strcmp(ev->type_name, "force") == 0 || fw_policy_judges(p, ev->type_name);
+}
+
+/* "ACTOR@T" for force, "ACTOR@T/TYPE" for another act; num holds T. */
+static fw_rc item_key(const fw_event *ev, const fw_buf *num, char *key, size_t n)
+{
+    bool force = strcmp(ev->type_name, "force") == 0;
+    return fw_snprintf(key, n, "%s@%s%s%s", ev->actor ? ev->actor : "?", fw_buf_str(num),
+                       force ? "" : "/", force ? "" : ev->type_name);
+}
+
+bool fw_review_item_is_force(const fw_review *r, size_t item)
+{
+    return strcmp(fw_review_item_type(r, item), "force") == 0;
+}
+
+const char *fw_review_item_type(const fw_review *r, size_t item)
+{
+    const fw_review_item *it = &r->items[item];
+    const char *t = r->doc->accounts[it->account].events[it->event].type_name;
+    return t ? t : "?";
+}
+
 fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *geo,
                     const char *account, fw_review *out, fw_error *err)
 {
@@ -113,8 +143,7 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
                                                           : "not in effect on that date";
     for (a = 0; a < doc->naccounts; a++)
         for (e = 0; e < doc->accounts[a].nevents; e++)
-            total += doc->accounts[a].events[e].type &&
-                     strcmp(doc->accounts[a].events[e].type_name, "force") == 0;
+            total += is_item_event(p, &doc->accounts[a].events[e]);
     out->items = calloc(total ? total : 1, sizeof *out->items);
     if (!out->items)
         return fw_error_set(err, FW_ERR_NOMEM, "out of memory");
@@ -127,7 +156,7 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
             const fw_event *ev = &acc->events[e];
             fw_review_item *it;
             int repeat = 1;
-            if (!ev->type || strcmp(ev->type_name, "force") != 0)
+            if (!is_item_event(p, ev))
                 continue;
             it = &out->items[out->nitems];
             it->account = a;
@@ -135,8 +164,7 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
             fw_buf_reset(&num);
             fw_canon_number(ev->t, &num);   /* "" when t is not finite */
             /* A key cut short could be another actor's: refused. */
-            if (fw_snprintf(it->key, sizeof it->key, "%s@%s", ev->actor ? ev->actor : "?",
-                            fw_buf_str(&num)) != FW_OK) {
+            if (item_key(ev, &num, it->key, sizeof it->key) != FW_OK) {
                 rc = fw_error_set(err, FW_ERR_LIMIT, "an event's actor and time are too long");
                 break;
             }
@@ -235,6 +263,17 @@ static const char *event_str(const fw_event *e, const char *key)
     return json_is_string(j) ? json_string_value(j) : NULL;
 }
 
+/* What an act was aimed at, as its event names it (target, to, vehicle, person). */
+static const char *act_target_str(const fw_event *e)
+{
+    static const char *const keys[] = {"target", "to", "vehicle", "person"};
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (event_str(e, keys[i]))
+            return event_str(e, keys[i]);
+    return NULL;
+}
+
 json_t *fw_review_json(const fw_review *r)
 {
     json_t *root, *apps = json_array(), *dec = json_array();
@@ -248,8 +287,12 @@ json_t *fw_review_json(const fw_review *r)
         json_t *rules = json_array();
         for (k = 0; k < n; k++) {
             const fw_rule_result *res = &it->results[k];
-            json_t *facts = json_object(), *unknown = json_array(), *rj;
+            json_t *facts, *unknown, *rj;
             size_t f;
+            if (!res->judged)   /* a rule about other acts */
+                continue;
+            facts = json_object();
+            unknown = json_array();
             fw_policy_rule(r->policy, k, &info);
             for (f = 0; f < res->nread; f++)
                 json_object_set_new(facts, fw_fact_defs[res->read[f]].name,
@@ -264,9 +307,10 @@ json_t *fw_review_json(const fw_review *r)
             json_array_append_new(rules, rj);
         }
         json_array_append_new(
-            apps, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
+            apps, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
+                            "act", fw_review_item_type(r, i),
                             "account", r->doc->accounts[it->account].id, "actor", e->actor,
-                            "kind", event_str(e, "kind"), "target", event_str(e, "target"),
+                            "kind", event_str(e, "kind"), "target", act_target_str(e),
                             "t", e->t, "outcome",
                             fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules));
     }
@@ -377,7 +421,9 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         if (done[i])
             continue;
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
-                      event_str(e, "kind") ? event_str(e, "kind") : "force");
+                      !fw_review_item_is_force(r, i) ? fw_review_item_type(r, i)
+                      : event_str(e, "kind")         ? event_str(e, "kind")
+                                                     : "force");
         fw_canon_number(e->t, out);
         fw_buf_printf(out, " s  policy %s%s%s%s\n", fw_policy_fullname(r->policy),
                       r->what_if ? " (what-if: " : "", r->what_if ? r->what_if : "",
@@ -390,6 +436,8 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
             fw_buf_printf(out, "  %-10s: ", r->doc->accounts[r->items[k].account].id);
             for (d = 0; d < n; d++) {
                 const fw_rule_result *res = &r->items[k].results[d];
+                if (!res->judged)
+                    continue;
                 if (!verbose && (res->outcome == FW_NOT_APPLICABLE ||
                                  (res->outcome == FW_WITHIN &&
                                   fw_review_item_outcome(r, k) != FW_WITHIN)))

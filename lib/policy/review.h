@@ -1,6 +1,8 @@
 /*
 ** Review: every force application of an incident, under every account,
-** judged by every rule of one policy version; and the decisive disputed
+** judged by every rule of one policy version on force, and every other act a
+** rule of it is 'on' (a reach into a vehicle, a command...), judged by those
+** rules against its own actor at its own moment; and the decisive disputed
 ** facts where accounts disagree (docs/policy-language.md, "Outcomes").
 ** Pure: no I/O.
 **
@@ -19,8 +21,9 @@
 
 typedef struct fw_review_item {
     size_t account;            /* index into doc->accounts */
-    size_t event;              /* index of the force event in that account */
-    char key[96];              /* "ACTOR@T", or "ACTOR@T#2" for a repeat in one account */
+    size_t event;              /* index of the act's event in that account */
+    char key[96];              /* "ACTOR@T", or "ACTOR@T#2" for a repeat in one account;
+                               ** "ACTOR@T/TYPE" for an act other than force */
     fw_situation *sit;
     fw_rule_result *results;   /* one per rule of the policy */
 } fw_review_item;
@@ -54,6 +57,13 @@ void fw_review_release(fw_review *r);
 
 /* The worst outcome of an item over all rules (out > undetermined > within > n/a). */
 fw_outcome fw_review_item_outcome(const fw_review *r, size_t item);
+
+/* Whether an item is a force application (not another act: a reach-in, a command...).
+** Counts of force applications (what-if), the duty to intervene and the force
+** markers of the dashboard take only these. */
+bool fw_review_item_is_force(const fw_review *r, size_t item);
+/* The item's event type: "force", "reach_into_vehicle", ... */
+const char *fw_review_item_type(const fw_review *r, size_t item);
 
 /* The review as JSON (what is stored and what --json prints); NULL if out of memory. */
 json_t *fw_review_json(const fw_review *r);

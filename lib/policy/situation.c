@@ -35,6 +35,11 @@
 
 /* Indices into fw_fact_defs, in the order of the documentation's table. */
 enum {
+    F_ACT_TYPE,
+    F_ACT_ACTOR,
+    F_ACT_TARGET,
+    F_ACT_TONE,
+    F_ACT_BEFORE_ANY_STEP,
     F_FORCE_KIND,
     F_FORCE_ACTOR,
     F_FORCE_TARGET,
@@ -85,6 +90,14 @@ enum {
 #define ID(i, nm, d) [i] = {nm, FW_FACT_ID, NULL, d}
 
 const fw_fact_def fw_fact_defs[] = {
+    EN(F_ACT_TYPE, "act.type", NULL,
+       "the act's event type: force, reach_into_vehicle, command, ... (a rule's 'on')"),
+    ID(F_ACT_ACTOR, "act.actor", "the officer who did the act (\"the officer\")"),
+    ID(F_ACT_TARGET, "act.target",
+       "whom or what the act was aimed at: its target, to, vehicle or person"),
+    EN(F_ACT_TONE, "act.tone", "tone", "the act's tone of voice (commands)"),
+    B(F_ACT_BEFORE_ANY_STEP, "act.before_any_step",
+      "no command, identification, warning or de-escalation came before the act"),
     EN(F_FORCE_KIND, "force.kind", "force_kind", "the force event's kind"),
     ID(F_FORCE_ACTOR, "force.actor", "the officer applying force"),
     ID(F_FORCE_TARGET, "force.target", "the force event's target"),
@@ -628,6 +641,39 @@ static void replay(const ctx *c, seen *w)
     }
 }
 
+/* ---- the act itself ----------------------------------------------------- */
+
+static bool is_step(const fw_event *e)
+{
+    ev_kind k = event_kind(e);
+    return k == EV_IDENTIFY || k == EV_COMMAND || k == EV_WARNING || k == EV_DEESCALATE;
+}
+
+/* Facts of the act event (force or another act), whatever its type. */
+static void act_facts(ctx *c)
+{
+    const fw_event *e = &c->a->events[c->s->force_index];
+    int ai = (int)c->s->force_index;
+    size_t j;
+
+    ev_str(c, F_ACT_TYPE, e->type_name, ai);
+    ev_str(c, F_ACT_ACTOR, e->actor, ai);
+    ev_str(c, F_ACT_TARGET, c->target, ai);
+    if (event_kind(e) == EV_COMMAND)
+        ev_str(c, F_ACT_TONE, attr_str(e, "tone"), ai);
+    /* Before: earlier in time, or at the same time and listed before it. */
+    for (j = 0; j < c->a->nevents; j++) {
+        const fw_event *x = &c->a->events[j];
+        if (j == c->s->force_index || !is_step(x))
+            continue;
+        if (x->t < e->t || (x->t == e->t && j < c->s->force_index)) {
+            ev_bool(c, F_ACT_BEFORE_ANY_STEP, false, (int)j);
+            return;
+        }
+    }
+    ev_bool(c, F_ACT_BEFORE_ANY_STEP, true, ai);
+}
+
 /* ---- the force event itself -------------------------------------------- */
 
 static void force_facts(ctx *c)
@@ -636,6 +682,10 @@ static void force_facts(ctx *c)
     int fi = (int)c->s->force_index;
     double d;
     bool b;
+
+    /* Another act has no force facts: they stay unknown, from nowhere. */
+    if (event_kind(e) != EV_FORCE)
+        return;
 
     ev_str(c, F_FORCE_KIND, attr_str(e, "kind"), fi);
     ev_str(c, F_FORCE_ACTOR, e->actor, fi);
@@ -977,6 +1027,27 @@ static void conduct_facts(ctx *c, const seen *w)
 
 /* ---- entry points ------------------------------------------------------ */
 
+/* Whom or what an act is aimed at: a force's or an intervention's target, a command's,
+** warning's or identification's `to`, the vehicle reached into, the person aided. */
+static const char *act_target(const fw_event *e)
+{
+    static const char *const keys[] = {"target", "to", "vehicle", "person"};
+    size_t i;
+    for (i = 0; i < N(keys); i++)
+        if (attr_str(e, keys[i]))
+            return attr_str(e, keys[i]);
+    return NULL;
+}
+
+const char *fw_situation_act_type(const fw_situation *s)
+{
+    const fw_event *e;
+    if (!s || !s->account || s->force_index >= s->account->nevents)
+        return NULL;
+    e = &s->account->events[s->force_index];
+    return e->type ? e->type_name : NULL;
+}
+
 fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t force_index,
                                  const fw_geometry *geo)
 {
@@ -993,7 +1064,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     if (!doc || !a || force_index >= a->nevents || force_index > (size_t)INT_MAX)
         return NULL;
     force = &a->events[force_index];
-    if (event_kind(force) != EV_FORCE)
+    if (!force->type || !force->type_name)
         return NULL;
     if (!geo) {
         fw_geometry_default(&def);
@@ -1020,7 +1091,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     c.s = s;
     c.a = a;
     c.officer = force->actor;
-    c.target = attr_str(force, "target");
+    c.target = act_target(force);
     complete = json_object_get(a->obj, "complete");
     c.complete = json_is_true(complete);
 
@@ -1036,6 +1107,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     s->vehicle = choose_vehicle(doc, c.target, c.subject);
 
     replay(&c, &w);
+    act_facts(&c);
     force_facts(&c);
     threat_facts(&c, &w);
     subject_facts(&c, &w);

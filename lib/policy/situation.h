@@ -87,20 +87,29 @@ void fw_geometry_default(fw_geometry *g);
 typedef struct fw_situation {
     const fw_doc *doc;
     const fw_account *account;
-    size_t force_index;        /* index of the force event in the account */
+    size_t force_index;        /* index of the act's event in the account: a force event,
+                               ** or another act (reach_into_vehicle, command, ...) */
     double t;                  /* its time */
     const char *vehicle;       /* the vehicle the facts speak of, or NULL */
     fw_fact facts[];           /* fw_n_facts entries, in fw_fact_defs order */
 } fw_situation;
 
 /*
-** Build the facts of the force event at index force_index of account a of
-** doc.  geo may be NULL for the defaults.  Returns NULL if out of memory or
-** if that event is not a force event.  Free with fw_situation_free.
+** Build the facts of the act at index force_index of account a of doc: a force
+** event, or any other event of a known type (a reach into a vehicle, a command,
+** a warning, medical aid...), judged at its own moment: facts from the events at
+** or before its time, "the officer" its actor, "the subject" its target (target,
+** to or person) when a subject, or the driver of the vehicle it names.  For an act
+** other than force the force.* facts stay unknown.  geo may be NULL for the
+** defaults.  Returns NULL if out of memory or if that event has no known type.
+** Free with fw_situation_free.
 */
 fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t force_index,
                                  const fw_geometry *geo);
 void fw_situation_free(fw_situation *s);
+
+/* The act's event type ("force", "reach_into_vehicle", ...), or NULL. */
+const char *fw_situation_act_type(const fw_situation *s);
 
 /* The fact by name, or NULL if no such fact. */
 const fw_fact *fw_situation_fact(const fw_situation *s, const char *name);
