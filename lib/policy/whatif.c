@@ -85,14 +85,22 @@ fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc)
         const fw_account *acct = &doc->accounts[rv->items[i].account];
         int kind = kind_index(acct->kind);
         fw_outcome o = fw_review_item_outcome(rv, i);
-        t->applications++;
-        t->apps_by_kind[kind]++;
-        t->evaluations += t->nrules;
-        if (o == FW_OUT) {
-            t->out_apps++;
-            t->out_by_kind[kind]++;
-        } else if (o == FW_UNDETERMINED) {
-            t->undetermined_apps++;
+        for (k = 0; k < t->nrules; k++)
+            t->evaluations += rv->items[i].results[k].judged;
+        if (!fw_review_item_is_force(rv, i)) {
+            /* Another act (a reach-in, a command): counted apart, not as force. */
+            t->acts++;
+            t->out_acts += o == FW_OUT;
+            t->undetermined_acts += o == FW_UNDETERMINED;
+        } else {
+            t->applications++;
+            t->apps_by_kind[kind]++;
+            if (o == FW_OUT) {
+                t->out_apps++;
+                t->out_by_kind[kind]++;
+            } else if (o == FW_UNDETERMINED) {
+                t->undetermined_apps++;
+            }
         }
         for (k = 0; k < t->nrules; k++) {
             fw_outcome r = rv->items[i].results[k].outcome;
@@ -135,6 +143,10 @@ json_t *fw_whatif_json(const fw_whatif *t)
                      fw_policy_kind(p), "incidents", (json_int_t)t->incidents, "applications",
                      (json_int_t)t->applications, "out_of_policy", (json_int_t)t->out_apps,
                      "rules", rules);
+    if (root) {
+        json_object_set_new(root, "acts", json_integer((json_int_t)t->acts));
+        json_object_set_new(root, "acts_out_of_policy", json_integer((json_int_t)t->out_acts));
+    }
     if (root && t->set)
         json_object_set_new(root, "governed", json_integer((json_int_t)t->governed));
     return root;
@@ -158,6 +170,10 @@ fw_rc fw_whatif_text(const fw_whatif *t, fw_buf *out)
         rc = fw_buf_printf(out, "force applications (per account): %zu; out of policy: %zu; "
                            "undetermined: %zu\n", t->applications, t->out_apps,
                            t->undetermined_apps);
+    if (!rc && t->acts)
+        rc = fw_buf_printf(out, "other acts judged (per account; not counted as force): %zu; out "
+                           "of policy: %zu; undetermined: %zu\n", t->acts, t->out_acts,
+                           t->undetermined_acts);
     if (!rc)
         rc = fw_buf_printf(out, "\n%-40s %8s %12s\n", "RULE", "OUT", "UNDETERMINED");
     for (k = 0; !rc && k < t->nrules; k++) {

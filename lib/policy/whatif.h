@@ -1,6 +1,9 @@
 /*
 ** What-if: how many force applications one policy version would flag, by
-** rule and by account kind, over a set of incidents.  A pure tally: the
+** rule and by account kind, over a set of incidents.  Acts other than force that
+** rules are 'on' (reach-ins, commands: docs/policy-language.md) are counted apart,
+** as acts, never as force applications; a rule's own counts are of the items it
+** judges, so a rule on reach_into_vehicle counts reach-ins.  A pure tally: the
 ** caller reviews each incident (fw_review_run) and adds the review here;
 ** whatif_run.h walks the store to do that.  The same tally answers the
 ** command line (`review --all --summary`) and the server (GET /api/v1/whatif).
@@ -27,7 +30,8 @@ typedef struct fw_whatif {
     const fw_loaded_policy *policy;
     size_t nrules;
     size_t incidents;          /* incidents walked, with or without force */
-    size_t applications, evaluations, out_apps, undetermined_apps;
+    size_t applications, evaluations, out_apps, undetermined_apps;   /* force only */
+    size_t acts, out_acts, undetermined_acts;   /* other acts judged (per account) */
     size_t *out_by_rule, *und_by_rule;
     size_t apps_by_kind[FW_WHATIF_KINDS], out_by_kind[FW_WHATIF_KINDS];
     /* Optional, per rule: "    INCIDENT KEY ACCOUNT\n" for every application out of policy
@@ -53,7 +57,9 @@ void fw_whatif_release(fw_whatif *t);
 fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc);
 
 /* The tally as the API serves it: {policy, kind, incidents, applications, out_of_policy,
-** governed (with set), rules: [{rule, cite, out, undetermined, incidents}]}.  NULL if out of memory. */
+** acts, acts_out_of_policy, governed (with set), rules: [{rule, cite, out, undetermined,
+** incidents}]}.  applications and out_of_policy count force applications only; acts and
+** acts_out_of_policy the other acts judged.  NULL if out of memory. */
 json_t *fw_whatif_json(const fw_whatif *t);
 
 /* The tally as text for people (the command line's summary), appended to out. */

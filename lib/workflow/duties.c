@@ -161,7 +161,8 @@ static void statements(const fw_doc *doc, const json_t *received, double now,
 }
 
 /* Officers present (not the one using force) with no intervene event in an
-** account where that force was out of policy. */
+** account where that force was out of policy.  Acts other than force (items of rules
+** 'on' other event types) do not count: the duty is to stop excessive force. */
 static void interventions(const fw_doc *doc, const fw_review *reviews, size_t n, json_t *items)
 {
     size_t r, i, p, e, k;
@@ -175,7 +176,9 @@ static void interventions(const fw_doc *doc, const fw_review *reviews, size_t n,
             const fw_event *force = &acc->events[it->event];
             fw_rule_info info;
             size_t rule;
-            if (fw_review_item_outcome(rv, i) != FW_OUT)
+            /* Only force: an act out of policy that is not force (a reach-in, a hostile
+            ** command) is its actor's own finding, not force others had to stop. */
+            if (!fw_review_item_is_force(rv, i) || fw_review_item_outcome(rv, i) != FW_OUT)
                 continue;
             for (rule = 0; rule < fw_policy_nrules(rv->policy); rule++)
                 if (it->results[rule].outcome == FW_OUT)

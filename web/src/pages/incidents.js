@@ -60,11 +60,16 @@ function eventText(ev) {
   return bits.join(" ");
 }
 
+// A review item is a force application, or another act a rule is "on" (a reach into
+// a vehicle, a command): "act" names its event type (docs/policy-language.md).
+const isForce = (a) => !a.act || a.act === "force";
+const actLabel = (a) => humanize(isForce(a) ? a.kind : a.act);
+
 function swimLanes(doc, applications) {
   const accounts = doc.accounts.map((a) => a.id);
   const events = doc.accounts.flatMap((a) => a.events.filter((e) => typeof e.t === "number")
     .map((e) => ({ account: a.id, t: e.t, type: e.type, force: e.type === "force", label: eventText(e), note: e.note || "" })));
-  const forces = [...new Map(applications.map((k) => [k.key, k])).values()];
+  const forces = [...new Map(applications.filter(isForce).map((k) => [k.key, k])).values()];
   const svg = plot({
     width: Math.max(320, Math.min(900, document.getElementById("main").clientWidth - 32)),
     height: 70 + 56 * accounts.length, marginLeft: 90, marginTop: 30,
@@ -102,7 +107,7 @@ function findingsFor(review) {
     review.what_if ? h("p", { class: "what-if", "data-what-if": "true" }, `What-if: ${review.policy} is not in effect for this incident (${review.what_if_reason}).`) : null);
   for (const [key, apps] of byKey) {
     const first = apps[0];
-    section.append(h("h4", {}, `${first.actor} ${humanize(first.kind)} at t=${first.t} s${first.target ? ` at ${first.target}` : ""}`));
+    section.append(h("h4", {}, `${first.actor} ${actLabel(first)} at t=${first.t} s${first.target ? ` at ${first.target}` : ""}`));
     const rows = apps.map((a) => {
       const notable = a.rules.filter((r) => r.outcome === "out" || r.outcome === "undetermined");
       return h("tr", { class: `outcome-${a.outcome.replace("/", "")}`, "data-account": a.account, "data-outcome": a.outcome },
@@ -142,7 +147,7 @@ function findingMatrix(doc, reviews) {
     for (const [key, { first, by }] of byKey) {
       const disputed = new Set(by.values()).size > 1;
       rows.push(h("tr", { "data-key": key, "data-policy": r.policy },
-        h("th", { scope: "row" }, `${first.actor} ${humanize(first.kind)} t=${first.t} s`),
+        h("th", { scope: "row" }, `${first.actor} ${actLabel(first)} t=${first.t} s`),
         h("td", {}, r.policy),
         accounts.map((acc) => {
           const o = by.get(acc);
@@ -153,8 +158,8 @@ function findingMatrix(doc, reviews) {
   }
   if (!rows.length) return "";
   return h("div", { class: "scroll" }, h("table", { id: "finding-matrix", class: "matrix" },
-    h("caption", {}, "Each force application's finding per policy and account"),
-    h("thead", {}, h("tr", {}, ["force application", "policy", ...accounts, ""].map((x) => h("th", { scope: "col" }, x)))),
+    h("caption", {}, "Each force application's (and other judged act's) finding per policy and account"),
+    h("thead", {}, h("tr", {}, ["force application or act", "policy", ...accounts, ""].map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, rows)));
 }
 
@@ -164,7 +169,7 @@ function planViews(doc, applications) {
   for (const acc of doc.accounts) {
     const pos = acc.events.filter((e) => e.type === "position" && typeof e.x === "number" && typeof e.y === "number");
     if (!pos.length) continue;
-    const forces = applications.filter((a) => a.account === acc.id);
+    const forces = applications.filter((a) => a.account === acc.id && isForce(a));
     for (const f of forces.length ? forces : [{ t: Math.max(...pos.map((p) => p.t)), actor: "", kind: "", key: "last" }]) {
       const latest = new Map();
       for (const p of pos) if (p.t <= f.t && (!latest.has(p.actor) || latest.get(p.actor).t <= p.t)) latest.set(p.actor, p);
