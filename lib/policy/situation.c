@@ -1042,10 +1042,11 @@ static const char *act_target(const fw_event *e)
 const char *fw_situation_act_type(const fw_situation *s)
 {
     const fw_event *e;
+    /* A situation made by hand, not from an event (tests, tools), is force. */
     if (!s || !s->account || s->force_index >= s->account->nevents)
-        return NULL;
+        return "force";
     e = &s->account->events[s->force_index];
-    return e->type ? e->type_name : NULL;
+    return e->type && e->type_name ? e->type_name : "force";
 }
 
 fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t force_index,

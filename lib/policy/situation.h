@@ -108,7 +108,8 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
                                  const fw_geometry *geo);
 void fw_situation_free(fw_situation *s);
 
-/* The act's event type ("force", "reach_into_vehicle", ...), or NULL. */
+/* The act's event type ("force", "reach_into_vehicle", ...); "force" for a situation
+** not built from an event of a known type (made by hand, as tests do). */
 const char *fw_situation_act_type(const fw_situation *s);
 
 /* The fact by name, or NULL if no such fact. */

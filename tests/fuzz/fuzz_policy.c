@@ -1,8 +1,9 @@
 /*
 ** Fuzz target for the policy parser and checker.  Any input must be either
 ** rejected with at least one FILE:LINE:COLUMN message, or accepted; an
-** accepted policy is then evaluated on an all-unknown situation, which must
-** give every rule an outcome without crashing, and its 'governs' statements
+** accepted policy is then evaluated on an all-unknown situation of a force
+** application and of a command, which must give every rule an outcome without
+** crashing (judged only by the rules on that act), and its 'governs' statements
 ** are asked about an agency chain (whom, what, and as text).
 */
 #include <stdint.h>
@@ -22,7 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fw_situation *s;
     fw_rule_result *r;
     fw_account none;
-    size_t i;
+    fw_event act;
+    size_t i, k;
+    static const char *const acts[] = {"force", "command"};
 
     fw_diag_init(&diag, 20);
     if (fw_policy_parse("fuzz", (const char *)data, size, &p, &diag) != FW_OK) {
@@ -35,15 +38,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r = calloc(fw_policy_nrules(p) + 1, sizeof *r);
     memset(&none, 0, sizeof none);
     none.obj = json_object();
-    if (s && r) {
+    memset(&act, 0, sizeof act);
+    none.events = &act;
+    none.nevents = 1;
+    for (k = 0; s && r && k < 2; k++) {
+        act.type = fw_event_type_find(acts[k]);
+        act.type_name = acts[k];
         s->account = &none;
         for (i = 0; i < fw_n_facts; i++)
             s->facts[i].event_index = -1;
         fw_policy_evaluate(p, s, NULL, r);
-        for (i = 0; i < fw_policy_nrules(p); i++)
+        for (i = 0; i < fw_policy_nrules(p); i++) {
             if (r[i].outcome != FW_UNDETERMINED && r[i].outcome != FW_NOT_APPLICABLE &&
                 r[i].outcome != FW_WITHIN && r[i].outcome != FW_OUT)
                 abort();
+            if (r[i].judged != fw_policy_rule_on(p, i, acts[k]) ||
+                (!r[i].judged && (r[i].outcome != FW_NOT_APPLICABLE || r[i].nread)))
+                abort(); /* a rule is evaluated exactly for the acts it is on */
+        }
     }
     {
         /* Jurisdiction: an ICE field office at a vehicle stop, then no agency at all. */

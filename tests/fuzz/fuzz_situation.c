@@ -1,9 +1,10 @@
 /*
 ** Fuzz target for the situation model.  Any document fw_doc_parse accepts
-** must give, for every force event of every account, a situation whose every
-** fact is well formed: a value of its fact's type or unknown, an event index
-** that points at an event at or before the force, and a value that formats.
-** Non-force events must be refused.  Built with libFuzzer by `make fuzz`, and
+** must give, for every event of a known type of every account (a force
+** application or another act), a situation whose every fact is well formed: a
+** value of its fact's type or unknown, an event index that points at an event at
+** or before the act, and a value that formats; an act other than force has no
+** force.* facts.  Events of an unknown type must be refused.  Built with libFuzzer by `make fuzz`, and
 ** with replay.c for the regular test run.
 */
 #include <stdint.h>
@@ -70,17 +71,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const fw_event *ev = &acc->events[e];
             bool is_force = ev->type && strcmp(ev->type_name, "force") == 0;
             fw_situation *s = fw_situation_build(doc, acc, e, (e & 1) ? &geo : NULL);
-            if (!is_force) {
+            if (!ev->type) {
                 if (s)
-                    abort(); /* only force events have a situation */
+                    abort(); /* only events of a known type are acts */
                 continue;
             }
             if (!s)
                 abort(); /* out of memory is not expected here */
-            if (s->t != ev->t || s->force_index != e)
+            if (s->t != ev->t || s->force_index != e ||
+                strcmp(fw_situation_act_type(s), ev->type_name) != 0)
                 abort();
-            for (i = 0; i < fw_n_facts; i++)
+            for (i = 0; i < fw_n_facts; i++) {
                 check_fact(s, i);
+                if (!is_force && strncmp(fw_fact_defs[i].name, "force.", 6) == 0 &&
+                    s->facts[i].v.type != FW_V_UNKNOWN)
+                    abort(); /* an act that is not force has no force facts */
+            }
             fw_situation_free(s);
         }
     }

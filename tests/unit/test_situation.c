@@ -11,6 +11,7 @@
 static void test_fact_table(void **state)
 {
     static const char *const in_order[] = {
+        "act.type", "act.actor", "act.target", "act.tone", "act.before_any_step",
         "force.kind", "force.actor", "force.target", "force.target_type", "force.rounds",
         "force.purpose", "force.from_vehicle", "threat.level", "threat.imminent",
         "threat.means", "threat.target", "threat.other_means", "subject.armed",
@@ -265,7 +266,12 @@ static void test_build_rejects(void **state)
     fw_situation *s;
     (void)state;
 
-    assert_null(fw_situation_build(doc, a, 0, NULL));   /* not a force event */
+    /* Another act (a command) is judged too: no force facts (tests/unit/test_acts.c). */
+    s = fw_situation_build(doc, a, 0, NULL);
+    assert_non_null(s);
+    assert_string_equal(fw_situation_act_type(s), "command");
+    check_unknown(s, "force.kind");
+    fw_situation_free(s);
     assert_null(fw_situation_build(doc, a, 2, NULL));   /* past the end */
     assert_null(fw_situation_build(doc, empty, 0, NULL));
     assert_null(fw_situation_build(NULL, a, 1, NULL));
