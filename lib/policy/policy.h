@@ -77,6 +77,8 @@ int fw_policy_rule_index(const fw_policy *p, const char *id);
 bool fw_policy_rule_on(const fw_policy *p, size_t i, const char *type);
 /* Whether any rule of p judges events of type: those events are acts to review. */
 bool fw_policy_judges(const fw_policy *p, const char *type);
+/* Whether some rule of p judges an act other than force. */
+bool fw_policy_judges_other_acts(const fw_policy *p);
 
 /* Whether the version applies on date (YYYY-MM-DD...; only the date counts). */
 bool fw_policy_in_effect(const fw_policy *p, const char *date);

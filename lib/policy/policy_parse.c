@@ -1067,6 +1067,16 @@ bool fw_policy_rule_on(const fw_policy *p, size_t i, const char *type)
     return false;
 }
 
+bool fw_policy_judges_other_acts(const fw_policy *p)
+{
+    size_t i, k;
+    for (i = 0; i < p->nrules; i++)
+        for (k = 0; k < p->rules[i].non; k++)
+            if (p->rules[i].on[k] && strcmp(p->rules[i].on[k], "force") != 0)
+                return true;
+    return false;
+}
+
 bool fw_policy_judges(const fw_policy *p, const char *type)
 {
     size_t i;

@@ -217,7 +217,13 @@ fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, 
 {
     whatif_walk w = {s, t, n, o && o->strict, err, FW_OK};
     size_t incidents = 0, i;
-    fw_rc rc = fw_walk_incidents(s, o, true, whatif_doc, &w, &incidents, err);
+    bool acts = false;
+    fw_rc rc;
+    /* An incident without force has nothing to judge, unless a rule judges other acts
+    ** (a reach-in with no force after it is judged too). */
+    for (i = 0; i < n; i++)
+        acts = acts || fw_policy_judges_other_acts(t[i].policy->policy);
+    rc = fw_walk_incidents(s, o, !acts, whatif_doc, &w, &incidents, err);
     for (i = 0; i < n; i++)
         t[i].incidents += incidents;
     return w.rc ? w.rc : rc;

@@ -271,6 +271,8 @@ static const cli_command commands[] = {
      "For every force application of each incident, under every account, evaluates every\n"
      "rule of each policy at the moment the force was applied: within policy, OUT OF\n"
      "POLICY, undetermined (with the unknown facts that would decide it) or not applicable.\n"
+     "Other acts a rule is 'on' (a reach into a vehicle, a command) are judged the same\n"
+     "way by those rules, at their own moment, against their own actor (ACTOR@T/TYPE).\n"
      "Where accounts disagree, names the decisive disputed facts.  Each review is stored\n"
      "as a versioned record (type review, id INCIDENT:POLICY-VERSION) unless --no-store.\n"
      "Without --policy, the policies in effect are those whose dates contain the incident's\n"
