@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Acts other than force (issue 14, point 3): a rule 'on reach_into_vehicle' or 'on command'
+# judges each such act at its own moment against its own actor, whether or not force
+# follows.  Checked: the scenario file of a test policy (and that a wrong expectation in it
+# fails); example 09's reach-in judged against o-901 at t=0 (video) and t=10 (report) under
+# the bundled ICE guidance, its force applications no longer judged by the reach-in rule; a
+# reach-in with no force after it judged; a hostile command judged against its own actor; a
+# rule on command that never sees force facts (the checker refuses them; its items carry
+# none); no duty to intervene from an act that is not force; what-if counts acts apart.
+set -u
+. tests/lib.sh
+export FORCEWATCH_ACTOR=acts-test
+unset FORCEWATCH_DB
+HERE=$TOP/tests/acts
+
+# same GOT WANT DESCRIPTION
+same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
+# run DESCRIPTION -- command...: expects exit 0; stdout in $T/out
+run() {
+    local what=$1
+    shift 2
+    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$what: exit $?"; sed 's/^/  | /' "$T/err" | head -10 >&2; fi
+}
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2'"; fi; }
+
+# ---- the scenario file of the test policy ------------------------------------------
+run "policy test acts-test-1" -- "$FW" --policies "$HERE/policies" policy test acts-test-1
+has "$T/out" "policy tests: 7 passed, 0 failed" "scenario file: every act checked"
+# The runner must fail when an act's outcome is not the expected one, and when an act
+# has no expectation at all: a copy of the file with one line changed, one line dropped.
+mkdir -p "$T/pol/tests" "$T/incidents"
+cp "$HERE/policies/acts-test-1.policy" "$T/pol/"
+cp "$HERE"/incidents/*.json "$T/incidents/"
+sed 's|^o-2@2/command video command-tone out$|o-2@2/command video command-tone within|' \
+    "$HERE/policies/tests/acts-test-1.tests" > "$T/pol/tests/acts-test-1.tests"
+if "$FW" --policies "$T/pol" policy test acts-test-1 >"$T/out" 2>&1; then
+    bad "a wrong outcome for o-2's hostile command passed"
+else
+    has "$T/out" "o-2@2/command video command-tone: expected within, got out" "wrong outcome reported"
+fi
+grep -v '^o-1@0/reach_into_vehicle ' "$HERE/policies/tests/acts-test-1.tests" > "$T/pol/tests/acts-test-1.tests"
+if "$FW" --policies "$T/pol" policy test acts-test-1 >"$T/out" 2>&1; then
+    bad "a reach-in without an expectation passed"
+else
+    has "$T/out" "no expectation for o-1@0/reach_into_vehicle video reach-first (got out)" "missing act reported"
+fi
+
+# ---- reviews of stored incidents ------------------------------------------------------
+DB="$T/a.db"
+"$FW" --db "$DB" init >/dev/null 2>&1
+fw() { "$FW" --db "$DB" "$@"; }
+run "add incidents" -- fw add "$TOP/examples/agencies.jsonl" "$TOP/examples/officers.jsonl" \
+    "$TOP/examples/09-reach-into-car-first.json" "$HERE"/incidents/*.json
+
+# Example 09 under the ICE guidance: the reach-in is o-901's, at t=0 in the video (out)
+# and at t=10 in o-901's report (within); no force application is judged by it.
+run "review ex-09" -- fw review ex-09-reach-in --policy ice-vehicle-stops --json --no-store
+R=$T/ex09.json
+cp "$T/out" "$R"
+app() { jq -r --arg k "$1" --arg a "$2" '.[0].applications[] | select(.key == $k and .account == $a) | '"$3" "$R"; }
+same "$(app o-901@0/reach_into_vehicle passenger-video .actor)" o-901 "ex-09 video: the reach-in's actor"
+same "$(app o-901@0/reach_into_vehicle passenger-video .act)" reach_into_vehicle "ex-09 video: the item is the reach-in"
+same "$(app o-901@0/reach_into_vehicle passenger-video '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" out "ex-09 video: reach-in at t=0 out"
+same "$(app o-901@10/reach_into_vehicle o-901-report '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" within "ex-09 report: reach-in at t=10 within"
+same "$(app o-901@1.5/command passenger-video '.rules[] | select(.rule == "command-tone") | .outcome')" out "ex-09 video: o-901's hostile command out"
+same "$(jq '[.[0].applications[] | select(.act == "force") | .rules[] | select(.rule == "no-reach-in-first" or .rule == "command-tone")] | length' "$R")" 0 \
+    "ex-09: no force application judged by the reach-in or command rules"
+same "$(jq '[.[0].applications[] | select(.act == "force" and .actor == "o-902")] | length' "$R")" 2 \
+    "ex-09: o-902's force applications still reviewed"
+same "$(jq '[.[0].applications[] | select(.act != "force") | .rules | length] | unique' -c "$R")" '[1]' \
+    "ex-09: each act gets only the rule on its type"
+run "review ex-09 text" -- fw review ex-09-reach-in --policy ice-vehicle-stops --no-store
+has "$T/out" "o-901 reach_into_vehicle at t=0 s" "text names the reach-in and its actor"
+has "$T/out" "OUT OF POLICY    no-reach-in-first" "text: reach-in flagged"
+
+# A reach-in that no force follows is judged; so is the hostile command, against o-2.
+run "review reach without force" -- fw --policies "$HERE/policies" review acts-reach-no-force --policy acts-test --json --no-store
+R=$T/reach.json
+cp "$T/out" "$R"
+same "$(app o-1@0/reach_into_vehicle video .outcome)" out "reach-in with no force: judged, out"
+same "$(app o-2@4/reach_into_vehicle video .outcome)" within "a later reach by another officer after a command: within"
+same "$(app o-2@2/command video .actor)" o-2 "hostile command attributed to o-2"
+same "$(jq '[.[0].applications[] | select(.act == "force")] | length' "$R")" 0 "no force applications"
+
+# A hostile command judged against its own actor, not against the force that follows.
+run "review command and force" -- fw --policies "$HERE/policies" review acts-command-force --policy acts-test --json --no-store
+R=$T/cmd.json
+cp "$T/out" "$R"
+same "$(app o-2@3/command report .outcome)" out "o-2's hostile command out"
+same "$(app o-1@0/command report .outcome)" within "o-1's professional command within"
+same "$(app o-1@8 report .outcome)" within "o-1's takedown judged by the force rule only: within"
+same "$(app o-1@8 report '[.rules[].rule] | join(",")')" takedown-resisting "the force application gets only the force rule"
+# The rule on command never sees force facts: none among the facts its items read ...
+same "$(jq '[.[0].applications[] | select(.act == "command") | .rules[].facts | keys[] | select(startswith("force."))] | length' "$R")" 0 \
+    "command items read no force facts"
+same "$(app o-2@3/command report '.rules[0].facts["act.tone"].value')" hostile "the command's own tone is read"
+# ... and the checker refuses one, with FILE:LINE:COLUMN.
+printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on command\n  require force.kind = hands_on\n' > "$T/bad.policy"
+if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "a force fact in a rule on command was accepted"; else
+    has "$T/out" "bad.policy:7:11: rule r is on command: 'force.kind' is a fact of force events only" "force fact refused"; fi
+printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on reach_in\n  require true\n' > "$T/bad.policy"
+if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "an unknown event type after 'on' was accepted"; else
+    has "$T/out" "bad.policy:6:6: rule r: unknown event type 'reach_in' after 'on'" "unknown event type refused"; fi
+
+# ---- duties: no duty to intervene from an act that is not force -------------------------
+# Under the ICE guidance (in effect for ice-ero-stp), o-1's reach-in and o-2's command are
+# out of policy; neither is force, so o-2 and o-1 owe no intervention.
+run "duties" -- fw duties --json --incident acts-reach-no-force --now 2030-01-01T00:00:00Z
+same "$(jq '[.[] | select(.kind == "intervention")] | length' "$T/out")" 0 "no intervention item from acts"
+run "review reach under ice" -- fw review acts-reach-no-force --json --no-store
+same "$(jq -r '[.[] | .applications[] | select(.key == "o-1@0/reach_into_vehicle") | .outcome] | join(",")' "$T/out")" out \
+    "the reach-in is out of policy under the policy in effect (so the duty check above means something)"
+
+# ---- what-if: acts counted apart, incidents without force walked -----------------------
+run "what-if" -- fw --policies "$HERE/policies" review --all --policy acts-test --summary
+has "$T/out" "force applications (per account): 5; out of policy: 0; undetermined: 0" "what-if: force counted as before"
+has "$T/out" "other acts judged (per account; not counted as force): 10; out of policy: 5; undetermined: 1" \
+    "what-if: acts counted apart, the forceless incident included"
+
+finish acts
