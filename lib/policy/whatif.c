@@ -131,8 +131,8 @@ json_t *fw_whatif_json(const fw_whatif *t)
         fw_rule_info info;
         json_t *ids = json_array_get(t->ids, k);
         fw_policy_rule(p, k, &info);
-        json_array_append_new(rules, json_pack("{s:s, s:s, s:I, s:I, s:o}", "rule", info.id,
-                                               "cite", info.cite,
+        json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "rule", info.id,
+                                               "cite", info.cite, "on", info.on,
                                                "out", (json_int_t)t->out_by_rule[k],
                                                "undetermined", (json_int_t)t->und_by_rule[k],
                                                "incidents", ids ? json_incref(ids) : json_array()));

@@ -57,8 +57,8 @@ void fw_whatif_release(fw_whatif *t);
 fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc);
 
 /* The tally as the API serves it: {policy, kind, incidents, applications, out_of_policy,
-** acts, acts_out_of_policy, governed (with set), rules: [{rule, cite, out, undetermined,
-** incidents}]}.  applications and out_of_policy count force applications only; acts and
+** acts, acts_out_of_policy, governed (with set), rules: [{rule, cite, on, out, undetermined,
+** incidents}]} (on: the acts the rule judges, "force" by default).  applications and out_of_policy count force applications only; acts and
 ** acts_out_of_policy the other acts judged.  NULL if out of memory. */
 json_t *fw_whatif_json(const fw_whatif *t);
 

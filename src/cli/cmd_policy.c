@@ -86,8 +86,10 @@ static int policy_show(const fw_policy_set *ps, const char *name)
     fw_buf_release(&gov);
     for (i = 0; i < fw_policy_nrules(p); i++) {
         fw_policy_rule(p, i, &r);
-        printf("\nrule %s  [%s, %s]\n  \"%s\"\n  when    %s\n  require %s\n", r.id, r.cite,
-               r.status, r.says, r.when ? r.when : "(always)", r.require);
+        printf("\nrule %s  [%s, %s]\n  \"%s\"\n", r.id, r.cite, r.status, r.says);
+        if (strcmp(r.on, "force") != 0)   /* the acts it judges, when not force */
+            printf("  on      %s\n", r.on);
+        printf("  when    %s\n  require %s\n", r.when ? r.when : "(always)", r.require);
     }
     return EXIT_OK;
 }

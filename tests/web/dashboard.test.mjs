@@ -210,6 +210,22 @@ describe("dashboard", () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test("a reach-in is judged as o-901's own act, not as force (issue 14 point 3)", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/#/incidents/ex-09-reach-in`);
+    const ice = page.locator('section.review[data-policy="ice-vehicle-stops-1"]');
+    await ice.waitFor();
+    const heads = await ice.locator("h4").allTextContents();
+    assert.ok(heads.includes("o-901 reach into vehicle at t=0 s at v-1"), heads.join(" | "));
+    assert.ok(heads.includes("o-901 reach into vehicle at t=10 s at v-1"), heads.join(" | "));
+    const row = page.locator('#finding-matrix tr[data-policy="ice-vehicle-stops-1"][data-key="o-901@0/reach_into_vehicle"]');
+    assert.equal(await row.locator('td[data-account="passenger-video"]').textContent(), "OUT OF POLICY");
+    assert.equal(await row.locator("th").textContent(), "o-901 reach into vehicle t=0 s");
+    assert.ok(!(await page.locator("#swimlanes").textContent()).includes("undefined"));
+    assert.deepEqual(page.errors, []);
+  });
+
   test("the incident list filters by encounter", async () => {
     const page = await newPage();
     await signIn(page);
