@@ -87,6 +87,12 @@ static void check_value_for(parser *ps, const operand *fact, const char *value, 
                  value);
         return;
     }
+    if (strcmp(fw_fact_defs[fact->fact].name, "act.of") == 0) {
+        if (!fw_event_type_find(value) && fw_enum_index(fw_enum_find("warning_of"), value) < 0)
+            fw_policy_perr(ps, line, col, "'%s' is not a value of act.of (expected a value of "
+                           "warning_of or an event type)", value);
+        return;
+    }
     if (strcmp(fw_fact_defs[fact->fact].name, "act.type") == 0) {
         if (!fw_event_type_find(value))
             fw_policy_perr(ps, line, col, "'%s' is not a value of act.type (expected an event type)",

@@ -39,6 +39,7 @@ enum {
     F_ACT_ACTOR,
     F_ACT_TARGET,
     F_ACT_TONE,
+    F_ACT_OF,
     F_ACT_BEFORE_ANY_STEP,
     F_FORCE_KIND,
     F_FORCE_ACTOR,
@@ -96,6 +97,9 @@ const fw_fact_def fw_fact_defs[] = {
     ID(F_ACT_TARGET, "act.target",
        "whom or what the act was aimed at: its target, to, vehicle or person"),
     EN(F_ACT_TONE, "act.tone", "tone", "the act's tone of voice (commands)"),
+    EN(F_ACT_OF, "act.of", NULL,
+       "what the act is of: a warning's force announced (deadly, less_lethal), or the act a "
+       "stated absence says did not happen"),
     B(F_ACT_BEFORE_ANY_STEP, "act.before_any_step",
       "no command, identification, warning or de-escalation came before the act"),
     EN(F_FORCE_KIND, "force.kind", "force_kind", "the force event's kind"),
@@ -661,6 +665,7 @@ static void act_facts(ctx *c)
     ev_str(c, F_ACT_TARGET, c->target, ai);
     if (event_kind(e) == EV_COMMAND)
         ev_str(c, F_ACT_TONE, attr_str(e, "tone"), ai);
+    ev_str(c, F_ACT_OF, attr_str(e, "of"), ai);
     /* Before: earlier in time, or at the same time and listed before it. */
     for (j = 0; j < c->a->nevents; j++) {
         const fw_event *x = &c->a->events[j];

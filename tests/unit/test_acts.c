@@ -123,6 +123,7 @@ static void test_command_situation(void **state)
     s = act_at(doc, "r", 4);   /* a warning: no tone, its own type */
     check_str(s, "act.type", "warning", FW_SRC_EVENT);
     check_unknown(s, "act.tone");
+    check_str(s, "act.of", "deadly", FW_SRC_EVENT);
     check_bool(s, "warning.deadly_given", true, FW_SRC_EVENT);
     fw_situation_free(s);
 
@@ -224,6 +225,10 @@ static void test_on_errors(void **state)
                               sizeof msg), 1);
     assert_int_equal(problems("rule r cite \"1\" says \"x\" require act.type = frisk", msg,
                               sizeof msg), 1);
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of = loud", msg,
+                              sizeof msg), 1);
+    fw_policy_free(policy_text("rule w cite \"1\" says \"x\" on warning require act.of = deadly\n"
+                               "rule m cite \"2\" says \"y\" on warning require act.of != medical_aid\n"));
     /* A force rule may refer to a rule on force and command; act.* facts are fine anywhere. */
     fw_policy_free(policy_text("rule a cite \"1\" says \"x\" on force, command require act.actor = o-1\n"
                                "rule b cite \"2\" says \"y\" require rule a and act.type = force\n"));

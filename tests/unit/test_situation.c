@@ -11,7 +11,7 @@
 static void test_fact_table(void **state)
 {
     static const char *const in_order[] = {
-        "act.type", "act.actor", "act.target", "act.tone", "act.before_any_step",
+        "act.type", "act.actor", "act.target", "act.tone", "act.of", "act.before_any_step",
         "force.kind", "force.actor", "force.target", "force.target_type", "force.rounds",
         "force.purpose", "force.from_vehicle", "threat.level", "threat.imminent",
         "threat.means", "threat.target", "threat.other_means", "subject.armed",
