@@ -58,6 +58,8 @@ enum {
     F_SUBJECT_RESTRAINED,
     F_SUBJECT_COMPLYING,
     F_SECONDS_SINCE_COMPLIANCE,
+    F_SECONDS_SINCE_RESTRAINT,
+    F_SECONDS_SINCE_THREAT,
     F_SUBJECT_IS_DRIVER,
     F_VEHICLE_PRESENT,
     F_VEHICLE_DRIVER,
@@ -94,10 +96,14 @@ const fw_fact_def fw_fact_defs[] = {
     EN(F_FORCE_PURPOSE, "force.purpose", "force_purpose", "the force's stated purpose"),
     B(F_FORCE_FROM_VEHICLE, "force.from_vehicle", "fired or applied from a moving vehicle"),
     EN(F_THREAT_LEVEL, "threat.level", "threat_level",
-       "level of the latest threat by the subject (by any subject if none)"),
-    B(F_THREAT_IMMINENT, "threat.imminent", "whether that threat was imminent"),
-    EN(F_THREAT_MEANS, "threat.means", "threat_means", "the means of that threat"),
-    EN(F_THREAT_TARGET, "threat.target", "threat_target", "who or what that threat was against"),
+       "level of the latest threat by the subject (by any subject if none); none once "
+       "that threat ended (comply, restrain, disarmed, out of reach, threat window)"),
+    B(F_THREAT_IMMINENT, "threat.imminent",
+      "whether that threat was imminent; false once it ended"),
+    EN(F_THREAT_MEANS, "threat.means", "threat_means",
+       "the means of that threat; no value once it ended"),
+    EN(F_THREAT_TARGET, "threat.target", "threat_target",
+       "who or what that threat was against; no value once it ended"),
     B(F_THREAT_OTHER_MEANS, "threat.other_means",
       "the threat's means is known and is not the vehicle, or the subject is armed with a "
       "weapon other than a vehicle"),
@@ -114,11 +120,17 @@ const fw_fact_def fw_fact_defs[] = {
     EN(F_FLIGHT_MODE, "flight.mode", "flee_mode", "how the subject fled"),
     B(F_FLIGHT_DANGEROUS, "flight.dangerous",
       "whether the fleeing subject posed a significant threat if they escaped"),
-    B(F_SUBJECT_RESTRAINED, "subject.restrained", "the subject has been restrained"),
+    B(F_SUBJECT_RESTRAINED, "subject.restrained",
+      "the subject has been restrained, with no release after it"),
     B(F_SUBJECT_COMPLYING, "subject.complying",
       "the latest of the subject's comply, resist and flee is a comply"),
     NUM(F_SECONDS_SINCE_COMPLIANCE, "seconds_since_compliance",
         "seconds since the subject's latest comply"),
+    NUM(F_SECONDS_SINCE_RESTRAINT, "seconds_since_restraint",
+        "seconds since the restraint subject.restrained reads; no value once released"),
+    NUM(F_SECONDS_SINCE_THREAT, "seconds_since_threat",
+        "seconds since the threat threat.level reads (ended or not); no value for a threat "
+        "of level none"),
     B(F_SUBJECT_IS_DRIVER, "subject.is_driver",
       "the subject is a vehicle's driver (from the incident's parties)"),
     B(F_VEHICLE_PRESENT, "vehicle.present",
@@ -175,6 +187,8 @@ void fw_geometry_default(fw_geometry *g)
     g->corridor_width_m = 3.0;
     g->horizon_s = 3.0;
     g->min_closing_mps = 0.2;
+    g->threat_window_s = 60.0;
+    g->reach_m = 6.4;
 }
 
 void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,
@@ -305,7 +319,9 @@ typedef enum ev_kind {
     EV_REACH,
     EV_FORCE,
     EV_INTERVENE,
-    EV_BYSTANDERS
+    EV_BYSTANDERS,
+    EV_RELEASE,
+    EV_ABSENCE
 } ev_kind;
 
 static ev_kind event_kind(const fw_event *e)
@@ -323,6 +339,7 @@ static ev_kind event_kind(const fw_event *e)
         {"position", EV_POSITION},   {"reach_into_vehicle", EV_REACH},
         {"force", EV_FORCE},         {"intervene", EV_INTERVENE},
         {"bystanders", EV_BYSTANDERS},
+        {"release", EV_RELEASE},     {"absence", EV_ABSENCE},
     };
     size_t i;
 
@@ -391,6 +408,7 @@ typedef struct ctx {
     const char *target;   /* the force's target, or NULL */
     const char *subject;  /* "the subject", or NULL */
     bool complete;        /* the account says it holds every event it observed */
+    const fw_geometry *geo;   /* the situation settings */
 } ctx;
 
 static fw_fact *fact(ctx *c, int i)
@@ -470,16 +488,6 @@ static void absent(ctx *c, int i, const char *none)
     }
 }
 
-/* A boolean that holds when some event exists: true from the latest such
-** event ev, else as absent() says. */
-static void exists(ctx *c, int i, int ev)
-{
-    if (ev >= 0)
-        ev_bool(c, i, true, ev);
-    else
-        absent(c, i, NULL);
-}
-
 static int later(int a, int b)
 {
     return a > b ? a : b;
@@ -490,7 +498,7 @@ static int later(int a, int b)
 /* What the replay remembers: event indices, -1 for none. */
 typedef struct seen {
     int threat_subject, threat_any;
-    int armed, resist, flee, comply, restrain;
+    int armed, resist, flee, comply, restrain, release;
     int motion;            /* latest vehicle_motion of the vehicle */
     int motion_officer;    /* ... relative to the officer, with a direction */
     int vpos, opos;        /* latest position of the vehicle, of the officer */
@@ -502,7 +510,7 @@ typedef struct seen {
 static void seen_init(seen *w)
 {
     w->threat_subject = w->threat_any = -1;
-    w->armed = w->resist = w->flee = w->comply = w->restrain = -1;
+    w->armed = w->resist = w->flee = w->comply = w->restrain = w->release = -1;
     w->motion = w->motion_officer = -1;
     w->vpos = w->opos = w->vpos_speed = -1;
     w->warning = w->warning_deadly = w->identify = w->command = -1;
@@ -592,6 +600,10 @@ static void replay(const ctx *c, seen *w)
             if (same(attr_str(e, "target"), subject))
                 w->restrain = idx;
             break;
+        case EV_RELEASE:
+            if (same(attr_str(e, "target"), subject))
+                w->release = idx;
+            break;
         case EV_VEHICLE_MOTION:
             if (!same(attr_str(e, "vehicle"), vehicle))
                 break;
@@ -622,6 +634,7 @@ static void replay(const ctx *c, seen *w)
                 w->bystanders = idx;
             break;
         case EV_FORCE:
+        case EV_ABSENCE:   /* read by fw_absence_find: it may come after the force */
         case EV_OTHER:
             break;
         }
@@ -657,14 +670,120 @@ static void force_facts(ctx *c)
 
 typedef enum tv { TV_UNKNOWN, TV_FALSE, TV_TRUE } tv;
 
+/* Means a subject must be near the officer to use. */
+static bool reach_means(const char *means)
+{
+    return same(means, "hands") || same(means, "knife") || same(means, "blunt_object");
+}
+
+/*
+** The event after threat ti (and at or before the force) that ends it, or
+** -1: the first comply, restrain or disarming (armed with weapon none) by
+** the threat's actor, or, for a threat by reach means, the first position
+** event after which the latest positions of that actor and of the officer
+** are farther apart than the reach distance.  *why names it.
+*/
+static int threat_end(const ctx *c, int ti, const char **why)
+{
+    const fw_account *a = c->a;
+    const fw_event *te = &a->events[ti];
+    const char *actor = te->actor, *means = attr_str(te, "means");
+    const fw_event *sp = NULL, *op = NULL;
+    double sx, sy, ox, oy;
+    size_t i;
+
+    for (i = 0; i < a->nevents && i <= (size_t)INT_MAX; i++) {
+        const fw_event *e = &a->events[i];
+        if (!(e->t <= c->s->t))
+            continue;
+        if (event_kind(e) == EV_POSITION && same(e->actor, actor))
+            sp = e;
+        else if (event_kind(e) == EV_POSITION && same(e->actor, c->officer))
+            op = e;
+        if ((int)i <= ti)
+            continue;
+        switch (event_kind(e)) {
+        case EV_COMPLY:
+            if (same(e->actor, actor)) {
+                *why = "comply";
+                return (int)i;
+            }
+            break;
+        case EV_RESTRAIN:
+            if (same(attr_str(e, "target"), actor)) {
+                *why = "restrain";
+                return (int)i;
+            }
+            break;
+        case EV_ARMED:
+            if (same(e->actor, actor) && same(attr_str(e, "weapon"), "none")) {
+                *why = "disarmed";
+                return (int)i;
+            }
+            break;
+        case EV_POSITION:
+            if (reach_means(means) && sp && op && attr_num(sp, "x", &sx) &&
+                attr_num(sp, "y", &sy) && attr_num(op, "x", &ox) && attr_num(op, "y", &oy) &&
+                hypot(sx - ox, sy - oy) > c->geo->reach_m) {
+                *why = "out of reach";
+                return (int)i;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return -1;
+}
+
+/* Fact i no longer stands: ended by event ev (why says how). */
+static void ended(ctx *c, int i, int ev, const char *why)
+{
+    fw_fact *f = fact(c, i);
+    f->source = FW_SRC_ENDED;
+    f->event_index = ev;
+    f->t = c->a->events[ev].t;
+    f->why = why;
+}
+
 static void threat_facts(ctx *c, const seen *w)
 {
     int ti = w->threat_subject >= 0 ? w->threat_subject : w->threat_any;
+    int end = -1;
     tv by_threat = TV_UNKNOWN, by_weapon = TV_UNKNOWN;
-    const char *level, *means, *weapon;
+    const char *level, *means, *weapon, *why = NULL;
     bool b;
 
     if (ti >= 0) {
+        const fw_event *e = &c->a->events[ti];
+        level = attr_str(e, "level");
+        means = attr_str(e, "means");
+        if (!same(level, "none")) {
+            ev_num(c, F_SECONDS_SINCE_THREAT, c->s->t - e->t, ti);
+            end = threat_end(c, ti, &why);
+            if (end < 0 && c->s->t - e->t > c->geo->threat_window_s) {
+                end = ti;   /* the window runs from the threat itself */
+                why = "no renewal since";
+            }
+        } else {
+            from_event(c, fact(c, F_SECONDS_SINCE_THREAT), ti);   /* no threat: no value */
+        }
+    }
+    if (end >= 0) {
+        /* The threat no longer stands: no current threat, so none of its
+        ** details, and no threat by any means. */
+        fw_fact *f = fact(c, F_THREAT_LEVEL);
+        f->v.type = FW_V_STR;
+        f->v.str = "none";
+        ended(c, F_THREAT_LEVEL, end, why);
+        f = fact(c, F_THREAT_IMMINENT);
+        f->v.type = FW_V_BOOL;
+        f->v.b = false;
+        ended(c, F_THREAT_IMMINENT, end, why);
+        ended(c, F_THREAT_MEANS, end, why);
+        ended(c, F_THREAT_TARGET, end, why);
+        by_threat = TV_FALSE;
+    } else if (ti >= 0) {
         const fw_event *e = &c->a->events[ti];
         level = attr_str(e, "level");
         means = attr_str(e, "means");
@@ -686,6 +805,7 @@ static void threat_facts(ctx *c, const seen *w)
         absent(c, F_THREAT_IMMINENT, NULL);
         absent(c, F_THREAT_MEANS, NULL);
         absent(c, F_THREAT_TARGET, NULL);
+        absent(c, F_SECONDS_SINCE_THREAT, NULL);
         if (c->complete)
             by_threat = TV_FALSE;
     }
@@ -719,7 +839,10 @@ static void threat_facts(ctx *c, const seen *w)
     } else if (by_weapon == TV_TRUE) {
         ev_bool(c, F_THREAT_OTHER_MEANS, true, w->armed);
     } else if (by_threat == TV_FALSE && by_weapon == TV_FALSE) {
-        if (ti >= 0)
+        if (end >= 0) {
+            src_bool(c, F_THREAT_OTHER_MEANS, false, FW_SRC_ENDED);
+            ended(c, F_THREAT_OTHER_MEANS, end, why);
+        } else if (ti >= 0)
             ev_bool(c, F_THREAT_OTHER_MEANS, false, ti);
         else if (w->armed >= 0)
             ev_bool(c, F_THREAT_OTHER_MEANS, false, w->armed);
@@ -776,7 +899,18 @@ static void subject_facts(ctx *c, const seen *w)
         absent(c, F_FLIGHT_DANGEROUS, NULL);
     }
 
-    exists(c, F_SUBJECT_RESTRAINED, w->restrain);
+    /* Restrained from the latest restraint until a release after it. */
+    if (w->release >= 0 && w->release > w->restrain) {
+        ev_bool(c, F_SUBJECT_RESTRAINED, false, w->release);
+        from_event(c, fact(c, F_SECONDS_SINCE_RESTRAINT), w->release);   /* no value */
+    } else if (w->restrain >= 0) {
+        ev_bool(c, F_SUBJECT_RESTRAINED, true, w->restrain);
+        ev_num(c, F_SECONDS_SINCE_RESTRAINT, c->s->t - c->a->events[w->restrain].t,
+               w->restrain);
+    } else {
+        absent(c, F_SUBJECT_RESTRAINED, NULL);
+        absent(c, F_SECONDS_SINCE_RESTRAINT, NULL);
+    }
 
     last = later(w->comply, later(w->resist, w->flee));
     if (last >= 0)
@@ -933,24 +1067,51 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
 
 /* ---- what the officers did, and the scene ------------------------------ */
 
+/* An act told by the account (event ev) makes fact i true; else a stated
+** absence of it covering this moment (event no) makes it false; else it is
+** as absent() says.  A told act wins over a stated absence: the absence
+** contradicts it, and the act is the specific statement. */
+static void act_fact(ctx *c, int i, int ev, int no)
+{
+    if (ev >= 0)
+        ev_bool(c, i, true, ev);
+    else if (no >= 0)
+        ev_bool(c, i, false, no);
+    else
+        absent(c, i, NULL);
+}
+
+static int stated_absence(const ctx *c, const char *act, const char *except)
+{
+    return fw_absence_find(c->s->doc, c->a, act, NULL, except, c->s->t);
+}
+
 static void conduct_facts(ctx *c, const seen *w)
 {
     const fw_event *e;
     bool present = false, b;
     double count;
+    int no_warning = stated_absence(c, "warning", NULL);
+    int no_command = stated_absence(c, "command", NULL);
+    int no_reach = stated_absence(c, "reach_into_vehicle", NULL);
 
-    exists(c, F_WARNING_GIVEN, w->warning);
-    exists(c, F_WARNING_DEADLY_GIVEN, w->warning_deadly);
-    exists(c, F_IDENTIFIED, w->identify);
-    exists(c, F_COMMAND_GIVEN, w->command);
-    exists(c, F_DEESCALATION_ATTEMPTED, w->deescalate);
-    exists(c, F_REACHED_INTO_VEHICLE, w->reach);
-    exists(c, F_INTERVENED, w->intervene);
+    act_fact(c, F_WARNING_GIVEN, w->warning, no_warning);
+    /* No warning at all is no warning of deadly force; a warning of
+    ** another kind leaves the question open. */
+    act_fact(c, F_WARNING_DEADLY_GIVEN, w->warning_deadly, w->warning < 0 ? no_warning : -1);
+    act_fact(c, F_IDENTIFIED, w->identify, stated_absence(c, "identify", NULL));
+    act_fact(c, F_COMMAND_GIVEN, w->command, no_command);
+    act_fact(c, F_DEESCALATION_ATTEMPTED, w->deescalate, stated_absence(c, "deescalate", NULL));
+    act_fact(c, F_REACHED_INTO_VEHICLE, w->reach, no_reach);
+    /* Intervention by another officer: the force's own officer is left out. */
+    act_fact(c, F_INTERVENED, w->intervene, stated_absence(c, "intervene", c->officer));
 
     /* Hostile if any command was; a command whose tone is not given could
     ** have been, so only commands that all have a tone establish false. */
     if (w->command_hostile >= 0)
         ev_bool(c, F_COMMAND_HOSTILE, true, w->command_hostile);
+    else if (w->command < 0 && no_command >= 0)
+        ev_bool(c, F_COMMAND_HOSTILE, false, no_command);   /* no command, none hostile */
     else if (w->command < 0)
         absent(c, F_COMMAND_HOSTILE, NULL);
     else if (w->command_untoned < 0)
@@ -960,6 +1121,8 @@ static void conduct_facts(ctx *c, const seen *w)
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, w->first_reach);
     else if (w->first_step >= 0)
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, false, w->first_step);
+    else if (w->first_reach < 0 && no_reach >= 0)
+        ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, false, no_reach);   /* no reach at all */
     else
         absent(c, F_REACHED_INTO_VEHICLE_FIRST, NULL);
 
@@ -973,6 +1136,52 @@ static void conduct_facts(ctx *c, const seen *w)
     } else {
         absent(c, F_BYSTANDERS_PRESENT, NULL);
     }
+}
+
+/* ---- stated absences --------------------------------------------------- */
+
+/* The latest absence of act in a, at or after t, by actor (NULL: without an
+** actor only); -1 if none. */
+static int absence_by(const fw_account *a, const char *act, const char *actor, double t)
+{
+    int found = -1;
+    size_t i;
+
+    for (i = 0; i < a->nevents && i <= (size_t)INT_MAX; i++) {
+        const fw_event *e = &a->events[i];
+        if (event_kind(e) != EV_ABSENCE || !(e->t >= t) || !same(attr_str(e, "of"), act))
+            continue;
+        if (actor ? same(e->actor, actor) : e->actor == NULL)
+            found = (int)i;
+    }
+    return found;
+}
+
+int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, const char *actor,
+                    const char *except, double t)
+{
+    int all, one, latest = -1;
+    size_t i, n = 0;
+
+    if (!doc || !a || !act)
+        return -1;
+    all = absence_by(a, act, NULL, t);
+    if (all >= 0)
+        return all;
+    if (actor)
+        return absence_by(a, act, actor, t);
+    /* Every officer of the incident but except, each by an absence of its own. */
+    for (i = 0; i < doc->nparties; i++) {
+        const fw_party *p = &doc->parties[i];
+        if (p->kind != FW_REF_OFFICER || same(p->id, except))
+            continue;
+        one = absence_by(a, act, p->id, t);
+        if (one < 0)
+            return -1;
+        latest = later(latest, one);
+        n++;
+    }
+    return n ? latest : -1;
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -1023,6 +1232,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     c.target = attr_str(force, "target");
     complete = json_object_get(a->obj, "complete");
     c.complete = json_is_true(complete);
+    c.geo = geo;
 
     /* The subject: the target if a subject, else the driver of the targeted
     ** vehicle when that driver is a subject (an officer at the wheel is not
