@@ -333,7 +333,8 @@ static void fact_text(fw_buf *out, const fw_fact *f, const char *name)
     fw_buf nb;
     fw_value_format(&f->v, v, sizeof v);
     fw_buf_printf(out, "%s=%s", name, v);
-    if (f->source == FW_SRC_NONE || f->v.type == FW_V_UNKNOWN)
+    /* An ended value says what ended it even where it has no value left. */
+    if (f->source == FW_SRC_NONE || (f->v.type == FW_V_UNKNOWN && f->source != FW_SRC_ENDED))
         return;
     fw_buf_printf(out, " (%s", source_text(f, src, sizeof src));
     if (f->event_index >= 0) {
