@@ -766,7 +766,8 @@ static void threat_facts(ctx *c, const seen *w)
                 why = "no renewal since";
             }
         } else {
-            from_event(c, fact(c, F_SECONDS_SINCE_THREAT), ti);   /* no threat: no value */
+            /* A threat of level none says there is none: no age to count. */
+            ended(c, F_SECONDS_SINCE_THREAT, ti, "a threat of level none");
         }
     }
     if (end >= 0) {
@@ -902,7 +903,7 @@ static void subject_facts(ctx *c, const seen *w)
     /* Restrained from the latest restraint until a release after it. */
     if (w->release >= 0 && w->release > w->restrain) {
         ev_bool(c, F_SUBJECT_RESTRAINED, false, w->release);
-        from_event(c, fact(c, F_SECONDS_SINCE_RESTRAINT), w->release);   /* no value */
+        ended(c, F_SECONDS_SINCE_RESTRAINT, w->release, "release");   /* no value */
     } else if (w->restrain >= 0) {
         ev_bool(c, F_SUBJECT_RESTRAINED, true, w->restrain);
         ev_num(c, F_SECONDS_SINCE_RESTRAINT, c->s->t - c->a->events[w->restrain].t,

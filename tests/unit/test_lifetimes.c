@@ -184,7 +184,7 @@ static void test_threat_renewed_and_none(void **state)
     check_bool(s, "threat.imminent", false, FW_SRC_EVENT);
     f = fact(s, "seconds_since_threat");
     assert_int_equal(f->v.type, FW_V_UNKNOWN);
-    assert_int_equal(f->source, FW_SRC_EVENT);
+    check_ended(s, "seconds_since_threat", "a threat of level none", 0, 5);
     fw_situation_free(s);
     fw_doc_free(doc);
     fw_doc_free(none);
@@ -250,7 +250,7 @@ static void test_restraint_release(void **state)
     check_event(freed, "subject.restrained", 2, 6);
     f = fact(freed, "seconds_since_restraint");
     assert_int_equal(f->v.type, FW_V_UNKNOWN);   /* released: no restraint to count from */
-    assert_int_equal(f->source, FW_SRC_EVENT);
+    check_ended(freed, "seconds_since_restraint", "release", 2, 6);
     check_bool(again, "subject.restrained", true, FW_SRC_EVENT);
     check_num(again, "seconds_since_restraint", 1, FW_SRC_EVENT);
     fw_situation_free(held);
