@@ -670,72 +670,6 @@ static void force_facts(ctx *c)
 
 typedef enum tv { TV_UNKNOWN, TV_FALSE, TV_TRUE } tv;
 
-/* Means a subject must be near the officer to use. */
-static bool reach_means(const char *means)
-{
-    return same(means, "hands") || same(means, "knife") || same(means, "blunt_object");
-}
-
-/*
-** The event after threat ti (and at or before the force) that ends it, or
-** -1: the first comply, restrain or disarming (armed with weapon none) by
-** the threat's actor, or, for a threat by reach means, the first position
-** event after which the latest positions of that actor and of the officer
-** are farther apart than the reach distance.  *why names it.
-*/
-static int threat_end(const ctx *c, int ti, const char **why)
-{
-    const fw_account *a = c->a;
-    const fw_event *te = &a->events[ti];
-    const char *actor = te->actor, *means = attr_str(te, "means");
-    const fw_event *sp = NULL, *op = NULL;
-    double sx, sy, ox, oy;
-    size_t i;
-
-    for (i = 0; i < a->nevents && i <= (size_t)INT_MAX; i++) {
-        const fw_event *e = &a->events[i];
-        if (!(e->t <= c->s->t))
-            continue;
-        if (event_kind(e) == EV_POSITION && same(e->actor, actor))
-            sp = e;
-        else if (event_kind(e) == EV_POSITION && same(e->actor, c->officer))
-            op = e;
-        if ((int)i <= ti)
-            continue;
-        switch (event_kind(e)) {
-        case EV_COMPLY:
-            if (same(e->actor, actor)) {
-                *why = "comply";
-                return (int)i;
-            }
-            break;
-        case EV_RESTRAIN:
-            if (same(attr_str(e, "target"), actor)) {
-                *why = "restrain";
-                return (int)i;
-            }
-            break;
-        case EV_ARMED:
-            if (same(e->actor, actor) && same(attr_str(e, "weapon"), "none")) {
-                *why = "disarmed";
-                return (int)i;
-            }
-            break;
-        case EV_POSITION:
-            if (reach_means(means) && sp && op && attr_num(sp, "x", &sx) &&
-                attr_num(sp, "y", &sy) && attr_num(op, "x", &ox) && attr_num(op, "y", &oy) &&
-                hypot(sx - ox, sy - oy) > c->geo->reach_m) {
-                *why = "out of reach";
-                return (int)i;
-            }
-            break;
-        default:
-            break;
-        }
-    }
-    return -1;
-}
-
 /* Fact i no longer stands: ended by event ev (why says how). */
 static void ended(ctx *c, int i, int ev, const char *why)
 {
@@ -760,7 +694,7 @@ static void threat_facts(ctx *c, const seen *w)
         means = attr_str(e, "means");
         if (!same(level, "none")) {
             ev_num(c, F_SECONDS_SINCE_THREAT, c->s->t - e->t, ti);
-            end = threat_end(c, ti, &why);
+            end = fw_threat_end(c->a, (size_t)ti, c->officer, c->s->t, c->geo, &why);
             if (end < 0 && c->s->t - e->t > c->geo->threat_window_s) {
                 end = ti;   /* the window runs from the threat itself */
                 why = "no renewal since";
@@ -1137,52 +1071,6 @@ static void conduct_facts(ctx *c, const seen *w)
     } else {
         absent(c, F_BYSTANDERS_PRESENT, NULL);
     }
-}
-
-/* ---- stated absences --------------------------------------------------- */
-
-/* The latest absence of act in a, at or after t, by actor (NULL: without an
-** actor only); -1 if none. */
-static int absence_by(const fw_account *a, const char *act, const char *actor, double t)
-{
-    int found = -1;
-    size_t i;
-
-    for (i = 0; i < a->nevents && i <= (size_t)INT_MAX; i++) {
-        const fw_event *e = &a->events[i];
-        if (event_kind(e) != EV_ABSENCE || !(e->t >= t) || !same(attr_str(e, "of"), act))
-            continue;
-        if (actor ? same(e->actor, actor) : e->actor == NULL)
-            found = (int)i;
-    }
-    return found;
-}
-
-int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, const char *actor,
-                    const char *except, double t)
-{
-    int all, one, latest = -1;
-    size_t i, n = 0;
-
-    if (!doc || !a || !act)
-        return -1;
-    all = absence_by(a, act, NULL, t);
-    if (all >= 0)
-        return all;
-    if (actor)
-        return absence_by(a, act, actor, t);
-    /* Every officer of the incident but except, each by an absence of its own. */
-    for (i = 0; i < doc->nparties; i++) {
-        const fw_party *p = &doc->parties[i];
-        if (p->kind != FW_REF_OFFICER || same(p->id, except))
-            continue;
-        one = absence_by(a, act, p->id, t);
-        if (one < 0)
-            return -1;
-        latest = later(latest, one);
-        n++;
-    }
-    return n ? latest : -1;
 }
 
 /* ---- entry points ------------------------------------------------------ */

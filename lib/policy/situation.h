@@ -100,13 +100,26 @@ typedef fw_geometry fw_situation_settings;
 void fw_geometry_default(fw_geometry *g);
 
 /*
+** The event of account a, after the threat event at index threat and at or
+** before t, that ends that threat, or -1 (lifetime.c; docs/policy-language.md,
+** "Persistence"): the first comply, restrain or disarming (armed with weapon
+** none) by the threat's actor, or, for a threat by hands, knife or blunt
+** object, the first position event after which the latest positions of that
+** actor and of officer are farther apart than g->reach_m.  *why is set to a
+** static string naming it ("comply", "restrain", "disarmed", "out of reach").
+** The threat window is the caller's.  Pure.
+*/
+int fw_threat_end(const fw_account *a, size_t threat, const char *officer, double t,
+                  const fw_geometry *g, const char **why);
+
+/*
 ** Whether account a of doc states, by an `absence` event at or after t, that
 ** no act of type `act` (warning, identify, ...) happened up to that event.
 ** actor: the one officer asked about, or NULL for every officer of the
 ** incident; except: an officer left out of "every officer" (NULL for none).
 ** An absence without an actor covers every officer; one with an actor covers
 ** that officer.  Returns the index of the (latest) absence event that
-** settles it, or -1.  Pure.
+** settles it, or -1 (lifetime.c).  Pure.
 */
 int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, const char *actor,
                     const char *except, double t);
