@@ -91,6 +91,13 @@ same "$(jq -r '.[0].applications[0].rules[] | select(.rule == "warned") | .facts
 same "$(jq -r '.[0].applications[0].rules[] | select(.rule == "warned-lately") | .outcome' <<<"$out")" \
     "out" "an absence of warning: the window is false"
 
+# A release ends a restraint; the seconds since it then have no value, ended by the release.
+out=$(fw --policies "$T/p" review lt-10-released --policy lifetimes-1 --no-store --json)
+same "$(jq -r '.[0].applications[0].rules[] | select(.rule == "not-restrained") | .facts["subject.restrained"] | "\(.value)|\(.source)|\(.t)"' <<<"$out")" \
+    "false|stated|6" "a release: subject.restrained false, stated t=6"
+out=$(fw --policies "$T/p" review lt-11-restrained --policy lifetimes-1 --no-store -v)
+has "$out" "seconds_since_restraint=7 (stated t=3)" "the text shows the seconds since the restraint"
+
 # ---- the incident format --------------------------------------------------------
 # fmt EVENTS WANT-EXIT DESCRIPTION: check an incident with those events (3: refused)
 fmt() {
