@@ -11,6 +11,13 @@
 ** guarantees: events of an unknown type are skipped, and every optional
 ** attribute may be missing.
 **
+** Values have lifetimes (docs/policy-language.md, "Persistence"): a threat
+** ends at a later comply, restraint, disarming or move out of reach
+** (fw_threat_end, lifetime.c) or after the threat window, and the ended facts
+** say what ended them (FW_SRC_ENDED); a restraint ends at a release.  An
+** `absence` event covering the force settles the conduct facts as false
+** (fw_absence_find, lifetime.c).
+**
 ** Three kinds of "not true" are kept apart.  A fact nobody establishes is
 ** unknown (FW_V_UNKNOWN, FW_SRC_NONE).  A fact whose negative is established
 ** has a value: false or a level of none.  A fact established to have no value
