@@ -174,6 +174,21 @@ static bool json_matches(const json_t *j, const char *want)
     return false;
 }
 
+/* Whether the account states, by an absence covering this moment, that no
+** event of the window's type happened (by the window's actor, if it names
+** one): then the window holds none either. */
+static bool window_absent(const eval *ev, const node *n)
+{
+    const char *actor = NULL;
+    size_t k;
+
+    for (k = 0; k < n->nvalues; k++)
+        if (strcmp(n->attrs[k], "actor") == 0)
+            actor = n->values[k];
+    return fw_absence_find(ev->s->doc, ev->s->account, n->event_type, actor, NULL, ev->s->t) >=
+           0;
+}
+
 static fw_tri eval_window(eval *ev, const node *n)
 {
     const fw_account *a = ev->s->account;
@@ -190,7 +205,7 @@ static fw_tri eval_window(eval *ev, const node *n)
         if (match)
             return FW_TRUE;
     }
-    if (json_is_true(complete))
+    if (json_is_true(complete) || window_absent(ev, n))
         return FW_FALSE;
     for (k = 0; k < ev->cur->nwindows && ev->cur->windows[k] != n->label; k++)
         ;

@@ -138,6 +138,10 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
     memset(out, 0, sizeof *out);
     out->doc = doc;
     out->policy = p;
+    if (geo)
+        out->settings = *geo;
+    else
+        fw_geometry_default(&out->settings);
     out->what_if = fw_policy_in_effect(p, doc->occurred_at) ? NULL
                    : strcmp(fw_policy_kind(p), "adopted") ? "not adopted"
                                                           : "not in effect on that date";
@@ -181,7 +185,7 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
                     break;
                 }
             }
-            it->sit = fw_situation_build(doc, acc, e, geo);
+            it->sit = fw_situation_build(doc, acc, e, &out->settings);
             it->results = calloc(n ? n : 1, sizeof *it->results);
             out->nitems++;
             if (!it->sit || !it->results) {
@@ -234,12 +238,29 @@ static const char *source_name(fw_source s)
     }
 }
 
+/* The source for people: "ended by comply" names what ended a value. */
+static const char *source_text(const fw_fact *f, char *buf, size_t n)
+{
+    if (f->source != FW_SRC_ENDED)
+        return source_name(f->source);
+    snprintf(buf, n, "ended by %s", f->why ? f->why : "a later event");
+    return buf;
+}
+
+/* The settings a review judged with, as the review JSON records them. */
+static json_t *settings_json(const fw_geometry *g)
+{
+    return json_pack("{s:f, s:f, s:f, s:f, s:f}", "threat_window_s", g->threat_window_s,
+                     "reach_m", g->reach_m, "corridor_width_m", g->corridor_width_m,
+                     "horizon_s", g->horizon_s, "min_closing_mps", g->min_closing_mps);
+}
+
 static json_t *fact_json(const fw_fact *f)
 {
-    char v[128];
+    char v[128], src[64];
     json_t *j;
     fw_value_format(&f->v, v, sizeof v);
-    j = json_pack("{s:s, s:s}", "value", v, "source", source_name(f->source));
+    j = json_pack("{s:s, s:s}", "value", v, "source", source_text(f, src, sizeof src));
     if (f->event_index >= 0)
         json_object_set_new(j, "t", json_real(f->t));
     if (f->has_alt) {
@@ -333,6 +354,7 @@ json_t *fw_review_json(const fw_review *r)
     if (root) {
         json_object_set_new(root, "in_effect", json_boolean(!r->what_if));
         json_object_set_new(root, "what_if", json_boolean(r->what_if != NULL));
+        json_object_set_new(root, "settings", settings_json(&r->settings));
         if (r->what_if)
             json_object_set_new(root, "what_if_reason", json_string(r->what_if));
     }
@@ -351,13 +373,14 @@ static const char *outcome_label(fw_outcome o)
 
 static void fact_text(fw_buf *out, const fw_fact *f, const char *name)
 {
-    char v[128], num[48];
+    char v[128], num[48], src[64];
     fw_buf nb;
     fw_value_format(&f->v, v, sizeof v);
     fw_buf_printf(out, "%s=%s", name, v);
-    if (f->source == FW_SRC_NONE || f->v.type == FW_V_UNKNOWN)
+    /* An ended value says what ended it even where it has no value left. */
+    if (f->source == FW_SRC_NONE || (f->v.type == FW_V_UNKNOWN && f->source != FW_SRC_ENDED))
         return;
-    fw_buf_printf(out, " (%s", source_name(f->source));
+    fw_buf_printf(out, " (%s", source_text(f, src, sizeof src));
     if (f->event_index >= 0) {
         fw_buf_init(&nb, 48);
         fw_canon_number(f->t, &nb);

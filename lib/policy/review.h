@@ -45,6 +45,7 @@ typedef struct fw_review {
     ** (a static string).  fw_review_run judges by the date and kind alone; callers that know
     ** the incident's jurisdiction set it from fw_policy_set_what_if (policyset.h). */
     const char *what_if;
+    fw_geometry settings;      /* the situation settings judged with (defaults if NULL given) */
 } fw_review;
 
 /*

@@ -11,6 +11,13 @@
 ** guarantees: events of an unknown type are skipped, and every optional
 ** attribute may be missing.
 **
+** Values have lifetimes (docs/policy-language.md, "Persistence"): a threat
+** ends at a later comply, restraint, disarming or move out of reach
+** (fw_threat_end, lifetime.c) or after the threat window, and the ended facts
+** say what ended them (FW_SRC_ENDED); a restraint ends at a release.  An
+** `absence` event covering the force settles the conduct facts as false
+** (fw_absence_find, lifetime.c).
+**
 ** Three kinds of "not true" are kept apart.  A fact nobody establishes is
 ** unknown (FW_V_UNKNOWN, FW_SRC_NONE).  A fact whose negative is established
 ** has a value: false or a level of none.  A fact established to have no value
@@ -64,6 +71,8 @@ enum {
     F_SUBJECT_RESTRAINED,
     F_SUBJECT_COMPLYING,
     F_SECONDS_SINCE_COMPLIANCE,
+    F_SECONDS_SINCE_RESTRAINT,
+    F_SECONDS_SINCE_THREAT,
     F_SUBJECT_IS_DRIVER,
     F_VEHICLE_PRESENT,
     F_VEHICLE_DRIVER,
@@ -111,10 +120,14 @@ const fw_fact_def fw_fact_defs[] = {
     EN(F_FORCE_PURPOSE, "force.purpose", "force_purpose", "the force's stated purpose"),
     B(F_FORCE_FROM_VEHICLE, "force.from_vehicle", "fired or applied from a moving vehicle"),
     EN(F_THREAT_LEVEL, "threat.level", "threat_level",
-       "level of the latest threat by the subject (by any subject if none)"),
-    B(F_THREAT_IMMINENT, "threat.imminent", "whether that threat was imminent"),
-    EN(F_THREAT_MEANS, "threat.means", "threat_means", "the means of that threat"),
-    EN(F_THREAT_TARGET, "threat.target", "threat_target", "who or what that threat was against"),
+       "level of the latest threat by the subject (by any subject if none); none once "
+       "that threat ended (comply, restrain, disarmed, out of reach, threat window)"),
+    B(F_THREAT_IMMINENT, "threat.imminent",
+      "whether that threat was imminent; false once it ended"),
+    EN(F_THREAT_MEANS, "threat.means", "threat_means",
+       "the means of that threat; no value once it ended"),
+    EN(F_THREAT_TARGET, "threat.target", "threat_target",
+       "who or what that threat was against; no value once it ended"),
     B(F_THREAT_OTHER_MEANS, "threat.other_means",
       "the threat's means is known and is not the vehicle, or the subject is armed with a "
       "weapon other than a vehicle"),
@@ -131,11 +144,17 @@ const fw_fact_def fw_fact_defs[] = {
     EN(F_FLIGHT_MODE, "flight.mode", "flee_mode", "how the subject fled"),
     B(F_FLIGHT_DANGEROUS, "flight.dangerous",
       "whether the fleeing subject posed a significant threat if they escaped"),
-    B(F_SUBJECT_RESTRAINED, "subject.restrained", "the subject has been restrained"),
+    B(F_SUBJECT_RESTRAINED, "subject.restrained",
+      "the subject has been restrained, with no release after it"),
     B(F_SUBJECT_COMPLYING, "subject.complying",
       "the latest of the subject's comply, resist and flee is a comply"),
     NUM(F_SECONDS_SINCE_COMPLIANCE, "seconds_since_compliance",
         "seconds since the subject's latest comply"),
+    NUM(F_SECONDS_SINCE_RESTRAINT, "seconds_since_restraint",
+        "seconds since the restraint subject.restrained reads; no value once released"),
+    NUM(F_SECONDS_SINCE_THREAT, "seconds_since_threat",
+        "seconds since the threat threat.level reads (ended or not); no value for a threat "
+        "of level none"),
     B(F_SUBJECT_IS_DRIVER, "subject.is_driver",
       "the subject is a vehicle's driver (from the incident's parties)"),
     B(F_VEHICLE_PRESENT, "vehicle.present",
@@ -192,6 +211,8 @@ void fw_geometry_default(fw_geometry *g)
     g->corridor_width_m = 3.0;
     g->horizon_s = 3.0;
     g->min_closing_mps = 0.2;
+    g->threat_window_s = 60.0;
+    g->reach_m = 6.4;
 }
 
 void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,
@@ -322,7 +343,9 @@ typedef enum ev_kind {
     EV_REACH,
     EV_FORCE,
     EV_INTERVENE,
-    EV_BYSTANDERS
+    EV_BYSTANDERS,
+    EV_RELEASE,
+    EV_ABSENCE
 } ev_kind;
 
 static ev_kind event_kind(const fw_event *e)
@@ -340,6 +363,7 @@ static ev_kind event_kind(const fw_event *e)
         {"position", EV_POSITION},   {"reach_into_vehicle", EV_REACH},
         {"force", EV_FORCE},         {"intervene", EV_INTERVENE},
         {"bystanders", EV_BYSTANDERS},
+        {"release", EV_RELEASE},     {"absence", EV_ABSENCE},
     };
     size_t i;
 
@@ -408,6 +432,7 @@ typedef struct ctx {
     const char *target;   /* the force's target, or NULL */
     const char *subject;  /* "the subject", or NULL */
     bool complete;        /* the account says it holds every event it observed */
+    const fw_geometry *geo;   /* the situation settings */
 } ctx;
 
 static fw_fact *fact(ctx *c, int i)
@@ -487,16 +512,6 @@ static void absent(ctx *c, int i, const char *none)
     }
 }
 
-/* A boolean that holds when some event exists: true from the latest such
-** event ev, else as absent() says. */
-static void exists(ctx *c, int i, int ev)
-{
-    if (ev >= 0)
-        ev_bool(c, i, true, ev);
-    else
-        absent(c, i, NULL);
-}
-
 static int later(int a, int b)
 {
     return a > b ? a : b;
@@ -507,7 +522,7 @@ static int later(int a, int b)
 /* What the replay remembers: event indices, -1 for none. */
 typedef struct seen {
     int threat_subject, threat_any;
-    int armed, resist, flee, comply, restrain;
+    int armed, resist, flee, comply, restrain, release;
     int motion;            /* latest vehicle_motion of the vehicle */
     int motion_officer;    /* ... relative to the officer, with a direction */
     int vpos, opos;        /* latest position of the vehicle, of the officer */
@@ -519,7 +534,7 @@ typedef struct seen {
 static void seen_init(seen *w)
 {
     w->threat_subject = w->threat_any = -1;
-    w->armed = w->resist = w->flee = w->comply = w->restrain = -1;
+    w->armed = w->resist = w->flee = w->comply = w->restrain = w->release = -1;
     w->motion = w->motion_officer = -1;
     w->vpos = w->opos = w->vpos_speed = -1;
     w->warning = w->warning_deadly = w->identify = w->command = -1;
@@ -609,6 +624,10 @@ static void replay(const ctx *c, seen *w)
             if (same(attr_str(e, "target"), subject))
                 w->restrain = idx;
             break;
+        case EV_RELEASE:
+            if (same(attr_str(e, "target"), subject))
+                w->release = idx;
+            break;
         case EV_VEHICLE_MOTION:
             if (!same(attr_str(e, "vehicle"), vehicle))
                 break;
@@ -639,6 +658,7 @@ static void replay(const ctx *c, seen *w)
                 w->bystanders = idx;
             break;
         case EV_FORCE:
+        case EV_ABSENCE:   /* read by fw_absence_find: it may come after the force */
         case EV_OTHER:
             break;
         }
@@ -712,14 +732,55 @@ static void force_facts(ctx *c)
 
 typedef enum tv { TV_UNKNOWN, TV_FALSE, TV_TRUE } tv;
 
+/* Fact i no longer stands: ended by event ev (why says how). */
+static void ended(ctx *c, int i, int ev, const char *why)
+{
+    fw_fact *f = fact(c, i);
+    f->source = FW_SRC_ENDED;
+    f->event_index = ev;
+    f->t = c->a->events[ev].t;
+    f->why = why;
+}
+
 static void threat_facts(ctx *c, const seen *w)
 {
     int ti = w->threat_subject >= 0 ? w->threat_subject : w->threat_any;
+    int end = -1;
     tv by_threat = TV_UNKNOWN, by_weapon = TV_UNKNOWN;
-    const char *level, *means, *weapon;
+    const char *level, *means, *weapon, *why = NULL;
     bool b;
 
     if (ti >= 0) {
+        const fw_event *e = &c->a->events[ti];
+        level = attr_str(e, "level");
+        means = attr_str(e, "means");
+        if (!same(level, "none")) {
+            ev_num(c, F_SECONDS_SINCE_THREAT, c->s->t - e->t, ti);
+            end = fw_threat_end(c->a, (size_t)ti, c->officer, c->s->t, c->geo, &why);
+            if (end < 0 && c->s->t - e->t > c->geo->threat_window_s) {
+                end = ti;   /* the window runs from the threat itself */
+                why = "no renewal since";
+            }
+        } else {
+            /* A threat of level none says there is none: no age to count. */
+            ended(c, F_SECONDS_SINCE_THREAT, ti, "a threat of level none");
+        }
+    }
+    if (end >= 0) {
+        /* The threat no longer stands: no current threat, so none of its
+        ** details, and no threat by any means. */
+        fw_fact *f = fact(c, F_THREAT_LEVEL);
+        f->v.type = FW_V_STR;
+        f->v.str = "none";
+        ended(c, F_THREAT_LEVEL, end, why);
+        f = fact(c, F_THREAT_IMMINENT);
+        f->v.type = FW_V_BOOL;
+        f->v.b = false;
+        ended(c, F_THREAT_IMMINENT, end, why);
+        ended(c, F_THREAT_MEANS, end, why);
+        ended(c, F_THREAT_TARGET, end, why);
+        by_threat = TV_FALSE;
+    } else if (ti >= 0) {
         const fw_event *e = &c->a->events[ti];
         level = attr_str(e, "level");
         means = attr_str(e, "means");
@@ -741,6 +802,7 @@ static void threat_facts(ctx *c, const seen *w)
         absent(c, F_THREAT_IMMINENT, NULL);
         absent(c, F_THREAT_MEANS, NULL);
         absent(c, F_THREAT_TARGET, NULL);
+        absent(c, F_SECONDS_SINCE_THREAT, NULL);
         if (c->complete)
             by_threat = TV_FALSE;
     }
@@ -774,7 +836,10 @@ static void threat_facts(ctx *c, const seen *w)
     } else if (by_weapon == TV_TRUE) {
         ev_bool(c, F_THREAT_OTHER_MEANS, true, w->armed);
     } else if (by_threat == TV_FALSE && by_weapon == TV_FALSE) {
-        if (ti >= 0)
+        if (end >= 0) {
+            src_bool(c, F_THREAT_OTHER_MEANS, false, FW_SRC_ENDED);
+            ended(c, F_THREAT_OTHER_MEANS, end, why);
+        } else if (ti >= 0)
             ev_bool(c, F_THREAT_OTHER_MEANS, false, ti);
         else if (w->armed >= 0)
             ev_bool(c, F_THREAT_OTHER_MEANS, false, w->armed);
@@ -831,7 +896,18 @@ static void subject_facts(ctx *c, const seen *w)
         absent(c, F_FLIGHT_DANGEROUS, NULL);
     }
 
-    exists(c, F_SUBJECT_RESTRAINED, w->restrain);
+    /* Restrained from the latest restraint until a release after it. */
+    if (w->release >= 0 && w->release > w->restrain) {
+        ev_bool(c, F_SUBJECT_RESTRAINED, false, w->release);
+        ended(c, F_SECONDS_SINCE_RESTRAINT, w->release, "release");   /* no value */
+    } else if (w->restrain >= 0) {
+        ev_bool(c, F_SUBJECT_RESTRAINED, true, w->restrain);
+        ev_num(c, F_SECONDS_SINCE_RESTRAINT, c->s->t - c->a->events[w->restrain].t,
+               w->restrain);
+    } else {
+        absent(c, F_SUBJECT_RESTRAINED, NULL);
+        absent(c, F_SECONDS_SINCE_RESTRAINT, NULL);
+    }
 
     last = later(w->comply, later(w->resist, w->flee));
     if (last >= 0)
@@ -988,24 +1064,51 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
 
 /* ---- what the officers did, and the scene ------------------------------ */
 
+/* An act told by the account (event ev) makes fact i true; else a stated
+** absence of it covering this moment (event no) makes it false; else it is
+** as absent() says.  A told act wins over a stated absence: the absence
+** contradicts it, and the act is the specific statement. */
+static void act_fact(ctx *c, int i, int ev, int no)
+{
+    if (ev >= 0)
+        ev_bool(c, i, true, ev);
+    else if (no >= 0)
+        ev_bool(c, i, false, no);
+    else
+        absent(c, i, NULL);
+}
+
+static int stated_absence(const ctx *c, const char *act, const char *except)
+{
+    return fw_absence_find(c->s->doc, c->a, act, NULL, except, c->s->t);
+}
+
 static void conduct_facts(ctx *c, const seen *w)
 {
     const fw_event *e;
     bool present = false, b;
     double count;
+    int no_warning = stated_absence(c, "warning", NULL);
+    int no_command = stated_absence(c, "command", NULL);
+    int no_reach = stated_absence(c, "reach_into_vehicle", NULL);
 
-    exists(c, F_WARNING_GIVEN, w->warning);
-    exists(c, F_WARNING_DEADLY_GIVEN, w->warning_deadly);
-    exists(c, F_IDENTIFIED, w->identify);
-    exists(c, F_COMMAND_GIVEN, w->command);
-    exists(c, F_DEESCALATION_ATTEMPTED, w->deescalate);
-    exists(c, F_REACHED_INTO_VEHICLE, w->reach);
-    exists(c, F_INTERVENED, w->intervene);
+    act_fact(c, F_WARNING_GIVEN, w->warning, no_warning);
+    /* No warning at all is no warning of deadly force; a warning of
+    ** another kind leaves the question open. */
+    act_fact(c, F_WARNING_DEADLY_GIVEN, w->warning_deadly, w->warning < 0 ? no_warning : -1);
+    act_fact(c, F_IDENTIFIED, w->identify, stated_absence(c, "identify", NULL));
+    act_fact(c, F_COMMAND_GIVEN, w->command, no_command);
+    act_fact(c, F_DEESCALATION_ATTEMPTED, w->deescalate, stated_absence(c, "deescalate", NULL));
+    act_fact(c, F_REACHED_INTO_VEHICLE, w->reach, no_reach);
+    /* Intervention by another officer: the force's own officer is left out. */
+    act_fact(c, F_INTERVENED, w->intervene, stated_absence(c, "intervene", c->officer));
 
     /* Hostile if any command was; a command whose tone is not given could
     ** have been, so only commands that all have a tone establish false. */
     if (w->command_hostile >= 0)
         ev_bool(c, F_COMMAND_HOSTILE, true, w->command_hostile);
+    else if (w->command < 0 && no_command >= 0)
+        ev_bool(c, F_COMMAND_HOSTILE, false, no_command);   /* no command, none hostile */
     else if (w->command < 0)
         absent(c, F_COMMAND_HOSTILE, NULL);
     else if (w->command_untoned < 0)
@@ -1015,6 +1118,8 @@ static void conduct_facts(ctx *c, const seen *w)
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, w->first_reach);
     else if (w->first_step >= 0)
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, false, w->first_step);
+    else if (w->first_reach < 0 && no_reach >= 0)
+        ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, false, no_reach);   /* no reach at all */
     else
         absent(c, F_REACHED_INTO_VEHICLE_FIRST, NULL);
 
@@ -1100,6 +1205,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     c.target = act_target(force);
     complete = json_object_get(a->obj, "complete");
     c.complete = json_is_true(complete);
+    c.geo = geo;
 
     /* The subject: the target if a subject, else the driver of the targeted
     ** vehicle when that driver is a subject (an officer at the wheel is not

@@ -39,7 +39,10 @@ typedef enum fw_source {
     FW_SRC_EVENT,          /* stated by an event (event_index, t) */
     FW_SRC_DERIVED,        /* derived from positions (geometry) */
     FW_SRC_INCIDENT,       /* from the incident's parties (e.g. the vehicle's driver) */
-    FW_SRC_COMPLETE        /* absent from an account marked complete, so false / none */
+    FW_SRC_COMPLETE,       /* absent from an account marked complete, so false / none */
+    FW_SRC_ENDED           /* a stated value that no longer stands: ended by the event
+                           ** (event_index, t) or, with why "no renewal since", by the
+                           ** threat window after that event */
 } fw_source;
 
 typedef struct fw_fact {
@@ -53,6 +56,9 @@ typedef struct fw_fact {
     fw_value alt;
     fw_source alt_source;
     bool conflict;
+    /* For FW_SRC_ENDED: what ended the value ("comply", "restrain",
+    ** "disarmed", "out of reach", "no renewal since"); a static string. */
+    const char *why;
 } fw_fact;
 
 typedef enum fw_ftype_fact {
@@ -75,14 +81,48 @@ extern const size_t fw_n_facts;
 /* Index of a fact by name, or -1. */
 int fw_fact_index(const char *name);
 
-/* Geometry settings for derived vehicle facts. */
+/* The situation settings: geometry for derived vehicle facts and the
+** lifetimes of facts (docs/policy-language.md, "Persistence").  The
+** defaults are set in one place, fw_geometry_default. */
 typedef struct fw_geometry {
     double corridor_width_m;   /* width of the path a moving vehicle sweeps; default 3.0 */
     double horizon_s;          /* how far ahead the path reaches, in seconds; default 3.0 */
     double min_closing_mps;    /* closing speed above which a vehicle is "toward"; default 0.2 */
+    double threat_window_s;    /* a threat not renewed for longer ends; default 60 */
+    double reach_m;            /* a threat by hands, knife or blunt object ends when the
+                               ** subject is farther than this from the officer; default 6.4 */
 } fw_geometry;
 
+typedef fw_geometry fw_situation_settings;
+
+#define FW_THREAT_WINDOW_MAX_S 86400.0   /* bound of a configured threat window */
+
 void fw_geometry_default(fw_geometry *g);
+
+/*
+** The event of account a, after the threat event at index threat and at or
+** before t, that ends that threat, or -1 (lifetime.c; docs/policy-language.md,
+** "Persistence"): the first comply, restrain or disarming (armed with weapon
+** none) by the threat's actor, or, for a threat by hands, knife or blunt
+** object, the first position event after which the latest positions of that
+** actor and of officer are farther apart than g->reach_m.  *why is set to a
+** static string naming it ("comply", "restrain", "disarmed", "out of reach").
+** The threat window is the caller's.  Pure.
+*/
+int fw_threat_end(const fw_account *a, size_t threat, const char *officer, double t,
+                  const fw_geometry *g, const char **why);
+
+/*
+** Whether account a of doc states, by an `absence` event at or after t, that
+** no act of type `act` (warning, identify, ...) happened up to that event.
+** actor: the one officer asked about, or NULL for every officer of the
+** incident; except: an officer left out of "every officer" (NULL for none).
+** An absence without an actor covers every officer; one with an actor covers
+** that officer.  Returns the index of the (latest) absence event that
+** settles it, or -1 (lifetime.c).  Pure.
+*/
+int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, const char *actor,
+                    const char *except, double t);
 
 typedef struct fw_situation {
     const fw_doc *doc;

@@ -86,6 +86,9 @@ ENUM(en_restraint, "restraint", false, "how a subject was restrained",
      "handcuffs", "hobble", "held_down", "other");
 ENUM(en_officer_status, "officer_status", false, "an officer's employment status",
      "active", "leave", "suspended", "separated", "retired", "deceased");
+ENUM(en_act, "act", false, "an act an absence event says did not happen",
+     "warning", "identify", "command", "deescalate", "intervene", "medical_aid",
+     "reach_into_vehicle");
 ENUM(en_provenance, "provenance", false, "what kind of source an incident record comes from",
      "workflow", "investigation", "public_record");
 
@@ -95,7 +98,9 @@ const fw_enum *const fw_enums[] = {
     &en_impairment, &en_injury, &en_tone, &en_warning_of, &en_tactic,
     &en_resist_level, &en_threat_level, &en_means, &en_threat_target, &en_weapon,
     &en_flee_mode, &en_direction, &en_force_kind, &en_force_purpose, &en_aid_status,
-    &en_aid_provider, &en_vehicle_kind, &en_restraint, &en_provenance, NULL,
+    &en_aid_provider, &en_vehicle_kind, &en_restraint, &en_provenance,
+    &en_act,
+    NULL,
 };
 
 /* ---- field shorthands ------------------------------------------------- */
@@ -250,6 +255,14 @@ static const fw_field ev_restrain[] = {
     F_REF("target", FW_REQUIRED, FW_REF_SUBJECT, "subject restrained"),
     F_ENUM("method", 0, en_restraint, "how"),
 };
+static const fw_field ev_release[] = {
+    F_REF("actor", 0, FW_REF_OFFICER, "officer releasing"),
+    F_REF("target", FW_REQUIRED, FW_REF_SUBJECT, "subject released from restraint"),
+};
+static const fw_field ev_absence[] = {
+    F_ENUM("of", FW_REQUIRED, en_act, "the act that did not happen"),
+    F_REF("actor", 0, FW_REF_OFFICER, "the officer who did not act; none: no officer did"),
+};
 static const fw_field ev_vehicle_motion[] = {
     F_REF("vehicle", FW_REQUIRED, FW_REF_VEHICLE, "vehicle moving"),
     F_REF("relative_to", 0, FW_REF_PERSON, "person the direction is relative to"),
@@ -317,6 +330,8 @@ const fw_event_type fw_event_types[] = {
     EV("medical_aid", ev_medical_aid, "medical aid requested or given"),
     EV("intervene", ev_intervene, "an officer intervenes in another's force"),
     EV("bystanders", ev_bystanders, "bystanders present"),
+    EV("release", ev_release, "subject is released from restraint"),
+    EV("absence", ev_absence, "the account states that up to t no such act happened"),
 };
 const size_t fw_n_event_types = N(fw_event_types);
 

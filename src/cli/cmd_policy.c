@@ -197,7 +197,7 @@ static size_t choose(const fw_policy_set *ps, cli_args *a, const char *date,
 }
 
 static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const char *id,
-                      json_t *json_out)
+                      const fw_geometry *geo, json_t *json_out)
 {
     fw_buf body, text;
     fw_record_info info;
@@ -238,7 +238,7 @@ static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const c
     for (i = 0; i < n; i++) {
         fw_review rv;
         json_t *j;
-        if (fw_review_run(doc, chosen[i]->policy, NULL, cli_value(a, "account"), &rv, &err)) {
+        if (fw_review_run(doc, chosen[i]->policy, geo, cli_value(a, "account"), &rv, &err)) {
             rc = cli_fail(EXIT_RUNTIME, "%s: %s", id, err.msg);
             break;
         }
@@ -326,6 +326,20 @@ int cmd_review(cli_args *a)
     json_t *out = NULL;
     int rc = EXIT_OK, k;
     bool all = cli_flag(a, "all"), sum = cli_flag(a, "summary");
+    const char *window = cli_value(a, "threat-window");
+    fw_geometry geo;
+
+    fw_geometry_default(&geo);
+    if (window) {
+        char *end;
+        geo.threat_window_s = strtod(window, &end);
+        if (*end || end == window || !(geo.threat_window_s >= 0) ||
+            geo.threat_window_s > FW_THREAT_WINDOW_MAX_S)
+            return cli_usage_error("--threat-window: expected seconds from 0 to %.0f",
+                                   FW_THREAT_WINDOW_MAX_S);
+        if (all)
+            return cli_usage_error("--threat-window goes with incident ids, not --all");
+    }
 
     if (all != sum)
         return cli_usage_error("--all and --summary go together");
@@ -358,7 +372,7 @@ int cmd_review(cli_args *a)
             if (cli_flag(a, "json"))
                 out = json_array();
             for (k = 0; k < a->npos; k++) {
-                int r = review_one(a, s, &ps, a->pos[k], out);
+                int r = review_one(a, s, &ps, a->pos[k], &geo, out);
                 if (r && !rc)
                     rc = r;
             }

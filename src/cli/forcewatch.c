@@ -89,6 +89,7 @@ static const cli_opt review_opts[] = {
     {"json", 0, NULL, "print JSON", false},
     {"verbose", 'v', NULL, "show every rule with the policy's words", false},
     {"no-store", 0, NULL, "do not store the review as a record", false},
+    {"threat-window", 0, "SECONDS", "a threat not renewed for longer ends (default 60)", false},
     {0, 0, 0, 0, false},
 };
 

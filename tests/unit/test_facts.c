@@ -228,7 +228,10 @@ static void test_later_events_never_count(void **state)
     check_event(first, "warning.given", 2, 5);
 
     /* At t = 9 they have. */
-    check_str(second, "threat.level", "death", FW_SRC_EVENT);
+    /* The death threat at t = 6 counts, and so does the restraint listed
+    ** after it, which ends it (issue 14: a threat's lifetime). */
+    check_num(second, "seconds_since_threat", 3, FW_SRC_EVENT);
+    check_str(second, "threat.level", "none", FW_SRC_ENDED);
     check_bool(second, "subject.restrained", true, FW_SRC_EVENT);
     check_num(second, "seconds_since_compliance", 3, FW_SRC_EVENT);
     check_bool(second, "identified", true, FW_SRC_EVENT);
