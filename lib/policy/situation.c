@@ -175,6 +175,7 @@ void fw_geometry_default(fw_geometry *g)
     g->corridor_width_m = 3.0;
     g->horizon_s = 3.0;
     g->min_closing_mps = 0.2;
+    g->align_tolerance_s = 5.0;
 }
 
 void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,

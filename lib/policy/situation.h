@@ -80,6 +80,7 @@ typedef struct fw_geometry {
     double corridor_width_m;   /* width of the path a moving vehicle sweeps; default 3.0 */
     double horizon_s;          /* how far ahead the path reaches, in seconds; default 3.0 */
     double min_closing_mps;    /* closing speed above which a vehicle is "toward"; default 0.2 */
+    double align_tolerance_s;  /* how far apart two accounts may time one act (review.c); default 5.0 */
 } fw_geometry;
 
 void fw_geometry_default(fw_geometry *g);
