@@ -301,7 +301,8 @@ static const char *ordinal(int n, char *buf, size_t size)
                                         "sixth", "seventh", "eighth", "ninth", "tenth"};
     if (n >= 1 && n <= 10)
         return words[n - 1];
-    snprintf(buf, size, "%dth", n);
+    snprintf(buf, size, "%d%s", n,
+             n % 100 / 10 == 1 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th");
     return buf;
 }
 
