@@ -43,6 +43,10 @@ static const char *event_str(const fw_event *e, const char *key)
 
 /* ---- alignment ---------------------------------------------------------- */
 
+/* Matchings of more cells than this (items x acts of one officer in two accounts) are made
+** greedily, in time order, instead of by the exhaustive table: bounded time and memory. */
+#define ALIGN_MAX_CELLS ((size_t)1 << 18)
+
 static bool same_str(const char *a, const char *b)
 {
     return a && b ? strcmp(a, b) == 0 : a == b;
@@ -60,9 +64,8 @@ static double act_time(const fw_review *r, size_t act)
 {
     double t = NAN;
     size_t i;
-    for (i = 0; i < r->nitems; i++)
-        if (r->items[i].act == act && isfinite(item_event(r, i)->t) &&
-            !(item_event(r, i)->t >= t))
+    for (i = r->acts[act].first; i != SIZE_MAX; i = r->items[i].next)
+        if (isfinite(item_event(r, i)->t) && !(item_event(r, i)->t >= t))
             t = item_event(r, i)->t;
     return t;
 }
@@ -72,9 +75,7 @@ static double act_distance(const fw_review *r, size_t act, size_t i)
 {
     double best = NAN, d;
     size_t k;
-    for (k = 0; k < r->nitems; k++) {
-        if (r->items[k].act != act)
-            continue;
+    for (k = r->acts[act].first; k != SIZE_MAX; k = r->items[k].next) {
         d = fabs(item_event(r, k)->t - item_event(r, i)->t);
         if (isfinite(d) && !(d >= best))
             best = d;
@@ -82,15 +83,22 @@ static double act_distance(const fw_review *r, size_t act, size_t i)
     return best;
 }
 
-/* Does item i give the same force kind as the first item of act that gives one? */
+/* Does item i give the same force kind as the act's first item? */
 static bool act_same_kind(const fw_review *r, size_t act, size_t i)
 {
-    size_t k;
-    for (k = 0; k < r->nitems; k++)
-        if (r->items[k].act == act)
-            return same_str(event_str(item_event(r, k), "kind"),
-                            event_str(item_event(r, i), "kind"));
-    return false;
+    return same_str(event_str(item_event(r, r->acts[act].first), "kind"),
+                    event_str(item_event(r, i), "kind"));
+}
+
+/* Add item i to act (its chain stays in item order: accounts come in order). */
+static void act_add(fw_review *r, size_t act, size_t i)
+{
+    size_t *link = &r->acts[act].first;
+    while (*link != SIZE_MAX)
+        link = &r->items[*link].next;
+    *link = i;
+    r->items[i].next = SIZE_MAX;
+    r->items[i].act = act;
 }
 
 /* A matching's worth, compared in this order: matches, same-kind matches, -time apart. */
@@ -108,36 +116,74 @@ static bool better(score a, score b)
     return a.apart < b.apart;
 }
 
-/* Insertion sort of idx[0..n) by time (NAN last), stable: n is small. */
-static void sort_by(const double *t, size_t *idx, size_t n)
+static bool equal(score a, score b)
 {
-    size_t i, k, v;
-    for (i = 1; i < n; i++) {
-        v = idx[i];
-        for (k = i; k > 0; k--) {
-            double a = t[idx[k - 1]], b = t[v];
-            bool after = isnan(a) ? !isnan(b) : !isnan(b) && a > b;
-            if (!after)
-                break;
-            idx[k] = idx[k - 1];
-        }
-        idx[k] = v;
+    return !better(a, b) && !better(b, a);
+}
+
+typedef struct timed {
+    double t;
+    size_t i;
+} timed;
+
+/* By time (not a number last), then by index: stable. */
+static int timed_cmp(const void *pa, const void *pb)
+{
+    const timed *a = pa, *b = pb;
+    if (isnan(a->t) != isnan(b->t))
+        return isnan(a->t) ? 1 : -1;
+    if (!isnan(a->t) && a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static void sort_timed(timed *v, size_t *idx, size_t n)
+{
+    size_t i;
+    qsort(v, n, sizeof *v, timed_cmp);
+    for (i = 0; i < n; i++)
+        idx[i] = v[i].i;
+}
+
+/* Greedy in-order matching, for groups too large for the table. */
+static void match_greedy(fw_review *r, const size_t *its, size_t n, const size_t *acts, size_t m,
+                         double tol, size_t *match)
+{
+    size_t i = 0, j = 0;
+    while (i < n && j < m) {
+        double ti = item_event(r, its[i])->t, tj = act_time(r, acts[j]);
+        if (act_distance(r, acts[j], its[i]) <= tol)
+            match[i++] = acts[j++];
+        else if (!(ti >= tj))
+            i++;
+        else
+            j++;
     }
 }
 
 /*
 ** Match the n items its[] (one account, one group, in time order) to the m
 ** acts acts[] (earlier accounts, same group, in time order), keeping both
-** orders; set each item's act, or SIZE_MAX when it matches none.
+** orders; match[i] is the act of its[i], or SIZE_MAX when it matches none.
 */
 static fw_rc match_group(fw_review *r, const size_t *its, size_t n, const size_t *acts, size_t m,
-                         double tol)
+                         double tol, size_t *match)
 {
-    score *dp = calloc((n + 1) * (m + 1), sizeof *dp);
+    score *dp;
     size_t i, j;
-#define DP(a, b) dp[(a) * (m + 1) + (b)]
+
+    for (i = 0; i < n; i++)
+        match[i] = SIZE_MAX;
+    if (n == 0 || m == 0)
+        return FW_OK;
+    if ((n + 1) > ALIGN_MAX_CELLS / (m + 1)) {
+        match_greedy(r, its, n, acts, m, tol, match);
+        return FW_OK;
+    }
+    dp = calloc((n + 1) * (m + 1), sizeof *dp);
     if (!dp)
         return FW_ERR_NOMEM;
+#define DP(a, b) dp[(a) * (m + 1) + (b)]
     for (i = 1; i <= n; i++)
         for (j = 1; j <= m; j++) {
             score s = DP(i - 1, j), d;
@@ -155,21 +201,18 @@ static fw_rc match_group(fw_review *r, const size_t *its, size_t n, const size_t
             }
             DP(i, j) = s;
         }
-    for (i = 0; i < n; i++)
-        r->items[its[i]].act = SIZE_MAX;
+    /* Back from the end: a match wherever it made the cell's worth. */
     for (i = n, j = m; i > 0 && j > 0;) {
-        score d = DP(i - 1, j - 1);
         double apart = act_distance(r, acts[j - 1], its[i - 1]);
-        if (apart <= tol) {
-            d.matches++;
-            d.same += act_same_kind(r, acts[j - 1], its[i - 1]);
-            d.apart += apart;
-        }
-        if (apart <= tol && !better(DP(i, j), d) && !better(d, DP(i, j))) {
-            r->items[its[i - 1]].act = acts[j - 1];
+        score d = DP(i - 1, j - 1);
+        d.matches++;
+        d.same += act_same_kind(r, acts[j - 1], its[i - 1]);
+        d.apart += apart;
+        if (apart <= tol && equal(DP(i, j), d)) {
+            match[i - 1] = acts[j - 1];
             i--;
             j--;
-        } else if (!better(DP(i, j), DP(i - 1, j)) && !better(DP(i - 1, j), DP(i, j))) {
+        } else if (equal(DP(i, j), DP(i - 1, j))) {
             i--;
         } else {
             j--;
@@ -181,48 +224,42 @@ static fw_rc match_group(fw_review *r, const size_t *its, size_t n, const size_t
 }
 
 /* Sort the acts by time and fill in what review.h says of each. */
-static fw_rc finish_acts(fw_review *r, size_t naccounts, double *at, size_t *order)
+static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *order)
 {
     size_t i, k, j, *newpos = order + r->nacts;
     fw_review_act *sorted;
 
     for (j = 0; j < r->nacts; j++) {
-        at[j] = act_time(r, j);
-        order[j] = j;
+        tv[j].t = act_time(r, j);
+        tv[j].i = j;
     }
-    sort_by(at, order, r->nacts);
+    sort_timed(tv, order, r->nacts);
     sorted = calloc(r->nacts ? r->nacts : 1, sizeof *sorted);
     if (!sorted)
         return FW_ERR_NOMEM;
-    for (j = 0; j < r->nacts; j++)
+    for (j = 0; j < r->nacts; j++) {
         newpos[order[j]] = j;
+        sorted[j] = r->acts[order[j]];
+    }
     for (i = 0; i < r->nitems; i++)
         r->items[i].act = newpos[r->items[i].act];
     free(r->acts);
     r->acts = sorted;
-    for (i = 0; i < r->nitems; i++) {
-        fw_review_act *act = &r->acts[r->items[i].act];
-        const fw_event *e = item_event(r, i);
-        if (act->nitems++ == 0) {
-            act->first = i;
-            act->actor = e->actor;
-            act->type = e->type_name;
-        } else if (!same_str(event_str(e, "kind"), event_str(item_event(r, act->first), "kind"))) {
-            act->kinds_differ = true;
-        }
-    }
     for (j = 0; j < r->nacts; j++) {
         fw_review_act *act = &r->acts[j];
-        size_t best = 0, bestn = 0;
+        const fw_event *e = item_event(r, act->first);
+        size_t best = act->first, bestn = 0;
         const char *kind;
+        act->actor = e->actor;
+        act->type = e->type_name;
         /* The kind most of its accounts give; on a tie, the earliest account's. */
-        for (i = 0; i < r->nitems; i++) {
+        for (i = act->first; i != SIZE_MAX; i = r->items[i].next) {
             size_t same = 0;
-            if (r->items[i].act != j)
-                continue;
-            for (k = 0; k < r->nitems; k++)
-                same += r->items[k].act == j && same_str(event_str(item_event(r, k), "kind"),
-                                                         event_str(item_event(r, i), "kind"));
+            const char *ki = event_str(item_event(r, i), "kind");
+            act->nitems++;
+            act->kinds_differ |= !same_str(ki, event_str(e, "kind"));
+            for (k = act->first; k != SIZE_MAX; k = r->items[k].next)
+                same += same_str(event_str(item_event(r, k), "kind"), ki);
             if (same > bestn) {
                 bestn = same;
                 best = i;
@@ -247,17 +284,18 @@ static fw_rc finish_acts(fw_review *r, size_t naccounts, double *at, size_t *ord
 static fw_rc align(fw_review *r, double tol, size_t naccounts)
 {
     size_t n = r->nitems, i, k, j, nits, ncand;
-    size_t *its = calloc(2 * n + 1, sizeof *its), *cand = calloc(2 * n + 1, sizeof *cand);
-    double *t = calloc(n + 1, sizeof *t), *at = calloc(n + 1, sizeof *at);
+    size_t *its = calloc(2 * n + 1, sizeof *its), *cand = calloc(n + 1, sizeof *cand);
+    size_t *match = calloc(n + 1, sizeof *match);
+    timed *tv = calloc(n + 1, sizeof *tv);
     bool *done = calloc(n + 1, sizeof *done);
     fw_rc rc = FW_ERR_NOMEM;
 
     r->acts = calloc(n + 1, sizeof *r->acts);
-    if (!its || !cand || !t || !at || !done || !r->acts)
+    if (!its || !cand || !match || !tv || !done || !r->acts)
         goto out;
     for (i = 0; i < n; i++) {
         r->items[i].act = SIZE_MAX;
-        t[i] = item_event(r, i)->t;
+        r->items[i].next = SIZE_MAX;
     }
     rc = FW_OK;
     for (i = 0; i < n && !rc; i++) {
@@ -265,32 +303,35 @@ static fw_rc align(fw_review *r, double tol, size_t naccounts)
             continue;
         /* This account's items of the actor and type, in time order. */
         for (nits = 0, k = i; k < n; k++)
-            if (r->items[k].account == r->items[i].account && same_group(r, i, k)) {
-                its[nits++] = k;
+            if (r->items[k].account == r->items[i].account && !done[k] && same_group(r, i, k)) {
+                tv[nits].t = item_event(r, k)->t;
+                tv[nits++].i = k;
                 done[k] = true;
             }
-        sort_by(t, its, nits);
+        sort_timed(tv, its, nits);
         /* The acts earlier accounts told of them, in time order. */
         for (ncand = 0, j = 0; j < r->nacts; j++)
             if (same_group(r, r->acts[j].first, i)) {
-                at[j] = act_time(r, j);
-                cand[ncand++] = j;
+                tv[ncand].t = act_time(r, j);
+                tv[ncand++].i = j;
             }
-        sort_by(at, cand, ncand);
-        rc = match_group(r, its, nits, cand, ncand, tol);
-        for (k = 0; k < nits && !rc; k++)
-            if (r->items[its[k]].act == SIZE_MAX) {
-                r->acts[r->nacts].first = its[k];
-                r->items[its[k]].act = r->nacts++;
+        sort_timed(tv, cand, ncand);
+        rc = match_group(r, its, nits, cand, ncand, tol, match);
+        for (k = 0; k < nits && !rc; k++) {
+            if (match[k] == SIZE_MAX) {
+                r->acts[r->nacts].first = SIZE_MAX;
+                match[k] = r->nacts++;
             }
+            act_add(r, match[k], its[k]);
+        }
     }
     if (!rc)
-        rc = finish_acts(r, naccounts, at, its);
+        rc = finish_acts(r, naccounts, tv, its);
 out:
     free(its);
     free(cand);
-    free(t);
-    free(at);
+    free(match);
+    free(tv);
     free(done);
     return rc;
 }
@@ -364,12 +405,10 @@ static fw_rc find_decisive(fw_review *r)
 
     if (!scratch)
         return FW_ERR_NOMEM;
+    /* Every two accounts of one act (an act has one item per account). */
     for (i = 0; i < r->nitems && !rc; i++) {
-        for (k = i + 1; k < r->nitems && !rc; k++) {
+        for (k = r->items[i].next; k != SIZE_MAX && !rc; k = r->items[k].next) {
             const fw_review_item *a = &r->items[i], *b = &r->items[k];
-            /* Two accounts of one act (an act has one item per account). */
-            if (a->act != b->act)
-                continue;
             for (rule = 0; rule < n && !rc; rule++) {
                 const fw_rule_result *ra = &a->results[rule], *rb = &b->results[rule];
                 int facts[2 * FW_MAX_FACTS_NAMED];
@@ -579,11 +618,8 @@ json_t *fw_review_json(const fw_review *r)
         const fw_review_act *act = &r->acts[d->act];
         json_t *values = json_object();
         /* Every account of the act that establishes the fact, with its value. */
-        for (k = 0; k < r->nitems; k++) {
-            const fw_fact *f;
-            if (r->items[k].act != d->act)
-                continue;
-            f = &r->items[k].sit->facts[d->fact];
+        for (k = act->first; k != SIZE_MAX; k = r->items[k].next) {
+            const fw_fact *f = &r->items[k].sit->facts[d->fact];
             if (f->v.type == FW_V_UNKNOWN)
                 continue;
             fw_value_format(&f->v, a, sizeof a);
@@ -598,10 +634,8 @@ json_t *fw_review_json(const fw_review *r)
     for (i = 0; i < r->nacts; i++) {
         const fw_review_act *act = &r->acts[i];
         json_t *items = json_array(), *aj;
-        for (k = 0; k < r->nitems; k++) {
+        for (k = act->first; k != SIZE_MAX; k = r->items[k].next) {
             const fw_event *e = item_event(r, k);
-            if (r->items[k].act != i)
-                continue;
             json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:s?}", "account",
                                                    r->doc->accounts[r->items[k].account].id,
                                                    "key", r->items[k].key, "t", e->t, "kind",
@@ -714,10 +748,8 @@ static void act_text(const fw_review *r, size_t act, fw_buf *out)
     if (a->nitems < 2)
         return;
     fw_buf_adds(out, "  aligned: ");
-    for (k = 0; k < r->nitems; k++) {
+    for (k = a->first; k != SIZE_MAX; k = r->items[k].next) {
         const fw_event *e = item_event(r, k);
-        if (r->items[k].act != act)
-            continue;
         fw_buf_printf(out, "%s%s t=", shown++ ? " <-> " : "",
                       r->doc->accounts[r->items[k].account].id);
         fw_canon_number(e->t, out);
@@ -744,10 +776,8 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
                       r->what_if ? " (what-if: " : "", r->what_if ? r->what_if : "",
                       r->what_if ? ")" : "");
         act_text(r, i, out);
-        for (k = 0; k < r->nitems; k++) {
+        for (k = r->acts[i].first; k != SIZE_MAX; k = r->items[k].next) {
             size_t shown = 0;
-            if (r->items[k].act != i)
-                continue;
             fw_buf_printf(out, "  %-10s: ", r->doc->accounts[r->items[k].account].id);
             for (d = 0; d < n; d++) {
                 const fw_rule_result *res = &r->items[k].results[d];
@@ -771,9 +801,9 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
             fw_policy_rule(r->policy, dc->rule, &info);
             fw_buf_printf(out, "  decisive (%s): %s", info.id, fw_fact_defs[dc->fact].name);
             /* Every account of the act that establishes the fact. */
-            for (k = 0; k < r->nitems; k++) {
+            for (k = r->acts[i].first; k != SIZE_MAX; k = r->items[k].next) {
                 const fw_fact *f = &r->items[k].sit->facts[dc->fact];
-                if (r->items[k].act != i || f->v.type == FW_V_UNKNOWN)
+                if (f->v.type == FW_V_UNKNOWN)
                     continue;
                 fw_value_format(&f->v, v, sizeof v);
                 fw_buf_printf(out, "  %s=%s", r->doc->accounts[r->items[k].account].id, v);

@@ -26,6 +26,7 @@ typedef struct fw_review_item {
     fw_situation *sit;
     fw_rule_result *results;   /* one per rule of the policy */
     size_t act;                /* index into the review's acts */
+    size_t next;               /* the act's item in a later account, or SIZE_MAX */
 } fw_review_item;
 
 /*
@@ -40,7 +41,8 @@ typedef struct fw_review_act {
     const char *label;         /* the force kind most of its accounts give (ties: the
                                ** earliest), or the event type when it has no kind */
     int nth;                   /* 1 for the actor's first act with this label, 2 ... */
-    size_t first;              /* its item in the first account that tells it */
+    size_t first;              /* its item in the first account that tells it (the others
+                               ** follow by fw_review_item.next, in the incident's order) */
     size_t nitems;             /* how many accounts tell it */
     bool kinds_differ;         /* its accounts give different force kinds */
     bool only_one;             /* one account alone tells it, of several reviewed */
