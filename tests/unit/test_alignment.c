@@ -111,6 +111,11 @@ static const char *act_items(const fw_review *rv, size_t act, char *out, size_t 
     return out;
 }
 
+static double item_t(const fw_review *rv, size_t i)
+{
+    return rv->doc->accounts[rv->items[i].account].events[rv->items[i].event].t;
+}
+
 static void default_tolerance(void **state)
 {
     fw_geometry g;
@@ -305,6 +310,57 @@ static void ordinals(void **state)
     done(&f);
 }
 
+/* Many shots of one officer in two accounts: matched greedily past the table's size, in
+** bounded time and memory, the nth with the nth. */
+static void large_group(void **state)
+{
+    enum { N = 600 };
+    fw_buf a, b;
+    fw_doc *doc;
+    fixture f;
+    size_t i, matched = 0;
+    (void)state;
+    fw_buf_init(&a, FW_BUF_UNLIMITED);
+    fw_buf_init(&b, FW_BUF_UNLIMITED);
+    for (i = 0; i < N; i++) {
+        fw_buf_printf(&a, "%s{\"t\":%zu,\"type\":\"force\",\"actor\":\"o-1\",\"kind\":\"ecd\",\"target\":\"s-1\"}",
+                      i ? "," : "", i * 10);
+        fw_buf_printf(&b, "%s{\"t\":%zu.5,\"type\":\"force\",\"actor\":\"o-1\",\"kind\":\"ecd\",\"target\":\"s-1\"}",
+                      i ? "," : "", i * 10);
+    }
+    {
+        fw_buf text;
+        fw_diag d;
+        fw_buf_init(&text, FW_BUF_UNLIMITED);
+        fw_buf_printf(&text,
+                      "{\"id\":\"al-2\",\"agency\":\"a\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
+                      "\"officers\":[{\"id\":\"o-1\",\"role\":\"applied_force\"}],"
+                      "\"subjects\":[{\"id\":\"s-1\"}],\"accounts\":["
+                      "{\"id\":\"a\",\"kind\":\"agency_statement\",\"source\":\"a\",\"events\":[%s]},"
+                      "{\"id\":\"b\",\"kind\":\"video_analysis\",\"source\":\"b\",\"events\":[%s]}]}",
+                      fw_buf_str(&a), fw_buf_str(&b));
+        fw_diag_init(&d, 5);
+        doc = NULL;
+        if (fw_doc_parse(fw_buf_str(&text), text.len, NULL, &doc, &d) != FW_OK)
+            fail_msg("test doc: %s", d.msgs[0]);
+        fw_diag_release(&d);
+        fw_buf_release(&text);
+    }
+    f.doc = doc;
+    review(&f, NULL, NULL);
+    assert_int_equal(f.rv.nitems, 2 * N);
+    assert_int_equal(f.rv.nacts, N);
+    for (i = 0; i < f.rv.nacts; i++)
+        matched += f.rv.acts[i].nitems == 2 &&
+                   item_t(&f.rv, f.rv.items[f.rv.acts[i].first].next) -
+                   item_t(&f.rv, f.rv.acts[i].first) == 0.5;
+    assert_int_equal(matched, N);
+    assert_string_equal(f.rv.acts[N - 1].id, "o-1 ecd #600");
+    fw_buf_release(&a);
+    fw_buf_release(&b);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,7 +369,7 @@ int main(void)
         cmocka_unit_test(two_officers), cmocka_unit_test(kind_preferred),
         cmocka_unit_test(kind_differs), cmocka_unit_test(order_kept),
         cmocka_unit_test(third_account), cmocka_unit_test(one_account),
-        cmocka_unit_test(ordinals),
+        cmocka_unit_test(ordinals), cmocka_unit_test(large_group),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
