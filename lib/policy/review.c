@@ -13,7 +13,9 @@
 ** matching an act only within the tolerance of one of its times.  Among the
 ** order-keeping matchings the one with the most matches wins, then the one
 ** with the most matches of the same force kind, then the smallest total time
-** difference.  An item left over is an act of its own.
+** difference (an exhaustive table; past ALIGN_MAX_CELLS cells, a greedy walk in
+** time order instead).  An item left over is an act of its own.  The acts are
+** then put in time order; each act's items stay chained in account order.
 */
 #include "policy/review.h"
 
