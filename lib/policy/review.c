@@ -1,12 +1,26 @@
 /*
 ** Reviews (see review.h): builds the situation of every force event of every
-** account, evaluates the policy on each, and finds the decisive disputed
-** facts by substitution: for two accounts of the same force application
-** that disagree on a rule, each fact the rule read whose values differ is
-** taken from the other account alone; if that flips the outcome, it decides.
+** account, evaluates the policy on each, aligns the accounts' items into
+** acts, and finds the decisive disputed facts by substitution: for two
+** accounts of the same act that disagree on a rule, each fact the rule read
+** whose values differ is taken from the other account alone; if that flips
+** the outcome, it decides.
+**
+** Alignment: the accounts are taken in the incident's order; each one's items
+** of one actor and event type, in time order, are matched to the acts the
+** earlier accounts told of that actor and type, keeping both orders (the nth
+** with the nth unless one account tells an act the other does not), an item
+** matching an act only within the tolerance of one of its times.  Among the
+** order-keeping matchings the one with the most matches wins, then the one
+** with the most matches of the same force kind, then the smallest total time
+** difference (an exhaustive table; past ALIGN_MAX_CELLS cells, a greedy walk in
+** time order instead).  An item left over is an act of its own.  The acts are
+** then put in time order; each act's items stay chained in account order.
 */
 #include "policy/review.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +31,346 @@
 
 #include "base/banned.h"
 
-static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fact)
+static const fw_event *item_event(const fw_review *r, size_t i)
+{
+    const fw_review_item *it = &r->items[i];
+    return &r->doc->accounts[it->account].events[it->event];
+}
+
+static const char *event_str(const fw_event *e, const char *key)
+{
+    const json_t *j = json_object_get(e->obj, key);
+    return json_is_string(j) ? json_string_value(j) : NULL;
+}
+
+/* ---- alignment ---------------------------------------------------------- */
+
+/* Matchings of more cells than this (items x acts of one officer in two accounts) are made
+** greedily, in time order, instead of by the exhaustive table: bounded time and memory. */
+#define ALIGN_MAX_CELLS ((size_t)1 << 18)
+
+static bool same_str(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Are items i and k of one actor and event type? */
+static bool same_group(const fw_review *r, size_t i, size_t k)
+{
+    const fw_event *a = item_event(r, i), *b = item_event(r, k);
+    return same_str(a->actor, b->actor) && same_str(a->type_name, b->type_name);
+}
+
+/* The earliest time an act's items give (NAN when none is finite). */
+static double act_time(const fw_review *r, size_t act)
+{
+    double t = NAN;
+    size_t i;
+    for (i = r->acts[act].first; i != SIZE_MAX; i = r->items[i].next)
+        if (isfinite(item_event(r, i)->t) && !(item_event(r, i)->t >= t))
+            t = item_event(r, i)->t;
+    return t;
+}
+
+/* The smallest time difference between item i and the items of act, or NAN. */
+static double act_distance(const fw_review *r, size_t act, size_t i)
+{
+    double best = NAN, d;
+    size_t k;
+    for (k = r->acts[act].first; k != SIZE_MAX; k = r->items[k].next) {
+        d = fabs(item_event(r, k)->t - item_event(r, i)->t);
+        if (isfinite(d) && !(d >= best))
+            best = d;
+    }
+    return best;
+}
+
+/* Does item i give the same force kind as the act's first item? */
+static bool act_same_kind(const fw_review *r, size_t act, size_t i)
+{
+    return same_str(event_str(item_event(r, r->acts[act].first), "kind"),
+                    event_str(item_event(r, i), "kind"));
+}
+
+/* Add item i to act (its chain stays in item order: accounts come in order). */
+static void act_add(fw_review *r, size_t act, size_t i)
+{
+    size_t *link = &r->acts[act].first;
+    while (*link != SIZE_MAX)
+        link = &r->items[*link].next;
+    *link = i;
+    r->items[i].next = SIZE_MAX;
+    r->items[i].act = act;
+}
+
+/* A matching's worth, compared in this order: matches, same-kind matches, -time apart. */
+typedef struct score {
+    size_t matches, same;
+    double apart;
+} score;
+
+static bool better(score a, score b)
+{
+    if (a.matches != b.matches)
+        return a.matches > b.matches;
+    if (a.same != b.same)
+        return a.same > b.same;
+    return a.apart < b.apart;
+}
+
+static bool equal(score a, score b)
+{
+    return !better(a, b) && !better(b, a);
+}
+
+typedef struct timed {
+    double t;
+    size_t i;
+} timed;
+
+/* By time (not a number last), then by index: stable. */
+static int timed_cmp(const void *pa, const void *pb)
+{
+    const timed *a = pa, *b = pb;
+    if (isnan(a->t) != isnan(b->t))
+        return isnan(a->t) ? 1 : -1;
+    if (!isnan(a->t) && a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static void sort_timed(timed *v, size_t *idx, size_t n)
 {
     size_t i;
+    qsort(v, n, sizeof *v, timed_cmp);
+    for (i = 0; i < n; i++)
+        idx[i] = v[i].i;
+}
+
+/* Greedy in-order matching, for groups too large for the table. */
+static void match_greedy(fw_review *r, const size_t *its, size_t n, const size_t *acts, size_t m,
+                         double tol, size_t *match)
+{
+    size_t i = 0, j = 0;
+    while (i < n && j < m) {
+        double ti = item_event(r, its[i])->t, tj = act_time(r, acts[j]);
+        if (act_distance(r, acts[j], its[i]) <= tol)
+            match[i++] = acts[j++];
+        else if (!(ti >= tj))
+            i++;
+        else
+            j++;
+    }
+}
+
+/*
+** Match the n items its[] (one account, one group, in time order) to the m
+** acts acts[] (earlier accounts, same group, in time order), keeping both
+** orders; match[i] is the act of its[i], or SIZE_MAX when it matches none.
+*/
+static fw_rc match_group(fw_review *r, const size_t *its, size_t n, const size_t *acts, size_t m,
+                         double tol, size_t *match)
+{
+    score *dp;
+    size_t i, j;
+
+    for (i = 0; i < n; i++)
+        match[i] = SIZE_MAX;
+    if (n == 0 || m == 0)
+        return FW_OK;
+    if ((n + 1) > ALIGN_MAX_CELLS / (m + 1)) {
+        match_greedy(r, its, n, acts, m, tol, match);
+        return FW_OK;
+    }
+    dp = calloc((n + 1) * (m + 1), sizeof *dp);
+    if (!dp)
+        return FW_ERR_NOMEM;
+#define DP(a, b) dp[(a) * (m + 1) + (b)]
+    for (i = 1; i <= n; i++)
+        for (j = 1; j <= m; j++) {
+            score s = DP(i - 1, j), d;
+            double apart;
+            if (better(DP(i, j - 1), s))
+                s = DP(i, j - 1);
+            apart = act_distance(r, acts[j - 1], its[i - 1]);
+            if (apart <= tol) {
+                d = DP(i - 1, j - 1);
+                d.matches++;
+                d.same += act_same_kind(r, acts[j - 1], its[i - 1]);
+                d.apart += apart;
+                if (better(d, s))
+                    s = d;
+            }
+            DP(i, j) = s;
+        }
+    /* Back from the end: a match wherever it made the cell's worth. */
+    for (i = n, j = m; i > 0 && j > 0;) {
+        double apart = act_distance(r, acts[j - 1], its[i - 1]);
+        score d = DP(i - 1, j - 1);
+        d.matches++;
+        d.same += act_same_kind(r, acts[j - 1], its[i - 1]);
+        d.apart += apart;
+        if (apart <= tol && equal(DP(i, j), d)) {
+            match[i - 1] = acts[j - 1];
+            i--;
+            j--;
+        } else if (equal(DP(i, j), DP(i - 1, j))) {
+            i--;
+        } else {
+            j--;
+        }
+    }
+#undef DP
+    free(dp);
+    return FW_OK;
+}
+
+/* Sort the acts by time and fill in what review.h says of each. */
+static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *order)
+{
+    size_t i, k, j, *newpos = order + r->nacts;
+    fw_review_act *sorted;
+
+    for (j = 0; j < r->nacts; j++) {
+        tv[j].t = act_time(r, j);
+        tv[j].i = j;
+    }
+    sort_timed(tv, order, r->nacts);
+    sorted = calloc(r->nacts ? r->nacts : 1, sizeof *sorted);
+    if (!sorted)
+        return FW_ERR_NOMEM;
+    for (j = 0; j < r->nacts; j++) {
+        newpos[order[j]] = j;
+        sorted[j] = r->acts[order[j]];
+    }
+    for (i = 0; i < r->nitems; i++)
+        r->items[i].act = newpos[r->items[i].act];
+    free(r->acts);
+    r->acts = sorted;
+    for (j = 0; j < r->nacts; j++) {
+        fw_review_act *act = &r->acts[j];
+        const fw_event *e = item_event(r, act->first);
+        size_t best = act->first, bestn = 0;
+        const char *kind;
+        act->actor = e->actor;
+        act->type = e->type_name;
+        /* The kind most of its accounts give; on a tie, the earliest account's. */
+        for (i = act->first; i != SIZE_MAX; i = r->items[i].next) {
+            size_t same = 0;
+            const char *ki = event_str(item_event(r, i), "kind");
+            act->nitems++;
+            act->kinds_differ |= !same_str(ki, event_str(e, "kind"));
+            for (k = act->first; k != SIZE_MAX; k = r->items[k].next)
+                same += same_str(event_str(item_event(r, k), "kind"), ki);
+            if (same > bestn) {
+                bestn = same;
+                best = i;
+            }
+        }
+        kind = event_str(item_event(r, best), "kind");
+        act->label = kind ? kind : act->type ? act->type : "act";
+        act->only_one = act->nitems == 1 && naccounts > 1;
+        act->nth = 1;
+        for (k = 0; k < j; k++)
+            act->nth += same_str(r->acts[k].actor, act->actor) &&
+                        strcmp(r->acts[k].label, act->label) == 0;
+        if (fw_snprintf(act->id, sizeof act->id, "%s %s #%d", act->actor ? act->actor : "?",
+                        act->label, act->nth) != FW_OK)
+            return FW_ERR_LIMIT;
+    }
+    return FW_OK;
+}
+
+/* Align the items into acts (see the top of this file); naccounts is how many
+** accounts were reviewed. */
+static fw_rc align(fw_review *r, double tol, size_t naccounts)
+{
+    size_t n = r->nitems, i, k, j, nits, ncand;
+    size_t *its = calloc(2 * n + 1, sizeof *its), *cand = calloc(n + 1, sizeof *cand);
+    size_t *match = calloc(n + 1, sizeof *match);
+    timed *tv = calloc(n + 1, sizeof *tv);
+    bool *done = calloc(n + 1, sizeof *done);
+    fw_rc rc = FW_ERR_NOMEM;
+
+    r->acts = calloc(n + 1, sizeof *r->acts);
+    if (!its || !cand || !match || !tv || !done || !r->acts)
+        goto out;
+    for (i = 0; i < n; i++) {
+        r->items[i].act = SIZE_MAX;
+        r->items[i].next = SIZE_MAX;
+    }
+    rc = FW_OK;
+    for (i = 0; i < n && !rc; i++) {
+        if (done[i])
+            continue;
+        /* This account's items of the actor and type, in time order. */
+        for (nits = 0, k = i; k < n; k++)
+            if (r->items[k].account == r->items[i].account && !done[k] && same_group(r, i, k)) {
+                tv[nits].t = item_event(r, k)->t;
+                tv[nits++].i = k;
+                done[k] = true;
+            }
+        sort_timed(tv, its, nits);
+        /* The acts earlier accounts told of them, in time order. */
+        for (ncand = 0, j = 0; j < r->nacts; j++)
+            if (same_group(r, r->acts[j].first, i)) {
+                tv[ncand].t = act_time(r, j);
+                tv[ncand++].i = j;
+            }
+        sort_timed(tv, cand, ncand);
+        rc = match_group(r, its, nits, cand, ncand, tol, match);
+        for (k = 0; k < nits && !rc; k++) {
+            if (match[k] == SIZE_MAX) {
+                r->acts[r->nacts].first = SIZE_MAX;
+                match[k] = r->nacts++;
+            }
+            act_add(r, match[k], its[k]);
+        }
+    }
+    if (!rc)
+        rc = finish_acts(r, naccounts, tv, its);
+out:
+    free(its);
+    free(cand);
+    free(match);
+    free(tv);
+    free(done);
+    return rc;
+}
+
+static const char *ordinal(int n, char *buf, size_t size)
+{
+    static const char *const words[] = {"first", "second", "third", "fourth", "fifth",
+                                        "sixth", "seventh", "eighth", "ninth", "tenth"};
+    if (n >= 1 && n <= 10)
+        return words[n - 1];
+    snprintf(buf, size, "%d%s", n,
+             n % 100 / 10 == 1 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th");
+    return buf;
+}
+
+void fw_review_only_text(const fw_review *r, size_t act, char *out, size_t n)
+{
+    const fw_review_act *a = &r->acts[act];
+    char num[24];
+    snprintf(out, n, "%s's %s %s appears only in account %s", a->actor ? a->actor : "?",
+             ordinal(a->nth, num, sizeof num), a->label,
+             r->doc->accounts[r->items[a->first].account].id);
+}
+
+/* ---- decisive disputed facts -------------------------------------------- */
+
+static fw_rc add_decisive(fw_review *r, size_t a, size_t b, size_t rule, int fact)
+{
+    size_t i, act = r->items[a].act;
     for (i = 0; i < r->ndecisive; i++) {
         const fw_decisive *d = &r->decisive[i];
-        if (d->rule == rule && d->fact == fact &&
-            strcmp(r->items[d->item_a].key, r->items[a].key) == 0)
+        if (d->rule == rule && d->fact == fact && d->act == act)
             return FW_OK;
     }
     if (FW_ALLOC_GROW(r->decisive, r->ndecisive + 1, r->capdecisive) != FW_OK)
         return FW_ERR_NOMEM;
+    r->decisive[r->ndecisive].act = act;
     r->decisive[r->ndecisive].item_a = a;
     r->decisive[r->ndecisive].item_b = b;
     r->decisive[r->ndecisive].rule = rule;
@@ -64,11 +407,10 @@ static fw_rc find_decisive(fw_review *r)
 
     if (!scratch)
         return FW_ERR_NOMEM;
+    /* Every two accounts of one act (an act has one item per account). */
     for (i = 0; i < r->nitems && !rc; i++) {
-        for (k = i + 1; k < r->nitems && !rc; k++) {
+        for (k = r->items[i].next; k != SIZE_MAX && !rc; k = r->items[k].next) {
             const fw_review_item *a = &r->items[i], *b = &r->items[k];
-            if (a->account == b->account || strcmp(a->key, b->key) != 0)
-                continue;
             for (rule = 0; rule < n && !rc; rule++) {
                 const fw_rule_result *ra = &a->results[rule], *rb = &b->results[rule];
                 int facts[2 * FW_MAX_FACTS_NAMED];
@@ -196,6 +538,18 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
         }
     }
     fw_buf_release(&num);
+    if (!rc) {
+        fw_geometry def;
+        if (!geo) {
+            fw_geometry_default(&def);
+            geo = &def;
+        }
+        rc = align(out, geo->align_tolerance_s, account ? 1 : doc->naccounts);
+        if (rc == FW_ERR_LIMIT)
+            rc = fw_error_set(err, rc, "an act's actor and kind are too long");
+        else if (rc)
+            rc = fw_error_set(err, rc, "out of memory");
+    }
     if (!rc && find_decisive(out) != FW_OK)
         rc = fw_error_set(err, FW_ERR_NOMEM, "out of memory");
     if (rc)
@@ -211,6 +565,7 @@ void fw_review_release(fw_review *r)
         free(r->items[i].results);
     }
     free(r->items);
+    free(r->acts);
     free(r->decisive);
     memset(r, 0, sizeof *r);
 }
@@ -272,18 +627,6 @@ static json_t *fact_json(const fw_fact *f)
     return j;
 }
 
-static const fw_event *item_event(const fw_review *r, size_t i)
-{
-    const fw_review_item *it = &r->items[i];
-    return &r->doc->accounts[it->account].events[it->event];
-}
-
-static const char *event_str(const fw_event *e, const char *key)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    return json_is_string(j) ? json_string_value(j) : NULL;
-}
-
 /* What an act was aimed at, as its event names it (target, to, vehicle, person). */
 static const char *act_target_str(const fw_event *e)
 {
@@ -297,10 +640,10 @@ static const char *act_target_str(const fw_event *e)
 
 json_t *fw_review_json(const fw_review *r)
 {
-    json_t *root, *apps = json_array(), *dec = json_array();
+    json_t *root, *apps = json_array(), *dec = json_array(), *acts = json_array();
     size_t i, k, n = fw_policy_nrules(r->policy);
     fw_rule_info info;
-    char a[128], b[128];
+    char a[128], b[512];
 
     for (i = 0; i < r->nitems; i++) {
         const fw_review_item *it = &r->items[i];
@@ -329,28 +672,59 @@ json_t *fw_review_json(const fw_review *r)
         }
         json_array_append_new(
             apps, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
-                            "act", fw_review_item_type(r, i),
+                            "type", fw_review_item_type(r, i),
                             "account", r->doc->accounts[it->account].id, "actor", e->actor,
                             "kind", event_str(e, "kind"), "target", act_target_str(e),
                             "t", e->t, "outcome",
                             fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules));
+        json_object_set_new(json_array_get(apps, json_array_size(apps) - 1), "act",
+                            json_string(r->acts[it->act].id));
     }
     for (i = 0; i < r->ndecisive; i++) {
         const fw_decisive *d = &r->decisive[i];
-        const fw_review_item *ia = &r->items[d->item_a], *ib = &r->items[d->item_b];
+        const fw_review_act *act = &r->acts[d->act];
+        json_t *values = json_object();
+        /* Every account of the act that establishes the fact, with its value. */
+        for (k = act->first; k != SIZE_MAX; k = r->items[k].next) {
+            const fw_fact *f = &r->items[k].sit->facts[d->fact];
+            if (f->v.type == FW_V_UNKNOWN)
+                continue;
+            fw_value_format(&f->v, a, sizeof a);
+            json_object_set_new(values, r->doc->accounts[r->items[k].account].id, json_string(a));
+        }
         fw_policy_rule(r->policy, d->rule, &info);
-        fw_value_format(&ia->sit->facts[d->fact].v, a, sizeof a);
-        fw_value_format(&ib->sit->facts[d->fact].v, b, sizeof b);
-        json_array_append_new(
-            dec, json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "key", ia->key, "rule", info.id,
-                           "fact", fw_fact_defs[d->fact].name, "values",
-                           r->doc->accounts[ia->account].id, a,
-                           r->doc->accounts[ib->account].id, b));
+        json_array_append_new(dec, json_pack("{s:s, s:s, s:s, s:s, s:o}", "key",
+                                             r->items[act->first].key, "act", act->id, "rule",
+                                             info.id, "fact", fw_fact_defs[d->fact].name,
+                                             "values", values));
     }
-    root = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o}", "incident", r->doc->id, "policy",
-                     fw_policy_fullname(r->policy), "policy_kind", fw_policy_kind(r->policy),
-                     "occurred_at", r->doc->occurred_at, "policy_effective",
-                     fw_policy_effective(r->policy), "applications", apps, "decisive", dec);
+    for (i = 0; i < r->nacts; i++) {
+        const fw_review_act *act = &r->acts[i];
+        json_t *items = json_array(), *aj;
+        for (k = act->first; k != SIZE_MAX; k = r->items[k].next) {
+            const fw_event *e = item_event(r, k);
+            json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:s?}", "account",
+                                                   r->doc->accounts[r->items[k].account].id,
+                                                   "key", r->items[k].key, "t", e->t, "kind",
+                                                   event_str(e, "kind")));
+        }
+        aj = json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "act", act->id, "actor", act->actor,
+                       "type", act->type, "kind", act->label, "items", items);
+        if (aj && act->kinds_differ)
+            json_object_set_new(aj, "kinds_differ", json_true());
+        if (aj && act->only_one) {
+            fw_review_only_text(r, i, b, sizeof b);
+            json_object_set_new(aj, "only_in",
+                                json_string(r->doc->accounts[r->items[act->first].account].id));
+            json_object_set_new(aj, "disputed", json_string(b));
+        }
+        json_array_append_new(acts, aj);
+    }
+    root = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:o}", "incident", r->doc->id,
+                     "policy", fw_policy_fullname(r->policy), "policy_kind",
+                     fw_policy_kind(r->policy), "occurred_at", r->doc->occurred_at,
+                     "policy_effective", fw_policy_effective(r->policy), "applications", apps,
+                     "acts", acts, "decisive", dec);
     if (root) {
         json_object_set_new(root, "in_effect", json_boolean(!r->what_if));
         json_object_set_new(root, "what_if", json_boolean(r->what_if != NULL));
@@ -428,21 +802,42 @@ static void rule_text(const fw_review *r, size_t item, size_t k, bool verbose, f
     fw_buf_addc(out, '\n');
 }
 
+/* "  aligned: agency t=6.4 <-> video t=7.1" (the kinds too where they differ), or
+** "  disputed: ... appears only in account video". */
+static void act_text(const fw_review *r, size_t act, fw_buf *out)
+{
+    const fw_review_act *a = &r->acts[act];
+    char msg[512];
+    size_t k, shown = 0;
+    if (a->only_one) {
+        fw_review_only_text(r, act, msg, sizeof msg);
+        fw_buf_printf(out, "  disputed: %s\n", msg);
+        return;
+    }
+    if (a->nitems < 2)
+        return;
+    fw_buf_adds(out, "  aligned: ");
+    for (k = a->first; k != SIZE_MAX; k = r->items[k].next) {
+        const fw_event *e = item_event(r, k);
+        fw_buf_printf(out, "%s%s t=", shown++ ? " <-> " : "",
+                      r->doc->accounts[r->items[k].account].id);
+        fw_canon_number(e->t, out);
+        if (a->kinds_differ)
+            fw_buf_printf(out, " %s", event_str(e, "kind") ? event_str(e, "kind") : "?");
+    }
+    fw_buf_addc(out, '\n');
+}
+
 fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
 {
     size_t i, k, d, n = fw_policy_nrules(r->policy);
-    bool *done = calloc(r->nitems ? r->nitems : 1, sizeof *done);
 
-    if (!done)
-        return FW_ERR_NOMEM;
     if (r->nitems == 0)
         fw_buf_printf(out, "%s  no force applications  policy %s%s%s%s\n", r->doc->id,
                       fw_policy_fullname(r->policy), r->what_if ? " (what-if: " : "",
                       r->what_if ? r->what_if : "", r->what_if ? ")" : "");
-    for (i = 0; i < r->nitems; i++) {
-        const fw_event *e = item_event(r, i);
-        if (done[i])
-            continue;
+    for (i = 0; i < r->nacts; i++) {
+        const fw_event *e = item_event(r, r->acts[i].first);
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
                       !fw_review_item_is_force(r, i) ? fw_review_item_type(r, i)
                       : event_str(e, "kind")         ? event_str(e, "kind")
@@ -451,11 +846,9 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         fw_buf_printf(out, " s  policy %s%s%s%s\n", fw_policy_fullname(r->policy),
                       r->what_if ? " (what-if: " : "", r->what_if ? r->what_if : "",
                       r->what_if ? ")" : "");
-        for (k = i; k < r->nitems; k++) {
+        act_text(r, i, out);
+        for (k = r->acts[i].first; k != SIZE_MAX; k = r->items[k].next) {
             size_t shown = 0;
-            if (done[k] || strcmp(r->items[k].key, r->items[i].key) != 0)
-                continue;
-            done[k] = true;
             fw_buf_printf(out, "  %-10s: ", r->doc->accounts[r->items[k].account].id);
             for (d = 0; d < n; d++) {
                 const fw_rule_result *res = &r->items[k].results[d];
@@ -474,19 +867,22 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         }
         for (d = 0; d < r->ndecisive; d++) {
             const fw_decisive *dc = &r->decisive[d];
-            char a[128], b[128];
+            char v[128];
             fw_rule_info info;
-            if (strcmp(r->items[dc->item_a].key, r->items[i].key) != 0)
+            if (dc->act != i)
                 continue;
             fw_policy_rule(r->policy, dc->rule, &info);
-            fw_value_format(&r->items[dc->item_a].sit->facts[dc->fact].v, a, sizeof a);
-            fw_value_format(&r->items[dc->item_b].sit->facts[dc->fact].v, b, sizeof b);
-            fw_buf_printf(out, "  decisive (%s): %s  %s=%s  %s=%s\n", info.id,
-                          fw_fact_defs[dc->fact].name,
-                          r->doc->accounts[r->items[dc->item_a].account].id, a,
-                          r->doc->accounts[r->items[dc->item_b].account].id, b);
+            fw_buf_printf(out, "  decisive (%s): %s", info.id, fw_fact_defs[dc->fact].name);
+            /* Every account of the act that establishes the fact. */
+            for (k = r->acts[i].first; k != SIZE_MAX; k = r->items[k].next) {
+                const fw_fact *f = &r->items[k].sit->facts[dc->fact];
+                if (f->v.type == FW_V_UNKNOWN)
+                    continue;
+                fw_value_format(&f->v, v, sizeof v);
+                fw_buf_printf(out, "  %s=%s", r->doc->accounts[r->items[k].account].id, v);
+            }
+            fw_buf_addc(out, '\n');
         }
     }
-    free(done);
     return fw_buf_error(out);
 }

@@ -2,8 +2,10 @@
 ** Review: every force application of an incident, under every account,
 ** judged by every rule of one policy version on force, and every other act a
 ** rule of it is 'on' (a reach into a vehicle, a command...), judged by those
-** rules against its own actor at its own moment; and the decisive disputed
-** facts where accounts disagree (docs/policy-language.md, "Outcomes").
+** rules against its own actor at its own moment; the accounts' items aligned
+** into acts (one act told by several accounts at different times); and the
+** decisive disputed facts where the accounts of one act disagree
+** (docs/policy-language.md, "Outcomes" and "Acts across accounts").
 ** Pure: no I/O.
 **
 ** Ownership: fw_review_run fills a review the caller releases with
@@ -26,10 +28,32 @@ typedef struct fw_review_item {
                                ** "ACTOR@T/TYPE" for an act other than force */
     fw_situation *sit;
     fw_rule_result *results;   /* one per rule of the policy */
+    size_t act;                /* index into the review's acts */
+    size_t next;               /* the act's item in a later account, or SIZE_MAX */
 } fw_review_item;
 
+/*
+** One act as the accounts tell it: at most one item per account, all of one
+** actor and event type, matched in order within the alignment tolerance
+** (fw_geometry.align_tolerance_s).
+*/
+typedef struct fw_review_act {
+    char id[144];              /* "o-31 firearm_discharge #2" */
+    const char *actor;         /* borrowed from the document; NULL if none */
+    const char *type;          /* the event type ("force") */
+    const char *label;         /* the force kind most of its accounts give (ties: the
+                               ** earliest), or the event type when it has no kind */
+    int nth;                   /* 1 for the actor's first act with this label, 2 ... */
+    size_t first;              /* its item in the first account that tells it (the others
+                               ** follow by fw_review_item.next, in the incident's order) */
+    size_t nitems;             /* how many accounts tell it */
+    bool kinds_differ;         /* its accounts give different force kinds */
+    bool only_one;             /* one account alone tells it, of several reviewed */
+} fw_review_act;
+
 typedef struct fw_decisive {
-    size_t item_a, item_b;     /* the two accounts' items (same key) */
+    size_t act;
+    size_t item_a, item_b;     /* two accounts' items of that act */
     size_t rule;
     int fact;
 } fw_decisive;
@@ -39,6 +63,8 @@ typedef struct fw_review {
     const fw_policy *policy;
     fw_review_item *items;
     size_t nitems;
+    fw_review_act *acts;       /* in time order */
+    size_t nacts;
     fw_decisive *decisive;
     size_t ndecisive, capdecisive;
     /* NULL if the policy is in effect for the incident; else why its review is a what-if
@@ -55,6 +81,10 @@ typedef struct fw_review {
 fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *geo,
                     const char *account, fw_review *out, fw_error *err);
 void fw_review_release(fw_review *r);
+
+/* "o-31's second firearm_discharge appears only in account video" into out (n bytes),
+** for an act only one account tells. */
+void fw_review_only_text(const fw_review *r, size_t act, char *out, size_t n);
 
 /* The worst outcome of an item over all rules (out > undetermined > within > n/a). */
 fw_outcome fw_review_item_outcome(const fw_review *r, size_t item);

@@ -1,7 +1,8 @@
 /*
 ** Scenario tests of a policy (scenario.h): reading a .tests file line by
 ** line, reviewing each incident it names under the policy, and comparing
-** every outcome, unknown fact and decisive fact with what the file expects.
+** every outcome, unknown fact, decisive fact and act only one account tells
+** with what the file expects.
 */
 #include "policy/scenario.h"
 
@@ -28,6 +29,7 @@ typedef struct expectation {
     char outcome[16];
     char unknown[512];         /* space-separated, as written; "" = not checked */
     bool decisive;             /* a "decisive KEY RULE FACT..." line */
+    bool only;                 /* an "only KEY ACCOUNT" line */
     size_t line;
     bool matched;
 } expectation;
@@ -94,6 +96,12 @@ static void normalize_words(char *s)
         len += (size_t)snprintf(s + len, 512 - len, "%s%s", i ? " " : "", words[i]);
 }
 
+/* The key that names an act in a scenario file: its item's in the first account telling it. */
+static const char *act_key(const fw_review *rv, size_t act)
+{
+    return rv->items[rv->acts[act].first].key;
+}
+
 static void check_incident(test_run *t, const fw_policy *p,
                            const char *incident_path, expectation *ex, size_t nex)
 {
@@ -127,7 +135,7 @@ static void check_incident(test_run *t, const fw_policy *p,
                 continue;
             fw_policy_rule(p, k, &info);
             for (e = 0; e < nex && !x; e++)
-                if (!ex[e].decisive && strcmp(ex[e].key, rv.items[i].key) == 0 &&
+                if (!ex[e].decisive && !ex[e].only && strcmp(ex[e].key, rv.items[i].key) == 0 &&
                     strcmp(ex[e].account, acct) == 0 && strcmp(ex[e].rule, info.id) == 0)
                     x = &ex[e];
             unknown_list(res, got_unknown, sizeof got_unknown);
@@ -174,8 +182,8 @@ static void check_incident(test_run *t, const fw_policy *p,
             continue;
         }
         for (i = 0; i < rv.ndecisive; i++)
-            if (rv.decisive[i].rule == (size_t)rule &&
-                strcmp(rv.items[rv.decisive[i].item_a].key, ex[e].key) == 0)
+            if (rv.decisive[i].rule == (size_t)rule && strcmp(act_key(&rv, rv.decisive[i].act),
+                                                              ex[e].key) == 0)
                 len += (size_t)snprintf(found + len, len < sizeof found ? sizeof found - len : 0,
                                         "%s%s", len ? " " : "",
                                         fw_fact_defs[rv.decisive[i].fact].name);
@@ -193,12 +201,43 @@ static void check_incident(test_run *t, const fw_policy *p,
         fw_policy_rule(p, rv.decisive[i].rule, &info);
         for (e = 0; e < nex && !listed; e++)
             listed = ex[e].decisive && strcmp(ex[e].rule, info.id) == 0 &&
-                     strcmp(ex[e].key, rv.items[rv.decisive[i].item_a].key) == 0;
+                     strcmp(ex[e].key, act_key(&rv, rv.decisive[i].act)) == 0;
         if (!listed) {
             t->res->checked++;
             test_fail(t, 0, "%s: no 'decisive %s %s' line, but %s is decisive", incident_path,
-                      rv.items[rv.decisive[i].item_a].key, info.id,
+                      act_key(&rv, rv.decisive[i].act), info.id,
                       fw_fact_defs[rv.decisive[i].fact].name);
+        }
+    }
+    /* Acts only one account tells: each listed on an "only" line, and each line one of them. */
+    for (e = 0; e < nex; e++) {
+        bool found = false;
+        if (!ex[e].only)
+            continue;
+        ex[e].matched = true;
+        t->res->checked++;
+        for (i = 0; i < rv.nacts && !found; i++)
+            found = rv.acts[i].only_one && strcmp(act_key(&rv, i), ex[e].key) == 0 &&
+                    strcmp(doc->accounts[rv.items[rv.acts[i].first].account].id,
+                           ex[e].account) == 0;
+        if (!found)
+            test_fail(t, ex[e].line, "only %s %s: no act of that key that account alone tells",
+                      ex[e].key, ex[e].account);
+    }
+    for (i = 0; i < rv.nacts; i++) {
+        const char *acct = doc->accounts[rv.items[rv.acts[i].first].account].id;
+        bool listed = false;
+        if (!rv.acts[i].only_one)
+            continue;
+        for (e = 0; e < nex && !listed; e++)
+            listed = ex[e].only && strcmp(ex[e].key, act_key(&rv, i)) == 0 &&
+                     strcmp(ex[e].account, acct) == 0;
+        if (!listed) {
+            char msg[512];
+            fw_review_only_text(&rv, i, msg, sizeof msg);
+            t->res->checked++;
+            test_fail(t, 0, "%s: no 'only %s %s' line, but %s", incident_path, act_key(&rv, i),
+                      acct, msg);
         }
     }
     fw_review_release(&rv);
@@ -269,6 +308,17 @@ static void run_tests_file(test_run *t, const fw_policy *p)
             break;
         memset(&ex[nex], 0, sizeof ex[nex]);
         ex[nex].line = lineno;
+        if (strcmp(w[0], "only") == 0) {
+            if (nw != 3) {
+                test_fail(t, lineno, "expected 'only KEY ACCOUNT'");
+                continue;
+            }
+            ex[nex].only = true;
+            snprintf(ex[nex].key, sizeof ex[nex].key, "%s", w[1]);
+            snprintf(ex[nex].account, sizeof ex[nex].account, "%s", w[2]);
+            nex++;
+            continue;
+        }
         if (strcmp(w[0], "decisive") == 0) {
             if (nw < 3) {
                 test_fail(t, lineno, "expected 'decisive KEY RULE FACT...'");

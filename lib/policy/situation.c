@@ -213,6 +213,7 @@ void fw_geometry_default(fw_geometry *g)
     g->min_closing_mps = 0.2;
     g->threat_window_s = 60.0;
     g->reach_m = 6.4;
+    g->align_tolerance_s = 10.0;
 }
 
 void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,

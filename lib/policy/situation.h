@@ -91,6 +91,7 @@ typedef struct fw_geometry {
     double threat_window_s;    /* a threat not renewed for longer ends; default 60 */
     double reach_m;            /* a threat by hands, knife or blunt object ends when the
                                ** subject is farther than this from the officer; default 6.4 */
+    double align_tolerance_s;  /* how far apart two accounts may time one act (review.c); default 10 */
 } fw_geometry;
 
 typedef fw_geometry fw_situation_settings;

@@ -59,9 +59,9 @@ static fw_rc add_findings(profile_walk *w, const fw_doc *doc, int64_t version,
             continue;
         if (json_array_append_new(
                 w->findings,
-                json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:s?}", "incident", doc->id,
-                          "policy", str(rv, "policy"), "key", str(a, "key"), "act",
-                          str(a, "act"), "kind",
+                json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?}", "incident", doc->id,
+                          "policy", str(rv, "policy"), "key", str(a, "key"), "type",
+                          str(a, "type"), "act", str(a, "act"), "kind",
                           str(a, "kind"), "outcome", str(a, "outcome"), "what_if",
                           json_is_true(json_object_get(rv, "what_if")), "what_if_reason",
                           str(rv, "what_if_reason")))) {

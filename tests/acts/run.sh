@@ -59,15 +59,15 @@ R=$T/ex09.json
 cp "$T/out" "$R"
 app() { jq -r --arg k "$1" --arg a "$2" '.[0].applications[] | select(.key == $k and .account == $a) | '"$3" "$R"; }
 same "$(app o-901@0/reach_into_vehicle passenger-video .actor)" o-901 "ex-09 video: the reach-in's actor"
-same "$(app o-901@0/reach_into_vehicle passenger-video .act)" reach_into_vehicle "ex-09 video: the item is the reach-in"
+same "$(app o-901@0/reach_into_vehicle passenger-video .type)" reach_into_vehicle "ex-09 video: the item is the reach-in"
 same "$(app o-901@0/reach_into_vehicle passenger-video '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" out "ex-09 video: reach-in at t=0 out"
 same "$(app o-901@10/reach_into_vehicle o-901-report '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" within "ex-09 report: reach-in at t=10 within"
 same "$(app o-901@1.5/command passenger-video '.rules[] | select(.rule == "command-tone") | .outcome')" out "ex-09 video: o-901's hostile command out"
-same "$(jq '[.[0].applications[] | select(.act == "force") | .rules[] | select(.rule == "no-reach-in-first" or .rule == "command-tone")] | length' "$R")" 0 \
+same "$(jq '[.[0].applications[] | select(.type == "force") | .rules[] | select(.rule == "no-reach-in-first" or .rule == "command-tone")] | length' "$R")" 0 \
     "ex-09: no force application judged by the reach-in or command rules"
-same "$(jq '[.[0].applications[] | select(.act == "force" and .actor == "o-902")] | length' "$R")" 2 \
+same "$(jq '[.[0].applications[] | select(.type == "force" and .actor == "o-902")] | length' "$R")" 2 \
     "ex-09: o-902's force applications still reviewed"
-same "$(jq '[.[0].applications[] | select(.act != "force") | .rules | length] | unique' -c "$R")" '[1]' \
+same "$(jq '[.[0].applications[] | select(.type != "force") | .rules | length] | unique' -c "$R")" '[1]' \
     "ex-09: each act gets only the rule on its type"
 run "review ex-09 text" -- fw review ex-09-reach-in --policy ice-vehicle-stops --no-store
 has "$T/out" "o-901 reach_into_vehicle at t=0 s" "text names the reach-in and its actor"
@@ -80,7 +80,7 @@ cp "$T/out" "$R"
 same "$(app o-1@0/reach_into_vehicle video .outcome)" out "reach-in with no force: judged, out"
 same "$(app o-2@4/reach_into_vehicle video .outcome)" within "a later reach by another officer after a command: within"
 same "$(app o-2@2/command video .actor)" o-2 "hostile command attributed to o-2"
-same "$(jq '[.[0].applications[] | select(.act == "force")] | length' "$R")" 0 "no force applications"
+same "$(jq '[.[0].applications[] | select(.type == "force")] | length' "$R")" 0 "no force applications"
 
 # A hostile command judged against its own actor, not against the force that follows.
 run "review command and force" -- fw --policies "$HERE/policies" review acts-command-force --policy acts-test --json --no-store
@@ -91,7 +91,7 @@ same "$(app o-1@0/command report .outcome)" within "o-1's professional command w
 same "$(app o-1@8 report .outcome)" within "o-1's takedown judged by the force rule only: within"
 same "$(app o-1@8 report '[.rules[].rule] | join(",")')" takedown-resisting "the force application gets only the force rule"
 # The rule on command never sees force facts: none among the facts its items read ...
-same "$(jq '[.[0].applications[] | select(.act == "command") | .rules[].facts | keys[] | select(startswith("force."))] | length' "$R")" 0 \
+same "$(jq '[.[0].applications[] | select(.type == "command") | .rules[].facts | keys[] | select(startswith("force."))] | length' "$R")" 0 \
     "command items read no force facts"
 same "$(app o-2@3/command report '.rules[0].facts["act.tone"].value')" hostile "the command's own tone is read"
 # ... and the checker refuses one, with FILE:LINE:COLUMN.

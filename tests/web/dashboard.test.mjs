@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -469,5 +469,44 @@ describe("dashboard", () => {
     await page.getByRole("link", { name: "Overview" }).click();
     await page.waitForFunction(() => document.activeElement?.tagName === "H1");
     assert.equal(await page.evaluate(() => document.activeElement.textContent), "Overview");
+  });
+  // Last, as it adds an incident (the counts checked above stay as they are).
+  test("accounts aligned: the match across accounts and an act only one account tells", async () => {
+    const page = await newPage();
+    await signIn(page);
+    // Example 09: o-902's hands_on is at 9 s in the video and 12 s in o-901's report.
+    await page.goto(`${base}/#/incidents/ex-09-reach-in`);
+    const ice = page.locator('section.review[data-policy="ice-vehicle-stops-1"]');
+    await ice.waitFor();
+    const aligned = ice.locator('.aligned[data-act="o-902 hands_on #1"]');
+    assert.equal(await aligned.count(), 1);
+    assert.equal(await aligned.textContent(), "Aligned: passenger-video t=9 ↔ o-901-report t=12");
+    const decisive = ice.locator('.decisive li[data-fact="reached_into_vehicle_first"]');
+    assert.equal(await decisive.count(), 2);   // one per act: o-902's and o-901's
+    assert.match(await decisive.first().textContent(), /passenger-video says true; o-901-report says false/);
+    // One matrix row per act, not per account's time.
+    assert.equal(await page.locator('#finding-matrix tr[data-policy="ice-vehicle-stops-1"]').count(), 2);
+    // Example 01 with a second shot only the video shows.
+    const doc = JSON.parse(readFileSync(join(TOP, "examples/01-vehicle-stop-disputed.json"), "utf8"));
+    doc.id = "web-extra-shot";
+    const video = doc.accounts.find((a) => a.id === "video");
+    const shot = video.events.find((e) => e.type === "force");
+    video.events.push({ ...shot, t: shot.t + 2, note: "a second shot" });
+    video.events.sort((a, b) => (typeof a.t === "number" ? a.t : 1e9) - (typeof b.t === "number" ? b.t : 1e9));
+    const file = join(dir, "extra-shot.json");
+    writeFileSync(file, JSON.stringify(doc));
+    fw("add", file);
+    await page.goto(`${base}/#/incidents/web-extra-shot`);
+    const dhs = page.locator('section.review[data-policy="dhs-2023"]');
+    await dhs.waitFor();
+    const only = dhs.locator(".only-in");
+    assert.equal(await only.count(), 1);
+    assert.equal(await only.getAttribute("data-account"), "video");
+    assert.equal(await only.textContent(), "Disputed: o-101's second firearm_discharge appears only in account video");
+    const row = page.locator('#finding-matrix tr[data-policy="dhs-2023"]').nth(1);
+    assert.equal(await row.locator('td[data-account="agency"]').textContent(), "not in this account");
+    assert.match(await row.textContent(), /disputed/);
+    await shoot(page, "incident-aligned");
+    assert.deepEqual(page.errors, []);
   });
 });

@@ -62,8 +62,8 @@ function eventText(ev) {
 
 // A review item is a force application, or another act a rule is "on" (a reach into
 // a vehicle, a command): "act" names its event type (docs/policy-language.md).
-const isForce = (a) => !a.act || a.act === "force";
-const actLabel = (a) => humanize(isForce(a) ? a.kind : a.act);
+const isForce = (a) => !a.type || a.type === "force";
+const actLabel = (a) => humanize(isForce(a) ? a.kind : a.type);
 
 function swimLanes(doc, applications) {
   const accounts = doc.accounts.map((a) => a.id);
@@ -95,11 +95,34 @@ function swimLanes(doc, applications) {
 
 const OUTCOME = { within: "within policy", out: "OUT OF POLICY", undetermined: "undetermined", "n/a": "not applicable" };
 
+// One act as the accounts tell it (review.acts): the match across accounts, or the
+// dispute when one account alone tells it.
+function actNotes(act) {
+  if (!act) return [];
+  const notes = [];
+  if (act.items.length > 1)
+    notes.push(h("p", { class: "aligned", "data-act": act.act }, "Aligned: ",
+      act.items.map((i) => `${i.account} t=${i.t}${act.kinds_differ ? ` ${humanize(i.kind)}` : ""}`).join(" ↔ ")));
+  if (act.disputed)
+    notes.push(h("p", { class: "only-in", role: "note", "data-act": act.act, "data-account": act.only_in },
+      h("strong", {}, "Disputed: "), act.disputed));
+  return notes;
+}
+
+// A decisive fact's values in the order of the act's accounts (JSON objects have none).
+function valuesInOrder(d, act) {
+  const order = act ? act.items.map((i) => i.account) : [];
+  const rank = (acc) => (order.includes(acc) ? order.indexOf(acc) : order.length);
+  return Object.entries(d.values).sort(([a], [b]) => rank(a) - rank(b));
+}
+
 function findingsFor(review) {
+  const acts = new Map((review.acts || []).map((a) => [a.act, a]));
   const byKey = new Map();
   for (const a of review.applications) {
-    if (!byKey.has(a.key)) byKey.set(a.key, []);
-    byKey.get(a.key).push(a);
+    const id = a.act || a.key;   // the accounts' applications of one act together
+    if (!byKey.has(id)) byKey.set(id, []);
+    byKey.get(id).push(a);
   }
   const decisive = review.decisive || [];
   const section = h("section", { class: "review", "data-policy": review.policy, "aria-labelledby": `pol-${review.policy}` },
@@ -108,6 +131,7 @@ function findingsFor(review) {
   for (const [key, apps] of byKey) {
     const first = apps[0];
     section.append(h("h4", {}, `${first.actor} ${actLabel(first)} at t=${first.t} s${first.target ? ` at ${first.target}` : ""}`));
+    for (const note of actNotes(acts.get(key))) section.append(note);
     const rows = apps.map((a) => {
       const notable = a.rules.filter((r) => r.outcome === "out" || r.outcome === "undetermined");
       return h("tr", { class: `outcome-${a.outcome.replace("/", "")}`, "data-account": a.account, "data-outcome": a.outcome },
@@ -121,13 +145,13 @@ function findingsFor(review) {
     section.append(h("div", { class: "scroll" }, h("table", { class: "findings" },
       h("thead", {}, h("tr", {}, ["account", "finding", "rules out of policy or undetermined"].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, rows))));
-    const dk = decisive.filter((d) => d.key === key);
+    const dk = decisive.filter((d) => (d.act || d.key) === key);
     if (dk.length) {
       section.append(h("div", { class: "decisive", role: "note" },
         h("strong", {}, "Decisive disputed facts: "),
         h("ul", {}, dk.map((d) => h("li", { "data-fact": d.fact },
           h("mark", {}, d.fact), ` (rule ${d.rule}): `,
-          Object.entries(d.values).map(([acc, v]) => `${acc} says ${v}`).join("; "))))));
+          valuesInOrder(d, acts.get(key)).map(([acc, v]) => `${acc} says ${v}`).join("; "))))));
     }
   }
   return section;
@@ -141,11 +165,14 @@ function findingMatrix(doc, reviews) {
   for (const r of reviews) {
     const byKey = new Map();
     for (const a of r.applications) {
-      if (!byKey.has(a.key)) byKey.set(a.key, { first: a, by: new Map() });
-      byKey.get(a.key).by.set(a.account, a.outcome);
+      const id = a.act || a.key;
+      if (!byKey.has(id)) byKey.set(id, { first: a, by: new Map() });
+      byKey.get(id).by.set(a.account, a.outcome);
     }
-    for (const [key, { first, by }] of byKey) {
-      const disputed = new Set(by.values()).size > 1;
+    for (const [, { first, by }] of byKey) {
+      const key = first.key;
+      // Disputed: the accounts' outcomes differ, or an account does not tell the act at all.
+      const disputed = new Set(by.values()).size > 1 || by.size < accounts.length;
       rows.push(h("tr", { "data-key": key, "data-policy": r.policy },
         h("th", { scope: "row" }, `${first.actor} ${actLabel(first)} t=${first.t} s`),
         h("td", {}, r.policy),
