@@ -5,8 +5,11 @@
 # by the rules the policies now carry, with the outcome per account and the
 # decisive fact the issue names; neck restraints outside a deadly-force
 # situation are out when the facts say so and undetermined when they are not
-# known; ICE's "minimal force" and 8 Can't Wait's continuum on small incidents
-# made here; and the scenario files of every bundled policy pass.
+# known; force at an ICE vehicle stop judged by DHS's general standard (ICE's own
+# file has no "minimal force" rule), a threat ended by a surrender no longer
+# justifying an intermediate weapon, a 40 mm round at a fleeing man, and 8 Can't
+# Wait's continuum, on small incidents made here; and the scenario files of every
+# bundled policy pass.
 set -u
 . tests/lib.sh
 export FORCEWATCH_ACTOR=standard-test
@@ -127,7 +130,9 @@ cat >"$T/neck.json" <<'EOF'
  ]}
 EOF
 # ICE vehicle stop: the driver handcuffed and complying is struck; the passenger, complying with
-# no threat, is sprayed.  The agent's report states a threat by the passenger.
+# no threat, is sprayed.  The agent's report states a threat by the passenger.  ICE's guidance
+# has no rule on this force ("minimal force" when removing people from cars has no fact); DHS's
+# general standard, which governs ICE, judges it.
 cat >"$T/ice.json" <<'EOF'
 {"id": "std-ice", "agency": "ice-ero-stp", "occurred_at": "2026-02-01T08:00:00-06:00", "encounter": "vehicle_stop",
  "vehicles": [{"id": "v-1", "kind": "car", "driver": "s-1"}],
@@ -148,9 +153,10 @@ cat >"$T/ice.json" <<'EOF'
     {"t": 12, "type": "force", "actor": "o-2", "kind": "oc_spray", "target": "s-2"}]}
  ]}
 EOF
-# A 40 mm round at a man running away who poses no threat: flight is not compliance, so the
-# DHS rule leaves it to the reviewer (within), while 8 Can't Wait's continuum and PERF #3 ask
-# for active resistance or a threat (out).
+# A 40 mm round at a man running away who poses no threat: flight is not compliance, and DHS's
+# intermediate-force-no-threat does not weigh flight (within: its case is not shown; whether
+# the round was reasonable is for the reviewer, see dhs-2023.policy), while 8 Can't Wait's
+# continuum and PERF #3 ask for active resistance or a threat (out).
 cat >"$T/flee.json" <<'EOF'
 {"id": "std-flee", "agency": "cbp-sd", "occurred_at": "2025-06-08T19:05:00-07:00", "encounter": "crowd_control",
  "officers": [{"id": "o-1", "role": "applied_force"}],
@@ -161,7 +167,25 @@ cat >"$T/flee.json" <<'EOF'
     {"t": 12, "type": "force", "actor": "o-1", "kind": "less_lethal_projectile", "target": "s-1", "rounds": 1}]}
  ]}
 EOF
-run "add the incidents made here" -- fw add "$T/neck.json" "$T/ice.json" "$T/flee.json"
+# A threat, then a surrender: s-1 threatens the line with his fists at 10 and complies (hands
+# raised, walking away) at 20; OC spray at 25.  The comply ends the threat (threat.level none),
+# so the spray is judged on the compliance: out under DHS and 8 Can't Wait.  The report tells
+# no comply: the threat stands (15 s, inside the threat window), within.
+cat >"$T/surrender.json" <<'EOF'
+{"id": "std-surrender", "agency": "cbp-sd", "occurred_at": "2025-06-08T19:30:00-07:00", "encounter": "crowd_control",
+ "officers": [{"id": "o-1", "role": "applied_force"}],
+ "subjects": [{"id": "s-1"}],
+ "accounts": [
+  {"id": "video", "kind": "video_analysis", "source": "test video", "complete": true, "events": [
+    {"t": 10, "type": "threat", "actor": "s-1", "level": "minor", "imminent": true, "means": "hands", "target": "officer"},
+    {"t": 20, "type": "comply", "actor": "s-1"},
+    {"t": 25, "type": "force", "actor": "o-1", "kind": "oc_spray", "target": "s-1"}]},
+  {"id": "report", "kind": "officer_report", "source": "test report", "author": "o-1", "events": [
+    {"t": 10, "type": "threat", "actor": "s-1", "level": "minor", "imminent": true, "means": "hands", "target": "officer"},
+    {"t": 25, "type": "force", "actor": "o-1", "kind": "oc_spray", "target": "s-1"}]}
+ ]}
+EOF
+run "add the incidents made here" -- fw add "$T/neck.json" "$T/ice.json" "$T/flee.json" "$T/surrender.json"
 
 for p in dhs-2023 eight-cant-wait-2020 perf-2016 doj-2022; do review std-neck $p; done
 same "$(outcome std-neck dhs-2023 o-1@30 video chokehold-carotid)" out "neck DHS: no threat in the complete video"
@@ -178,23 +202,52 @@ same "$(outcome std-neck dhs-2023 o-1@30 video restrained-compliant-subject)" n/
 
 review std-ice ice-vehicle-stops-1
 same "$(jq -r '.[0].what_if' "$T/std-ice.ice-vehicle-stops-1.json")" false "ICE governs its vehicle stop"
-same "$(outcome std-ice ice-vehicle-stops-1 o-1@10 video minimal-force-restrained-subject)" out "ICE: force on the handcuffed, complying driver"
-same "$(outcome std-ice ice-vehicle-stops-1 o-1@10 video minimal-force-no-threat)" n/a "ICE: hands-on is no intermediate weapon"
-same "$(outcome std-ice ice-vehicle-stops-1 o-2@12 video minimal-force-no-threat)" out "ICE: OC on a complying passenger, no threat"
-same "$(outcome std-ice ice-vehicle-stops-1 o-2@12 report minimal-force-no-threat)" within "ICE: the report's threat"
-same "$(outcome std-ice ice-vehicle-stops-1 o-2@12 report minimal-force-restrained-subject)" undetermined \
-    "ICE: the report says nothing of a restraint"
-same "$(decisive std-ice ice-vehicle-stops-1 o-2@12 minimal-force-no-threat)" "threat.level report=minor video=none" \
-    "ICE: threat.level decides"
+same "$(jq -r '[.[0].applications[] | select(.type == "force") | .rules[].rule] | unique | join(",")' \
+    "$T/std-ice.ice-vehicle-stops-1.json")" deadly-force-lives-in-danger "ICE: its only rule on force is the deadly-force one"
+same "$(outcome std-ice ice-vehicle-stops-1 o-1@10 video deadly-force-lives-in-danger)" n/a "ICE: a strike is not deadly force"
 review std-ice dhs-2023
-same "$(outcome std-ice dhs-2023 o-1@10 video restrained-compliant-subject)" out "DHS: the same strike"
-same "$(outcome std-ice dhs-2023 o-2@12 video intermediate-force-no-threat)" out "DHS: the same spray"
+same "$(jq -r '.[0].what_if' "$T/std-ice.dhs-2023.json")" false "DHS is in effect for the ICE vehicle stop"
+same "$(outcome std-ice dhs-2023 o-1@10 video restrained-compliant-subject)" out "DHS: force on the handcuffed, complying driver"
+same "$(outcome std-ice dhs-2023 o-1@10 video intermediate-force-no-threat)" n/a "DHS: hands-on is no intermediate weapon"
+same "$(outcome std-ice dhs-2023 o-2@12 video intermediate-force-no-threat)" out "DHS: OC on a complying passenger, no threat"
+same "$(outcome std-ice dhs-2023 o-2@12 report intermediate-force-no-threat)" within "DHS: the report's threat"
+same "$(outcome std-ice dhs-2023 o-2@12 report restrained-compliant-subject)" undetermined \
+    "DHS: the report says nothing of a restraint"
+same "$(decisive std-ice dhs-2023 o-2@12 intermediate-force-no-threat)" "threat.level report=minor video=none" \
+    "DHS: threat.level decides"
+# Reviewed as a user does, with the policies in effect chosen by date and agency: DHS's
+# judgement of the strike is among them.
+fw review --no-store --json std-ice >"$T/std-ice.all.json" 2>"$T/err" || bad "review std-ice: $(cat "$T/err")"
+same "$(jq -r '[.[] | select(.in_effect) | .policy] | sort | join(",")' "$T/std-ice.all.json")" \
+    "dhs-2023,ice-vehicle-stops-1" "ICE stop: DHS and the ICE guidance are in effect"
+same "$(jq -r '[.[] | select(.policy == "dhs-2023") | .applications[] | select(.key == "o-1@10" and .account == "video")
+    | .rules[] | select(.rule == "restrained-compliant-subject") | .outcome] | join(",")' "$T/std-ice.all.json")" out \
+    "ICE stop: DHS judges the strike out without naming a policy"
 
 for p in dhs-2023 eight-cant-wait-2020 perf-2016; do review std-flee $p; done
-same "$(outcome std-flee dhs-2023 o-1@12 video intermediate-force-no-threat)" within "flee DHS: flight is not compliance"
+same "$(outcome std-flee dhs-2023 o-1@12 video intermediate-force-no-threat)" within \
+    "flee DHS: flight is not compliance, and the rule does not weigh flight"
+same "$(jq -r '[.[0].applications[] | select(.key == "o-1@12") | .rules[] | select(.rule == "intermediate-force-no-threat")
+    | .facts["subject.complying"].value, .facts["threat.level"].value] | join(",")' "$T/std-flee.dhs-2023.json")" \
+    "false,none" "flee DHS: within because he is not complying, though there is no threat"
 same "$(outcome std-flee eight-cant-wait-2020 o-1@12 video continuum-intermediate-force)" out "flee 8CW #2: no active resistance, no threat"
 same "$(outcome std-flee eight-cant-wait-2020 o-1@12 video continuum-no-resistance)" within "flee 8CW #2: flight answers the lowest step"
 same "$(outcome std-flee perf-2016 o-1@12 video proportionality-intermediate-weapons)" out "flee PERF #3"
+
+for p in dhs-2023 eight-cant-wait-2020; do review std-surrender $p; done
+same "$(outcome std-surrender dhs-2023 o-1@25 video intermediate-force-no-threat)" out \
+    "surrender DHS: the comply ended the threat; OC on a complying man"
+same "$(jq -r '[.[0].applications[] | select(.key == "o-1@25" and .account == "video") | .rules[]
+    | select(.rule == "intermediate-force-no-threat") | .facts["threat.level"] | "\(.value) \(.source) \(.t)"] | join(",")' \
+    "$T/std-surrender.dhs-2023.json")" "none ended by comply 20" "surrender DHS: threat.level none, ended by the comply"
+same "$(outcome std-surrender dhs-2023 o-1@25 report intermediate-force-no-threat)" within \
+    "surrender DHS: the report tells no comply, the threat stands"
+same "$(decisive std-surrender dhs-2023 o-1@25 intermediate-force-no-threat)" "threat.level report=minor video=none" \
+    "surrender DHS: threat.level decides"
+same "$(outcome std-surrender eight-cant-wait-2020 o-1@25 video continuum-intermediate-force)" out \
+    "surrender 8CW #2: no resistance, the threat ended"
+same "$(outcome std-surrender eight-cant-wait-2020 o-1@25 report continuum-intermediate-force)" within \
+    "surrender 8CW #2: the report's threat stands"
 
 # ---- the scenario files of every bundled policy -------------------------------------------
 run "policy test" -- fw policy test
