@@ -67,7 +67,7 @@ static void test_reach_in_situation(void **state)
     check_str(s, "act.type", "reach_into_vehicle", FW_SRC_EVENT);
     check_str(s, "act.actor", "o-1", FW_SRC_EVENT);
     check_str(s, "act.target", "v-1", FW_SRC_EVENT);
-    check_bool(s, "act.before_any_step", true, FW_SRC_EVENT);
+    check_bool(s, "act.before_any_step", true, FW_SRC_COMPLETE);   /* nothing before it, complete */
     check_unknown(s, "act.tone");
     check_unknown(s, "force.kind");
     check_unknown(s, "force.actor");
@@ -113,7 +113,7 @@ static void test_command_situation(void **state)
 
     s = act_at(doc, "r", 0);
     check_str(s, "act.tone", "professional", FW_SRC_EVENT);
-    check_bool(s, "act.before_any_step", true, FW_SRC_EVENT);
+    check_unknown(s, "act.before_any_step");   /* the first told, but the report is not complete */
     fw_situation_free(s);
 
     s = act_at(doc, "r", 3);   /* a command without a tone */
@@ -133,6 +133,82 @@ static void test_command_situation(void **state)
     check_str(s, "act.actor", "o-1", FW_SRC_EVENT);
     check_str(s, "force.kind", "takedown", FW_SRC_EVENT);
     fw_situation_free(s);
+    fw_doc_free(doc);
+}
+
+/* Silence is not a finding (issue 14, point 5): an act with no step told before it is
+** before any step only in a complete account, or where stated absences of all four steps
+** (command, identify, warning, deescalate) cover its time; otherwise unknown, and a rule
+** requiring 'not act.before_any_step' is undetermined, not out. */
+static void test_before_any_step_silence(void **state)
+{
+    fw_policy *p = policy_text("rule reach cite \"1\" says \"a\" on reach_into_vehicle "
+                               "require not act.before_any_step\n");
+    fw_doc *doc = incident(
+        "{'id':'witness','kind':'civilian_witness','source':'s','events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'}]},"
+        "{'id':'stated','kind':'civilian_witness','source':'s','events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
+        " {'t':30,'type':'absence','of':'command'},"
+        " {'t':31,'type':'absence','of':'identify'},"
+        " {'t':40,'type':'absence','of':'warning'},"
+        " {'t':40,'type':'absence','of':'deescalate'}]},"
+        "{'id':'three','kind':'civilian_witness','source':'s','events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
+        " {'t':40,'type':'absence','of':'command'},"
+        " {'t':40,'type':'absence','of':'identify'},"
+        " {'t':40,'type':'absence','of':'warning'}]},"
+        "{'id':'early','kind':'civilian_witness','source':'s','events':["
+        " {'t':20,'type':'absence','of':'command'},"
+        " {'t':20,'type':'absence','of':'identify'},"
+        " {'t':20,'type':'absence','of':'warning'},"
+        " {'t':20,'type':'absence','of':'deescalate'},"
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'}]},"
+        "{'id':'complete','kind':'video_analysis','source':'s','complete':true,'events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'}]}");
+    fw_rule_result r[1];
+    fw_situation *s;
+    (void)state;
+
+    /* Only the reach-in, in an incomplete account: unknown, so undetermined. */
+    s = act_at(doc, "witness", 0);
+    check_unknown(s, "act.before_any_step");
+    check_unknown(s, "reached_into_vehicle_first");
+    fw_policy_evaluate(p, s, NULL, r);
+    assert_int_equal(r[0].outcome, FW_UNDETERMINED);
+    fw_situation_free(s);
+
+    /* Absences of all four steps at or after t=30: true, stated by the latest of them. */
+    s = act_at(doc, "stated", 0);
+    check_bool(s, "act.before_any_step", true, FW_SRC_EVENT);
+    check_event(s, "act.before_any_step", 4, 40);
+    check_bool(s, "reached_into_vehicle_first", true, FW_SRC_EVENT);
+    check_event(s, "reached_into_vehicle_first", 4, 40);
+    fw_policy_evaluate(p, s, NULL, r);
+    assert_int_equal(r[0].outcome, FW_OUT);
+    fw_situation_free(s);
+
+    /* No absence of deescalate: still unknown. */
+    s = act_at(doc, "three", 0);
+    check_unknown(s, "act.before_any_step");
+    check_unknown(s, "reached_into_vehicle_first");
+    fw_situation_free(s);
+
+    /* Absences stated before the act say nothing of the seconds up to it. */
+    s = act_at(doc, "early", 4);
+    check_unknown(s, "act.before_any_step");
+    check_unknown(s, "reached_into_vehicle_first");
+    fw_situation_free(s);
+
+    /* A complete account's silence is the answer. */
+    s = act_at(doc, "complete", 0);
+    check_bool(s, "act.before_any_step", true, FW_SRC_COMPLETE);
+    check_bool(s, "reached_into_vehicle_first", true, FW_SRC_EVENT);
+    check_event(s, "reached_into_vehicle_first", 0, 30);
+    fw_policy_evaluate(p, s, NULL, r);
+    assert_int_equal(r[0].outcome, FW_OUT);
+    fw_situation_free(s);
+    fw_policy_free(p);
     fw_doc_free(doc);
 }
 
@@ -240,7 +316,7 @@ static void test_review_items(void **state)
     fw_policy *p = policy_text("rule reach cite \"1\" says \"a\" on reach_into_vehicle "
                                "require not act.before_any_step\n"
                                "rule f cite \"2\" says \"b\" require true\n");
-    fw_doc *doc = incident("{'id':'v','kind':'video_analysis','source':'s','events':["
+    fw_doc *doc = incident("{'id':'v','kind':'video_analysis','source':'s','complete':true,'events':["
                            " {'t':0,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
                            " {'t':0,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
                            " {'t':1.5,'type':'command','actor':'o-1','to':'s-1'},"
@@ -266,7 +342,7 @@ static void test_review_items(void **state)
     j = fw_review_json(&rv);
     apps = json_object_get(j, "applications");
     assert_int_equal(json_array_size(apps), 3);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "act")),
+    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "type")),
                         "reach_into_vehicle");
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "actor")), "o-1");
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "target")), "v-1");
@@ -324,6 +400,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reach_in_situation),
         cmocka_unit_test(test_command_situation),
+        cmocka_unit_test(test_before_any_step_silence),
         cmocka_unit_test(test_on_clause),
         cmocka_unit_test(test_on_errors),
         cmocka_unit_test(test_review_items),
