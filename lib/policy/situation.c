@@ -1176,12 +1176,12 @@ static void conduct_facts(ctx *c, const seen *w)
 
 /* ---- entry points ------------------------------------------------------ */
 
-/* Whom or what an act is aimed at: a force's or an intervention's target, a command's,
-** warning's or identification's `to`, the vehicle reached into, the person aided. */
-static const char *act_target(const fw_event *e)
+const char *fw_act_target(const fw_event *e)
 {
     static const char *const keys[] = {"target", "to", "vehicle", "person"};
     size_t i;
+    if (!e)
+        return NULL;
     for (i = 0; i < N(keys); i++)
         if (attr_str(e, keys[i]))
             return attr_str(e, keys[i]);
@@ -1241,7 +1241,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     c.s = s;
     c.a = a;
     c.officer = act->actor;
-    c.target = act_target(act);
+    c.target = fw_act_target(act);
     complete = json_object_get(a->obj, "complete");
     c.complete = json_is_true(complete);
     c.geo = geo;

@@ -150,6 +150,12 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
                                  const fw_geometry *geo);
 void fw_situation_free(fw_situation *s);
 
+/* Whom or what the act event e is aimed at, as it names it (borrowed from e): a force's
+** or an intervention's `target`, a command's, warning's or identification's `to`, the
+** `vehicle` reached into, the `person` aided, in that order; NULL if none.  The one list
+** behind act.target and the review's "target". */
+const char *fw_act_target(const fw_event *e);
+
 /* The act's event type ("force", "reach_into_vehicle", ...); "force" for a situation
 ** not built from an event of a known type (made by hand, as tests do). */
 const char *fw_situation_act_type(const fw_situation *s);

@@ -6,7 +6,8 @@
 # the bundled ICE guidance, its force applications no longer judged by the reach-in rule; a
 # reach-in with no force after it judged; a hostile command judged against its own actor; a
 # rule on command that never sees force facts (the checker refuses them; its items carry
-# none); no duty to intervene from an act that is not force; what-if counts acts apart.
+# none); 'on' refused for events that are not an officer's act (a threat, an absence); no
+# duty to intervene from an act that is not force; what-if counts acts apart.
 set -u
 . tests/lib.sh
 export FORCEWATCH_ACTOR=acts-test
@@ -101,6 +102,14 @@ if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "a force fact in 
 printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on reach_in\n  require true\n' > "$T/bad.policy"
 if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "an unknown event type after 'on' was accepted"; else
     has "$T/out" "bad.policy:6:6: rule r: unknown event type 'reach_in' after 'on'" "unknown event type refused"; fi
+# 'on' takes force and the officers' acts only: a threat is the subject's ("the officer"
+# would be the subject), and an absence is an account's statement, attributed to no one.
+printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on command, threat\n  require true\n' > "$T/bad.policy"
+if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "'on threat' was accepted"; else
+    has "$T/out" "bad.policy:6:15: rule r: 'threat' is not an officer's act (after 'on': force, warning," "'on threat' refused"; fi
+printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on absence\n  require true\n' > "$T/bad.policy"
+if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "'on absence' was accepted"; else
+    has "$T/out" "bad.policy:6:6: rule r: 'on absence' is not allowed: an absence is an account's statement" "'on absence' refused"; fi
 
 # ---- duties: no duty to intervene from an act that is not force -------------------------
 # Under the ICE guidance (in effect for ice-ero-stp), o-1's reach-in and o-2's command are

@@ -212,6 +212,39 @@ static void test_before_any_step_silence(void **state)
     fw_doc_free(doc);
 }
 
+/* One list of what an act is aimed at, for act.target and the review's "target". */
+static void test_act_target(void **state)
+{
+    fw_doc *doc = incident("{'id':'r','kind':'officer_report','source':'s','events':["
+                           " {'t':0,'type':'command','actor':'o-1','to':'s-1'},"
+                           " {'t':1,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
+                           " {'t':2,'type':'force','actor':'o-1','kind':'takedown','target':'s-1'},"
+                           " {'t':3,'type':'medical_aid','actor':'o-2','person':'s-1','status':'requested'},"
+                           " {'t':4,'type':'intervene','actor':'o-2','target':'o-1'},"
+                           " {'t':5,'type':'identify','actor':'o-1'}]}");
+    const fw_account *a = account(doc, "r");
+    static const char *const want[] = {"s-1", "v-1", "s-1", "s-1", "o-1", NULL};
+    fw_situation *s;
+    size_t i;
+    (void)state;
+
+    assert_null(fw_act_target(NULL));
+    for (i = 0; i < a->nevents; i++) {
+        const char *got = fw_act_target(&a->events[i]);
+        if (want[i])
+            assert_string_equal(got, want[i]);
+        else
+            assert_null(got);
+        s = act_at(doc, "r", i);
+        if (want[i])
+            check_str(s, "act.target", want[i], FW_SRC_EVENT);
+        else
+            check_unknown(s, "act.target");
+        fw_situation_free(s);
+    }
+    fw_doc_free(doc);
+}
+
 /* Which rules judge which acts; a rule on command never sees force facts. */
 static void test_on_clause(void **state)
 {
@@ -235,6 +268,7 @@ static void test_on_clause(void **state)
     assert_false(fw_policy_rule_on(p, 1, "force"));
     assert_true(fw_policy_rule_on(p, 2, "warning"));
     assert_false(fw_policy_rule_on(p, 2, NULL));
+    assert_false(fw_policy_rule_on(p, 3, "force"));   /* no such rule */
     assert_true(fw_policy_judges(p, "warning"));
     assert_false(fw_policy_judges(p, "reach_into_vehicle"));
     assert_true(fw_policy_judges_other_acts(p));
@@ -303,8 +337,31 @@ static void test_on_errors(void **state)
                               sizeof msg), 1);
     assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of = loud", msg,
                               sizeof msg), 1);
+    /* act.of takes a warning's values and an absence's (the act enumeration), not any
+    ** event type. */
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of != threat", msg,
+                              sizeof msg), 1);
+    assert_string_equal(msg, "t:3:55: 'threat' is not a value of act.of (expected one of deadly, "
+                             "less_lethal, warning, identify, command, deescalate, intervene, "
+                             "medical_aid, reach_into_vehicle)");
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of in (deadly, force)",
+                              msg, sizeof msg), 1);
     fw_policy_free(policy_text("rule w cite \"1\" says \"x\" on warning require act.of = deadly\n"
                                "rule m cite \"2\" says \"y\" on warning require act.of != medical_aid\n"));
+    /* 'on' takes force and officers' acts only: not the subject's or the scene's events,
+    ** and not an absence (an account's statement, attributed to no one). */
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on threat require true", msg, sizeof msg), 1);
+    assert_string_equal(msg, "t:3:29: rule r: 'threat' is not an officer's act (after 'on': force, "
+                             "warning, identify, command, deescalate, intervene, medical_aid, "
+                             "reach_into_vehicle)");
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on command, position, flee require true",
+                              msg, sizeof msg), 2);
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on absence require true", msg, sizeof msg), 1);
+    assert_string_equal(msg, "t:3:29: rule r: 'on absence' is not allowed: an absence is an "
+                             "account's statement that an act did not happen, not an act (use the "
+                             "facts it settles, such as warning.given, in a rule on force)");
+    fw_policy_free(policy_text("rule a cite \"1\" says \"x\" on force, warning, identify, command, "
+                               "deescalate, intervene, medical_aid, reach_into_vehicle require true\n"));
     /* A force rule may refer to a rule on force and command; act.* facts are fine anywhere. */
     fw_policy_free(policy_text("rule a cite \"1\" says \"x\" on force, command require act.actor = o-1\n"
                                "rule b cite \"2\" says \"y\" require rule a and act.type = force\n"));
@@ -401,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_reach_in_situation),
         cmocka_unit_test(test_command_situation),
         cmocka_unit_test(test_before_any_step_silence),
+        cmocka_unit_test(test_act_target),
         cmocka_unit_test(test_on_clause),
         cmocka_unit_test(test_on_errors),
         cmocka_unit_test(test_review_items),
