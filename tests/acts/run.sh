@@ -6,7 +6,8 @@
 # the bundled ICE guidance, its force applications no longer judged by the reach-in rule; a
 # reach-in with no force after it judged; a hostile command judged against its own actor; a
 # rule on command that never sees force facts (the checker refuses them; its items carry
-# none); 'on' refused for events that are not an officer's act (a threat, an absence); no
+# none); 'on' refused for events that are not an officer's act (a threat, an absence); scenario
+# lines naming a repeat (KEY#2: '#' starts a comment only at a line start or after a blank); no
 # duty to intervene from an act that is not force; what-if counts acts apart.
 set -u
 . tests/lib.sh
@@ -44,6 +45,39 @@ if "$FW" --policies "$T/pol" policy test acts-test-1 >"$T/out" 2>&1; then
     bad "a reach-in without an expectation passed"
 else
     has "$T/out" "no expectation for o-1@0/reach_into_vehicle video reach-first (got out)" "missing act reported"
+fi
+
+# A repeat in one account (two reach-ins by o-1 at t=0, two takedowns at t=8) has the key
+# ACTOR@T#2: a scenario line can name it, since '#' starts a comment only at a line's start
+# or after a space or tab.
+mkdir -p "$T/rep/tests"
+cp "$HERE/policies/acts-test-1.policy" "$T/rep/"
+cat > "$T/rep/repeat.json" <<'JSON'
+{"id": "acts-repeat", "agency": "ice-ero-stp", "occurred_at": "2026-02-03T10:00:00-06:00",
+ "location": {"type": "street", "city": "Saint Paul", "state": "MN"}, "encounter": "vehicle_stop",
+ "summary": "Test incident (tests/acts): o-1 reaches in twice at once, then takes the driver down twice.",
+ "officers": [{"id": "o-1", "role": "applied_force"}],
+ "subjects": [{"id": "s-1", "in_vehicle": "v-1"}],
+ "vehicles": [{"id": "v-1", "kind": "car", "driver": "s-1"}],
+ "accounts": [{"id": "video", "kind": "video_analysis", "source": "test", "complete": true, "events": [
+   {"t": 0, "type": "reach_into_vehicle", "actor": "o-1", "vehicle": "v-1"},
+   {"t": 0, "type": "reach_into_vehicle", "actor": "o-1", "vehicle": "v-1"},
+   {"t": 6, "type": "resist", "actor": "s-1", "level": "active"},
+   {"t": 8, "type": "force", "actor": "o-1", "kind": "takedown", "target": "s-1"},
+   {"t": 8, "type": "force", "actor": "o-1", "kind": "takedown", "target": "s-1"}]}]}
+JSON
+printf '%s\n' '# repeats: the second of each is KEY#2' 'incident ../repeat.json   # one account' \
+    'o-1@0/reach_into_vehicle video reach-first out' \
+    'o-1@0/reach_into_vehicle#2 video reach-first out	# a tab before the comment' \
+    'o-1@8 video takedown-resisting within' 'o-1@8#2 video takedown-resisting within #2 again' \
+    > "$T/rep/tests/acts-test-1.tests"
+run "policy test with #2 keys" -- "$FW" --policies "$T/rep" policy test acts-test-1
+has "$T/out" "policy tests: 4 passed, 0 failed" "scenario lines with #2 keys"
+sed -i 's|^o-1@8#2 video takedown-resisting within|o-1@8#2 video takedown-resisting out|' "$T/rep/tests/acts-test-1.tests"
+if "$FW" --policies "$T/rep" policy test acts-test-1 >"$T/out" 2>&1; then
+    bad "a wrong outcome on a #2 line passed"
+else
+    has "$T/out" "o-1@8#2 video takedown-resisting: expected out, got within" "a #2 line is checked"
 fi
 
 # ---- reviews of stored incidents ------------------------------------------------------
