@@ -8,7 +8,9 @@
 # rule on command that never sees force facts (the checker refuses them; its items carry
 # none); 'on' refused for events that are not an officer's act (a threat, an absence); scenario
 # lines naming a repeat (KEY#2: '#' starts a comment only at a line start or after a blank); no
-# duty to intervene from an act that is not force; what-if counts acts apart.
+# duty to intervene from an act that is not force; what-if counts acts apart; a reach-in
+# that an incomplete account tells with nothing before it is undetermined (silence is not a
+# finding), out when the account states the absence of every step.
 set -u
 . tests/lib.sh
 export FORCEWATCH_ACTOR=acts-test
@@ -159,5 +161,42 @@ run "what-if" -- fw --policies "$HERE/policies" review --all --policy acts-test 
 has "$T/out" "force applications (per account): 5; out of policy: 0; undetermined: 0" "what-if: force counted as before"
 has "$T/out" "other acts judged (per account; not counted as force): 10; out of policy: 5; undetermined: 1" \
     "what-if: acts counted apart, the forceless incident included"
+
+# ---- silence is not a finding -----------------------------------------------------------
+# (Added after the what-if, whose counts it would change.)  A civilian witness tells only
+# o-1's reach-in at t=30 and is not complete: whether a command, identification, warning or
+# de-escalation came before it is unknown, so the ICE reach-in rule is undetermined, not
+# out.  The same account stating the absence of all four steps at t=30 makes it out.
+silent() {
+    local id=$1 extra=$2
+    cat <<JSON
+{"id": "$id", "agency": "ice-ero-stp", "occurred_at": "2026-02-04T10:00:00-06:00",
+ "location": {"type": "street", "city": "Saint Paul", "state": "MN"}, "encounter": "vehicle_stop",
+ "summary": "Test incident (tests/acts): a witness tells only a reach-in.",
+ "officers": [{"id": "o-1", "role": "present"}],
+ "subjects": [{"id": "s-1", "in_vehicle": "v-1"}],
+ "vehicles": [{"id": "v-1", "kind": "car", "driver": "s-1"}],
+ "accounts": [{"id": "witness", "kind": "civilian_witness", "source": "test", "events": [
+   {"t": 30, "type": "reach_into_vehicle", "actor": "o-1", "vehicle": "v-1"}$extra]}]}
+JSON
+}
+silent acts-silent-witness "" > "$T/silent.json"
+silent acts-stated-witness ',
+   {"t": 30, "type": "absence", "of": "command"}, {"t": 30, "type": "absence", "of": "identify"},
+   {"t": 30, "type": "absence", "of": "warning"}, {"t": 30, "type": "absence", "of": "deescalate"}' > "$T/stated.json"
+run "add witness incidents" -- fw add "$T/silent.json" "$T/stated.json"
+run "review silent witness" -- fw review acts-silent-witness --policy ice-vehicle-stops --json --no-store
+R=$T/silent-review.json
+cp "$T/out" "$R"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" undetermined \
+    "silent incomplete account: reach-in undetermined, not out"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .unknown | join(",")')" \
+    act.before_any_step "silent incomplete account: act.before_any_step unknown"
+run "review stated witness" -- fw review acts-stated-witness --policy ice-vehicle-stops --json --no-store
+cp "$T/out" "$R"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" out \
+    "absences of every step stated: reach-in out"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .facts["act.before_any_step"] | "\(.value) \(.source) \(.t)"')" \
+    "true stated 30" "absences of every step stated: act.before_any_step true, stated at t=30"
 
 finish acts
