@@ -435,8 +435,8 @@ static const char *choose_vehicle(const fw_doc *doc, const char *target, const c
 typedef struct ctx {
     fw_situation *s;
     const fw_account *a;
-    const char *officer;  /* the officer applying force */
-    const char *target;   /* the force's target, or NULL */
+    const char *officer;  /* the act's actor: the officer applying force, reaching in... */
+    const char *target;   /* the act's target (fw_act_target), or NULL */
     const char *subject;  /* "the subject", or NULL */
     bool complete;        /* the account says it holds every event it observed */
     const fw_geometry *geo;   /* the situation settings */
@@ -572,7 +572,7 @@ static void replay(const ctx *c, seen *w)
         const char *str;
         int idx = (int)i;
 
-        /* Later events never count; events listed after the force at the
+        /* Later events never count; events listed after the act at the
         ** same time do: the source saw them at that moment. */
         if (!(e->t <= c->s->t))
             continue;
