@@ -88,9 +88,17 @@ static void check_value_for(parser *ps, const operand *fact, const char *value, 
         return;
     }
     if (strcmp(fw_fact_defs[fact->fact].name, "act.of") == 0) {
-        if (!fw_event_type_find(value) && fw_enum_index(fw_enum_find("warning_of"), value) < 0)
-            fw_policy_perr(ps, line, col, "'%s' is not a value of act.of (expected a value of "
-                           "warning_of or an event type)", value);
+        /* The `of` of a warning (warning_of) or of a stated absence (act). */
+        const fw_enum *w = fw_enum_find("warning_of"), *a = fw_enum_find("act");
+        if (fw_enum_index(w, value) < 0 && fw_enum_index(a, value) < 0) {
+            fw_buf b2;
+            fw_buf_init(&b, 4096);
+            fw_buf_init(&b2, 4096);
+            fw_policy_perr(ps, line, col, "'%s' is not a value of act.of (expected one of %s, %s)",
+                           value, enum_list(w, &b), enum_list(a, &b2));
+            fw_buf_release(&b2);
+            fw_buf_release(&b);
+        }
         return;
     }
     if (strcmp(fw_fact_defs[fact->fact].name, "act.type") == 0) {
@@ -255,17 +263,6 @@ static bool refers_to(const fw_policy *p, const node *n, int target, int depth)
 
 /* ---- what a rule is 'on' ----------------------------------------------- */
 
-static bool rule_is_on(const rule *r, const char *type)
-{
-    size_t k;
-    if (!r->on)
-        return strcmp(type, "force") == 0;
-    for (k = 0; k < r->non; k++)
-        if (r->on[k] && strcmp(r->on[k], type) == 0)
-            return true;
-    return false;
-}
-
 /* The first event type r judges other than force, or NULL if it judges only force. */
 static const char *non_force_type(const rule *r)
 {
@@ -316,13 +313,13 @@ static void check_act_node(parser *ps, const rule *r, const node *n)
         if (n->rule < 0)
             break;
         if (!r->on) {
-            if (!rule_is_on(&ps->pol->rules[n->rule], "force"))
+            if (!fw_policy_rule_is_on(&ps->pol->rules[n->rule], "force"))
                 fw_policy_perr(ps, n->line, n->col, "rule %s refers to rule %s, which is not on force",
                                r->id, n->rule_name);
             break;
         }
         for (k = 0; k < r->non; k++)
-            if (r->on[k] && !rule_is_on(&ps->pol->rules[n->rule], r->on[k])) {
+            if (r->on[k] && !fw_policy_rule_is_on(&ps->pol->rules[n->rule], r->on[k])) {
                 fw_policy_perr(ps, n->line, n->col, "rule %s refers to rule %s, which is not on %s",
                                r->id, n->rule_name, r->on[k]);
                 break;
@@ -333,16 +330,37 @@ static void check_act_node(parser *ps, const rule *r, const node *n)
     }
 }
 
-/* The event types after 'on': known to the schema, none twice. */
+/* The event types after 'on': force or an officer's act (the schema's `act`
+** enumeration: warning, identify, command, ...), none twice.  Other event
+** types are not acts of an officer: a threat or a flight is the subject's, a
+** position or bystanders the scene's, and an absence is an account's statement
+** that an act did not happen; judging them would make "the officer" someone
+** else, or no one. */
 static void check_on(parser *ps, const rule *r)
 {
+    const fw_enum *acts = fw_enum_find("act");
     size_t k, j;
+    fw_buf b;
+
     for (k = 0; k < r->non; k++) {
         if (!r->on[k])
             continue;
-        if (!fw_event_type_find(r->on[k]))
+        if (!fw_event_type_find(r->on[k])) {
             fw_policy_perr(ps, r->on_line[k], r->on_col[k], "rule %s: unknown event type '%s' after 'on'",
                            r->id, r->on[k]);
+        } else if (strcmp(r->on[k], "absence") == 0) {
+            fw_policy_perr(ps, r->on_line[k], r->on_col[k],
+                           "rule %s: 'on absence' is not allowed: an absence is an account's "
+                           "statement that an act did not happen, not an act (use the facts it "
+                           "settles, such as warning.given, in a rule on force)",
+                           r->id);
+        } else if (strcmp(r->on[k], "force") != 0 && fw_enum_index(acts, r->on[k]) < 0) {
+            fw_buf_init(&b, 4096);
+            fw_policy_perr(ps, r->on_line[k], r->on_col[k],
+                           "rule %s: '%s' is not an officer's act (after 'on': force, %s)", r->id,
+                           r->on[k], enum_list(acts, &b));
+            fw_buf_release(&b);
+        }
         for (j = 0; j < k; j++)
             if (r->on[j] && strcmp(r->on[j], r->on[k]) == 0)
                 fw_policy_perr(ps, r->on_line[k], r->on_col[k], "rule %s: '%s' twice after 'on'", r->id,

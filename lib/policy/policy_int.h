@@ -173,6 +173,10 @@ typedef struct parser {
 ** Freed with the policy, all at once. */
 void *fw_policy_arena_alloc(arena_block **head, size_t n);
 
+/* Whether rule r judges events of type (its 'on' clause; without one, "force"):
+** the one test behind fw_policy_rule_on and the checker.  type may be NULL (false). */
+bool fw_policy_rule_is_on(const rule *r, const char *type);
+
 /* Report a problem at file:line:col into the parser's diagnostics (counted). */
 void fw_policy_perr(parser *ps, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -1052,19 +1052,22 @@ void fw_policy_rule(const fw_policy *p, size_t i, fw_rule_info *info)
     info->on = p->rules[i].on_src ? p->rules[i].on_src : "force";
 }
 
-bool fw_policy_rule_on(const fw_policy *p, size_t i, const char *type)
+bool fw_policy_rule_is_on(const rule *r, const char *type)
 {
-    const rule *r;
     size_t k;
-    if (i >= p->nrules || !type)
+    if (!type)
         return false;
-    r = &p->rules[i];
     if (!r->on)
         return strcmp(type, "force") == 0;
     for (k = 0; k < r->non; k++)
         if (r->on[k] && strcmp(r->on[k], type) == 0)
             return true;
     return false;
+}
+
+bool fw_policy_rule_on(const fw_policy *p, size_t i, const char *type)
+{
+    return i < p->nrules && fw_policy_rule_is_on(&p->rules[i], type);
 }
 
 bool fw_policy_judges_other_acts(const fw_policy *p)

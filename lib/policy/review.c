@@ -627,17 +627,6 @@ static json_t *fact_json(const fw_fact *f)
     return j;
 }
 
-/* What an act was aimed at, as its event names it (target, to, vehicle, person). */
-static const char *act_target_str(const fw_event *e)
-{
-    static const char *const keys[] = {"target", "to", "vehicle", "person"};
-    size_t i;
-    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (event_str(e, keys[i]))
-            return event_str(e, keys[i]);
-    return NULL;
-}
-
 json_t *fw_review_json(const fw_review *r)
 {
     json_t *root, *apps = json_array(), *dec = json_array(), *acts = json_array();
@@ -674,7 +663,7 @@ json_t *fw_review_json(const fw_review *r)
             apps, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
                             "type", fw_review_item_type(r, i),
                             "account", r->doc->accounts[it->account].id, "actor", e->actor,
-                            "kind", event_str(e, "kind"), "target", act_target_str(e),
+                            "kind", event_str(e, "kind"), "target", fw_act_target(e),
                             "t", e->t, "outcome",
                             fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules));
         json_object_set_new(json_array_get(apps, json_array_size(apps) - 1), "act",

@@ -1,11 +1,14 @@
 /*
 ** The situation model (see situation.h and docs/policy-language.md, "Facts"):
-** what one account says was true at the moment of one force application.
+** what one account says was true at the moment of one act, a force
+** application or another act a rule is 'on' (a reach-in, a command...), with
+** that act's actor as "the officer".
 **
 ** fw_situation_build makes one pass over the account's events at or before
-** the force event's time, remembering for each kind of event the latest (or
-** first) one that concerns the subject, the vehicle or the officer; the facts
-** are then read off those events.  The order of events in the account decides
+** the act's time, remembering for each kind of event the latest (or first)
+** one that concerns the subject, the vehicle or the officer; the facts are
+** then read off those events, and the act.* and force.* facts off the act's
+** own event.  The order of events in the account decides
 ** "latest" and "before" among events of equal time, because that is the order
 ** the source gave them in.  Nothing here assumes more than fw_doc_parse
 ** guarantees: events of an unknown type are skipped, and every optional
@@ -16,7 +19,9 @@
 ** (fw_threat_end, lifetime.c) or after the threat window, and the ended facts
 ** say what ended them (FW_SRC_ENDED); a restraint ends at a release.  An
 ** `absence` event covering the force settles the conduct facts as false
-** (fw_absence_find, lifetime.c).
+** (fw_absence_find, lifetime.c).  Whether nothing came before an act
+** (act.before_any_step, reached_into_vehicle_first) is known only from a
+** complete account or from stated absences: silence leaves it unknown.
 **
 ** Three kinds of "not true" are kept apart.  A fact nobody establishes is
 ** unknown (FW_V_UNKNOWN, FW_SRC_NONE).  A fact whose negative is established
@@ -29,12 +34,8 @@
 #include "policy/situation.h"
 
 #include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "record/canon.h"
 
 #include "base/banned.h"
 
@@ -110,7 +111,8 @@ const fw_fact_def fw_fact_defs[] = {
        "what the act is of: a warning's force announced (deadly, less_lethal), or the act a "
        "stated absence says did not happen"),
     B(F_ACT_BEFORE_ANY_STEP, "act.before_any_step",
-      "no command, identification, warning or de-escalation came before the act"),
+      "no command, identification, warning or de-escalation came before the act (true "
+      "only in a complete account or from stated absences of all four)"),
     EN(F_FORCE_KIND, "force.kind", "force_kind", "the force event's kind"),
     ID(F_FORCE_ACTOR, "force.actor", "the officer applying force"),
     ID(F_FORCE_TARGET, "force.target", "the force event's target"),
@@ -180,7 +182,7 @@ const fw_fact_def fw_fact_defs[] = {
       "an officer reached into an occupied vehicle"),
     B(F_REACHED_INTO_VEHICLE_FIRST, "reached_into_vehicle_first",
       "a reach into a vehicle came before any command, identification, warning or "
-      "de-escalation"),
+      "de-escalation (true only in a complete account or from stated absences of all four)"),
     B(F_BYSTANDERS_PRESENT, "bystanders.present", "bystanders were present"),
     B(F_INTERVENED, "intervened", "another officer intervened against this officer's force"),
     NUM(F_OFFICERS_COUNT, "officers.count", "officers listed in the incident"),
@@ -198,101 +200,6 @@ int fw_fact_index(const char *name)
         if (strcmp(fw_fact_defs[i].name, name) == 0)
             return (int)i;
     return -1;
-}
-
-/* ---- geometry ---------------------------------------------------------- */
-
-/* How far the corridor reaches beyond where the vehicle's reference point
-** will be: a position is one point of a car some metres long. */
-#define VEHICLE_LENGTH_M 2.5
-
-void fw_geometry_default(fw_geometry *g)
-{
-    g->corridor_width_m = 3.0;
-    g->horizon_s = 3.0;
-    g->min_closing_mps = 0.2;
-    g->threat_window_s = 60.0;
-    g->reach_m = 6.4;
-    g->align_tolerance_s = 10.0;
-}
-
-void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,
-                         double speed_mps, double px, double py, double *closing,
-                         bool *in_path)
-{
-    fw_geometry def;
-    double h, ux, uy, dx, dy, dist, along, lateral;
-
-    if (!g) {
-        fw_geometry_default(&def);
-        g = &def;
-    }
-    *closing = 0;
-    *in_path = false;
-    /* A standing vehicle has no direction and sweeps no path, whatever its
-    ** heading says. */
-    if (!(speed_mps > 0))
-        return;
-    h = heading_deg * (M_PI / 180.0);
-    ux = sin(h);   /* clockwise from north: 90 degrees is +x (east) */
-    uy = cos(h);
-    dx = px - vx;
-    dy = py - vy;
-    dist = hypot(dx, dy);
-    along = dx * ux + dy * uy;
-    lateral = fabs(dx * uy - dy * ux);
-    if (dist > 0)
-        *closing = speed_mps * along / dist;
-    *in_path = along > 0 && along <= speed_mps * g->horizon_s + VEHICLE_LENGTH_M &&
-               lateral <= g->corridor_width_m / 2;
-}
-
-/* ---- values ------------------------------------------------------------ */
-
-void fw_value_format(const fw_value *v, char *out, size_t n)
-{
-    fw_buf b;
-
-    if (!out || n == 0)
-        return;
-    switch (v ? v->type : FW_V_UNKNOWN) {
-    case FW_V_BOOL:
-        snprintf(out, n, "%s", v->b ? "true" : "false");
-        return;
-    case FW_V_NUM:
-        fw_buf_init(&b, 64);
-        if (fw_canon_number(v->num, &b) == FW_OK)
-            snprintf(out, n, "%s", fw_buf_str(&b));
-        else
-            snprintf(out, n, "%g", v->num);   /* out of memory, or not finite */
-        fw_buf_release(&b);
-        return;
-    case FW_V_STR:
-        snprintf(out, n, "%s", v->str ? v->str : "unknown");
-        return;
-    case FW_V_UNKNOWN:
-        break;
-    }
-    snprintf(out, n, "unknown");
-}
-
-bool fw_value_equal(const fw_value *a, const fw_value *b)
-{
-    if (a->type != b->type)
-        return false;
-    switch (a->type) {
-    case FW_V_BOOL:
-        return a->b == b->b;
-    case FW_V_NUM:
-        return a->num == b->num;
-    case FW_V_STR:
-        if (!a->str || !b->str)
-            return a->str == b->str;
-        return strcmp(a->str, b->str) == 0;
-    case FW_V_UNKNOWN:
-        break;
-    }
-    return true;
 }
 
 /* ---- reading events ---------------------------------------------------- */
@@ -429,8 +336,8 @@ static const char *choose_vehicle(const fw_doc *doc, const char *target, const c
 typedef struct ctx {
     fw_situation *s;
     const fw_account *a;
-    const char *officer;  /* the officer applying force */
-    const char *target;   /* the force's target, or NULL */
+    const char *officer;  /* the act's actor: the officer applying force, reaching in... */
+    const char *target;   /* the act's target (fw_act_target), or NULL */
     const char *subject;  /* "the subject", or NULL */
     bool complete;        /* the account says it holds every event it observed */
     const fw_geometry *geo;   /* the situation settings */
@@ -566,7 +473,7 @@ static void replay(const ctx *c, seen *w)
         const char *str;
         int idx = (int)i;
 
-        /* Later events never count; events listed after the force at the
+        /* Later events never count; events listed after the act at the
         ** same time do: the source saw them at that moment. */
         if (!(e->t <= c->s->t))
             continue;
@@ -674,11 +581,29 @@ static bool is_step(const fw_event *e)
     return k == EV_IDENTIFY || k == EV_COMMAND || k == EV_WARNING || k == EV_DEESCALATE;
 }
 
+/* The steps (command, identify, warning, deescalate) are stated not to have
+** happened, by any officer, up to time t: the index of the latest of the four
+** absences that say so (every one must), or -1 if one of them is missing. */
+static int steps_absent(const ctx *c, double t)
+{
+    static const char *const steps[] = {"command", "identify", "warning", "deescalate"};
+    int latest = -1, no;
+    size_t k;
+
+    for (k = 0; k < N(steps); k++) {
+        no = fw_absence_find(c->s->doc, c->a, steps[k], NULL, NULL, t);
+        if (no < 0)
+            return -1;
+        latest = later(latest, no);
+    }
+    return latest;
+}
+
 /* Facts of the act event (force or another act), whatever its type. */
 static void act_facts(ctx *c)
 {
-    const fw_event *e = &c->a->events[c->s->force_index];
-    int ai = (int)c->s->force_index;
+    const fw_event *e = &c->a->events[c->s->event_index];
+    int ai = (int)c->s->event_index, no;
     size_t j;
 
     ev_str(c, F_ACT_TYPE, e->type_name, ai);
@@ -690,22 +615,28 @@ static void act_facts(ctx *c)
     /* Before: earlier in time, or at the same time and listed before it. */
     for (j = 0; j < c->a->nevents; j++) {
         const fw_event *x = &c->a->events[j];
-        if (j == c->s->force_index || !is_step(x))
+        if (j == c->s->event_index || !is_step(x))
             continue;
-        if (x->t < e->t || (x->t == e->t && j < c->s->force_index)) {
+        if (x->t < e->t || (x->t == e->t && j < c->s->event_index)) {
             ev_bool(c, F_ACT_BEFORE_ANY_STEP, false, (int)j);
             return;
         }
     }
-    ev_bool(c, F_ACT_BEFORE_ANY_STEP, true, ai);
+    /* None told before it.  That is a finding only where the account says so:
+    ** a complete account (its silence is the answer), or stated absences of all
+    ** four steps covering the act.  Otherwise silence leaves it unknown. */
+    if (c->complete)
+        src_bool(c, F_ACT_BEFORE_ANY_STEP, true, FW_SRC_COMPLETE);
+    else if ((no = steps_absent(c, e->t)) >= 0)
+        ev_bool(c, F_ACT_BEFORE_ANY_STEP, true, no);
 }
 
 /* ---- the force event itself -------------------------------------------- */
 
 static void force_facts(ctx *c)
 {
-    const fw_event *e = &c->a->events[c->s->force_index];
-    int fi = (int)c->s->force_index;
+    const fw_event *e = &c->a->events[c->s->event_index];
+    int fi = (int)c->s->event_index;
     double d;
     bool b;
 
@@ -1115,9 +1046,17 @@ static void conduct_facts(ctx *c, const seen *w)
     else if (w->command_untoned < 0)
         ev_bool(c, F_COMMAND_HOSTILE, false, w->command);
 
-    if (w->first_reach >= 0 && (w->first_step < 0 || w->first_reach < w->first_step))
-        ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, w->first_reach);
-    else if (w->first_step >= 0)
+    /* A reach with no step told before it (events are in time order, so
+    ** indices order them) came first only where the account says no step came:
+    ** complete, or absences of all four steps covering the reach.  Silence
+    ** leaves it unknown. */
+    if (w->first_reach >= 0 && (w->first_step < 0 || w->first_reach < w->first_step)) {
+        int no_step = steps_absent(c, c->a->events[w->first_reach].t);
+        if (c->complete)
+            ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, w->first_reach);
+        else if (no_step >= 0)
+            ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, no_step);
+    } else if (w->first_step >= 0)
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, false, w->first_step);
     else if (w->first_reach < 0 && no_reach >= 0)
         ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, false, no_reach);   /* no reach at all */
@@ -1138,12 +1077,12 @@ static void conduct_facts(ctx *c, const seen *w)
 
 /* ---- entry points ------------------------------------------------------ */
 
-/* Whom or what an act is aimed at: a force's or an intervention's target, a command's,
-** warning's or identification's `to`, the vehicle reached into, the person aided. */
-static const char *act_target(const fw_event *e)
+const char *fw_act_target(const fw_event *e)
 {
     static const char *const keys[] = {"target", "to", "vehicle", "person"};
     size_t i;
+    if (!e)
+        return NULL;
     for (i = 0; i < N(keys); i++)
         if (attr_str(e, keys[i]))
             return attr_str(e, keys[i]);
@@ -1154,18 +1093,18 @@ const char *fw_situation_act_type(const fw_situation *s)
 {
     const fw_event *e;
     /* A situation made by hand, not from an event (tests, tools), is force. */
-    if (!s || !s->account || s->force_index >= s->account->nevents)
+    if (!s || !s->account || s->event_index >= s->account->nevents)
         return "force";
-    e = &s->account->events[s->force_index];
+    e = &s->account->events[s->event_index];
     return e->type && e->type_name ? e->type_name : "force";
 }
 
-fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t force_index,
+fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t event_index,
                                  const fw_geometry *geo)
 {
     fw_geometry def;
     fw_situation *s = NULL;
-    const fw_event *force;
+    const fw_event *act;
     const fw_party *target;
     const json_t *complete;
     fw_fact *f;
@@ -1173,10 +1112,10 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     seen w;
     size_t i;
 
-    if (!doc || !a || force_index >= a->nevents || force_index > (size_t)INT_MAX)
+    if (!doc || !a || event_index >= a->nevents || event_index > (size_t)INT_MAX)
         return NULL;
-    force = &a->events[force_index];
-    if (!force->type || !force->type_name)
+    act = &a->events[event_index];
+    if (!act->type || !act->type_name)
         return NULL;
     if (!geo) {
         fw_geometry_default(&def);
@@ -1188,8 +1127,8 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
         return NULL;
     s->doc = doc;
     s->account = a;
-    s->force_index = force_index;
-    s->t = force->t;
+    s->event_index = event_index;
+    s->t = act->t;
     for (i = 0; i < fw_n_facts; i++) {
         f = &s->facts[i];
         f->v.type = FW_V_UNKNOWN;
@@ -1202,8 +1141,8 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
     memset(&c, 0, sizeof c);
     c.s = s;
     c.a = a;
-    c.officer = force->actor;
-    c.target = act_target(force);
+    c.officer = act->actor;
+    c.target = fw_act_target(act);
     complete = json_object_get(a->obj, "complete");
     c.complete = json_is_true(complete);
     c.geo = geo;

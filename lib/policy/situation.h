@@ -1,12 +1,13 @@
 /*
 ** The situation model: what an account says was true at the moment of one
-** force application.  Replays the account's events at or before the force
-** event's time (later events never count) into facts that are true, false,
-** a value, or unknown.  Pure: no I/O.
+** act: a force application, or another act a rule is 'on' (a reach into a
+** vehicle, a command, a warning...), whose actor is "the officer".  Replays
+** the account's events at or before the act's time (later events never
+** count) into facts that are true, false, a value, or unknown.  Pure: no I/O.
 **
 ** Every fact the policy language can name is a row of one table
-** (fw_fact_defs), with its type and documentation; the facts of one force
-** application are an fw_situation, indexed like that table.
+** (fw_fact_defs), with its type and documentation; the facts of one act are
+** an fw_situation, indexed like that table.
 **
 ** Ownership: an fw_situation borrows strings from the fw_doc it was built
 ** from and must not outlive it.
@@ -128,7 +129,7 @@ int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, con
 typedef struct fw_situation {
     const fw_doc *doc;
     const fw_account *account;
-    size_t force_index;        /* index of the act's event in the account: a force event,
+    size_t event_index;        /* index of the act's event in the account: a force event,
                                ** or another act (reach_into_vehicle, command, ...) */
     double t;                  /* its time */
     const char *vehicle;       /* the vehicle the facts speak of, or NULL */
@@ -136,7 +137,7 @@ typedef struct fw_situation {
 } fw_situation;
 
 /*
-** Build the facts of the act at index force_index of account a of doc: a force
+** Build the facts of the act at index event_index of account a of doc: a force
 ** event, or any other event of a known type (a reach into a vehicle, a command,
 ** a warning, medical aid...), judged at its own moment: facts from the events at
 ** or before its time, "the officer" its actor, "the subject" its target (target,
@@ -145,9 +146,15 @@ typedef struct fw_situation {
 ** defaults.  Returns NULL if out of memory or if that event has no known type.
 ** Free with fw_situation_free.
 */
-fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t force_index,
+fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t event_index,
                                  const fw_geometry *geo);
 void fw_situation_free(fw_situation *s);
+
+/* Whom or what the act event e is aimed at, as it names it (borrowed from e): a force's
+** or an intervention's `target`, a command's, warning's or identification's `to`, the
+** `vehicle` reached into, the `person` aided, in that order; NULL if none.  The one list
+** behind act.target and the review's "target". */
+const char *fw_act_target(const fw_event *e);
 
 /* The act's event type ("force", "reach_into_vehicle", ...); "force" for a situation
 ** not built from an event of a known type (made by hand, as tests do). */

@@ -6,7 +6,11 @@
 # the bundled ICE guidance, its force applications no longer judged by the reach-in rule; a
 # reach-in with no force after it judged; a hostile command judged against its own actor; a
 # rule on command that never sees force facts (the checker refuses them; its items carry
-# none); no duty to intervene from an act that is not force; what-if counts acts apart.
+# none); 'on' refused for events that are not an officer's act (a threat, an absence); scenario
+# lines naming a repeat (KEY#2: '#' starts a comment only at a line start or after a blank); no
+# duty to intervene from an act that is not force; what-if counts acts apart; a reach-in
+# that an incomplete account tells with nothing before it is undetermined (silence is not a
+# finding), out when the account states the absence of every step.
 set -u
 . tests/lib.sh
 export FORCEWATCH_ACTOR=acts-test
@@ -43,6 +47,39 @@ if "$FW" --policies "$T/pol" policy test acts-test-1 >"$T/out" 2>&1; then
     bad "a reach-in without an expectation passed"
 else
     has "$T/out" "no expectation for o-1@0/reach_into_vehicle video reach-first (got out)" "missing act reported"
+fi
+
+# A repeat in one account (two reach-ins by o-1 at t=0, two takedowns at t=8) has the key
+# ACTOR@T#2: a scenario line can name it, since '#' starts a comment only at a line's start
+# or after a space or tab.
+mkdir -p "$T/rep/tests"
+cp "$HERE/policies/acts-test-1.policy" "$T/rep/"
+cat > "$T/rep/repeat.json" <<'JSON'
+{"id": "acts-repeat", "agency": "ice-ero-stp", "occurred_at": "2026-02-03T10:00:00-06:00",
+ "location": {"type": "street", "city": "Saint Paul", "state": "MN"}, "encounter": "vehicle_stop",
+ "summary": "Test incident (tests/acts): o-1 reaches in twice at once, then takes the driver down twice.",
+ "officers": [{"id": "o-1", "role": "applied_force"}],
+ "subjects": [{"id": "s-1", "in_vehicle": "v-1"}],
+ "vehicles": [{"id": "v-1", "kind": "car", "driver": "s-1"}],
+ "accounts": [{"id": "video", "kind": "video_analysis", "source": "test", "complete": true, "events": [
+   {"t": 0, "type": "reach_into_vehicle", "actor": "o-1", "vehicle": "v-1"},
+   {"t": 0, "type": "reach_into_vehicle", "actor": "o-1", "vehicle": "v-1"},
+   {"t": 6, "type": "resist", "actor": "s-1", "level": "active"},
+   {"t": 8, "type": "force", "actor": "o-1", "kind": "takedown", "target": "s-1"},
+   {"t": 8, "type": "force", "actor": "o-1", "kind": "takedown", "target": "s-1"}]}]}
+JSON
+printf '%s\n' '# repeats: the second of each is KEY#2' 'incident ../repeat.json   # one account' \
+    'o-1@0/reach_into_vehicle video reach-first out' \
+    'o-1@0/reach_into_vehicle#2 video reach-first out	# a tab before the comment' \
+    'o-1@8 video takedown-resisting within' 'o-1@8#2 video takedown-resisting within #2 again' \
+    > "$T/rep/tests/acts-test-1.tests"
+run "policy test with #2 keys" -- "$FW" --policies "$T/rep" policy test acts-test-1
+has "$T/out" "policy tests: 4 passed, 0 failed" "scenario lines with #2 keys"
+sed -i 's|^o-1@8#2 video takedown-resisting within|o-1@8#2 video takedown-resisting out|' "$T/rep/tests/acts-test-1.tests"
+if "$FW" --policies "$T/rep" policy test acts-test-1 >"$T/out" 2>&1; then
+    bad "a wrong outcome on a #2 line passed"
+else
+    has "$T/out" "o-1@8#2 video takedown-resisting: expected out, got within" "a #2 line is checked"
 fi
 
 # ---- reviews of stored incidents ------------------------------------------------------
@@ -101,6 +138,14 @@ if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "a force fact in 
 printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on reach_in\n  require true\n' > "$T/bad.policy"
 if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "an unknown event type after 'on' was accepted"; else
     has "$T/out" "bad.policy:6:6: rule r: unknown event type 'reach_in' after 'on'" "unknown event type refused"; fi
+# 'on' takes force and the officers' acts only: a threat is the subject's ("the officer"
+# would be the subject), and an absence is an account's statement, attributed to no one.
+printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on command, threat\n  require true\n' > "$T/bad.policy"
+if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "'on threat' was accepted"; else
+    has "$T/out" "bad.policy:6:15: rule r: 'threat' is not an officer's act (after 'on': force, warning," "'on threat' refused"; fi
+printf 'policy bad "t"\nversion 1\nrule r\n  cite "1"\n  says "x"\n  on absence\n  require true\n' > "$T/bad.policy"
+if "$FW" policy check "$T/bad.policy" >"$T/out" 2>&1; then bad "'on absence' was accepted"; else
+    has "$T/out" "bad.policy:6:6: rule r: 'on absence' is not allowed: an absence is an account's statement" "'on absence' refused"; fi
 
 # ---- duties: no duty to intervene from an act that is not force -------------------------
 # Under the ICE guidance (in effect for ice-ero-stp), o-1's reach-in and o-2's command are
@@ -116,5 +161,42 @@ run "what-if" -- fw --policies "$HERE/policies" review --all --policy acts-test 
 has "$T/out" "force applications (per account): 5; out of policy: 0; undetermined: 0" "what-if: force counted as before"
 has "$T/out" "other acts judged (per account; not counted as force): 10; out of policy: 5; undetermined: 1" \
     "what-if: acts counted apart, the forceless incident included"
+
+# ---- silence is not a finding -----------------------------------------------------------
+# (Added after the what-if, whose counts it would change.)  A civilian witness tells only
+# o-1's reach-in at t=30 and is not complete: whether a command, identification, warning or
+# de-escalation came before it is unknown, so the ICE reach-in rule is undetermined, not
+# out.  The same account stating the absence of all four steps at t=30 makes it out.
+silent() {
+    local id=$1 extra=$2
+    cat <<JSON
+{"id": "$id", "agency": "ice-ero-stp", "occurred_at": "2026-02-04T10:00:00-06:00",
+ "location": {"type": "street", "city": "Saint Paul", "state": "MN"}, "encounter": "vehicle_stop",
+ "summary": "Test incident (tests/acts): a witness tells only a reach-in.",
+ "officers": [{"id": "o-1", "role": "present"}],
+ "subjects": [{"id": "s-1", "in_vehicle": "v-1"}],
+ "vehicles": [{"id": "v-1", "kind": "car", "driver": "s-1"}],
+ "accounts": [{"id": "witness", "kind": "civilian_witness", "source": "test", "events": [
+   {"t": 30, "type": "reach_into_vehicle", "actor": "o-1", "vehicle": "v-1"}$extra]}]}
+JSON
+}
+silent acts-silent-witness "" > "$T/silent.json"
+silent acts-stated-witness ',
+   {"t": 30, "type": "absence", "of": "command"}, {"t": 30, "type": "absence", "of": "identify"},
+   {"t": 30, "type": "absence", "of": "warning"}, {"t": 30, "type": "absence", "of": "deescalate"}' > "$T/stated.json"
+run "add witness incidents" -- fw add "$T/silent.json" "$T/stated.json"
+run "review silent witness" -- fw review acts-silent-witness --policy ice-vehicle-stops --json --no-store
+R=$T/silent-review.json
+cp "$T/out" "$R"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" undetermined \
+    "silent incomplete account: reach-in undetermined, not out"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .unknown | join(",")')" \
+    act.before_any_step "silent incomplete account: act.before_any_step unknown"
+run "review stated witness" -- fw review acts-stated-witness --policy ice-vehicle-stops --json --no-store
+cp "$T/out" "$R"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .outcome')" out \
+    "absences of every step stated: reach-in out"
+same "$(app o-1@30/reach_into_vehicle witness '.rules[] | select(.rule == "no-reach-in-first") | .facts["act.before_any_step"] | "\(.value) \(.source) \(.t)"')" \
+    "true stated 30" "absences of every step stated: act.before_any_step true, stated at t=30"
 
 finish acts

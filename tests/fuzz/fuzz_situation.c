@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             if (!s)
                 abort(); /* out of memory is not expected here */
-            if (s->t != ev->t || s->force_index != e ||
+            if (s->t != ev->t || s->event_index != e ||
                 strcmp(fw_situation_act_type(s), ev->type_name) != 0)
                 abort();
             for (i = 0; i < fw_n_facts; i++) {

@@ -114,7 +114,7 @@ static inline fw_situation *sit_n(const fw_doc *doc, const char *acc, int nth)
         if (nth-- == 0) {
             s = fw_situation_build(doc, a, i, NULL);
             assert_non_null(s);
-            assert_int_equal(s->force_index, i);
+            assert_int_equal(s->event_index, i);
             return s;
         }
     }

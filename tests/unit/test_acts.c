@@ -67,7 +67,7 @@ static void test_reach_in_situation(void **state)
     check_str(s, "act.type", "reach_into_vehicle", FW_SRC_EVENT);
     check_str(s, "act.actor", "o-1", FW_SRC_EVENT);
     check_str(s, "act.target", "v-1", FW_SRC_EVENT);
-    check_bool(s, "act.before_any_step", true, FW_SRC_EVENT);
+    check_bool(s, "act.before_any_step", true, FW_SRC_COMPLETE);   /* nothing before it, complete */
     check_unknown(s, "act.tone");
     check_unknown(s, "force.kind");
     check_unknown(s, "force.actor");
@@ -113,7 +113,7 @@ static void test_command_situation(void **state)
 
     s = act_at(doc, "r", 0);
     check_str(s, "act.tone", "professional", FW_SRC_EVENT);
-    check_bool(s, "act.before_any_step", true, FW_SRC_EVENT);
+    check_unknown(s, "act.before_any_step");   /* the first told, but the report is not complete */
     fw_situation_free(s);
 
     s = act_at(doc, "r", 3);   /* a command without a tone */
@@ -133,6 +133,115 @@ static void test_command_situation(void **state)
     check_str(s, "act.actor", "o-1", FW_SRC_EVENT);
     check_str(s, "force.kind", "takedown", FW_SRC_EVENT);
     fw_situation_free(s);
+    fw_doc_free(doc);
+}
+
+/* Silence is not a finding (issue 14, point 5): an act with no step told before it is
+** before any step only in a complete account, or where stated absences of all four steps
+** (command, identify, warning, deescalate) cover its time; otherwise unknown, and a rule
+** requiring 'not act.before_any_step' is undetermined, not out. */
+static void test_before_any_step_silence(void **state)
+{
+    fw_policy *p = policy_text("rule reach cite \"1\" says \"a\" on reach_into_vehicle "
+                               "require not act.before_any_step\n");
+    fw_doc *doc = incident(
+        "{'id':'witness','kind':'civilian_witness','source':'s','events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'}]},"
+        "{'id':'stated','kind':'civilian_witness','source':'s','events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
+        " {'t':30,'type':'absence','of':'command'},"
+        " {'t':31,'type':'absence','of':'identify'},"
+        " {'t':40,'type':'absence','of':'warning'},"
+        " {'t':40,'type':'absence','of':'deescalate'}]},"
+        "{'id':'three','kind':'civilian_witness','source':'s','events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
+        " {'t':40,'type':'absence','of':'command'},"
+        " {'t':40,'type':'absence','of':'identify'},"
+        " {'t':40,'type':'absence','of':'warning'}]},"
+        "{'id':'early','kind':'civilian_witness','source':'s','events':["
+        " {'t':20,'type':'absence','of':'command'},"
+        " {'t':20,'type':'absence','of':'identify'},"
+        " {'t':20,'type':'absence','of':'warning'},"
+        " {'t':20,'type':'absence','of':'deescalate'},"
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'}]},"
+        "{'id':'complete','kind':'video_analysis','source':'s','complete':true,'events':["
+        " {'t':30,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'}]}");
+    fw_rule_result r[1];
+    fw_situation *s;
+    (void)state;
+
+    /* Only the reach-in, in an incomplete account: unknown, so undetermined. */
+    s = act_at(doc, "witness", 0);
+    check_unknown(s, "act.before_any_step");
+    check_unknown(s, "reached_into_vehicle_first");
+    fw_policy_evaluate(p, s, NULL, r);
+    assert_int_equal(r[0].outcome, FW_UNDETERMINED);
+    fw_situation_free(s);
+
+    /* Absences of all four steps at or after t=30: true, stated by the latest of them. */
+    s = act_at(doc, "stated", 0);
+    check_bool(s, "act.before_any_step", true, FW_SRC_EVENT);
+    check_event(s, "act.before_any_step", 4, 40);
+    check_bool(s, "reached_into_vehicle_first", true, FW_SRC_EVENT);
+    check_event(s, "reached_into_vehicle_first", 4, 40);
+    fw_policy_evaluate(p, s, NULL, r);
+    assert_int_equal(r[0].outcome, FW_OUT);
+    fw_situation_free(s);
+
+    /* No absence of deescalate: still unknown. */
+    s = act_at(doc, "three", 0);
+    check_unknown(s, "act.before_any_step");
+    check_unknown(s, "reached_into_vehicle_first");
+    fw_situation_free(s);
+
+    /* Absences stated before the act say nothing of the seconds up to it. */
+    s = act_at(doc, "early", 4);
+    check_unknown(s, "act.before_any_step");
+    check_unknown(s, "reached_into_vehicle_first");
+    fw_situation_free(s);
+
+    /* A complete account's silence is the answer. */
+    s = act_at(doc, "complete", 0);
+    check_bool(s, "act.before_any_step", true, FW_SRC_COMPLETE);
+    check_bool(s, "reached_into_vehicle_first", true, FW_SRC_EVENT);
+    check_event(s, "reached_into_vehicle_first", 0, 30);
+    fw_policy_evaluate(p, s, NULL, r);
+    assert_int_equal(r[0].outcome, FW_OUT);
+    fw_situation_free(s);
+    fw_policy_free(p);
+    fw_doc_free(doc);
+}
+
+/* One list of what an act is aimed at, for act.target and the review's "target". */
+static void test_act_target(void **state)
+{
+    fw_doc *doc = incident("{'id':'r','kind':'officer_report','source':'s','events':["
+                           " {'t':0,'type':'command','actor':'o-1','to':'s-1'},"
+                           " {'t':1,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
+                           " {'t':2,'type':'force','actor':'o-1','kind':'takedown','target':'s-1'},"
+                           " {'t':3,'type':'medical_aid','actor':'o-2','person':'s-1','status':'requested'},"
+                           " {'t':4,'type':'intervene','actor':'o-2','target':'o-1'},"
+                           " {'t':5,'type':'identify','actor':'o-1'}]}");
+    const fw_account *a = account(doc, "r");
+    static const char *const want[] = {"s-1", "v-1", "s-1", "s-1", "o-1", NULL};
+    fw_situation *s;
+    size_t i;
+    (void)state;
+
+    assert_null(fw_act_target(NULL));
+    for (i = 0; i < a->nevents; i++) {
+        const char *got = fw_act_target(&a->events[i]);
+        if (want[i])
+            assert_string_equal(got, want[i]);
+        else
+            assert_null(got);
+        s = act_at(doc, "r", i);
+        if (want[i])
+            check_str(s, "act.target", want[i], FW_SRC_EVENT);
+        else
+            check_unknown(s, "act.target");
+        fw_situation_free(s);
+    }
     fw_doc_free(doc);
 }
 
@@ -159,6 +268,7 @@ static void test_on_clause(void **state)
     assert_false(fw_policy_rule_on(p, 1, "force"));
     assert_true(fw_policy_rule_on(p, 2, "warning"));
     assert_false(fw_policy_rule_on(p, 2, NULL));
+    assert_false(fw_policy_rule_on(p, 3, "force"));   /* no such rule */
     assert_true(fw_policy_judges(p, "warning"));
     assert_false(fw_policy_judges(p, "reach_into_vehicle"));
     assert_true(fw_policy_judges_other_acts(p));
@@ -227,8 +337,31 @@ static void test_on_errors(void **state)
                               sizeof msg), 1);
     assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of = loud", msg,
                               sizeof msg), 1);
+    /* act.of takes a warning's values and an absence's (the act enumeration), not any
+    ** event type. */
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of != threat", msg,
+                              sizeof msg), 1);
+    assert_string_equal(msg, "t:3:55: 'threat' is not a value of act.of (expected one of deadly, "
+                             "less_lethal, warning, identify, command, deescalate, intervene, "
+                             "medical_aid, reach_into_vehicle)");
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on warning require act.of in (deadly, force)",
+                              msg, sizeof msg), 1);
     fw_policy_free(policy_text("rule w cite \"1\" says \"x\" on warning require act.of = deadly\n"
                                "rule m cite \"2\" says \"y\" on warning require act.of != medical_aid\n"));
+    /* 'on' takes force and officers' acts only: not the subject's or the scene's events,
+    ** and not an absence (an account's statement, attributed to no one). */
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on threat require true", msg, sizeof msg), 1);
+    assert_string_equal(msg, "t:3:29: rule r: 'threat' is not an officer's act (after 'on': force, "
+                             "warning, identify, command, deescalate, intervene, medical_aid, "
+                             "reach_into_vehicle)");
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on command, position, flee require true",
+                              msg, sizeof msg), 2);
+    assert_int_equal(problems("rule r cite \"1\" says \"x\" on absence require true", msg, sizeof msg), 1);
+    assert_string_equal(msg, "t:3:29: rule r: 'on absence' is not allowed: an absence is an "
+                             "account's statement that an act did not happen, not an act (use the "
+                             "facts it settles, such as warning.given, in a rule on force)");
+    fw_policy_free(policy_text("rule a cite \"1\" says \"x\" on force, warning, identify, command, "
+                               "deescalate, intervene, medical_aid, reach_into_vehicle require true\n"));
     /* A force rule may refer to a rule on force and command; act.* facts are fine anywhere. */
     fw_policy_free(policy_text("rule a cite \"1\" says \"x\" on force, command require act.actor = o-1\n"
                                "rule b cite \"2\" says \"y\" require rule a and act.type = force\n"));
@@ -240,7 +373,7 @@ static void test_review_items(void **state)
     fw_policy *p = policy_text("rule reach cite \"1\" says \"a\" on reach_into_vehicle "
                                "require not act.before_any_step\n"
                                "rule f cite \"2\" says \"b\" require true\n");
-    fw_doc *doc = incident("{'id':'v','kind':'video_analysis','source':'s','events':["
+    fw_doc *doc = incident("{'id':'v','kind':'video_analysis','source':'s','complete':true,'events':["
                            " {'t':0,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
                            " {'t':0,'type':'reach_into_vehicle','actor':'o-1','vehicle':'v-1'},"
                            " {'t':1.5,'type':'command','actor':'o-1','to':'s-1'},"
@@ -266,7 +399,7 @@ static void test_review_items(void **state)
     j = fw_review_json(&rv);
     apps = json_object_get(j, "applications");
     assert_int_equal(json_array_size(apps), 3);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "act")),
+    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "type")),
                         "reach_into_vehicle");
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "actor")), "o-1");
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "target")), "v-1");
@@ -324,6 +457,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reach_in_situation),
         cmocka_unit_test(test_command_situation),
+        cmocka_unit_test(test_before_any_step_silence),
+        cmocka_unit_test(test_act_target),
         cmocka_unit_test(test_on_clause),
         cmocka_unit_test(test_on_errors),
         cmocka_unit_test(test_review_items),
