@@ -185,11 +185,15 @@ static bool dist(const fw_situation *s, const char *x, const char *y, int below,
     const fw_lifetimes *lt = s->lifetimes;
     int px = latest(lt->pos, lt->npos, NULL, x, below);
     int py = latest(lt->pos, lt->npos, NULL, y, below);
+    const fw_event *ex, *ey;
     double xx, xy, yx, yy;
 
-    if (px < 0 || py < 0 || !attr_num(&s->account->events[px], "x", &xx) ||
-        !attr_num(&s->account->events[px], "y", &xy) ||
-        !attr_num(&s->account->events[py], "x", &yx) || !attr_num(&s->account->events[py], "y", &yy))
+    if (px < 0 || py < 0)
+        return false;
+    ex = &s->account->events[px];
+    ey = &s->account->events[py];
+    if (!attr_num(ex, "x", &xx) || !attr_num(ex, "y", &xy) || !attr_num(ey, "x", &yx) ||
+        !attr_num(ey, "y", &yy))
         return false;
     *d = hypot(xx - yx, xy - yy);
     *ev = px > py ? px : py;
@@ -211,7 +215,8 @@ static bool reach_dist(const fw_situation *s, const fw_event *te, int below, dou
     if (person)
         return dist(s, te->actor, person, below, d, ev);
     for (i = 0; i < lt->nofficers; i++) {
-        if (same(lt->officers[i], te->actor) || !dist(s, te->actor, lt->officers[i], below, &one, &at))
+        if (same(lt->officers[i], te->actor) ||
+            !dist(s, te->actor, lt->officers[i], below, &one, &at))
             continue;
         if (!found || one < *d) {
             *d = one;

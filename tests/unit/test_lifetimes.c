@@ -472,12 +472,14 @@ static void test_absence_scale(void **state)
                                        "\"actor\":\"o-%zu\"}",
                                        i ? "," : "", i),
                          FW_OK);
-    assert_int_equal(fw_buf_printf(&text,
-                                   "{\"id\":\"big\",\"agency\":\"a\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
-                                   "\"officers\":[%s],\"subjects\":[{\"id\":\"s-1\"}],\"accounts\":["
-                                   "{\"id\":\"a\",\"kind\":\"agency_statement\",\"source\":\"a\",\"events\":[%s]}]}",
-                                   fw_buf_str(&parties), fw_buf_str(&events)),
-                     FW_OK);
+    assert_int_equal(
+        fw_buf_printf(&text,
+                      "{\"id\":\"big\",\"agency\":\"a\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
+                      "\"officers\":[%s],\"subjects\":[{\"id\":\"s-1\"}],\"accounts\":["
+                      "{\"id\":\"a\",\"kind\":\"agency_statement\",\"source\":\"a\","
+                      "\"events\":[%s]}]}",
+                      fw_buf_str(&parties), fw_buf_str(&events)),
+        FW_OK);
     fw_diag_init(&d, 5);
     if (fw_doc_parse(fw_buf_str(&text), text.len, NULL, &doc, &d) != FW_OK)
         fail_msg("test doc: %s", d.msgs[0]);
