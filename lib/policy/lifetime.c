@@ -6,11 +6,19 @@
 ** force, and whether a stated absence covers that moment; the evaluator
 ** (policy_eval.c) asks the latter for windows.  Only the account's own events
 ** are read.  Pure: no I/O.
+**
+** Cost: fw_lifetimes_read reads the account once per situation into sorted
+** tables (the absences at or after its moment, the positions at or before it,
+** the incident's officers); the questions then search those tables, so a
+** situation costs O(events log events + officers log events), never
+** events x officers (a review of 1000 officers each with an absence was
+** quadratic in both before).
 */
 #include "policy/situation.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/banned.h"
@@ -41,102 +49,246 @@ static bool attr_num(const fw_event *e, const char *key, double *out)
     return true;
 }
 
+/* ---- the tables of one situation -------------------------------------- */
+
+/* An absence (key: its `of`) or a position (key NULL) event, by its actor. */
+typedef struct ent {
+    const char *key;
+    const char *actor;   /* NULL: none (an absence covering every officer) */
+    int index;           /* in the account */
+} ent;
+
+struct fw_lifetimes {
+    ent *abs;               /* absences at or after t, by key, actor (none first), index */
+    size_t nabs;
+    ent *pos;               /* positions at or before t, by actor, index */
+    size_t npos;
+    const char **officers;  /* the incident's officers, sorted */
+    size_t nofficers;
+};
+
+/* strcmp with NULL first. */
+static int cmp_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a ? 1 : b ? -1 : 0;
+    return strcmp(a, b);
+}
+
+static int cmp_ent(const ent *x, const ent *y)
+{
+    int c = cmp_str(x->key, y->key);
+    if (!c)
+        c = cmp_str(x->actor, y->actor);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int cmp_ent_q(const void *x, const void *y)
+{
+    return cmp_ent(x, y);
+}
+
+static int cmp_str_q(const void *x, const void *y)
+{
+    return cmp_str(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The latest entry of (key, actor) in v with index below `below`, or -1. */
+static int latest(const ent *v, size_t n, const char *key, const char *actor, int below)
+{
+    ent probe = {key, actor, below};
+    size_t lo = 0, hi = n, mid;
+
+    while (lo < hi) {   /* the first entry not before the probe */
+        mid = lo + (hi - lo) / 2;
+        if (cmp_ent(&v[mid], &probe) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || cmp_str(v[lo - 1].key, key) != 0 || cmp_str(v[lo - 1].actor, actor) != 0)
+        return -1;
+    return v[lo - 1].index;
+}
+
+static bool is_absence(const fw_event *e, double t)
+{
+    return is(e, "absence") && e->t >= t && attr_str(e, "of");
+}
+
+static bool is_position(const fw_event *e, double t)
+{
+    return is(e, "position") && e->t <= t && e->actor;
+}
+
+bool fw_lifetimes_read(const fw_doc *doc, const fw_account *a, double t, fw_lifetimes **out)
+{
+    fw_lifetimes *lt;
+    size_t i, nabs = 0, npos = 0, nof = 0;
+    char *block;
+
+    if (!out)
+        return false;
+    *out = NULL;
+    if (!doc || !a || a->nevents > (size_t)INT_MAX - 1)
+        return true;
+    for (i = 0; i < a->nevents; i++) {
+        nabs += is_absence(&a->events[i], t);
+        npos += is_position(&a->events[i], t);
+    }
+    if (!nabs && !npos)
+        return true;   /* nothing to read: no table */
+    for (i = 0; i < doc->nparties; i++)
+        nof += doc->parties[i].kind == FW_REF_OFFICER;
+    block = calloc(1, sizeof *lt + (nabs + npos) * sizeof(ent) + nof * sizeof(char *));
+    if (!block)
+        return false;
+    lt = (fw_lifetimes *)(void *)block;
+    lt->abs = (ent *)(void *)(block + sizeof *lt);
+    lt->pos = lt->abs + nabs;
+    lt->officers = (const char **)(void *)(lt->pos + npos);
+    for (i = 0; i < a->nevents; i++) {
+        const fw_event *e = &a->events[i];
+        if (is_absence(e, t))
+            lt->abs[lt->nabs++] = (ent){attr_str(e, "of"), e->actor, (int)i};
+        else if (is_position(e, t))
+            lt->pos[lt->npos++] = (ent){NULL, e->actor, (int)i};
+    }
+    for (i = 0; i < doc->nparties; i++)
+        if (doc->parties[i].kind == FW_REF_OFFICER && doc->parties[i].id)
+            lt->officers[lt->nofficers++] = doc->parties[i].id;
+    qsort(lt->abs, lt->nabs, sizeof(ent), cmp_ent_q);
+    qsort(lt->pos, lt->npos, sizeof(ent), cmp_ent_q);
+    qsort(lt->officers, lt->nofficers, sizeof(char *), cmp_str_q);
+    *out = lt;
+    return true;
+}
+
+void fw_lifetimes_free(fw_lifetimes *lt)
+{
+    free(lt);
+}
+
 /* ---- threats ------------------------------------------------------------ */
 
-/* Means a subject must be near the officer to use. */
+/* Means a subject must be near the person threatened to use. */
 static bool reach_means(const char *means)
 {
     return same(means, "hands") || same(means, "knife") || same(means, "blunt_object");
 }
 
-/* Whether the latest positions sp and op are farther apart than reach. */
-static bool apart(const fw_event *sp, const fw_event *op, double reach)
+/* The distance between the latest positions of x and y among the positions
+** before event `below`; *ev: the later of the two.  false if either is unknown. */
+static bool dist(const fw_situation *s, const char *x, const char *y, int below, double *d,
+                 int *ev)
 {
-    double sx, sy, ox, oy;
-    return sp && op && attr_num(sp, "x", &sx) && attr_num(sp, "y", &sy) &&
-           attr_num(op, "x", &ox) && attr_num(op, "y", &oy) && hypot(sx - ox, sy - oy) > reach;
+    const fw_lifetimes *lt = s->lifetimes;
+    int px = latest(lt->pos, lt->npos, NULL, x, below);
+    int py = latest(lt->pos, lt->npos, NULL, y, below);
+    const fw_event *ex, *ey;
+    double xx, xy, yx, yy;
+
+    if (px < 0 || py < 0)
+        return false;
+    ex = &s->account->events[px];
+    ey = &s->account->events[py];
+    if (!attr_num(ex, "x", &xx) || !attr_num(ex, "y", &xy) || !attr_num(ey, "x", &yx) ||
+        !attr_num(ey, "y", &yy))
+        return false;
+    *d = hypot(xx - yx, xy - yy);
+    *ev = px > py ? px : py;
+    return true;
 }
 
-int fw_threat_end(const fw_account *a, size_t threat, const char *officer, double t,
-                  const fw_geometry *g, const char **why)
+/* How far the threat's actor is from the person threatened (the threat's
+** target_id) or, when it names none, from the nearest officer, by the latest
+** positions before event `below`. */
+static bool reach_dist(const fw_situation *s, const fw_event *te, int below, double *d, int *ev)
 {
-    const fw_event *te, *sp = NULL, *op = NULL;
-    const char *actor, *means;
+    const char *person = attr_str(te, "target_id");
+    const fw_lifetimes *lt = s->lifetimes;
+    double one;
+    int at;
+    bool found = false;
     size_t i;
 
-    if (!a || !g || !why || threat >= a->nevents || a->nevents > (size_t)INT_MAX)
-        return -1;
-    te = &a->events[threat];
-    actor = te->actor;
-    means = attr_str(te, "means");
-    for (i = 0; i < a->nevents; i++) {
-        const fw_event *e = &a->events[i];
-        if (!(e->t <= t))
+    if (person)
+        return dist(s, te->actor, person, below, d, ev);
+    for (i = 0; i < lt->nofficers; i++) {
+        if (same(lt->officers[i], te->actor) ||
+            !dist(s, te->actor, lt->officers[i], below, &one, &at))
             continue;
-        if (is(e, "position") && same(e->actor, actor))
-            sp = e;
-        else if (is(e, "position") && same(e->actor, officer))
-            op = e;
-        if (i <= threat)
-            continue;
-        if (is(e, "comply") && same(e->actor, actor))
-            *why = "comply";
-        else if (is(e, "restrain") && same(attr_str(e, "target"), actor))
-            *why = "restrain";
-        else if (is(e, "armed") && same(e->actor, actor) && same(attr_str(e, "weapon"), "none"))
-            *why = "disarmed";
-        else if (is(e, "position") && reach_means(means) && apart(sp, op, g->reach_m))
-            *why = "out of reach";
-        else
-            continue;
-        return (int)i;
-    }
-    return -1;
-}
-
-/* ---- stated absences ---------------------------------------------------- */
-
-/* The latest absence of act in a, at or after t, by actor (NULL: without an
-** actor only); -1 if none. */
-static int absence_by(const fw_account *a, const char *act, const char *actor, double t)
-{
-    int found = -1;
-    size_t i;
-
-    for (i = 0; i < a->nevents && i <= (size_t)INT_MAX; i++) {
-        const fw_event *e = &a->events[i];
-        if (!is(e, "absence") || !(e->t >= t) || !same(attr_str(e, "of"), act))
-            continue;
-        if (actor ? same(e->actor, actor) : e->actor == NULL)
-            found = (int)i;
+        if (!found || one < *d) {
+            *d = one;
+            *ev = at;
+        }
+        found = true;
     }
     return found;
 }
 
-int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, const char *actor,
-                    const char *except, double t)
+int fw_threat_end(const fw_situation *s, size_t threat, const fw_geometry *g, const char **why)
 {
-    int all, one, latest = -1;
+    const fw_account *a;
+    const fw_event *te;
+    double now, then;
+    int ev, ev_then;
+    size_t i;
+
+    if (!s || !s->account || !g || !why || threat >= s->account->nevents ||
+        s->account->nevents > (size_t)INT_MAX)
+        return -1;
+    a = s->account;
+    te = &a->events[threat];
+    for (i = threat + 1; i < a->nevents; i++) {
+        const fw_event *e = &a->events[i];
+        if (!(e->t <= s->t))
+            continue;
+        if (is(e, "comply") && same(e->actor, te->actor))
+            *why = "comply";
+        else if (is(e, "restrain") && same(attr_str(e, "target"), te->actor))
+            *why = "restrain";
+        else if (is(e, "armed") && same(e->actor, te->actor) && same(attr_str(e, "weapon"), "none"))
+            *why = "disarmed";
+        else
+            continue;
+        return (int)i;
+    }
+    /* Out of reach at this moment: the latest positions, at least one told
+    ** after the threat, put the subject beyond reach, and farther than when
+    ** the threat was made (one closing in from afar still threatens). */
+    if (!s->lifetimes || !te->actor || !reach_means(attr_str(te, "means")) ||
+        !reach_dist(s, te, INT_MAX, &now, &ev) || !(now > g->reach_m) || ev <= (int)threat)
+        return -1;
+    if (reach_dist(s, te, (int)threat, &then, &ev_then) && !(now > then))
+        return -1;
+    *why = "out of reach";
+    return ev;
+}
+
+/* ---- stated absences ---------------------------------------------------- */
+
+int fw_absence_find(const fw_situation *s, const char *act, const char *actor, const char *except)
+{
+    const fw_lifetimes *lt = s ? s->lifetimes : NULL;
+    int one, found = -1;
     size_t i, n = 0;
 
-    if (!doc || !a || !act)
+    if (!lt || !act)
         return -1;
-    all = absence_by(a, act, NULL, t);
-    if (all >= 0)
-        return all;
-    if (actor)
-        return absence_by(a, act, actor, t);
+    found = latest(lt->abs, lt->nabs, act, NULL, INT_MAX);
+    if (found >= 0 || actor)
+        return found >= 0 ? found : latest(lt->abs, lt->nabs, act, actor, INT_MAX);
     /* Every officer of the incident but except, each by an absence of its own. */
-    for (i = 0; i < doc->nparties; i++) {
-        const fw_party *p = &doc->parties[i];
-        if (p->kind != FW_REF_OFFICER || same(p->id, except))
+    for (i = 0; i < lt->nofficers; i++) {
+        if (same(lt->officers[i], except))
             continue;
-        one = absence_by(a, act, p->id, t);
+        one = latest(lt->abs, lt->nabs, act, lt->officers[i], INT_MAX);
         if (one < 0)
             return -1;
-        if (one > latest)
-            latest = one;
+        if (one > found)
+            found = one;
         n++;
     }
-    return n ? latest : -1;
+    return n ? found : -1;
 }

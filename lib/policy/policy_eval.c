@@ -185,8 +185,7 @@ static bool window_absent(const eval *ev, const node *n)
     for (k = 0; k < n->nvalues; k++)
         if (strcmp(n->attrs[k], "actor") == 0)
             actor = n->values[k];
-    return fw_absence_find(ev->s->doc, ev->s->account, n->event_type, actor, NULL, ev->s->t) >=
-           0;
+    return fw_absence_find(ev->s, n->event_type, actor, NULL) >= 0;
 }
 
 static fw_tri eval_window(eval *ev, const node *n)

@@ -688,7 +688,7 @@ static void threat_facts(ctx *c, const seen *w)
         means = attr_str(e, "means");
         if (!same(level, "none")) {
             ev_num(c, F_SECONDS_SINCE_THREAT, c->s->t - e->t, ti);
-            end = fw_threat_end(c->a, (size_t)ti, c->officer, c->s->t, c->geo, &why);
+            end = fw_threat_end(c->s, (size_t)ti, c->geo, &why);
             if (end < 0 && c->s->t - e->t > c->geo->threat_window_s) {
                 end = ti;   /* the window runs from the threat itself */
                 why = "no renewal since";
@@ -1012,7 +1012,7 @@ static void act_fact(ctx *c, int i, int ev, int no)
 
 static int stated_absence(const ctx *c, const char *act, const char *except)
 {
-    return fw_absence_find(c->s->doc, c->a, act, NULL, except, c->s->t);
+    return fw_absence_find(c->s, act, NULL, except);
 }
 
 static void conduct_facts(ctx *c, const seen *w)
@@ -1137,6 +1137,10 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
         f->alt.type = FW_V_UNKNOWN;
         f->alt_source = FW_SRC_NONE;
     }
+    if (!fw_lifetimes_read(doc, a, s->t, &s->lifetimes)) {
+        free(s);
+        return NULL;
+    }
 
     memset(&c, 0, sizeof c);
     c.s = s;
@@ -1175,6 +1179,7 @@ fw_situation *fw_situation_build(const fw_doc *doc, const fw_account *a, size_t 
 
 void fw_situation_free(fw_situation *s)
 {
+    fw_lifetimes_free(s ? s->lifetimes : NULL);
     free(s);
 }
 

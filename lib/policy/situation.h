@@ -101,30 +101,47 @@ typedef fw_geometry fw_situation_settings;
 
 void fw_geometry_default(fw_geometry *g);
 
-/*
-** The event of account a, after the threat event at index threat and at or
-** before t, that ends that threat, or -1 (lifetime.c; docs/policy-language.md,
-** "Persistence"): the first comply, restrain or disarming (armed with weapon
-** none) by the threat's actor, or, for a threat by hands, knife or blunt
-** object, the first position event after which the latest positions of that
-** actor and of officer are farther apart than g->reach_m.  *why is set to a
-** static string naming it ("comply", "restrain", "disarmed", "out of reach").
-** The threat window is the caller's.  Pure.
-*/
-int fw_threat_end(const fw_account *a, size_t threat, const char *officer, double t,
-                  const fw_geometry *g, const char **why);
+/* What lifetime.c reads of an account once per situation (the absences and
+** positions around its moment, the incident's officers); opaque. */
+typedef struct fw_lifetimes fw_lifetimes;
 
 /*
-** Whether account a of doc states, by an `absence` event at or after t, that
+** Read account a of doc for a situation at time t into *out (NULL when the
+** account has no absence at or after t and no position at or before it: the
+** questions below then find nothing).  false only if out of memory.  One pass
+** over the events; free with fw_lifetimes_free (NULL is fine).  Pure.
+*/
+bool fw_lifetimes_read(const fw_doc *doc, const fw_account *a, double t, fw_lifetimes **out);
+void fw_lifetimes_free(fw_lifetimes *lt);
+
+typedef struct fw_situation fw_situation;
+
+/*
+** The event of s's account, after the threat event at index threat and at or
+** before s->t, that ends that threat, or -1 (lifetime.c; docs/policy-language.md,
+** "Persistence"): the first comply, restrain or disarming (armed with weapon
+** none) by the threat's actor; else, for a threat by hands, knife or blunt
+** object, out of reach AT s->t: the latest positions of that actor and of the
+** person threatened (the threat's target_id, else the nearest officer), one of
+** them told after the threat, are farther apart than g->reach_m and farther
+** than they were when the threat was made (the later of those two position
+** events is returned).  *why is set to a static string naming it ("comply",
+** "restrain", "disarmed", "out of reach").  The threat window is the
+** caller's.  Pure.
+*/
+int fw_threat_end(const fw_situation *s, size_t threat, const fw_geometry *g, const char **why);
+
+/*
+** Whether s's account states, by an `absence` event at or after s->t, that
 ** no act of type `act` (warning, identify, ...) happened up to that event.
 ** actor: the one officer asked about, or NULL for every officer of the
 ** incident; except: an officer left out of "every officer" (NULL for none).
 ** An absence without an actor covers every officer; one with an actor covers
 ** that officer.  Returns the index of the (latest) absence event that
-** settles it, or -1 (lifetime.c).  Pure.
+** settles it, or -1 (lifetime.c).  Searches the tables read once per
+** situation (fw_lifetimes_read): O(officers log events).  Pure.
 */
-int fw_absence_find(const fw_doc *doc, const fw_account *a, const char *act, const char *actor,
-                    const char *except, double t);
+int fw_absence_find(const fw_situation *s, const char *act, const char *actor, const char *except);
 
 typedef struct fw_situation {
     const fw_doc *doc;
@@ -133,6 +150,7 @@ typedef struct fw_situation {
                                ** or another act (reach_into_vehicle, command, ...) */
     double t;                  /* its time */
     const char *vehicle;       /* the vehicle the facts speak of, or NULL */
+    fw_lifetimes *lifetimes;   /* owned; NULL when nothing to read (lifetime.c) */
     fw_fact facts[];           /* fw_n_facts entries, in fw_fact_defs order */
 } fw_situation;
 

@@ -8,6 +8,8 @@
 */
 #include "situation_util.h"
 
+#include <time.h>
+
 #include "base/banned.h"
 
 /* One incomplete account "a" with the given events (JSON with ' for "). */
@@ -341,23 +343,170 @@ static void test_absence_limits(void **state)
 
 static void test_absence_find(void **state)
 {
-    fw_doc *doc = acc(SHOT(10) ",{'t':12,'type':'absence','of':'warning','actor':'o-1'},"
-                      "{'t':14,'type':'absence','of':'warning','actor':'o-2'},"
-                      "{'t':15,'type':'absence','of':'medical_aid'}");
+    fw_doc *doc = acc(SHOT(10) ",{'t':12,'type':'absence','of':'warning','actor':'o-1'}," SHOT(13)
+                      ",{'t':14,'type':'absence','of':'warning','actor':'o-2'},"
+                      "{'t':15,'type':'absence','of':'medical_aid'}," SHOT(15.5));
     const fw_account *a = &doc->accounts[0];
+    fw_situation *s10 = fw_situation_build(doc, a, 0, NULL);
+    fw_situation *s13 = fw_situation_build(doc, a, 2, NULL);
+    fw_situation *s15 = fw_situation_build(doc, a, 4, NULL);
+    fw_situation *s155 = fw_situation_build(doc, a, 5, NULL);
     (void)state;
 
+    assert_true(s10 && s13 && s15 && s155);
     /* Both officers, each by its own absence: the latest settles it. */
-    assert_int_equal(fw_absence_find(doc, a, "warning", NULL, NULL, 10), 2);
-    assert_int_equal(fw_absence_find(doc, a, "warning", "o-1", NULL, 10), 1);
-    assert_int_equal(fw_absence_find(doc, a, "warning", NULL, "o-2", 10), 1);
-    assert_int_equal(fw_absence_find(doc, a, "warning", NULL, NULL, 13), -1);   /* o-1's ends at 12 */
-    assert_int_equal(fw_absence_find(doc, a, "warning", "o-2", NULL, 13), 2);
-    assert_int_equal(fw_absence_find(doc, a, "identify", NULL, NULL, 10), -1);
-    assert_int_equal(fw_absence_find(doc, a, "medical_aid", "o-1", NULL, 15), 3);
-    assert_int_equal(fw_absence_find(doc, a, "medical_aid", NULL, NULL, 15.5), -1);
-    assert_int_equal(fw_absence_find(NULL, a, "warning", NULL, NULL, 10), -1);
-    assert_int_equal(fw_absence_find(doc, a, NULL, NULL, NULL, 10), -1);
+    assert_int_equal(fw_absence_find(s10, "warning", NULL, NULL), 3);
+    assert_int_equal(fw_absence_find(s10, "warning", "o-1", NULL), 1);
+    assert_int_equal(fw_absence_find(s10, "warning", NULL, "o-2"), 1);
+    assert_int_equal(fw_absence_find(s13, "warning", NULL, NULL), -1);   /* o-1's ends at 12 */
+    assert_int_equal(fw_absence_find(s13, "warning", "o-2", NULL), 3);
+    assert_int_equal(fw_absence_find(s10, "identify", NULL, NULL), -1);
+    assert_int_equal(fw_absence_find(s15, "medical_aid", "o-1", NULL), 4);
+    assert_int_equal(fw_absence_find(s155, "medical_aid", NULL, NULL), -1);
+    assert_int_equal(fw_absence_find(NULL, "warning", NULL, NULL), -1);
+    assert_int_equal(fw_absence_find(s10, NULL, NULL, NULL), -1);
+    fw_situation_free(s10);
+    fw_situation_free(s13);
+    fw_situation_free(s15);
+    fw_situation_free(s155);
+    fw_doc_free(doc);
+}
+
+/* Out of reach is decided at the force's moment, from the person threatened
+** (target_id) or the nearest officer, and only when the subject is farther than
+** when the threat was made (review2 finding 1). */
+static void test_reach_at_the_moment(void **state)
+{
+    /* Closing in from 12 m: 9 m at t=6, 4 m at the shot; stands. */
+    fw_doc *adv = acc("{'t':4,'type':'position','actor':'s-2','x':0,'y':0},"
+                      "{'t':4,'type':'position','actor':'o-1','x':12,'y':0},"
+                      "{'t':5,'type':'threat','actor':'s-2','level':'death','imminent':true,"
+                      "'means':'knife','target':'officer'},"
+                      "{'t':6,'type':'position','actor':'s-2','x':3,'y':0},"
+                      "{'t':7.5,'type':'position','actor':'s-2','x':8,'y':0}," SHOT(7.6));
+    /* Still advancing but not yet within reach (12 m, then 9 m): stands. */
+    fw_doc *far = acc("{'t':4,'type':'position','actor':'s-2','x':0,'y':0},"
+                      "{'t':4,'type':'position','actor':'o-1','x':12,'y':0},"
+                      "{'t':5,'type':'threat','actor':'s-2','level':'death','imminent':true,"
+                      "'means':'knife','target':'officer'},"
+                      "{'t':6,'type':'position','actor':'s-2','x':3,'y':0}," SHOT(7));
+    /* The knife is 0.5 m from o-2, the one threatened; o-1 fires from 10 m. */
+    fw_doc *other = acc("{'t':4,'type':'position','actor':'s-2','x':0,'y':0},"
+                        "{'t':4,'type':'position','actor':'o-2','x':1,'y':0},"
+                        "{'t':4,'type':'position','actor':'o-1','x':10,'y':0},"
+                        "{'t':5,'type':'threat','actor':'s-2','level':'death','imminent':true,"
+                        "'means':'knife','target':'officer','target_id':'o-2'},"
+                        "{'t':6,'type':'position','actor':'s-2','x':0.5,'y':0}," SHOT(7));
+    /* No target_id: the nearest officer (o-2, 1.5 m), not the shooter. */
+    fw_doc *nearest = acc("{'t':4,'type':'position','actor':'s-2','x':0,'y':0},"
+                          "{'t':4,'type':'position','actor':'o-2','x':1,'y':0},"
+                          "{'t':4,'type':'position','actor':'o-1','x':3,'y':0},"
+                          "{'t':5,'type':'threat','actor':'s-2','level':'death','imminent':true,"
+                          "'means':'knife','target':'officer'},"
+                          "{'t':6,'type':'position','actor':'s-2','x':-0.5,'y':0},"
+                          "{'t':6.5,'type':'position','actor':'o-1','x':20,'y':0}," SHOT(7));
+    /* Steps back 11 m, comes back to 1 m: the moment decides, stands. */
+    fw_doc *back = acc("{'t':4,'type':'position','actor':'s-2','x':0,'y':0},"
+                       "{'t':4,'type':'position','actor':'o-1','x':3,'y':0},"
+                       "{'t':5,'type':'threat','actor':'s-2','level':'death','imminent':true,"
+                       "'means':'knife','target':'officer'},"
+                       "{'t':6,'type':'position','actor':'s-2','x':-8,'y':0},"
+                       "{'t':8,'type':'position','actor':'s-2','x':2,'y':0}," SHOT(9));
+    /* The same, but the shot at t=7 while 11 m away and retreating: ended. */
+    fw_doc *away = acc("{'t':4,'type':'position','actor':'s-2','x':0,'y':0},"
+                       "{'t':4,'type':'position','actor':'o-1','x':3,'y':0},"
+                       "{'t':5,'type':'threat','actor':'s-2','level':'death','imminent':true,"
+                       "'means':'knife','target':'officer'},"
+                       "{'t':6,'type':'position','actor':'s-2','x':-8,'y':0}," SHOT(7)
+                       ",{'t':8,'type':'position','actor':'s-2','x':2,'y':0}");
+    fw_doc *docs[] = {adv, far, other, nearest, back};
+    fw_situation *s;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        s = with(docs[i], NULL);
+        if (fact(s, "threat.imminent")->source != FW_SRC_EVENT)
+            fail_msg("case %zu: the threat should stand", i);
+        check_bool(s, "threat.imminent", true, FW_SRC_EVENT);
+        fw_situation_free(s);
+        fw_doc_free(docs[i]);
+    }
+    s = with(away, NULL);
+    check_ended(s, "threat.imminent", "out of reach", 3, 6);
+    fw_situation_free(s);
+    fw_doc_free(away);
+}
+
+/* The absences are read once per situation (review2 finding 2): 1000 officers,
+** each with its own absence of warning, and 2000 force applications take a
+** moment, not the minutes a scan per officer took (events x officers per
+** situation: ~10^10 steps here).  The bound is loose (30 s of CPU, also under
+** sanitizers); the facts are checked too. */
+static void test_absence_scale(void **state)
+{
+    enum { OFFICERS = 1000, FORCES = 2000 };
+    fw_buf parties, events, text;
+    fw_doc *doc = NULL;
+    fw_diag d;
+    clock_t start;
+    size_t i, built = 0;
+    (void)state;
+
+    fw_buf_init(&parties, FW_BUF_UNLIMITED);
+    fw_buf_init(&events, FW_BUF_UNLIMITED);
+    fw_buf_init(&text, FW_BUF_UNLIMITED);
+    for (i = 0; i < OFFICERS; i++)
+        assert_int_equal(fw_buf_printf(&parties, "%s{\"id\":\"o-%zu\",\"role\":\"applied_force\"}",
+                                       i ? "," : "", i),
+                         FW_OK);
+    for (i = 0; i < FORCES; i++)
+        assert_int_equal(fw_buf_printf(&events,
+                                       "{\"t\":%zu,\"type\":\"force\",\"actor\":\"o-%zu\","
+                                       "\"kind\":\"firearm_discharge\",\"target\":\"s-1\"},",
+                                       i, i % OFFICERS),
+                         FW_OK);
+    for (i = 0; i < OFFICERS; i++)
+        assert_int_equal(fw_buf_printf(&events,
+                                       "%s{\"t\":5000,\"type\":\"absence\",\"of\":\"warning\","
+                                       "\"actor\":\"o-%zu\"}",
+                                       i ? "," : "", i),
+                         FW_OK);
+    assert_int_equal(
+        fw_buf_printf(&text,
+                      "{\"id\":\"big\",\"agency\":\"a\",\"occurred_at\":\"2025-01-01T12:00:00Z\","
+                      "\"officers\":[%s],\"subjects\":[{\"id\":\"s-1\"}],\"accounts\":["
+                      "{\"id\":\"a\",\"kind\":\"agency_statement\",\"source\":\"a\","
+                      "\"events\":[%s]}]}",
+                      fw_buf_str(&parties), fw_buf_str(&events)),
+        FW_OK);
+    fw_diag_init(&d, 5);
+    if (fw_doc_parse(fw_buf_str(&text), text.len, NULL, &doc, &d) != FW_OK)
+        fail_msg("test doc: %s", d.msgs[0]);
+    fw_diag_release(&d);
+    start = clock();
+    for (i = 0; i < FORCES; i++) {
+        fw_situation *s = fw_situation_build(doc, &doc->accounts[0], i, NULL);
+        assert_non_null(s);
+        /* every officer states no warning: settled false by the latest absence */
+        check_bool(s, "warning.given", false, FW_SRC_EVENT);
+        assert_int_equal(fact(s, "warning.given")->event_index, FORCES + OFFICERS - 1);
+        assert_int_equal(fw_absence_find(s, "warning", "o-7", NULL), FORCES + 7);
+        /* every officer but o-999 (the latest): each such question was a scan
+        ** per officer before */
+        assert_int_equal(fw_absence_find(s, "warning", NULL, "o-999"), FORCES + OFFICERS - 2);
+        assert_int_equal(fw_absence_find(s, "warning", NULL, "o-0"), FORCES + OFFICERS - 1);
+        assert_int_equal(fw_absence_find(s, "warning", NULL, NULL), FORCES + OFFICERS - 1);
+        fw_situation_free(s);
+        built++;
+    }
+    assert_int_equal(built, FORCES);
+    if ((double)(clock() - start) / CLOCKS_PER_SEC > 30.0)
+        fail_msg("2000 situations over 1000 officers' absences took %.1f s of CPU",
+                 (double)(clock() - start) / CLOCKS_PER_SEC);
+    fw_buf_release(&parties);
+    fw_buf_release(&events);
+    fw_buf_release(&text);
     fw_doc_free(doc);
 }
 
@@ -376,6 +525,8 @@ int main(void)
         cmocka_unit_test(test_absence_facts),
         cmocka_unit_test(test_absence_limits),
         cmocka_unit_test(test_absence_find),
+        cmocka_unit_test(test_reach_at_the_moment),
+        cmocka_unit_test(test_absence_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
