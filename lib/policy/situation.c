@@ -582,16 +582,19 @@ static bool is_step(const fw_event *e)
 }
 
 /* The steps (command, identify, warning, deescalate) are stated not to have
-** happened, by any officer, up to time t: the index of the latest of the four
-** absences that say so (every one must), or -1 if one of them is missing. */
-static int steps_absent(const ctx *c, double t)
+** happened, by any officer, up to the situation's moment (so also before any
+** earlier act): the index of the latest of the four absences that say so
+** (every one must), or -1 if one of them is missing.  Absences stated between
+** an earlier act and this moment are not read (fw_lifetimes_read keeps those
+** at or after it): the fact then stays unknown, never wrongly false. */
+static int steps_absent(const ctx *c)
 {
     static const char *const steps[] = {"command", "identify", "warning", "deescalate"};
     int latest = -1, no;
     size_t k;
 
     for (k = 0; k < N(steps); k++) {
-        no = fw_absence_find(c->s->doc, c->a, steps[k], NULL, NULL, t);
+        no = fw_absence_find(c->s, steps[k], NULL, NULL);
         if (no < 0)
             return -1;
         latest = later(latest, no);
@@ -627,7 +630,7 @@ static void act_facts(ctx *c)
     ** four steps covering the act.  Otherwise silence leaves it unknown. */
     if (c->complete)
         src_bool(c, F_ACT_BEFORE_ANY_STEP, true, FW_SRC_COMPLETE);
-    else if ((no = steps_absent(c, e->t)) >= 0)
+    else if ((no = steps_absent(c)) >= 0)
         ev_bool(c, F_ACT_BEFORE_ANY_STEP, true, no);
 }
 
@@ -1051,7 +1054,7 @@ static void conduct_facts(ctx *c, const seen *w)
     ** complete, or absences of all four steps covering the reach.  Silence
     ** leaves it unknown. */
     if (w->first_reach >= 0 && (w->first_step < 0 || w->first_reach < w->first_step)) {
-        int no_step = steps_absent(c, c->a->events[w->first_reach].t);
+        int no_step = steps_absent(c);
         if (c->complete)
             ev_bool(c, F_REACHED_INTO_VEHICLE_FIRST, true, w->first_reach);
         else if (no_step >= 0)
