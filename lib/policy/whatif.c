@@ -20,6 +20,7 @@ fw_rc fw_whatif_init(fw_whatif *t, const fw_loaded_policy *lp, bool list, size_t
     t->policy = lp;
     t->nrules = fw_policy_nrules(lp->policy);
     t->max_ids = max_ids;
+    fw_geometry_default(&t->settings);
     t->out_by_rule = calloc(t->nrules + 1, sizeof *t->out_by_rule);
     t->und_by_rule = calloc(t->nrules + 1, sizeof *t->und_by_rule);
     if (!t->out_by_rule || !t->und_by_rule)
@@ -143,12 +144,18 @@ json_t *fw_whatif_json(const fw_whatif *t)
                      fw_policy_kind(p), "incidents", (json_int_t)t->incidents, "applications",
                      (json_int_t)t->applications, "out_of_policy", (json_int_t)t->out_apps,
                      "rules", rules);
-    if (root) {
-        json_object_set_new(root, "acts", json_integer((json_int_t)t->acts));
-        json_object_set_new(root, "acts_out_of_policy", json_integer((json_int_t)t->out_acts));
+    if (root && (json_object_set_new(root, "undetermined",
+                                     json_integer((json_int_t)t->undetermined_apps)) ||
+                 json_object_set_new(root, "acts", json_integer((json_int_t)t->acts)) ||
+                 json_object_set_new(root, "acts_out_of_policy",
+                                     json_integer((json_int_t)t->out_acts)) ||
+                 json_object_set_new(root, "undetermined_acts",
+                                     json_integer((json_int_t)t->undetermined_acts)) ||
+                 (t->set && json_object_set_new(root, "governed",
+                                                json_integer((json_int_t)t->governed))))) {
+        json_decref(root);
+        return NULL;
     }
-    if (root && t->set)
-        json_object_set_new(root, "governed", json_integer((json_int_t)t->governed));
     return root;
 }
 
@@ -166,6 +173,9 @@ fw_rc fw_whatif_text(const fw_whatif *t, fw_buf *out)
     if (!rc && t->set)
         rc = fw_buf_printf(out, "in effect (by date and jurisdiction) for %zu of the incidents "
                            "with force; a what-if for the others\n", t->governed);
+    if (!rc)
+        rc = fw_buf_printf(out, "judged with a threat window of %g s\n",
+                           t->settings.threat_window_s);
     if (!rc)
         rc = fw_buf_printf(out, "force applications (per account): %zu; out of policy: %zu; "
                            "undetermined: %zu\n", t->applications, t->out_apps,

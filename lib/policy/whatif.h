@@ -5,7 +5,7 @@
 ** as acts, never as force applications; a rule's own counts are of the items it
 ** judges, so a rule on reach_into_vehicle counts reach-ins.  A pure tally: the
 ** caller reviews each incident (fw_review_run) and adds the review here;
-** whatif_run.h walks the store to do that.  The same tally answers the
+** workflow/walk.h walks the store to do that.  The same tally answers the
 ** command line (`review --all --summary`) and the server (GET /api/v1/whatif).
 **
 ** Ownership: fw_whatif_init allocates per-rule counts the caller releases
@@ -41,10 +41,15 @@ typedef struct fw_whatif {
     size_t max_ids;
     /* Jurisdiction (optional): with set given, governed counts the incidents with force
     ** where this version of the policy is in effect (fw_policy_set_governs, as a
-    ** single review's what-if decides); the others are what-ifs.  policy must point
-    ** into set. */
+    ** single review's what-if decides); the others are what-ifs.  An incident without
+    ** force is never counted in governed, even when its other acts are judged, so the
+    ** count is the same whichever other policies run beside this one.  policy must
+    ** point into set. */
     const fw_policy_set *set;
     size_t governed;
+    /* The situation settings the reviews were judged with (the threat window...), as
+    ** fw_review_run took them: the defaults unless the run was given others. */
+    fw_situation_settings settings;
 } fw_whatif;
 
 /* Start a tally for policy lp.  list keeps the full listing; max_ids caps the incident
@@ -57,12 +62,15 @@ void fw_whatif_release(fw_whatif *t);
 fw_rc fw_whatif_add(fw_whatif *t, const fw_review *rv, const fw_doc *doc);
 
 /* The tally as the API serves it: {policy, kind, incidents, applications, out_of_policy,
-** acts, acts_out_of_policy, governed (with set), rules: [{rule, cite, on, out, undetermined,
-** incidents}]} (on: the acts the rule judges, "force" by default).  applications and out_of_policy count force applications only; acts and
-** acts_out_of_policy the other acts judged.  NULL if out of memory. */
+** undetermined, acts, acts_out_of_policy, undetermined_acts, governed (with set), rules:
+** [{rule, cite, on, out, undetermined, incidents}]} (on: the acts the rule judges, "force"
+** by default).  applications, out_of_policy and undetermined count force applications
+** only; acts, acts_out_of_policy and undetermined_acts the other acts judged.  NULL if out
+** of memory. */
 json_t *fw_whatif_json(const fw_whatif *t);
 
-/* The tally as text for people (the command line's summary), appended to out. */
+/* The tally as text for people (the command line's summary), appended to out; it names
+** the threat window the reviews were judged with. */
 fw_rc fw_whatif_text(const fw_whatif *t, fw_buf *out);
 
 #endif

@@ -169,6 +169,7 @@ typedef struct whatif_walk {
     fw_store *s;
     fw_whatif *t;
     size_t n;
+    const fw_situation_settings *settings;
     bool strict;
     fw_error *err;
     fw_rc rc;
@@ -180,24 +181,28 @@ static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
     fw_agency_chain chain;
     fw_jurisdiction jur;
     fw_error err;
-    bool chained = false;
+    bool chained = false, force = *row->force_kinds != '\0';
     size_t i;
-    (void)row;
 
     for (i = 0; i < w->n; i++) {
         fw_review rv;
+        /* An incident without force is walked only for the policies that judge other
+        ** acts: each tally is what its policy alone would give, whatever else runs. */
+        if (!force && !fw_policy_judges_other_acts(w->t[i].policy->policy))
+            continue;
         /* Jurisdiction, when asked: the incident's agency chain, read once. */
-        if (w->t[i].set && !chained) {
+        if (w->t[i].set && force && !chained) {
             if (fw_agency_chain_load(w->s, doc->agency, &chain, &err) != FW_OK)
                 chain.n = 0;
             fw_jurisdiction_of(doc, &chain, &jur);
             chained = true;
         }
-        /* The version tested, not its family: as the single review's what-if decides. */
-        if (w->t[i].set && fw_policy_set_governs(w->t[i].set, w->t[i].policy,
-                                                 doc->occurred_at, &jur))
+        /* Governed counts incidents with force only (whatif.h); the version tested, not
+        ** its family: as the single review's what-if decides. */
+        if (w->t[i].set && force &&
+            fw_policy_set_governs(w->t[i].set, w->t[i].policy, doc->occurred_at, &jur))
             w->t[i].governed++;
-        if (fw_review_run(doc, w->t[i].policy->policy, NULL, NULL, &rv, &err) != FW_OK) {
+        if (fw_review_run(doc, w->t[i].policy->policy, w->settings, NULL, &rv, &err) != FW_OK) {
             if (!w->strict)
                 continue;
             w->rc = fw_error_set(w->err, FW_ERR_INTERNAL, "cannot review %s: %s", doc->id,
@@ -213,16 +218,22 @@ static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
     return 0;
 }
 
-fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, fw_error *err)
+fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_situation_settings *settings,
+                    const fw_walk_opts *o, fw_error *err)
 {
-    whatif_walk w = {s, t, n, o && o->strict, err, FW_OK};
+    whatif_walk w = {s, t, n, settings, o && o->strict, err, FW_OK};
     size_t incidents = 0, i;
     bool acts = false;
     fw_rc rc;
     /* An incident without force has nothing to judge, unless a rule judges other acts
-    ** (a reach-in with no force after it is judged too). */
-    for (i = 0; i < n; i++)
+    ** (a reach-in with no force after it is judged too): read it only then. */
+    for (i = 0; i < n; i++) {
         acts = acts || fw_policy_judges_other_acts(t[i].policy->policy);
+        if (settings)
+            t[i].settings = *settings;
+        else
+            fw_geometry_default(&t[i].settings);
+    }
     rc = fw_walk_incidents(s, o, !acts, whatif_doc, &w, &incidents, err);
     for (i = 0; i < n; i++)
         t[i].incidents += incidents;

@@ -81,9 +81,13 @@ typedef int (*fw_doc_cb)(void *arg, const fw_incident_row *row, const fw_doc *do
 fw_rc fw_walk_incidents(fw_store *s, const fw_walk_opts *o, bool skip_forceless, fw_doc_cb cb,
                         void *arg, size_t *count_all, fw_error *err);
 
-/* Review every stored incident under each tally's policy and add it to the tally (n of
-** them); each tally's incidents counts every incident walked that o lets through. */
-fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_walk_opts *o, fw_error *err);
+/* Review every stored incident under each tally's policy, judged with settings (NULL: the
+** defaults, as fw_review_run takes them; kept in each tally's settings), and add it to the
+** tally (n of them); each tally's incidents counts every incident walked that o lets
+** through.  An incident without force is reviewed only under the policies that judge
+** other acts (fw_policy_judges_other_acts): a tally never depends on the others run. */
+fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_situation_settings *settings,
+                    const fw_walk_opts *o, fw_error *err);
 
 /*
 ** When the record log received each officer's statement of doc, the latest

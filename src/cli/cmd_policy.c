@@ -197,7 +197,7 @@ static size_t choose(const fw_policy_set *ps, cli_args *a, const char *date,
 }
 
 static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const char *id,
-                      const fw_geometry *geo, json_t *json_out)
+                      const fw_situation_settings *geo, json_t *json_out)
 {
     fw_buf body, text;
     fw_record_info info;
@@ -271,7 +271,8 @@ done:
 
 /* ---- what-if summary ------------------------------------------------------------ */
 
-static int review_summary(cli_args *a, fw_store *s, const fw_policy_set *ps)
+static int review_summary(cli_args *a, fw_store *s, const fw_policy_set *ps,
+                          const fw_situation_settings *settings)
 {
     fw_whatif *t;
     fw_walk_opts o = {NULL, NULL, true};
@@ -297,7 +298,7 @@ static int review_summary(cli_args *a, fw_store *s, const fw_policy_set *ps)
         else
             t[nt++].set = ps; /* count where it is in effect: the rest is what-if */
     }
-    if (!rc && fw_whatif_run(s, t, nt, &o, &err) != FW_OK)
+    if (!rc && fw_whatif_run(s, t, nt, settings, &o, &err) != FW_OK)
         rc = cli_fail(EXIT_RUNTIME, "%s", err.msg);
     for (i = 0; i < nt; i++) {
         if (!rc && ((i && fw_buf_addc(&out, '\n')) || fw_whatif_text(&t[i], &out)))
@@ -327,7 +328,8 @@ int cmd_review(cli_args *a)
     int rc = EXIT_OK, k;
     bool all = cli_flag(a, "all"), sum = cli_flag(a, "summary");
     const char *window = cli_value(a, "threat-window");
-    fw_geometry geo;
+    /* The judging settings: one struct, the same for a single review and a what-if. */
+    fw_situation_settings geo;
 
     fw_geometry_default(&geo);
     if (window) {
@@ -337,8 +339,6 @@ int cmd_review(cli_args *a)
             geo.threat_window_s > FW_THREAT_WINDOW_MAX_S)
             return cli_usage_error("--threat-window: expected seconds from 0 to %.0f",
                                    FW_THREAT_WINDOW_MAX_S);
-        if (all)
-            return cli_usage_error("--threat-window goes with incident ids, not --all");
     }
 
     if (all != sum)
@@ -363,7 +363,7 @@ int cmd_review(cli_args *a)
         return EXIT_RUNTIME;
     }
     if (all) {
-        rc = review_summary(a, s, &ps);
+        rc = review_summary(a, s, &ps, &geo);
     } else {
         bool write = !cli_flag(a, "no-store") && !cli_value(a, "account");
         if (write && fw_store_begin(s, &err) != FW_OK) {

@@ -89,7 +89,8 @@ static const cli_opt review_opts[] = {
     {"json", 0, NULL, "print JSON", false},
     {"verbose", 'v', NULL, "show every rule with the policy's words", false},
     {"no-store", 0, NULL, "do not store the review as a record", false},
-    {"threat-window", 0, "SECONDS", "a threat not renewed for longer ends (default 60)", false},
+    {"threat-window", 0, "SECONDS", "a threat not renewed for longer ends (default 60); "
+                                    "judges the --all --summary what-if the same way", false},
     {0, 0, 0, 0, false},
 };
 
@@ -280,7 +281,9 @@ static const cli_command commands[] = {
      "and that govern its agency or were adopted by it or a parent (docs/policy-language.md);\n"
      "with none, it says \"no bundled policy governs AGENCY\".  A named policy that is not\n"
      "in effect for the incident is still run, marked \"what-if\" (JSON: \"what_if\": true).\n"
-     "'review --all --policy NAME --summary' is what-if analysis over every incident."},
+     "'review --all --policy NAME --summary' is what-if analysis over every incident,\n"
+     "judged with the same settings (--threat-window) as a review of one incident; its\n"
+     "count of incidents where the policy is in effect is of the incidents with force."},
     {"policy", cmd_policy, "list | show NAME | test [NAME...] | check FILE...",
      "list, show, test or check policies", policy_opts, 1, -1,
      "list: every policy version in the policy directory.  show: one version's rules.\n"

@@ -129,7 +129,8 @@ void api_what_if(request *r)
     }
     t.set = server_policies(r); /* count where it is in effect: the rest is what-if */
     st = r->store;
-    if (fw_whatif_run(st, &t, 1, &o, &err) != FW_OK)
+    /* The default judging settings, as the server's single reviews take them. */
+    if (fw_whatif_run(st, &t, 1, NULL, &o, &err) != FW_OK)
         reply_error(r, 503, "store", NULL, "cannot review the incidents");
     else
         reply_json(r, 200, fw_whatif_json(&t));

@@ -8,7 +8,8 @@
 # rule on command that never sees force facts (the checker refuses them; its items carry
 # none); 'on' refused for events that are not an officer's act (a threat, an absence); scenario
 # lines naming a repeat (KEY#2: '#' starts a comment only at a line start or after a blank); no
-# duty to intervene from an act that is not force; what-if counts acts apart; a reach-in
+# duty to intervene from an act that is not force; what-if counts acts apart, and
+# its governed count is of the incidents with force, whichever policies run together; a reach-in
 # that an incomplete account tells with nothing before it is undetermined (silence is not a
 # finding), out when the account states the absence of every step.
 set -u
@@ -161,6 +162,18 @@ run "what-if" -- fw --policies "$HERE/policies" review --all --policy acts-test 
 has "$T/out" "force applications (per account): 5; out of policy: 0; undetermined: 0" "what-if: force counted as before"
 has "$T/out" "other acts judged (per account; not counted as force): 10; out of policy: 5; undetermined: 1" \
     "what-if: acts counted apart, the forceless incident included"
+# "governed" counts the incidents WITH FORCE where the policy is in effect, whatever other
+# policies run beside it: DHS governs ex-09 and acts-command-force alone and beside the ICE
+# guidance (whose rules on acts walk acts-reach-no-force, an ICE incident without force);
+# the ICE guidance governs acts-command-force, not the forceless reach-in.
+gov() { sed -n "/^what-if: policy $1 /,/^\$/p" "$T/out" | sed -n 's/^in effect (by date and jurisdiction) for \([0-9]*\) of the incidents with force.*/\1/p'; }
+run "what-if dhs" -- fw review --all --summary --policy dhs
+same "$(gov dhs-2023)" 2 "what-if: DHS governs 2 incidents with force"
+run "what-if dhs beside ice" -- fw review --all --summary --policy dhs --policy ice-vehicle-stops
+same "$(gov dhs-2023)" 2 "what-if: DHS governs the same 2 beside the ICE guidance"
+same "$(gov ice-vehicle-stops-1)" 1 "what-if: the ICE guidance's governed leaves out the incident without force"
+run "what-if ice" -- fw review --all --summary --policy ice-vehicle-stops
+same "$(gov ice-vehicle-stops-1)" 1 "what-if: the ICE guidance alone, the same"
 
 # ---- silence is not a finding -----------------------------------------------------------
 # (Added after the what-if, whose counts it would change.)  A civilian witness tells only

@@ -6,7 +6,8 @@
 # disarming, out of reach, or after the threat window; a restraint ends at a
 # release; an `absence` event makes the conduct facts and windows false.  Then
 # the review as people and programs read it: what ended a threat ("ended by
-# comply t=300"), the settings recorded in the review JSON, --threat-window;
+# comply t=300"), the settings recorded in the review JSON, --threat-window (for one
+# incident and for the what-if over all);
 # the incident format's checks of the new events; and the duties, which must
 # not take an absence of medical aid for aid.
 set -u
@@ -80,6 +81,19 @@ for badw in -1 abc 86401 ""; do
     fw review lt-05-long-quiet --policy dhs-2023 --no-store --threat-window "$badw" >/dev/null 2>&1
     same "$?" 2 "--threat-window '$badw' is a usage error"
 done
+# The what-if over every incident is judged with the same window as a single review: lt-05's
+# shot after 95 s of quiet is out with the default 60 s, within with 120 s.
+wi() { fw review --all --summary --policy dhs-2023 --incidents "$@" 2>/dev/null; }
+out=$(wi)
+has "$out" "judged with a threat window of 60 s" "what-if: the default window named"
+has "$out" "    lt-05-long-quiet o-1@100 report" "what-if, default window: lt-05 out"
+out=$(wi --threat-window 120)
+has "$out" "judged with a threat window of 120 s" "what-if: --threat-window named"
+case "$out" in *"lt-05-long-quiet o-1@100"*) bad "what-if --threat-window 120: lt-05 still out" ;; *) ok ;; esac
+same "$(wi | grep -c '^    ')" "$(($(wi --threat-window 120 | grep -c '^    ') + 1))" \
+    "what-if --threat-window 120: exactly one application fewer out (lt-05)"
+fw review --all --summary --policy dhs-2023 --threat-window -1 >/dev/null 2>&1
+same "$?" 2 "what-if --threat-window -1 is a usage error"
 # A stored review keeps its settings, so a reader sees what window judged it.
 fw review lt-05-long-quiet --policy dhs-2023 --threat-window 90 >/dev/null 2>&1 && ok || bad "store a review with --threat-window"
 same "$(fw show --json --reason test lt-05-long-quiet:dhs-2023 2>/dev/null | jq '.settings.threat_window_s')" 90 "the stored review records its threat window"

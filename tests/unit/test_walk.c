@@ -161,7 +161,7 @@ static void test_whatif_run(void **state)
     assert_int_equal(fw_whatif_init(&t[1], fw_policy_set_choose(&f->set, "prop", NULL), false,
                                     10, &err), FW_OK);
     assert_string_equal(fw_policy_fullname(t[0].policy->policy), "vt-2023");
-    assert_int_equal(fw_whatif_run(f->s, t, 2, &strict, &err), FW_OK);
+    assert_int_equal(fw_whatif_run(f->s, t, 2, NULL, &strict, &err), FW_OK);
     assert_int_equal(t[0].incidents, 2);
     assert_int_equal(t[0].applications, 4);
     assert_int_equal(t[1].applications, 4);
@@ -171,11 +171,86 @@ static void test_whatif_run(void **state)
 
     assert_int_equal(fw_whatif_init(&t[0], fw_policy_set_choose(&f->set, "prop", NULL), false, 10,
                                     &err), FW_OK);
-    assert_int_equal(fw_whatif_run(f->s, t, 1, &filtered, &err), FW_OK);
+    assert_int_equal(fw_whatif_run(f->s, t, 1, NULL, &filtered, &err), FW_OK);
     assert_int_equal(t[0].incidents, 1);      /* only the visible one: no total tells of hidden ones */
     assert_int_equal(t[0].applications, 2);   /* reviewed: base-0001 only */
     assert_int_equal(json_array_size(json_array_get(t[0].ids, 0)), 1);
     fw_whatif_release(&t[0]);
+}
+
+/* A policy of test-agency with a rule on reach-ins: it judges acts other than force, so a
+** what-if with it walks incidents without force too. */
+static const char *const reach_policy =
+    "policy reach \"r\"\ngoverns agency test-agency\nversion 1\neffective 2020-01-01\n"
+    "status paraphrase\n\nrule no-reach\n  cite \"1\"\n  says \"s\"\n"
+    "  on reach_into_vehicle\n  require false\n";
+
+/* An incident of test-agency without force: only a reach-in. */
+static const char *const forceless =
+    "{\"id\": \"none-0001\", \"agency\": \"test-agency\", "
+    "\"occurred_at\": \"2026-01-08T09:00:00-06:00\", "
+    "\"location\": {\"type\": \"street\", \"city\": \"Riverton\", \"state\": \"MN\"}, "
+    "\"encounter\": \"vehicle_stop\", \"officers\": [{\"id\": \"o-101\", \"role\": \"present\"}], "
+    "\"subjects\": [{\"id\": \"s-1\", \"in_vehicle\": \"v-1\"}], "
+    "\"vehicles\": [{\"id\": \"v-1\", \"kind\": \"car\", \"driver\": \"s-1\"}], "
+    "\"accounts\": [{\"id\": \"video\", \"kind\": \"video_analysis\", \"source\": \"test\", "
+    "\"events\": [{\"t\": 0, \"type\": \"reach_into_vehicle\", \"actor\": \"o-101\", "
+    "\"vehicle\": \"v-1\"}]}]}";
+
+/* governed counts the incidents with force where the policy is in effect: the same for vt
+** alone and beside a policy that judges reach-ins (which walks the incident without force),
+** and for that policy, whose reach-in there is judged but not counted as governed. */
+static void test_whatif_governed(void **state)
+{
+    fixture *f = *state;
+    fw_whatif t[2];
+    fw_walk_opts strict = {NULL, NULL, true};
+    const fw_loaded_policy *vt, *reach;
+    fw_doc *doc = NULL;
+    fw_diag d;
+    fw_error err;
+    fw_put_result res;
+
+    fw_diag_init(&d, 5);
+    assert_int_equal(fw_policy_set_add_text(&f->set, "reach-1.policy", reach_policy,
+                                            strlen(reach_policy), &d, &err), FW_OK);
+    assert_int_equal(fw_doc_parse(forceless, strlen(forceless), NULL, &doc, &d), FW_OK);
+    fw_diag_release(&d);
+    assert_int_equal(fw_store_begin(f->s, &err), FW_OK);
+    assert_int_equal(fw_store_put(f->s, doc, "test", &res, &err), FW_OK);
+    assert_int_equal(fw_store_commit(f->s, &err), FW_OK);
+    fw_doc_free(doc);
+    vt = fw_policy_set_choose(&f->set, "vt", NULL);
+    reach = fw_policy_set_choose(&f->set, "reach", NULL);
+    assert_non_null(reach);
+    assert_true(fw_policy_judges_other_acts(reach->policy));
+
+    /* vt alone: the incident without force is not even read. */
+    assert_int_equal(fw_whatif_init(&t[0], vt, false, 0, &err), FW_OK);
+    t[0].set = &f->set;
+    assert_int_equal(fw_whatif_run(f->s, t, 1, NULL, &strict, &err), FW_OK);
+    assert_int_equal(t[0].incidents, 3);
+    assert_int_equal(t[0].governed, 2);
+    assert_int_equal(t[0].applications, 4);
+    fw_whatif_release(&t[0]);
+
+    /* vt beside reach: the same counts for vt. */
+    assert_int_equal(fw_whatif_init(&t[0], vt, false, 0, &err), FW_OK);
+    assert_int_equal(fw_whatif_init(&t[1], reach, false, 0, &err), FW_OK);
+    t[0].set = t[1].set = &f->set;
+    assert_int_equal(fw_whatif_run(f->s, t, 2, NULL, &strict, &err), FW_OK);
+    assert_int_equal(t[0].incidents, 3);
+    assert_int_equal(t[0].governed, 2);
+    assert_int_equal(t[0].applications, 4);
+    assert_int_equal(t[0].acts, 0);
+    /* reach: in effect for all three, governed counts the two with force; the reach-in of
+    ** the incident without force is judged (base.json's video tells one more). */
+    assert_int_equal(t[1].governed, 2);
+    assert_int_equal(t[1].acts, 3);
+    assert_int_equal(t[1].out_acts, 3);
+    assert_int_equal(t[1].applications, 4);
+    fw_whatif_release(&t[0]);
+    fw_whatif_release(&t[1]);
 }
 
 static void test_duties_run(void **state)
@@ -221,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_review_record, setup, teardown),
         cmocka_unit_test(test_review_id),
         cmocka_unit_test_setup_teardown(test_whatif_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_whatif_governed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duties_run, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,72 @@ static void test_tally(void **state)
     fw_policy_set_release(&set);
 }
 
+/* Other acts in the JSON as in the text: base.json's agency account gives o-102's command a
+** firm tone, its video account none, so a rule on command finds one act within and one
+** undetermined per incident; and the JSON names the force applications' undetermined
+** too (subject.armed is never stated). */
+static const char *const acts_text =
+    "policy a \"a\"\nversion 1\nstatus paraphrase\n\n"
+    "rule calm\n  cite \"2\"\n  says \"s\"\n  on command\n  require act.tone != hostile\n\n"
+    "rule armed\n  cite \"3\"\n  says \"s\"\n  require subject.armed\n";
+
+static void test_acts_json(void **state)
+{
+    fw_policy_set set;
+    fw_whatif t;
+    fw_error err;
+    fw_diag d;
+    fw_doc *a = base_doc("base-0001"), *b = base_doc("base-0002");
+    fw_situation_settings g;
+    fw_buf text;
+    json_t *j;
+    (void)state;
+
+    memset(&set, 0, sizeof set);
+    fw_diag_init(&d, 5);
+    assert_int_equal(fw_policy_set_add_text(&set, "a-1.policy", acts_text, strlen(acts_text), &d,
+                                            &err), FW_OK);
+    fw_diag_release(&d);
+    assert_int_equal(fw_whatif_init(&t, &set.items[0], false, 0, &err), FW_OK);
+    tally(&t, a);
+    tally(&t, b);
+    assert_int_equal(t.acts, 4);
+    assert_int_equal(t.out_acts, 0);
+    assert_int_equal(t.undetermined_acts, 2);
+    j = fw_whatif_json(&t);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "acts")), 4);
+    assert_int_equal(json_integer_value(json_object_get(j, "acts_out_of_policy")), 0);
+    assert_true(json_is_integer(json_object_get(j, "undetermined_acts")));
+    assert_int_equal(json_integer_value(json_object_get(j, "undetermined_acts")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "applications")), 4);
+    assert_int_equal(json_integer_value(json_object_get(j, "out_of_policy")), 0);
+    /* subject.armed is never stated in base.json: every application undetermined */
+    assert_int_equal(t.undetermined_apps, 4);
+    assert_true(json_is_integer(json_object_get(j, "undetermined")));
+    assert_int_equal(json_integer_value(json_object_get(j, "undetermined")), 4);
+    assert_null(json_object_get(j, "governed")); /* no set: no jurisdiction counted */
+    json_decref(j);
+
+    /* The text names the threat window the tally was judged with. */
+    fw_buf_init(&text, FW_BUF_UNLIMITED);
+    assert_int_equal(fw_whatif_text(&t, &text), FW_OK);
+    assert_non_null(strstr(fw_buf_str(&text), "other acts judged (per account; not counted as "
+                                              "force): 4; out of policy: 0; undetermined: 2\n"));
+    assert_non_null(strstr(fw_buf_str(&text), "judged with a threat window of 60 s\n"));
+    fw_buf_reset(&text);
+    fw_geometry_default(&g);
+    g.threat_window_s = 120;
+    t.settings = g;
+    assert_int_equal(fw_whatif_text(&t, &text), FW_OK);
+    assert_non_null(strstr(fw_buf_str(&text), "judged with a threat window of 120 s\n"));
+    fw_buf_release(&text);
+    fw_whatif_release(&t);
+    fw_doc_free(a);
+    fw_doc_free(b);
+    fw_policy_set_release(&set);
+}
+
 static void test_scenarios(void **state)
 {
     fw_policy_set set;
@@ -186,6 +252,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tally),
+        cmocka_unit_test(test_acts_json),
         cmocka_unit_test(test_scenarios),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

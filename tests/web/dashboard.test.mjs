@@ -290,6 +290,15 @@ describe("dashboard", () => {
     assert.equal(await rows.count(), w.rules.length);
     assert.equal(await rows.nth(0).locator("td").nth(2).textContent(), String(w.rules[0].out));
     await shoot(page, "whatif");
+    // A policy with rules on other acts: those counted apart, with the undetermined ones.
+    await page.getByLabel("Policy").selectOption("ice-vehicle-stops-1");
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.locator("#whatif-acts").waitFor();
+    const a = await apiJson(page, "/api/v1/whatif?policy=ice-vehicle-stops-1");
+    assert.ok(a.acts > 0 && Number.isInteger(a.undetermined_acts));
+    assert.equal(await page.locator("#whatif-acts").textContent(),
+      `It would also flag ${a.acts_out_of_policy} of ${a.acts} other acts it judges (reach-ins, commands...), with ${a.undetermined_acts} undetermined; these are not counted as force.`);
+    assert.deepEqual(page.errors, []);
   });
 
   test("the review queue, a case and the duties", async () => {

@@ -21,7 +21,7 @@ export async function whatifPage(ctx) {
         h("p", { class: "what-if", id: "whatif-label" }, `A what-if: ${w.policy} is applied to every incident, whether or not it governs them (it governs ${(policies.find((p) => p.version === w.policy) || {}).governs || "?"}; it is in effect for ${w.governed ?? "?"} of the incidents with force).`),
         h("p", { class: "total", id: "whatif-total" }, `${w.policy} (${w.kind}) would flag ${w.out_of_policy} of ${w.applications} force applications in ${w.incidents} incidents.`),
         // Acts that rules are "on" (reach-ins, commands) are counted apart, never as force.
-        w.acts ? h("p", { class: "total", id: "whatif-acts" }, `It would also flag ${w.acts_out_of_policy} of ${w.acts} other acts it judges (reach-ins, commands...), not counted as force.`) : null,
+        w.acts ? h("p", { class: "total", id: "whatif-acts" }, `It would also flag ${w.acts_out_of_policy} of ${w.acts} other acts it judges (reach-ins, commands...), with ${w.undetermined_acts} undetermined; these are not counted as force.`) : null,
         table("By rule", ["rule", "cite", "out of policy", "undetermined", "incidents"], w.rules.map((r) => [r.on && r.on !== "force" ? `${r.rule} (on ${r.on})` : r.rule, r.cite, String(r.out), String(r.undetermined),
           r.incidents.length ? h("span", {}, r.incidents.flatMap((id, i) => [i ? ", " : "", link(`#/incidents/${encodeURIComponent(id)}`, id)])) : "none"]), { id: "whatif-rules" })].filter(Boolean));
     } catch (e) {
