@@ -837,9 +837,10 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
                       fw_policy_fullname(r->policy), r->what_if ? " (what-if: " : "",
                       r->what_if ? r->what_if : "", r->what_if ? ")" : "");
     for (i = 0; i < r->nacts; i++) {
-        const fw_event *e = item_event(r, r->acts[i].first);
+        size_t first = r->acts[i].first;   /* the heading is its first item's */
+        const fw_event *e = item_event(r, first);
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
-                      !fw_review_item_is_force(r, i) ? fw_review_item_type(r, i)
+                      !fw_review_item_is_force(r, first) ? fw_review_item_type(r, first)
                       : event_str(e, "kind")         ? event_str(e, "kind")
                                                      : "force");
         fw_canon_number(e->t, out);

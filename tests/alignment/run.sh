@@ -109,6 +109,12 @@ hasnt "$T/out" "aligned:" "beyond the tolerance: not aligned"
 has "$T/out" "  disputed: o-31's first firearm_discharge appears only in account agency" "beyond the tolerance: first"
 has "$T/out" "  disputed: o-31's second firearm_discharge appears only in account video" "beyond the tolerance: second"
 
+# Each act is headed by its own first item (not the item of the act's index): the reach-in
+# only account b tells comes first, then the hands_on both tell.
+run 0 "review al-hdr" -- "$FW" --db "$DB" review al-hdr --policy ice-vehicle-stops --no-store
+same "$(grep ' at t=' "$T/out" | sed 's/  policy.*//')" "al-hdr  o-31 reach_into_vehicle at t=0 s
+al-hdr  o-31 hands_on at t=5 s" "act headings name each act's own type and kind"
+
 # ---- examples built as disputes ------------------------------------------------
 EDB="$T/examples.db"
 "$FW" --db "$EDB" init >/dev/null 2>&1
