@@ -85,11 +85,29 @@ static double act_distance(const fw_review *r, size_t act, size_t i)
     return best;
 }
 
-/* Does item i give the same force kind as the act's first item? */
+/* The kind of an act as its event gives it: a force's kind, a warning's `of` (what force
+** it announced: a warning of deadly force and one of less-lethal force are different acts
+** told alike), or NULL. */
+static const char *act_kind(const fw_event *e)
+{
+    const char *k = event_str(e, "kind");
+    return k ? k : event_str(e, "of");
+}
+
+/* Does item i give the same kind as the act's first item? */
 static bool act_same_kind(const fw_review *r, size_t act, size_t i)
 {
-    return same_str(event_str(item_event(r, r->acts[act].first), "kind"),
-                    event_str(item_event(r, i), "kind"));
+    return same_str(act_kind(item_event(r, r->acts[act].first)), act_kind(item_event(r, i)));
+}
+
+/* The act's name in its id and in words: its label, with the event type before a kind
+** that is not a force's ("warning (deadly)"). */
+static void act_name(const fw_review_act *a, char *out, size_t n)
+{
+    if (a->type && strcmp(a->type, "force") != 0 && strcmp(a->label, a->type) != 0)
+        snprintf(out, n, "%s (%s)", a->type, a->label);
+    else
+        snprintf(out, n, "%s", a->label);
 }
 
 /* Add item i to act (its chain stays in item order: accounts come in order). */
@@ -252,30 +270,33 @@ static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *orde
         const fw_event *e = item_event(r, act->first);
         size_t best = act->first, bestn = 0;
         const char *kind;
+        char name[96];
         act->actor = e->actor;
         act->type = e->type_name;
         /* The kind most of its accounts give; on a tie, the earliest account's. */
         for (i = act->first; i != SIZE_MAX; i = r->items[i].next) {
             size_t same = 0;
-            const char *ki = event_str(item_event(r, i), "kind");
+            const char *ki = act_kind(item_event(r, i));
             act->nitems++;
-            act->kinds_differ |= !same_str(ki, event_str(e, "kind"));
+            act->kinds_differ |= !same_str(ki, act_kind(e));
             for (k = act->first; k != SIZE_MAX; k = r->items[k].next)
-                same += same_str(event_str(item_event(r, k), "kind"), ki);
+                same += same_str(act_kind(item_event(r, k)), ki);
             if (same > bestn) {
                 bestn = same;
                 best = i;
             }
         }
-        kind = event_str(item_event(r, best), "kind");
+        kind = act_kind(item_event(r, best));
         act->label = kind ? kind : act->type ? act->type : "act";
         act->only_one = act->nitems == 1 && naccounts > 1;
         act->nth = 1;
         for (k = 0; k < j; k++)
             act->nth += same_str(r->acts[k].actor, act->actor) &&
+                        same_str(r->acts[k].type, act->type) &&
                         strcmp(r->acts[k].label, act->label) == 0;
+        act_name(act, name, sizeof name);
         if (fw_snprintf(act->id, sizeof act->id, "%s %s #%d", act->actor ? act->actor : "?",
-                        act->label, act->nth) != FW_OK)
+                        name, act->nth) != FW_OK)
             return FW_ERR_LIMIT;
     }
     return FW_OK;
@@ -352,9 +373,10 @@ static const char *ordinal(int n, char *buf, size_t size)
 void fw_review_only_text(const fw_review *r, size_t act, char *out, size_t n)
 {
     const fw_review_act *a = &r->acts[act];
-    char num[24];
+    char num[24], name[96];
+    act_name(a, name, sizeof name);
     snprintf(out, n, "%s's %s %s appears only in account %s", a->actor ? a->actor : "?",
-             ordinal(a->nth, num, sizeof num), a->label,
+             ordinal(a->nth, num, sizeof num), name,
              r->doc->accounts[r->items[a->first].account].id);
 }
 
@@ -706,7 +728,7 @@ json_t *fw_review_json(const fw_review *r)
             json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:s?}", "account",
                                                    r->doc->accounts[r->items[k].account].id,
                                                    "key", r->items[k].key, "t", e->t, "kind",
-                                                   event_str(e, "kind")));
+                                                   act_kind(e)));
         }
         aj = json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "act", act->id, "actor", act->actor,
                        "type", act->type, "kind", act->label, "items", items);
@@ -823,7 +845,7 @@ static void act_text(const fw_review *r, size_t act, fw_buf *out)
                       r->doc->accounts[r->items[k].account].id);
         fw_canon_number(e->t, out);
         if (a->kinds_differ)
-            fw_buf_printf(out, " %s", event_str(e, "kind") ? event_str(e, "kind") : "?");
+            fw_buf_printf(out, " %s", act_kind(e) ? act_kind(e) : "?");
     }
     fw_buf_addc(out, '\n');
 }
@@ -839,10 +861,12 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
     for (i = 0; i < r->nacts; i++) {
         size_t first = r->acts[i].first;   /* the heading is its first item's */
         const fw_event *e = item_event(r, first);
+        char name[96];
+        act_name(&r->acts[i], name, sizeof name);
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
-                      !fw_review_item_is_force(r, first) ? fw_review_item_type(r, first)
-                      : event_str(e, "kind")         ? event_str(e, "kind")
-                                                     : "force");
+                      !fw_review_item_is_force(r, first) ? name
+                      : event_str(e, "kind")             ? event_str(e, "kind")
+                                                         : "force");
         fw_canon_number(e->t, out);
         fw_buf_printf(out, " s  policy %s%s%s%s\n", fw_policy_fullname(r->policy),
                       r->what_if ? " (what-if: " : "", r->what_if ? r->what_if : "",

@@ -29,7 +29,7 @@ hasnt() { if grep -qF -- "$2" "$1"; then bad "$3: '$2' present"; else ok; fi; }
 
 # ---- scenario files ------------------------------------------------------------
 run 0 "alignment scenario tests" -- "$FW" --policies "$AP" policy test
-has "$T/out" "al-1                           62 checked, 0 failed" "every expectation checked"
+has "$T/out" "al-1                           66 checked, 0 failed" "every expectation checked"
 
 # A copy of the test policy whose scenario file is changed by one sed expression;
 # the incidents are found through absolute paths.
@@ -114,6 +114,14 @@ has "$T/out" "  disputed: o-31's second firearm_discharge appears only in accoun
 run 0 "review al-hdr" -- "$FW" --db "$DB" review al-hdr --policy ice-vehicle-stops --no-store
 same "$(grep ' at t=' "$T/out" | sed 's/  policy.*//')" "al-hdr  o-31 reach_into_vehicle at t=0 s
 al-hdr  o-31 hands_on at t=5 s" "act headings name each act's own type and kind"
+
+# Warnings: what force one announced (of) is its kind.
+run 0 "review al-warnings" -- rv al-warnings
+has "$T/out" "  aligned: agency t=8 <-> video t=4" "warnings of deadly force aligned"
+has "$T/out" "  disputed: o-31's first warning (less_lethal) appears only in account agency" "the less-lethal warning is the agency's alone"
+has "$T/out" "al-warnings  o-31 warning (deadly) at t=8 s" "a warning's heading names what it announced"
+same "$(jqs al-warnings '[.acts[] | "\(.act)=\(.kind):\([.items[] | .key] | join(" "))"] | join(", ")')" \
+    "o-31 warning (less_lethal) #1=less_lethal:o-31@3/warning, o-31 warning (deadly) #1=deadly:o-31@8/warning o-31@4/warning" "JSON: warning acts by what they announced"
 
 # ---- examples built as disputes ------------------------------------------------
 EDB="$T/examples.db"
