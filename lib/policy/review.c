@@ -506,6 +506,12 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
         out->settings = *geo;
     else
         fw_geometry_default(&out->settings);
+    /* The settings are outside input too (an option, a stored setting): bounded. */
+    rc = fw_geometry_check(&out->settings, err);
+    if (rc) {
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
     out->what_if = fw_policy_in_effect(p, doc->occurred_at) ? NULL
                    : strcmp(fw_policy_kind(p), "adopted") ? "not adopted"
                                                           : "not in effect on that date";
@@ -561,12 +567,7 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
     }
     fw_buf_release(&num);
     if (!rc) {
-        fw_geometry def;
-        if (!geo) {
-            fw_geometry_default(&def);
-            geo = &def;
-        }
-        rc = align(out, geo->align_tolerance_s, account ? 1 : doc->naccounts);
+        rc = align(out, out->settings.align_tolerance_s, account ? 1 : doc->naccounts);
         if (rc == FW_ERR_LIMIT)
             rc = fw_error_set(err, rc, "an act's actor and kind are too long");
         else if (rc)
@@ -627,9 +628,10 @@ static const char *source_text(const fw_fact *f, char *buf, size_t n)
 /* The settings a review judged with, as the review JSON records them. */
 static json_t *settings_json(const fw_geometry *g)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f}", "threat_window_s", g->threat_window_s,
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "threat_window_s", g->threat_window_s,
                      "reach_m", g->reach_m, "corridor_width_m", g->corridor_width_m,
-                     "horizon_s", g->horizon_s, "min_closing_mps", g->min_closing_mps);
+                     "horizon_s", g->horizon_s, "min_closing_mps", g->min_closing_mps,
+                     "align_tolerance_s", g->align_tolerance_s);
 }
 
 static json_t *fact_json(const fw_fact *f)

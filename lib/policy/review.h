@@ -78,7 +78,9 @@ typedef struct fw_review {
 
 /*
 ** Review doc under p.  account (may be NULL) limits it to one account by id.
-** geo may be NULL for the default geometry.
+** geo may be NULL for the default geometry; settings fw_geometry_check refuses
+** are refused (FW_ERR_INVALID, out left empty).  The review judges and aligns
+** with out->settings, which its JSON records.
 */
 fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *geo,
                     const char *account, fw_review *out, fw_error *err);

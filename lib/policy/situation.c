@@ -1246,3 +1246,27 @@ const fw_fact *fw_situation_fact(const fw_situation *s, const char *name)
         return NULL;
     return &s->facts[i];
 }
+
+/* ---- settings check ----------------------------------------------------- */
+
+fw_rc fw_geometry_check(const fw_geometry *g, fw_error *err)
+{
+    const struct {
+        const char *name;
+        double v, max;
+        const char *unit;
+    } rows[] = {
+        {"threat_window_s", g->threat_window_s, FW_THREAT_WINDOW_MAX_S, "seconds"},
+        {"align_tolerance_s", g->align_tolerance_s, FW_THREAT_WINDOW_MAX_S, "seconds"},
+        {"horizon_s", g->horizon_s, FW_THREAT_WINDOW_MAX_S, "seconds"},
+        {"reach_m", g->reach_m, FW_GEOMETRY_MAX_M, "metres"},
+        {"corridor_width_m", g->corridor_width_m, FW_GEOMETRY_MAX_M, "metres"},
+        {"min_closing_mps", g->min_closing_mps, FW_GEOMETRY_MAX_M, "metres a second"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (!(rows[i].v >= 0 && rows[i].v <= rows[i].max))   /* refuses NaN too */
+            return fw_error_set(err, FW_ERR_INVALID, "%s: expected %s from 0 to %.0f", rows[i].name,
+                                rows[i].unit, rows[i].max);
+    return FW_OK;
+}

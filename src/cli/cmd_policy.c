@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "cli.h"
 #include "policy/review.h"
 #include "policy/scenario.h"
@@ -331,10 +332,8 @@ int cmd_review(cli_args *a)
 
     fw_geometry_default(&geo);
     if (window) {
-        char *end;
-        geo.threat_window_s = strtod(window, &end);
-        if (*end || end == window || !(geo.threat_window_s >= 0) ||
-            geo.threat_window_s > FW_THREAT_WINDOW_MAX_S)
+        fw_error gerr;
+        if (!fw_parse_decimal(window, &geo.threat_window_s) || fw_geometry_check(&geo, &gerr))
             return cli_usage_error("--threat-window: expected seconds from 0 to %.0f",
                                    FW_THREAT_WINDOW_MAX_S);
         if (all)

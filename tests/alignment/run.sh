@@ -69,6 +69,7 @@ has "$T/out" "  aligned: agency t=6.4 <-> video t=7.1" "the match shown"
 has "$T/out" "  decisive (moving-vehicle): vehicle.toward_officer  agency=true  video=false" "decisive across aligned items"
 same "$(grep -c 'firearm_discharge at t=' "$T/out")" 1 "the two accounts' items are one act"
 same "$(jqs al-timed '.acts | length')" 1 "JSON: one act"
+same "$(jqs al-timed '.settings.align_tolerance_s')" 10 "JSON: the settings record the alignment tolerance"
 same "$(jqs al-timed '.acts[0].act')" "o-31 firearm_discharge #1" "JSON: act id"
 same "$(jqs al-timed '[.acts[0].items[] | "\(.account) \(.key) \(.t)"] | join(", ")')" "agency o-31@6.4 6.4, video o-31@7.1 7.1" "JSON: the act's items per account"
 same "$(jqs al-timed '[.applications[].act] | unique | join(",")')" "o-31 firearm_discharge #1" "JSON: each application names its act"
@@ -84,6 +85,12 @@ same "$(jqs al-extra '[.acts[] | .act] | join(", ")')" \
 same "$(jqs al-extra '.acts[1] | "\(.only_in) \(.items | length) \(.items[0].key)"')" "video 1 o-31@8" "JSON: only_in"
 same "$(jqs al-extra '.acts[1].disputed')" "o-31's second firearm_discharge appears only in account video" "JSON: the dispute in words"
 same "$(jqs al-extra '[.acts[] | select(.only_in)] | length')" 1 "JSON: only one act is one account's"
+# docs/openapi.yaml names every key of an act and says what an application's type and act are.
+documented=$(tr '\n' ' ' < "$TOP/docs/openapi.yaml" | tr -s ' ' | grep -o '`acts`: the aligned acts.*`decisive`' | grep -o '"[a-z_]*"' | tr -d '"' | sort -u)
+for key in $(jqs al-extra '[.acts[] | keys[], (.items[] | keys[])] | unique | .[]'); do
+    if grep -qx "$key" <<<"$documented"; then ok; else bad "docs/openapi.yaml: the review's acts[] key '$key' is not documented"; fi
+done
+has "$TOP/docs/openapi.yaml" 'its `type` the event type' "docs/openapi.yaml: an application's type is its event type"
 # Reviewing one account leaves nothing to compare.
 run 0 "review al-extra, one account" -- rv al-extra --account video
 hasnt "$T/out" "disputed:" "one account: no act is disputed"
