@@ -27,6 +27,7 @@
 
 #include "record/canon.h"
 #include "base/array.h"
+#include "base/hash.h"
 #include "base/str.h"
 
 #include "base/banned.h"
@@ -243,11 +244,34 @@ static fw_rc match_group(fw_review *r, const size_t *its, size_t n, const size_t
     return FW_OK;
 }
 
+/* The act's nth: one more than the acts before it (in time order) of its actor, type and
+** label, counted in seen (key: those three, NUL-separated; counts: by the key's index). */
+static fw_rc act_nth(fw_hset *seen, int *counts, fw_buf *key, fw_review_act *act)
+{
+    size_t idx;
+    bool added;
+    fw_buf_reset(key);
+    fw_buf_addc(key, act->actor ? 'a' : '-');   /* no actor is not the actor "" */
+    fw_buf_add(key, act->actor ? act->actor : "", act->actor ? strlen(act->actor) + 1 : 1);
+    fw_buf_add(key, act->type ? act->type : "", act->type ? strlen(act->type) + 1 : 1);
+    fw_buf_adds(key, act->label);
+    if (fw_buf_error(key) || fw_hset_add(seen, key->data, key->len, &idx, &added) != FW_OK)
+        return FW_ERR_NOMEM;
+    if (added)
+        counts[idx] = 0;
+    act->nth = ++counts[idx];
+    return FW_OK;
+}
+
 /* Sort the acts by time and fill in what review.h says of each. */
 static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *order)
 {
     size_t i, k, j, *newpos = order + r->nacts;
     fw_review_act *sorted;
+    fw_hset seen;
+    fw_buf key;
+    int *counts;
+    fw_rc rc = FW_OK;
 
     for (j = 0; j < r->nacts; j++) {
         tv[j].t = act_time(r, j);
@@ -265,7 +289,12 @@ static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *orde
         r->items[i].act = newpos[r->items[i].act];
     free(r->acts);
     r->acts = sorted;
-    for (j = 0; j < r->nacts; j++) {
+    counts = calloc(r->nacts ? r->nacts : 1, sizeof *counts);
+    if (!counts)
+        return FW_ERR_NOMEM;
+    fw_hset_init(&seen);
+    fw_buf_init(&key, FW_BUF_UNLIMITED);
+    for (j = 0; j < r->nacts && !rc; j++) {
         fw_review_act *act = &r->acts[j];
         const fw_event *e = item_event(r, act->first);
         size_t best = act->first, bestn = 0;
@@ -289,17 +318,16 @@ static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *orde
         kind = act_kind(item_event(r, best));
         act->label = kind ? kind : act->type ? act->type : "act";
         act->only_one = act->nitems == 1 && naccounts > 1;
-        act->nth = 1;
-        for (k = 0; k < j; k++)
-            act->nth += same_str(r->acts[k].actor, act->actor) &&
-                        same_str(r->acts[k].type, act->type) &&
-                        strcmp(r->acts[k].label, act->label) == 0;
+        rc = act_nth(&seen, counts, &key, act);
         act_name(act, name, sizeof name);
-        if (fw_snprintf(act->id, sizeof act->id, "%s %s #%d", act->actor ? act->actor : "?",
-                        name, act->nth) != FW_OK)
-            return FW_ERR_LIMIT;
+        if (!rc && fw_snprintf(act->id, sizeof act->id, "%s %s #%d", act->actor ? act->actor : "?",
+                               name, act->nth) != FW_OK)
+            rc = FW_ERR_LIMIT;
     }
-    return FW_OK;
+    fw_hset_release(&seen);
+    fw_buf_release(&key);
+    free(counts);
+    return rc;
 }
 
 /* Align the items into acts (see the top of this file); naccounts is how many
@@ -672,7 +700,7 @@ json_t *fw_review_json(const fw_review *r)
     for (i = 0; i < r->nitems; i++) {
         const fw_review_item *it = &r->items[i];
         const fw_event *e = item_event(r, i);
-        json_t *rules = json_array();
+        json_t *rules = json_array(), *app;
         for (k = 0; k < n; k++) {
             const fw_rule_result *res = &it->results[k];
             json_t *facts, *unknown, *rj;
@@ -694,15 +722,14 @@ json_t *fw_review_json(const fw_review *r)
                            fw_outcome_name(res->outcome), "facts", facts, "unknown", unknown);
             json_array_append_new(rules, rj);
         }
-        json_array_append_new(
-            apps, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
-                            "type", fw_review_item_type(r, i),
-                            "account", r->doc->accounts[it->account].id, "actor", e->actor,
-                            "kind", event_str(e, "kind"), "target", act_target_str(e),
-                            "t", e->t, "outcome",
-                            fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules));
-        json_object_set_new(json_array_get(apps, json_array_size(apps) - 1), "act",
-                            json_string(r->acts[it->act].id));
+        app = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
+                        "type", fw_review_item_type(r, i), "act", r->acts[it->act].id,
+                        "account", r->doc->accounts[it->account].id, "actor", e->actor,
+                        "kind", event_str(e, "kind"), "target", act_target_str(e),
+                        "t", e->t, "outcome",
+                        fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules);
+        if (!app || json_array_append_new(apps, app) != 0)
+            goto nomem;
     }
     for (i = 0; i < r->ndecisive; i++) {
         const fw_decisive *d = &r->decisive[i];
@@ -757,6 +784,11 @@ json_t *fw_review_json(const fw_review *r)
             json_object_set_new(root, "what_if_reason", json_string(r->what_if));
     }
     return root;
+nomem:
+    json_decref(apps);
+    json_decref(dec);
+    json_decref(acts);
+    return NULL;
 }
 
 static const char *outcome_label(fw_outcome o)

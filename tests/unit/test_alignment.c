@@ -364,6 +364,24 @@ static void ordinals(void **state)
     done(&f);
 }
 
+/* An act's nth counts the earlier acts of its officer and kind only, whatever comes between. */
+static void nth_per_officer_and_kind(void **state)
+{
+    fixture f;
+    static const char *const ids[] = {"o-1 ecd #1", "o-2 ecd #1", "o-1 hands_on #1",
+                                      "o-1 ecd #2", "o-2 ecd #2", "o-1 hands_on #2"};
+    size_t i;
+    (void)state;
+    f.doc = doc3(FORCE("o-1", 1, "ecd") "," FORCE("o-2", 2, "ecd") "," FORCE("o-1", 3, "hands_on") ","
+                 FORCE("o-1", 4, "ecd") "," FORCE("o-2", 5, "ecd") "," FORCE("o-1", 6, "hands_on"),
+                 NULL, NULL);
+    review(&f, NULL, NULL);
+    assert_int_equal(f.rv.nacts, 6);
+    for (i = 0; i < 6; i++)
+        assert_string_equal(f.rv.acts[i].id, ids[i]);
+    done(&f);
+}
+
 /* Many shots of one officer in two accounts: matched greedily past the table's size, in
 ** bounded time and memory, the nth with the nth. */
 static void large_group(void **state)
@@ -424,7 +442,7 @@ int main(void)
         cmocka_unit_test(kind_differs), cmocka_unit_test(order_kept),
         cmocka_unit_test(third_account), cmocka_unit_test(one_account),
         cmocka_unit_test(ordinals), cmocka_unit_test(large_group),
-        cmocka_unit_test(settings_checked_and_recorded),
+        cmocka_unit_test(settings_checked_and_recorded), cmocka_unit_test(nth_per_officer_and_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
