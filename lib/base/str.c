@@ -3,7 +3,11 @@
 */
 #include "base/str.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/banned.h"
@@ -41,4 +45,50 @@ fw_rc fw_strlcpy(char *out, const char *src, size_t n)
     memcpy(out, src, n - 1);
     out[n - 1] = '\0';
     return FW_ERR_LIMIT;
+}
+
+/* Skip the digits at *p; how many there were. */
+static size_t digits(const char **p)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)**p)) {
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+bool fw_parse_decimal(const char *s, double *out)
+{
+    const char *p = s;
+    char *end;
+    double v;
+
+    if (!s)
+        return false;
+    /* The grammar first: strtod alone would take "0x1p3", "inf", " 5" and "+5". */
+    if (*p == '-')
+        p++;
+    if (!digits(&p))
+        return false;
+    if (*p == '.') {
+        p++;
+        if (!digits(&p))
+            return false;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!digits(&p))
+            return false;
+    }
+    if (*p)
+        return false;
+    errno = 0;
+    v = strtod(s, &end);
+    if (end != p || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
 }

@@ -1,6 +1,7 @@
 /*
 ** The situation model's settings and values (situation.h): the defaults of
-** the situation settings (fw_geometry_default, the one place they are set),
+** the situation settings (fw_geometry_default, the one place they are set)
+** and their bounds (fw_geometry_check),
 ** the vehicle-path geometry behind the derived vehicle facts, and fact values
 ** formatted for people and compared.  Split from situation.c, which replays
 ** an account into facts; nothing here reads an account.  Pure: no I/O.
@@ -29,6 +30,28 @@ void fw_geometry_default(fw_geometry *g)
     g->threat_window_s = 60.0;
     g->reach_m = 6.4;
     g->align_tolerance_s = 10.0;
+}
+
+fw_rc fw_geometry_check(const fw_geometry *g, fw_error *err)
+{
+    const struct {
+        const char *name;
+        double v, max;
+        const char *unit;
+    } rows[] = {
+        {"threat_window_s", g->threat_window_s, FW_THREAT_WINDOW_MAX_S, "seconds"},
+        {"align_tolerance_s", g->align_tolerance_s, FW_THREAT_WINDOW_MAX_S, "seconds"},
+        {"horizon_s", g->horizon_s, FW_THREAT_WINDOW_MAX_S, "seconds"},
+        {"reach_m", g->reach_m, FW_GEOMETRY_MAX_M, "metres"},
+        {"corridor_width_m", g->corridor_width_m, FW_GEOMETRY_MAX_M, "metres"},
+        {"min_closing_mps", g->min_closing_mps, FW_GEOMETRY_MAX_M, "metres a second"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (!(rows[i].v >= 0 && rows[i].v <= rows[i].max))   /* refuses NaN too */
+            return fw_error_set(err, FW_ERR_INVALID, "%s: expected %s from 0 to %.0f", rows[i].name,
+                                rows[i].unit, rows[i].max);
+    return FW_OK;
 }
 
 void fw_vehicle_geometry(const fw_geometry *g, double vx, double vy, double heading_deg,

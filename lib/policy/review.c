@@ -27,6 +27,7 @@
 
 #include "record/canon.h"
 #include "base/array.h"
+#include "base/hash.h"
 #include "base/str.h"
 
 #include "base/banned.h"
@@ -85,11 +86,29 @@ static double act_distance(const fw_review *r, size_t act, size_t i)
     return best;
 }
 
-/* Does item i give the same force kind as the act's first item? */
+/* The kind of an act as its event gives it: a force's kind, a warning's `of` (what force
+** it announced: a warning of deadly force and one of less-lethal force are different acts
+** told alike), or NULL. */
+static const char *act_kind(const fw_event *e)
+{
+    const char *k = event_str(e, "kind");
+    return k ? k : event_str(e, "of");
+}
+
+/* Does item i give the same kind as the act's first item? */
 static bool act_same_kind(const fw_review *r, size_t act, size_t i)
 {
-    return same_str(event_str(item_event(r, r->acts[act].first), "kind"),
-                    event_str(item_event(r, i), "kind"));
+    return same_str(act_kind(item_event(r, r->acts[act].first)), act_kind(item_event(r, i)));
+}
+
+/* The act's name in its id and in words: its label, with the event type before a kind
+** that is not a force's ("warning (deadly)"). */
+static void act_name(const fw_review_act *a, char *out, size_t n)
+{
+    if (a->type && strcmp(a->type, "force") != 0 && strcmp(a->label, a->type) != 0)
+        snprintf(out, n, "%s (%s)", a->type, a->label);
+    else
+        snprintf(out, n, "%s", a->label);
 }
 
 /* Add item i to act (its chain stays in item order: accounts come in order). */
@@ -225,11 +244,34 @@ static fw_rc match_group(fw_review *r, const size_t *its, size_t n, const size_t
     return FW_OK;
 }
 
+/* The act's nth: one more than the acts before it (in time order) of its actor, type and
+** label, counted in seen (key: those three, NUL-separated; counts: by the key's index). */
+static fw_rc act_nth(fw_hset *seen, int *counts, fw_buf *key, fw_review_act *act)
+{
+    size_t idx;
+    bool added;
+    fw_buf_reset(key);
+    fw_buf_addc(key, act->actor ? 'a' : '-');   /* no actor is not the actor "" */
+    fw_buf_add(key, act->actor ? act->actor : "", act->actor ? strlen(act->actor) + 1 : 1);
+    fw_buf_add(key, act->type ? act->type : "", act->type ? strlen(act->type) + 1 : 1);
+    fw_buf_adds(key, act->label);
+    if (fw_buf_error(key) || fw_hset_add(seen, key->data, key->len, &idx, &added) != FW_OK)
+        return FW_ERR_NOMEM;
+    if (added)
+        counts[idx] = 0;
+    act->nth = ++counts[idx];
+    return FW_OK;
+}
+
 /* Sort the acts by time and fill in what review.h says of each. */
 static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *order)
 {
     size_t i, k, j, *newpos = order + r->nacts;
     fw_review_act *sorted;
+    fw_hset seen;
+    fw_buf key;
+    int *counts;
+    fw_rc rc = FW_OK;
 
     for (j = 0; j < r->nacts; j++) {
         tv[j].t = act_time(r, j);
@@ -247,38 +289,45 @@ static fw_rc finish_acts(fw_review *r, size_t naccounts, timed *tv, size_t *orde
         r->items[i].act = newpos[r->items[i].act];
     free(r->acts);
     r->acts = sorted;
-    for (j = 0; j < r->nacts; j++) {
+    counts = calloc(r->nacts ? r->nacts : 1, sizeof *counts);
+    if (!counts)
+        return FW_ERR_NOMEM;
+    fw_hset_init(&seen);
+    fw_buf_init(&key, FW_BUF_UNLIMITED);
+    for (j = 0; j < r->nacts && !rc; j++) {
         fw_review_act *act = &r->acts[j];
         const fw_event *e = item_event(r, act->first);
         size_t best = act->first, bestn = 0;
         const char *kind;
+        char name[96];
         act->actor = e->actor;
         act->type = e->type_name;
         /* The kind most of its accounts give; on a tie, the earliest account's. */
         for (i = act->first; i != SIZE_MAX; i = r->items[i].next) {
             size_t same = 0;
-            const char *ki = event_str(item_event(r, i), "kind");
+            const char *ki = act_kind(item_event(r, i));
             act->nitems++;
-            act->kinds_differ |= !same_str(ki, event_str(e, "kind"));
+            act->kinds_differ |= !same_str(ki, act_kind(e));
             for (k = act->first; k != SIZE_MAX; k = r->items[k].next)
-                same += same_str(event_str(item_event(r, k), "kind"), ki);
+                same += same_str(act_kind(item_event(r, k)), ki);
             if (same > bestn) {
                 bestn = same;
                 best = i;
             }
         }
-        kind = event_str(item_event(r, best), "kind");
+        kind = act_kind(item_event(r, best));
         act->label = kind ? kind : act->type ? act->type : "act";
         act->only_one = act->nitems == 1 && naccounts > 1;
-        act->nth = 1;
-        for (k = 0; k < j; k++)
-            act->nth += same_str(r->acts[k].actor, act->actor) &&
-                        strcmp(r->acts[k].label, act->label) == 0;
-        if (fw_snprintf(act->id, sizeof act->id, "%s %s #%d", act->actor ? act->actor : "?",
-                        act->label, act->nth) != FW_OK)
-            return FW_ERR_LIMIT;
+        rc = act_nth(&seen, counts, &key, act);
+        act_name(act, name, sizeof name);
+        if (!rc && fw_snprintf(act->id, sizeof act->id, "%s %s #%d", act->actor ? act->actor : "?",
+                               name, act->nth) != FW_OK)
+            rc = FW_ERR_LIMIT;
     }
-    return FW_OK;
+    fw_hset_release(&seen);
+    fw_buf_release(&key);
+    free(counts);
+    return rc;
 }
 
 /* Align the items into acts (see the top of this file); naccounts is how many
@@ -352,9 +401,10 @@ static const char *ordinal(int n, char *buf, size_t size)
 void fw_review_only_text(const fw_review *r, size_t act, char *out, size_t n)
 {
     const fw_review_act *a = &r->acts[act];
-    char num[24];
+    char num[24], name[96];
+    act_name(a, name, sizeof name);
     snprintf(out, n, "%s's %s %s appears only in account %s", a->actor ? a->actor : "?",
-             ordinal(a->nth, num, sizeof num), a->label,
+             ordinal(a->nth, num, sizeof num), name,
              r->doc->accounts[r->items[a->first].account].id);
 }
 
@@ -484,6 +534,12 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
         out->settings = *geo;
     else
         fw_geometry_default(&out->settings);
+    /* The settings are outside input too (an option, a stored setting): bounded. */
+    rc = fw_geometry_check(&out->settings, err);
+    if (rc) {
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
     out->what_if = fw_policy_in_effect(p, doc->occurred_at) ? NULL
                    : strcmp(fw_policy_kind(p), "adopted") ? "not adopted"
                                                           : "not in effect on that date";
@@ -539,12 +595,7 @@ fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *ge
     }
     fw_buf_release(&num);
     if (!rc) {
-        fw_geometry def;
-        if (!geo) {
-            fw_geometry_default(&def);
-            geo = &def;
-        }
-        rc = align(out, geo->align_tolerance_s, account ? 1 : doc->naccounts);
+        rc = align(out, out->settings.align_tolerance_s, account ? 1 : doc->naccounts);
         if (rc == FW_ERR_LIMIT)
             rc = fw_error_set(err, rc, "an act's actor and kind are too long");
         else if (rc)
@@ -605,9 +656,10 @@ static const char *source_text(const fw_fact *f, char *buf, size_t n)
 /* The settings a review judged with, as the review JSON records them. */
 static json_t *settings_json(const fw_geometry *g)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f}", "threat_window_s", g->threat_window_s,
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "threat_window_s", g->threat_window_s,
                      "reach_m", g->reach_m, "corridor_width_m", g->corridor_width_m,
-                     "horizon_s", g->horizon_s, "min_closing_mps", g->min_closing_mps);
+                     "horizon_s", g->horizon_s, "min_closing_mps", g->min_closing_mps,
+                     "align_tolerance_s", g->align_tolerance_s);
 }
 
 static json_t *fact_json(const fw_fact *f)
@@ -637,7 +689,7 @@ json_t *fw_review_json(const fw_review *r)
     for (i = 0; i < r->nitems; i++) {
         const fw_review_item *it = &r->items[i];
         const fw_event *e = item_event(r, i);
-        json_t *rules = json_array();
+        json_t *rules = json_array(), *app;
         for (k = 0; k < n; k++) {
             const fw_rule_result *res = &it->results[k];
             json_t *facts, *unknown, *rj;
@@ -659,15 +711,14 @@ json_t *fw_review_json(const fw_review *r)
                            fw_outcome_name(res->outcome), "facts", facts, "unknown", unknown);
             json_array_append_new(rules, rj);
         }
-        json_array_append_new(
-            apps, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
-                            "type", fw_review_item_type(r, i),
-                            "account", r->doc->accounts[it->account].id, "actor", e->actor,
-                            "kind", event_str(e, "kind"), "target", fw_act_target(e),
-                            "t", e->t, "outcome",
-                            fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules));
-        json_object_set_new(json_array_get(apps, json_array_size(apps) - 1), "act",
-                            json_string(r->acts[it->act].id));
+        app = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
+                        "type", fw_review_item_type(r, i), "act", r->acts[it->act].id,
+                        "account", r->doc->accounts[it->account].id, "actor", e->actor,
+                        "kind", event_str(e, "kind"), "target", fw_act_target(e),
+                        "t", e->t, "outcome",
+                        fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules);
+        if (!app || json_array_append_new(apps, app) != 0)
+            goto nomem;
     }
     for (i = 0; i < r->ndecisive; i++) {
         const fw_decisive *d = &r->decisive[i];
@@ -695,7 +746,7 @@ json_t *fw_review_json(const fw_review *r)
             json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:s?}", "account",
                                                    r->doc->accounts[r->items[k].account].id,
                                                    "key", r->items[k].key, "t", e->t, "kind",
-                                                   event_str(e, "kind")));
+                                                   act_kind(e)));
         }
         aj = json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "act", act->id, "actor", act->actor,
                        "type", act->type, "kind", act->label, "items", items);
@@ -722,6 +773,11 @@ json_t *fw_review_json(const fw_review *r)
             json_object_set_new(root, "what_if_reason", json_string(r->what_if));
     }
     return root;
+nomem:
+    json_decref(apps);
+    json_decref(dec);
+    json_decref(acts);
+    return NULL;
 }
 
 static const char *outcome_label(fw_outcome o)
@@ -812,7 +868,7 @@ static void act_text(const fw_review *r, size_t act, fw_buf *out)
                       r->doc->accounts[r->items[k].account].id);
         fw_canon_number(e->t, out);
         if (a->kinds_differ)
-            fw_buf_printf(out, " %s", event_str(e, "kind") ? event_str(e, "kind") : "?");
+            fw_buf_printf(out, " %s", act_kind(e) ? act_kind(e) : "?");
     }
     fw_buf_addc(out, '\n');
 }
@@ -826,11 +882,14 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
                       fw_policy_fullname(r->policy), r->what_if ? " (what-if: " : "",
                       r->what_if ? r->what_if : "", r->what_if ? ")" : "");
     for (i = 0; i < r->nacts; i++) {
-        const fw_event *e = item_event(r, r->acts[i].first);
+        size_t first = r->acts[i].first;   /* the heading is its first item's */
+        const fw_event *e = item_event(r, first);
+        char name[96];
+        act_name(&r->acts[i], name, sizeof name);
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
-                      !fw_review_item_is_force(r, i) ? fw_review_item_type(r, i)
-                      : event_str(e, "kind")         ? event_str(e, "kind")
-                                                     : "force");
+                      !fw_review_item_is_force(r, first) ? name
+                      : event_str(e, "kind")             ? event_str(e, "kind")
+                                                         : "force");
         fw_canon_number(e->t, out);
         fw_buf_printf(out, " s  policy %s%s%s%s\n", fw_policy_fullname(r->policy),
                       r->what_if ? " (what-if: " : "", r->what_if ? r->what_if : "",

@@ -35,14 +35,16 @@ typedef struct fw_review_item {
 /*
 ** One act as the accounts tell it: at most one item per account, all of one
 ** actor and event type, matched in order within the alignment tolerance
-** (fw_geometry.align_tolerance_s).
+** (fw_geometry.align_tolerance_s), items of the same kind preferred.
 */
 typedef struct fw_review_act {
     char id[144];              /* "o-31 firearm_discharge #2" */
     const char *actor;         /* borrowed from the document; NULL if none */
     const char *type;          /* the event type ("force") */
-    const char *label;         /* the force kind most of its accounts give (ties: the
-                               ** earliest), or the event type when it has no kind */
+    const char *label;         /* the kind most of its accounts give (ties: the earliest):
+                               ** a force's kind, a warning's `of`; or the event type when
+                               ** it has no kind.  The id names a warning's as
+                               ** "o-1 warning (deadly) #1" */
     int nth;                   /* 1 for the actor's first act with this label, 2 ... */
     size_t first;              /* its item in the first account that tells it (the others
                                ** follow by fw_review_item.next, in the incident's order) */
@@ -76,7 +78,9 @@ typedef struct fw_review {
 
 /*
 ** Review doc under p.  account (may be NULL) limits it to one account by id.
-** geo may be NULL for the default geometry.
+** geo may be NULL for the default geometry; settings fw_geometry_check refuses
+** are refused (FW_ERR_INVALID, out left empty).  The review judges and aligns
+** with out->settings, which its JSON records.
 */
 fw_rc fw_review_run(const fw_doc *doc, const fw_policy *p, const fw_geometry *geo,
                     const char *account, fw_review *out, fw_error *err);

@@ -95,11 +95,17 @@ typedef struct fw_geometry {
     double align_tolerance_s;  /* how far apart two accounts may time one act (review.c); default 10 */
 } fw_geometry;
 
-typedef fw_geometry fw_situation_settings;
-
-#define FW_THREAT_WINDOW_MAX_S 86400.0   /* bound of a configured threat window */
+#define FW_THREAT_WINDOW_MAX_S 86400.0   /* bound of a configured threat window (and of
+                                         ** every time setting) */
+#define FW_GEOMETRY_MAX_M 10000.0        /* bound of a length or speed setting */
 
 void fw_geometry_default(fw_geometry *g);
+
+/* Whether every setting of g is a number from 0 to its bound (the times to
+** FW_THREAT_WINDOW_MAX_S, the lengths and the speed to FW_GEOMETRY_MAX_M);
+** FW_ERR_INVALID naming the first that is not ("threat_window_s: expected
+** seconds from 0 to 86400").  fw_review_run refuses settings this refuses. */
+fw_rc fw_geometry_check(const fw_geometry *g, fw_error *err);
 
 /* What lifetime.c reads of an account once per situation (the absences and
 ** positions around its moment, the incident's officers); opaque. */

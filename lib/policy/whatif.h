@@ -49,7 +49,7 @@ typedef struct fw_whatif {
     size_t governed;
     /* The situation settings the reviews were judged with (the threat window...), as
     ** fw_review_run took them: the defaults unless the run was given others. */
-    fw_situation_settings settings;
+    fw_geometry settings;
 } fw_whatif;
 
 /* Start a tally for policy lp.  list keeps the full listing; max_ids caps the incident

@@ -174,6 +174,8 @@ static void interventions(const fw_doc *doc, const fw_review *reviews, size_t n,
             const fw_review_item *it = &rv->items[i];
             const fw_account *acc = &doc->accounts[it->account];
             const fw_event *force = &acc->events[it->event];
+            const char *act = rv->acts[it->act].id;   /* the act all accounts of it share */
+            json_t *added;
             fw_rule_info info;
             size_t rule;
             /* Only force: an act out of policy that is not force (a reach-in, a hostile
@@ -195,22 +197,26 @@ static void interventions(const fw_doc *doc, const fw_review *reviews, size_t n,
                                  acc->events[e].actor && strcmp(acc->events[e].actor, o->id) == 0;
                 if (intervened)
                     continue;
-                /* One item per officer and force application, whatever the policy. */
+                /* One item per officer and act, whatever the policy and however many
+                ** accounts tell the act (each under its own key): force acts have the same
+                ** ids under every policy. */
                 for (k = 0; k < json_array_size(items); k++) {
                     const json_t *x = json_array_get(items, k);
                     if (strcmp(str(x, "kind"), "intervention") == 0 &&
-                        strcmp(str(x, "officer"), o->id) == 0 &&
-                        strcmp(str(x, "force"), it->key) == 0)
+                        strcmp(str(x, "officer"), o->id) == 0 && str(x, "act") &&
+                        strcmp(str(x, "act"), act) == 0)
                         break;
                 }
                 if (k < json_array_size(items))
                     continue;
                 snprintf(detail, sizeof detail,
-                         "present when %s was out of policy under account %s (%s %s); no intervene "
-                         "event", it->key, acc->id, fw_policy_fullname(rv->policy), info.id);
+                         "present when %s (%s) was out of policy under account %s (%s %s); no "
+                         "intervene event", act, it->key, acc->id, fw_policy_fullname(rv->policy),
+                         info.id);
                 add_item(items, "intervention", doc, o->id, detail);
-                json_object_set_new(json_array_get(items, json_array_size(items) - 1), "force",
-                                    json_string(it->key));
+                added = json_array_get(items, json_array_size(items) - 1);
+                json_object_set_new(added, "force", json_string(it->key));
+                json_object_set_new(added, "act", json_string(act));
             }
         }
     }

@@ -64,7 +64,9 @@ fw_statement_state fw_statement_judge(double due, double received, double filed_
 ** (fw_statements_received); NULL for a document that is not stored, whose
 ** statements then count as received at their filed_at (or, without one, at
 ** the time of the incident).  reviews (n of them, may be 0) are reviews of
-** doc; their out-of-policy applications raise the intervention items.
+** doc; their out-of-policy applications raise the intervention items, one per
+** officer and act (review.h: one act however many accounts tell it), each with
+** "act" (the act's id) and "force" (the key of the item out of policy).
 ** training maps registry officer id -> training record, looked up through each
 ** incident officer's "registry" link (an officer with none has no record); items
 ** of a linked officer also carry "registry"

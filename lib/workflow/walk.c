@@ -169,7 +169,7 @@ typedef struct whatif_walk {
     fw_store *s;
     fw_whatif *t;
     size_t n;
-    const fw_situation_settings *settings;
+    const fw_geometry *settings;
     bool strict;
     fw_error *err;
     fw_rc rc;
@@ -218,7 +218,7 @@ static int whatif_doc(void *arg, const fw_incident_row *row, const fw_doc *doc)
     return 0;
 }
 
-fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_situation_settings *settings,
+fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_geometry *settings,
                     const fw_walk_opts *o, fw_error *err)
 {
     whatif_walk w = {s, t, n, settings, o && o->strict, err, FW_OK};

@@ -86,7 +86,7 @@ fw_rc fw_walk_incidents(fw_store *s, const fw_walk_opts *o, bool skip_forceless,
 ** tally (n of them); each tally's incidents counts every incident walked that o lets
 ** through.  An incident without force is reviewed only under the policies that judge
 ** other acts (fw_policy_judges_other_acts): a tally never depends on the others run. */
-fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_situation_settings *settings,
+fw_rc fw_whatif_run(fw_store *s, fw_whatif *t, size_t n, const fw_geometry *settings,
                     const fw_walk_opts *o, fw_error *err);
 
 /*

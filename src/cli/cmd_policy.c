@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "cli.h"
 #include "policy/review.h"
 #include "policy/scenario.h"
@@ -197,7 +198,7 @@ static size_t choose(const fw_policy_set *ps, cli_args *a, const char *date,
 }
 
 static int review_one(cli_args *a, fw_store *s, const fw_policy_set *ps, const char *id,
-                      const fw_situation_settings *geo, json_t *json_out)
+                      const fw_geometry *geo, json_t *json_out)
 {
     fw_buf body, text;
     fw_record_info info;
@@ -272,7 +273,7 @@ done:
 /* ---- what-if summary ------------------------------------------------------------ */
 
 static int review_summary(cli_args *a, fw_store *s, const fw_policy_set *ps,
-                          const fw_situation_settings *settings)
+                          const fw_geometry *settings)
 {
     fw_whatif *t;
     fw_walk_opts o = {NULL, NULL, true};
@@ -329,14 +330,12 @@ int cmd_review(cli_args *a)
     bool all = cli_flag(a, "all"), sum = cli_flag(a, "summary");
     const char *window = cli_value(a, "threat-window");
     /* The judging settings: one struct, the same for a single review and a what-if. */
-    fw_situation_settings geo;
+    fw_geometry geo;
 
     fw_geometry_default(&geo);
     if (window) {
-        char *end;
-        geo.threat_window_s = strtod(window, &end);
-        if (*end || end == window || !(geo.threat_window_s >= 0) ||
-            geo.threat_window_s > FW_THREAT_WINDOW_MAX_S)
+        fw_error gerr;
+        if (!fw_parse_decimal(window, &geo.threat_window_s) || fw_geometry_check(&geo, &gerr))
             return cli_usage_error("--threat-window: expected seconds from 0 to %.0f",
                                    FW_THREAT_WINDOW_MAX_S);
     }

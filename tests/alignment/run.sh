@@ -29,7 +29,7 @@ hasnt() { if grep -qF -- "$2" "$1"; then bad "$3: '$2' present"; else ok; fi; }
 
 # ---- scenario files ------------------------------------------------------------
 run 0 "alignment scenario tests" -- "$FW" --policies "$AP" policy test
-has "$T/out" "al-1                           62 checked, 0 failed" "every expectation checked"
+has "$T/out" "al-1                           66 checked, 0 failed" "every expectation checked"
 
 # A copy of the test policy whose scenario file is changed by one sed expression;
 # the incidents are found through absolute paths.
@@ -69,6 +69,7 @@ has "$T/out" "  aligned: agency t=6.4 <-> video t=7.1" "the match shown"
 has "$T/out" "  decisive (moving-vehicle): vehicle.toward_officer  agency=true  video=false" "decisive across aligned items"
 same "$(grep -c 'firearm_discharge at t=' "$T/out")" 1 "the two accounts' items are one act"
 same "$(jqs al-timed '.acts | length')" 1 "JSON: one act"
+same "$(jqs al-timed '.settings.align_tolerance_s')" 10 "JSON: the settings record the alignment tolerance"
 same "$(jqs al-timed '.acts[0].act')" "o-31 firearm_discharge #1" "JSON: act id"
 same "$(jqs al-timed '[.acts[0].items[] | "\(.account) \(.key) \(.t)"] | join(", ")')" "agency o-31@6.4 6.4, video o-31@7.1 7.1" "JSON: the act's items per account"
 same "$(jqs al-timed '[.applications[].act] | unique | join(",")')" "o-31 firearm_discharge #1" "JSON: each application names its act"
@@ -84,6 +85,12 @@ same "$(jqs al-extra '[.acts[] | .act] | join(", ")')" \
 same "$(jqs al-extra '.acts[1] | "\(.only_in) \(.items | length) \(.items[0].key)"')" "video 1 o-31@8" "JSON: only_in"
 same "$(jqs al-extra '.acts[1].disputed')" "o-31's second firearm_discharge appears only in account video" "JSON: the dispute in words"
 same "$(jqs al-extra '[.acts[] | select(.only_in)] | length')" 1 "JSON: only one act is one account's"
+# docs/openapi.yaml names every key of an act and says what an application's type and act are.
+documented=$(tr '\n' ' ' < "$TOP/docs/openapi.yaml" | tr -s ' ' | grep -o '`acts`: the aligned acts.*`decisive`' | grep -o '"[a-z_]*"' | tr -d '"' | sort -u)
+for key in $(jqs al-extra '[.acts[] | keys[], (.items[] | keys[])] | unique | .[]'); do
+    if grep -qx "$key" <<<"$documented"; then ok; else bad "docs/openapi.yaml: the review's acts[] key '$key' is not documented"; fi
+done
+has "$TOP/docs/openapi.yaml" 'its `type` the event type' "docs/openapi.yaml: an application's type is its event type"
 # Reviewing one account leaves nothing to compare.
 run 0 "review al-extra, one account" -- rv al-extra --account video
 hasnt "$T/out" "disputed:" "one account: no act is disputed"
@@ -108,6 +115,20 @@ run 0 "review al-apart" -- rv al-apart
 hasnt "$T/out" "aligned:" "beyond the tolerance: not aligned"
 has "$T/out" "  disputed: o-31's first firearm_discharge appears only in account agency" "beyond the tolerance: first"
 has "$T/out" "  disputed: o-31's second firearm_discharge appears only in account video" "beyond the tolerance: second"
+
+# Each act is headed by its own first item (not the item of the act's index): the reach-in
+# only account b tells comes first, then the hands_on both tell.
+run 0 "review al-hdr" -- "$FW" --db "$DB" review al-hdr --policy ice-vehicle-stops --no-store
+same "$(grep ' at t=' "$T/out" | sed 's/  policy.*//')" "al-hdr  o-31 reach_into_vehicle at t=0 s
+al-hdr  o-31 hands_on at t=5 s" "act headings name each act's own type and kind"
+
+# Warnings: what force one announced (of) is its kind.
+run 0 "review al-warnings" -- rv al-warnings
+has "$T/out" "  aligned: agency t=8 <-> video t=4" "warnings of deadly force aligned"
+has "$T/out" "  disputed: o-31's first warning (less_lethal) appears only in account agency" "the less-lethal warning is the agency's alone"
+has "$T/out" "al-warnings  o-31 warning (deadly) at t=8 s" "a warning's heading names what it announced"
+same "$(jqs al-warnings '[.acts[] | "\(.act)=\(.kind):\([.items[] | .key] | join(" "))"] | join(", ")')" \
+    "o-31 warning (less_lethal) #1=less_lethal:o-31@3/warning, o-31 warning (deadly) #1=deadly:o-31@8/warning o-31@4/warning" "JSON: warning acts by what they announced"
 
 # ---- examples built as disputes ------------------------------------------------
 EDB="$T/examples.db"

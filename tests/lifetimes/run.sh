@@ -77,7 +77,7 @@ same "$(rule lt-05-long-quiet)" "out" "95 s of quiet: out with the default windo
 same "$(rule lt-05-long-quiet --threat-window 120)" "within" "95 s of quiet: within a 120 s window"
 same "$(fact lt-05-long-quiet threat.imminent --threat-window 94)" "false|ended by no renewal since|5" "a 94 s window ends it"
 same "$(fact lt-02-comply threat.imminent --threat-window 3600)" "false|ended by comply|8" "a long window does not keep a threat past a comply"
-for badw in -1 abc 86401 ""; do
+for badw in -1 abc 86401 "" 0x10 " 5" +5 nan inf 1e400; do
     fw review lt-05-long-quiet --policy dhs-2023 --no-store --threat-window "$badw" >/dev/null 2>&1
     same "$?" 2 "--threat-window '$badw' is a usage error"
 done

@@ -399,8 +399,17 @@ static void test_review_items(void **state)
     j = fw_review_json(&rv);
     apps = json_object_get(j, "applications");
     assert_int_equal(json_array_size(apps), 3);
+    /* Its event type is "type"; "act" is the id of the act it is an item of (two reach-ins
+    ** at one time in one account are two acts). */
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "type")),
                         "reach_into_vehicle");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "act")),
+                        "o-1 reach_into_vehicle #1");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 1), "act")),
+                        "o-1 reach_into_vehicle #2");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 2), "type")), "force");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 2), "act")),
+                        "o-2 hands_on #1");
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "actor")), "o-1");
     assert_string_equal(json_string_value(json_object_get(json_array_get(apps, 0), "target")), "v-1");
     /* Only the rules on the act's type are listed. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,6 +170,59 @@ static void tolerance_is_a_setting(void **state)
     done(&f);
 }
 
+/* The settings are checked (fw_geometry_check) by the review itself, not only by the CLI,
+** and the JSON records the alignment tolerance it aligned with. */
+static void settings_checked_and_recorded(void **state)
+{
+    fixture f;
+    fw_geometry g;
+    fw_error err;
+    json_t *j;
+    const double bad[] = {-1, 86401, NAN, INFINITY};
+    size_t i;
+    (void)state;
+    f.doc = doc3(SHOT("o-1", 6.4), SHOT("o-1", 7.1), NULL);
+    f.p = policy();
+    fw_geometry_default(&g);
+    assert_int_equal(fw_geometry_check(&g, &err), FW_OK);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fw_geometry_default(&g);
+        g.threat_window_s = bad[i];
+        assert_int_equal(fw_geometry_check(&g, &err), FW_ERR_INVALID);
+        assert_string_equal(err.msg, "threat_window_s: expected seconds from 0 to 86400");
+        assert_int_equal(fw_review_run(f.doc, f.p, &g, NULL, &f.rv, &err), FW_ERR_INVALID);
+        assert_int_equal(f.rv.nitems, 0);
+        fw_review_release(&f.rv);
+        fw_geometry_default(&g);
+        g.align_tolerance_s = bad[i];
+        assert_int_equal(fw_review_run(f.doc, f.p, &g, NULL, &f.rv, &err), FW_ERR_INVALID);
+        assert_string_equal(err.msg, "align_tolerance_s: expected seconds from 0 to 86400");
+        fw_review_release(&f.rv);
+    }
+    fw_geometry_default(&g);
+    g.reach_m = -0.5;
+    assert_int_equal(fw_geometry_check(&g, &err), FW_ERR_INVALID);
+    assert_string_equal(err.msg, "reach_m: expected metres from 0 to 10000");
+    fw_geometry_default(&g);
+    g.align_tolerance_s = 0.25;
+    assert_int_equal(fw_review_run(f.doc, f.p, &g, NULL, &f.rv, &err), FW_OK);
+    assert_int_equal(f.rv.nacts, 2);   /* 0.7 s apart: beyond 0.25 */
+    j = fw_review_json(&f.rv);
+    assert_non_null(j);
+    assert_float_equal(json_real_value(json_object_get(json_object_get(j, "settings"),
+                                                        "align_tolerance_s")), 0.25, 1e-12);
+    json_decref(j);
+    fw_review_release(&f.rv);
+    /* Without settings: the defaults, recorded. */
+    assert_int_equal(fw_review_run(f.doc, f.p, NULL, NULL, &f.rv, &err), FW_OK);
+    assert_int_equal(f.rv.nacts, 1);
+    j = fw_review_json(&f.rv);
+    assert_float_equal(json_real_value(json_object_get(json_object_get(j, "settings"),
+                                                        "align_tolerance_s")), 10.0, 1e-12);
+    json_decref(j);
+    done(&f);
+}
+
 static void extra_shot(void **state)
 {
     fixture f;
@@ -310,6 +364,24 @@ static void ordinals(void **state)
     done(&f);
 }
 
+/* An act's nth counts the earlier acts of its officer and kind only, whatever comes between. */
+static void nth_per_officer_and_kind(void **state)
+{
+    fixture f;
+    static const char *const ids[] = {"o-1 ecd #1", "o-2 ecd #1", "o-1 hands_on #1",
+                                      "o-1 ecd #2", "o-2 ecd #2", "o-1 hands_on #2"};
+    size_t i;
+    (void)state;
+    f.doc = doc3(FORCE("o-1", 1, "ecd") "," FORCE("o-2", 2, "ecd") "," FORCE("o-1", 3, "hands_on") ","
+                 FORCE("o-1", 4, "ecd") "," FORCE("o-2", 5, "ecd") "," FORCE("o-1", 6, "hands_on"),
+                 NULL, NULL);
+    review(&f, NULL, NULL);
+    assert_int_equal(f.rv.nacts, 6);
+    for (i = 0; i < 6; i++)
+        assert_string_equal(f.rv.acts[i].id, ids[i]);
+    done(&f);
+}
+
 /* Many shots of one officer in two accounts: matched greedily past the table's size, in
 ** bounded time and memory, the nth with the nth. */
 static void large_group(void **state)
@@ -370,6 +442,7 @@ int main(void)
         cmocka_unit_test(kind_differs), cmocka_unit_test(order_kept),
         cmocka_unit_test(third_account), cmocka_unit_test(one_account),
         cmocka_unit_test(ordinals), cmocka_unit_test(large_group),
+        cmocka_unit_test(settings_checked_and_recorded), cmocka_unit_test(nth_per_officer_and_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

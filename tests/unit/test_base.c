@@ -181,6 +181,33 @@ static void test_snprintf(void **state)
     assert_int_equal(fw_strlcpy(out, "a", 0), FW_ERR_LIMIT);
 }
 
+/* Decimal numbers as JSON writes them; nothing strtod takes beyond that. */
+static void test_parse_decimal(void **state)
+{
+    static const char *const bad[] = {"", "-", "0x10", "0X1p4", "inf", "-inf", "nan", "infinity",
+                                      " 5", "5 ", "+5", ".5", "5.", "1e", "1e+", "1e400", "--1",
+                                      "1,5", "1.5.2", "١٢", "5\n"};
+    double v = 42;
+    size_t i;
+    (void)state;
+    assert_true(fw_parse_decimal("60", &v));
+    assert_float_equal(v, 60, 0);
+    assert_true(fw_parse_decimal("-1.25", &v));
+    assert_float_equal(v, -1.25, 0);
+    assert_true(fw_parse_decimal("2E3", &v));
+    assert_float_equal(v, 2000, 0);
+    assert_true(fw_parse_decimal("1e-2", &v));
+    assert_float_equal(v, 0.01, 1e-15);
+    assert_true(fw_parse_decimal("007", &v));
+    assert_float_equal(v, 7, 0);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 42;
+        assert_false(fw_parse_decimal(bad[i], &v));
+        assert_float_equal(v, 42, 0);   /* untouched */
+    }
+    assert_false(fw_parse_decimal(NULL, &v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_clocks),
         cmocka_unit_test(test_buf_sticky),
         cmocka_unit_test(test_snprintf),
+        cmocka_unit_test(test_parse_decimal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

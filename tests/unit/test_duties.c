@@ -125,6 +125,42 @@ static void test_interventions(void **state)
     fw_diag_release(&d);
 }
 
+/* One act two accounts tell at different times (1 s and 2 s): one intervention item for
+** o-2, naming the act, not one per account's key. */
+static void test_interventions_one_per_act(void **state)
+{
+    const char *pol = "policy t \"t\"\nversion 1\nrule no-ecd\n cite \"1\"\n says \"x\"\n"
+                      " when force.kind = ecd\n require false\n";
+    fw_policy *p = NULL;
+    fw_diag d;
+    fw_review rv;
+    fw_error err;
+    fw_doc *doc;
+    json_t *items, *it;
+    (void)state;
+
+    fw_diag_init(&d, 5);
+    assert_int_equal(fw_policy_parse("t", pol, strlen(pol), &p, &d), FW_OK);
+    doc = doc_of(force_ecd,
+                 ",{\"id\":\"v\",\"kind\":\"video_analysis\",\"source\":\"v\",\"events\":"
+                 "[{\"t\":2,\"type\":\"force\",\"actor\":\"o-1\",\"kind\":\"ecd\",\"target\":\"s-1\"}]}",
+                 "arrest");
+    assert_int_equal(fw_review_run(doc, p, NULL, NULL, &rv, &err), FW_OK);
+    assert_int_equal(rv.nacts, 1);
+    items = duties(doc, &rv, 1, NULL, "2025-01-01T13:00:00Z");
+    assert_int_equal(count_kind(items, "intervention", "o-2"), 1);
+    assert_int_equal(count_kind(items, "intervention", NULL), 1);
+    it = json_array_get(items, 0);
+    assert_string_equal(json_string_value(json_object_get(it, "act")), "o-1 ecd #1");
+    assert_string_equal(json_string_value(json_object_get(it, "force")), "o-1@1");
+    assert_non_null(strstr(json_string_value(json_object_get(it, "detail")), "o-1 ecd #1"));
+    json_decref(items);
+    fw_review_release(&rv);
+    fw_doc_free(doc);
+    fw_policy_free(p);
+    fw_diag_release(&d);
+}
+
 static void test_medical_aid(void **state)
 {
     char events[1024];
@@ -184,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statements),
         cmocka_unit_test(test_interventions),
+        cmocka_unit_test(test_interventions_one_per_act),
         cmocka_unit_test(test_medical_aid),
         cmocka_unit_test(test_training),
     };

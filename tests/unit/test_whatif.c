@@ -148,7 +148,7 @@ static void test_acts_json(void **state)
     fw_error err;
     fw_diag d;
     fw_doc *a = base_doc("base-0001"), *b = base_doc("base-0002");
-    fw_situation_settings g;
+    fw_geometry g;
     fw_buf text;
     json_t *j;
     (void)state;

@@ -217,8 +217,11 @@ describe("dashboard", () => {
     const ice = page.locator('section.review[data-policy="ice-vehicle-stops-1"]');
     await ice.waitFor();
     const heads = await ice.locator("h4").allTextContents();
+    // One heading per act: the video's reach-in (0 s) and the report's (10 s) are one act.
     assert.ok(heads.includes("o-901 reach into vehicle at t=0 s at v-1"), heads.join(" | "));
-    assert.ok(heads.includes("o-901 reach into vehicle at t=10 s at v-1"), heads.join(" | "));
+    assert.ok(!heads.includes("o-901 reach into vehicle at t=10 s at v-1"), heads.join(" | "));
+    assert.equal(await ice.locator('.aligned[data-act="o-901 reach_into_vehicle #1"]').textContent(),
+      "Aligned: passenger-video t=0 ↔ o-901-report t=10");
     const row = page.locator('#finding-matrix tr[data-policy="ice-vehicle-stops-1"][data-key="o-901@0/reach_into_vehicle"]');
     assert.equal(await row.locator('td[data-account="passenger-video"]').textContent(), "OUT OF POLICY");
     assert.equal(await row.locator("th").textContent(), "o-901 reach into vehicle t=0 s");
@@ -490,11 +493,18 @@ describe("dashboard", () => {
     const aligned = ice.locator('.aligned[data-act="o-902 hands_on #1"]');
     assert.equal(await aligned.count(), 1);
     assert.equal(await aligned.textContent(), "Aligned: passenger-video t=9 ↔ o-901-report t=12");
-    const decisive = ice.locator('.decisive li[data-fact="reached_into_vehicle_first"]');
-    assert.equal(await decisive.count(), 2);   // one per act: o-902's and o-901's
-    assert.match(await decisive.first().textContent(), /passenger-video says true; o-901-report says false/);
-    // One matrix row per act, not per account's time.
-    assert.equal(await page.locator('#finding-matrix tr[data-policy="ice-vehicle-stops-1"]').count(), 2);
+    // The rules on the reach-in and on the command read the act's own facts: whether the
+    // reach-in came before any other step (act.before_any_step) and the command's tone.
+    const before = ice.locator('.decisive li[data-fact="act.before_any_step"]');
+    assert.equal(await before.count(), 1);
+    assert.match(await before.textContent(), /\(rule no-reach-in-first\): passenger-video says true; o-901-report says false/);
+    const tone = ice.locator('.decisive li[data-fact="act.tone"]');
+    assert.equal(await tone.count(), 1);
+    assert.match(await tone.textContent(), /\(rule command-tone\): passenger-video says hostile; o-901-report says professional/);
+    assert.equal(await ice.locator(".decisive li").count(), 2);
+    // One matrix row per act, not per account's time: the reach-in, the command, the
+    // hands_on and the takedown.
+    assert.equal(await page.locator('#finding-matrix tr[data-policy="ice-vehicle-stops-1"]').count(), 4);
     // Example 01 with a second shot only the video shows.
     const doc = JSON.parse(readFileSync(join(TOP, "examples/01-vehicle-stop-disputed.json"), "utf8"));
     doc.id = "web-extra-shot";
@@ -516,6 +526,23 @@ describe("dashboard", () => {
     assert.equal(await row.locator('td[data-account="agency"]').textContent(), "not in this account");
     assert.match(await row.textContent(), /disputed/);
     await shoot(page, "incident-aligned");
+    // Example 14 with a third account that tells no force: the shot both other accounts tell
+    // (within policy in both) is not disputed, as the review's acts say (no only_in).
+    const three = JSON.parse(readFileSync(join(TOP, "examples/14-vehicle-toward-officer.json"), "utf8"));
+    three.id = "web-three-accounts";
+    three.accounts.push({ id: "medic", kind: "medical_examiner", source: "ems run sheet (test)",
+      events: [{ t: 60, type: "medical_aid", person: "s-1", status: "rendered", provider: "ems" }] });
+    const threeFile = join(dir, "three-accounts.json");
+    writeFileSync(threeFile, JSON.stringify(three));
+    fw("add", threeFile);
+    await page.goto(`${base}/#/incidents/web-three-accounts`);
+    const shotRow = page.locator('#finding-matrix tr[data-policy="dhs-2023"]');
+    await shotRow.waitFor();
+    assert.equal(await shotRow.count(), 1);
+    assert.equal(await shotRow.locator('td[data-account="medic"]').textContent(), "not in this account");
+    assert.equal(await shotRow.locator('td[data-account="agency"]').textContent(), "within policy");
+    assert.equal(await shotRow.locator('td[data-account="video"]').textContent(), "within policy");
+    assert.equal(await shotRow.locator("td").last().textContent(), "");
     assert.deepEqual(page.errors, []);
   });
 });

@@ -61,7 +61,8 @@ function eventText(ev) {
 }
 
 // A review item is a force application, or another act a rule is "on" (a reach into
-// a vehicle, a command): "act" names its event type (docs/policy-language.md).
+// a vehicle, a command): "type" names its event type, "act" the id of the act (review.acts)
+// its accounts' items are aligned into (docs/policy-language.md).
 const isForce = (a) => !a.type || a.type === "force";
 const actLabel = (a) => humanize(isForce(a) ? a.kind : a.type);
 
@@ -163,6 +164,7 @@ function findingMatrix(doc, reviews) {
   const accounts = doc.accounts.map((a) => a.id);
   const rows = [];
   for (const r of reviews) {
+    const acts = new Map((r.acts || []).map((a) => [a.act, a]));
     const byKey = new Map();
     for (const a of r.applications) {
       const id = a.act || a.key;
@@ -171,8 +173,10 @@ function findingMatrix(doc, reviews) {
     }
     for (const [, { first, by }] of byKey) {
       const key = first.key;
-      // Disputed: the accounts' outcomes differ, or an account does not tell the act at all.
-      const disputed = new Set(by.values()).size > 1 || by.size < accounts.length;
+      // Disputed: the accounts' outcomes differ, or one account alone tells the act (the
+      // review's acts[].only_in: the rule is lib/policy/review.c's, not re-derived here).
+      const act = acts.get(first.act);
+      const disputed = new Set(by.values()).size > 1 || Boolean(act && act.only_in);
       rows.push(h("tr", { "data-key": key, "data-policy": r.policy },
         h("th", { scope: "row" }, `${first.actor} ${actLabel(first)} t=${first.t} s`),
         h("td", {}, r.policy),
