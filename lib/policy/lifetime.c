@@ -34,21 +34,6 @@ static bool is(const fw_event *e, const char *type)
     return e->type && same(e->type_name, type);
 }
 
-static const char *attr_str(const fw_event *e, const char *key)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    return json_is_string(j) ? json_string_value(j) : NULL;
-}
-
-static bool attr_num(const fw_event *e, const char *key, double *out)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    if (!json_is_number(j))
-        return false;
-    *out = json_number_value(j);
-    return true;
-}
-
 /* ---- the tables of one situation -------------------------------------- */
 
 /* An absence (key: its `of`) or a position (key NULL) event, by its actor. */
@@ -113,7 +98,7 @@ static int latest(const ent *v, size_t n, const char *key, const char *actor, in
 
 static bool is_absence(const fw_event *e, double t)
 {
-    return is(e, "absence") && e->t >= t && attr_str(e, "of");
+    return is(e, "absence") && e->t >= t && fw_event_str(e, "of");
 }
 
 static bool is_position(const fw_event *e, double t)
@@ -150,7 +135,7 @@ bool fw_lifetimes_read(const fw_doc *doc, const fw_account *a, double t, fw_life
     for (i = 0; i < a->nevents; i++) {
         const fw_event *e = &a->events[i];
         if (is_absence(e, t))
-            lt->abs[lt->nabs++] = (ent){attr_str(e, "of"), e->actor, (int)i};
+            lt->abs[lt->nabs++] = (ent){fw_event_str(e, "of"), e->actor, (int)i};
         else if (is_position(e, t))
             lt->pos[lt->npos++] = (ent){NULL, e->actor, (int)i};
     }
@@ -192,8 +177,8 @@ static bool dist(const fw_situation *s, const char *x, const char *y, int below,
         return false;
     ex = &s->account->events[px];
     ey = &s->account->events[py];
-    if (!attr_num(ex, "x", &xx) || !attr_num(ex, "y", &xy) || !attr_num(ey, "x", &yx) ||
-        !attr_num(ey, "y", &yy))
+    if (!fw_event_num(ex, "x", &xx) || !fw_event_num(ex, "y", &xy) || !fw_event_num(ey, "x", &yx) ||
+        !fw_event_num(ey, "y", &yy))
         return false;
     *d = hypot(xx - yx, xy - yy);
     *ev = px > py ? px : py;
@@ -205,7 +190,7 @@ static bool dist(const fw_situation *s, const char *x, const char *y, int below,
 ** positions before event `below`. */
 static bool reach_dist(const fw_situation *s, const fw_event *te, int below, double *d, int *ev)
 {
-    const char *person = attr_str(te, "target_id");
+    const char *person = fw_event_str(te, "target_id");
     const fw_lifetimes *lt = s->lifetimes;
     double one;
     int at;
@@ -246,9 +231,9 @@ int fw_threat_end(const fw_situation *s, size_t threat, const fw_geometry *g, co
             continue;
         if (is(e, "comply") && same(e->actor, te->actor))
             *why = "comply";
-        else if (is(e, "restrain") && same(attr_str(e, "target"), te->actor))
+        else if (is(e, "restrain") && same(fw_event_str(e, "target"), te->actor))
             *why = "restrain";
-        else if (is(e, "armed") && same(e->actor, te->actor) && same(attr_str(e, "weapon"), "none"))
+        else if (is(e, "armed") && same(e->actor, te->actor) && same(fw_event_str(e, "weapon"), "none"))
             *why = "disarmed";
         else
             continue;
@@ -257,7 +242,7 @@ int fw_threat_end(const fw_situation *s, size_t threat, const fw_geometry *g, co
     /* Out of reach at this moment: the latest positions, at least one told
     ** after the threat, put the subject beyond reach, and farther than when
     ** the threat was made (one closing in from afar still threatens). */
-    if (!s->lifetimes || !te->actor || !reach_means(attr_str(te, "means")) ||
+    if (!s->lifetimes || !te->actor || !reach_means(fw_event_str(te, "means")) ||
         !reach_dist(s, te, INT_MAX, &now, &ev) || !(now > g->reach_m) || ev <= (int)threat)
         return -1;
     if (reach_dist(s, te, (int)threat, &then, &ev_then) && !(now > then))

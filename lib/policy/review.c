@@ -38,12 +38,6 @@ static const fw_event *item_event(const fw_review *r, size_t i)
     return &r->doc->accounts[it->account].events[it->event];
 }
 
-static const char *event_str(const fw_event *e, const char *key)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    return json_is_string(j) ? json_string_value(j) : NULL;
-}
-
 /* ---- alignment ---------------------------------------------------------- */
 
 /* Matchings of more cells than this (items x acts of one officer in two accounts) are made
@@ -91,8 +85,8 @@ static double act_distance(const fw_review *r, size_t act, size_t i)
 ** told alike), or NULL. */
 static const char *act_kind(const fw_event *e)
 {
-    const char *k = event_str(e, "kind");
-    return k ? k : event_str(e, "of");
+    const char *k = fw_event_str(e, "kind");
+    return k ? k : fw_event_str(e, "of");
 }
 
 /* Does item i give the same kind as the act's first item? */
@@ -714,7 +708,7 @@ json_t *fw_review_json(const fw_review *r)
         app = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s, s:o}", "key", it->key,
                         "type", fw_review_item_type(r, i), "act", r->acts[it->act].id,
                         "account", r->doc->accounts[it->account].id, "actor", e->actor,
-                        "kind", event_str(e, "kind"), "target", fw_act_target(e),
+                        "kind", fw_event_str(e, "kind"), "target", fw_act_target(e),
                         "t", e->t, "outcome",
                         fw_outcome_name(fw_review_item_outcome(r, i)), "rules", rules);
         if (!app || json_array_append_new(apps, app) != 0)
@@ -888,7 +882,7 @@ fw_rc fw_review_text(const fw_review *r, bool verbose, fw_buf *out)
         act_name(&r->acts[i], name, sizeof name);
         fw_buf_printf(out, "%s  %s %s at t=", r->doc->id, e->actor ? e->actor : "?",
                       !fw_review_item_is_force(r, first) ? name
-                      : event_str(e, "kind")             ? event_str(e, "kind")
+                      : fw_event_str(e, "kind")             ? fw_event_str(e, "kind")
                                                          : "force");
         fw_canon_number(e->t, out);
         fw_buf_printf(out, " s  policy %s%s%s%s\n", fw_policy_fullname(r->policy),

@@ -204,30 +204,6 @@ int fw_fact_index(const char *name)
 
 /* ---- reading events ---------------------------------------------------- */
 
-static const char *attr_str(const fw_event *e, const char *key)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    return json_is_string(j) ? json_string_value(j) : NULL;
-}
-
-static bool attr_bool(const fw_event *e, const char *key, bool *out)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    if (!json_is_boolean(j))
-        return false;
-    *out = json_is_true(j);
-    return true;
-}
-
-static bool attr_num(const fw_event *e, const char *key, double *out)
-{
-    const json_t *j = json_object_get(e->obj, key);
-    if (!json_is_number(j))
-        return false;
-    *out = json_number_value(j);
-    return true;
-}
-
 static bool same(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
@@ -329,7 +305,6 @@ static const char *choose_vehicle(const fw_doc *doc, const char *target, const c
     }
     return NULL;
 }
-
 
 /* ---- setting facts ----------------------------------------------------- */
 
@@ -484,7 +459,7 @@ static void replay(const ctx *c, seen *w)
             break;
         case EV_COMMAND:
             w->command = idx;
-            str = attr_str(e, "tone");
+            str = fw_event_str(e, "tone");
             if (same(str, "hostile"))
                 w->command_hostile = idx;
             else if (!str)
@@ -493,7 +468,7 @@ static void replay(const ctx *c, seen *w)
             break;
         case EV_WARNING:
             w->warning = idx;
-            if (same(attr_str(e, "of"), "deadly"))
+            if (same(fw_event_str(e, "of"), "deadly"))
                 w->warning_deadly = idx;
             step(w, idx);
             break;
@@ -529,24 +504,24 @@ static void replay(const ctx *c, seen *w)
                 w->comply = idx;
             break;
         case EV_RESTRAIN:
-            if (same(attr_str(e, "target"), subject))
+            if (same(fw_event_str(e, "target"), subject))
                 w->restrain = idx;
             break;
         case EV_RELEASE:
-            if (same(attr_str(e, "target"), subject))
+            if (same(fw_event_str(e, "target"), subject))
                 w->release = idx;
             break;
         case EV_VEHICLE_MOTION:
-            if (!same(attr_str(e, "vehicle"), vehicle))
+            if (!same(fw_event_str(e, "vehicle"), vehicle))
                 break;
             w->motion = idx;
-            if (same(attr_str(e, "relative_to"), officer) && attr_str(e, "direction"))
+            if (same(fw_event_str(e, "relative_to"), officer) && fw_event_str(e, "direction"))
                 w->motion_officer = idx;
             break;
         case EV_POSITION:
             if (same(e->actor, vehicle)) {
                 w->vpos = idx;
-                if (attr_num(e, "speed_mps", &d))
+                if (fw_event_num(e, "speed_mps", &d))
                     w->vpos_speed = idx;
             } else if (same(e->actor, officer)) {
                 w->opos = idx;
@@ -555,14 +530,14 @@ static void replay(const ctx *c, seen *w)
         case EV_INTERVENE:
             /* By another officer, against this officer's force (or against
             ** force in general when the event names no one). */
-            str = attr_str(e, "target");
+            str = fw_event_str(e, "target");
             if (e->actor && !same(e->actor, officer) && (!str || same(str, officer)))
                 w->intervene = idx;
             break;
         case EV_BYSTANDERS:
             /* Only an event that says something; one with neither field
             ** leaves the question where it was. */
-            if (attr_bool(e, "present", &b) || attr_num(e, "count", &d))
+            if (fw_event_bool(e, "present", &b) || fw_event_num(e, "count", &d))
                 w->bystanders = idx;
             break;
         case EV_FORCE:
@@ -613,8 +588,8 @@ static void act_facts(ctx *c)
     ev_str(c, F_ACT_ACTOR, e->actor, ai);
     ev_str(c, F_ACT_TARGET, c->target, ai);
     if (event_kind(e) == EV_COMMAND)
-        ev_str(c, F_ACT_TONE, attr_str(e, "tone"), ai);
-    ev_str(c, F_ACT_OF, attr_str(e, "of"), ai);
+        ev_str(c, F_ACT_TONE, fw_event_str(e, "tone"), ai);
+    ev_str(c, F_ACT_OF, fw_event_str(e, "of"), ai);
     /* Before: earlier in time, or at the same time and listed before it. */
     for (j = 0; j < c->a->nevents; j++) {
         const fw_event *x = &c->a->events[j];
@@ -647,7 +622,7 @@ static void force_facts(ctx *c)
     if (event_kind(e) != EV_FORCE)
         return;
 
-    ev_str(c, F_FORCE_KIND, attr_str(e, "kind"), fi);
+    ev_str(c, F_FORCE_KIND, fw_event_str(e, "kind"), fi);
     ev_str(c, F_FORCE_ACTOR, e->actor, fi);
     ev_str(c, F_FORCE_TARGET, c->target, fi);
     if (is_party(c->s->doc, c->target, FW_REF_SUBJECT))
@@ -656,10 +631,10 @@ static void force_facts(ctx *c)
         ev_str(c, F_FORCE_TARGET_TYPE, "vehicle", fi);
     /* Attributes the force event leaves out stay unknown even in a complete
     ** account: completeness is about events, not about their details. */
-    if (attr_num(e, "rounds", &d))
+    if (fw_event_num(e, "rounds", &d))
         ev_num(c, F_FORCE_ROUNDS, d, fi);
-    ev_str(c, F_FORCE_PURPOSE, attr_str(e, "purpose"), fi);
-    if (attr_bool(e, "from_vehicle", &b))
+    ev_str(c, F_FORCE_PURPOSE, fw_event_str(e, "purpose"), fi);
+    if (fw_event_bool(e, "from_vehicle", &b))
         ev_bool(c, F_FORCE_FROM_VEHICLE, b, fi);
 }
 
@@ -687,8 +662,8 @@ static void threat_facts(ctx *c, const seen *w)
 
     if (ti >= 0) {
         const fw_event *e = &c->a->events[ti];
-        level = attr_str(e, "level");
-        means = attr_str(e, "means");
+        level = fw_event_str(e, "level");
+        means = fw_event_str(e, "means");
         if (!same(level, "none")) {
             ev_num(c, F_SECONDS_SINCE_THREAT, c->s->t - e->t, ti);
             end = fw_threat_end(c->s, (size_t)ti, c->geo, &why);
@@ -717,15 +692,15 @@ static void threat_facts(ctx *c, const seen *w)
         by_threat = TV_FALSE;
     } else if (ti >= 0) {
         const fw_event *e = &c->a->events[ti];
-        level = attr_str(e, "level");
-        means = attr_str(e, "means");
+        level = fw_event_str(e, "level");
+        means = fw_event_str(e, "means");
         ev_str(c, F_THREAT_LEVEL, level, ti);
-        if (attr_bool(e, "imminent", &b))
+        if (fw_event_bool(e, "imminent", &b))
             ev_bool(c, F_THREAT_IMMINENT, b, ti);
         else if (same(level, "none"))
             ev_bool(c, F_THREAT_IMMINENT, false, ti);   /* no threat is not imminent */
         ev_str(c, F_THREAT_MEANS, means, ti);
-        ev_str(c, F_THREAT_TARGET, attr_str(e, "target"), ti);
+        ev_str(c, F_THREAT_TARGET, fw_event_str(e, "target"), ti);
         /* "unknown" is a value of threat_means but does not make the means
         ** known. */
         if (same(level, "none"))
@@ -744,11 +719,11 @@ static void threat_facts(ctx *c, const seen *w)
 
     if (w->armed >= 0) {
         const fw_event *e = &c->a->events[w->armed];
-        weapon = attr_str(e, "weapon");
+        weapon = fw_event_str(e, "weapon");
         if (weapon)
             ev_bool(c, F_SUBJECT_ARMED, !same(weapon, "none"), w->armed);
         ev_str(c, F_SUBJECT_WEAPON, weapon, w->armed);
-        if (attr_bool(e, "displayed", &b))
+        if (fw_event_bool(e, "displayed", &b))
             ev_bool(c, F_WEAPON_DISPLAYED, b, w->armed);
         else if (same(weapon, "none"))
             ev_bool(c, F_WEAPON_DISPLAYED, false, w->armed);   /* nothing to display */
@@ -802,7 +777,7 @@ static void subject_facts(ctx *c, const seen *w)
         ev_bool(c, F_SUBJECT_RESISTING, false, stop);
         ev_str(c, F_RESISTANCE_LEVEL, "none", stop);
     } else if (w->resist >= 0) {
-        level = attr_str(&c->a->events[w->resist], "level");
+        level = fw_event_str(&c->a->events[w->resist], "level");
         if (level)
             ev_bool(c, F_SUBJECT_RESISTING, !same(level, "none"), w->resist);
         ev_str(c, F_RESISTANCE_LEVEL, level, w->resist);
@@ -819,8 +794,8 @@ static void subject_facts(ctx *c, const seen *w)
         bool ended = stop > w->flee, b;
         ev_bool(c, F_SUBJECT_FLEEING, !ended, ended ? stop : w->flee);
         /* The flight's details stay those of the flight, ended or not. */
-        ev_str(c, F_FLIGHT_MODE, attr_str(e, "mode"), w->flee);
-        if (attr_bool(e, "dangerous", &b))
+        ev_str(c, F_FLIGHT_MODE, fw_event_str(e, "mode"), w->flee);
+        if (fw_event_bool(e, "dangerous", &b))
             ev_bool(c, F_FLIGHT_DANGEROUS, b, w->flee);
     } else {
         if (stop >= 0)
@@ -876,10 +851,10 @@ static bool derive(ctx *c, const seen *w, const fw_geometry *geo, bool *toward, 
         return false;
     ve = &c->a->events[w->vpos];
     oe = &c->a->events[w->opos];
-    if (!attr_num(ve, "x", &vx) || !attr_num(ve, "y", &vy) || !attr_num(oe, "x", &ox) ||
-        !attr_num(oe, "y", &oy) || !attr_num(ve, "speed_mps", &speed))
+    if (!fw_event_num(ve, "x", &vx) || !fw_event_num(ve, "y", &vy) || !fw_event_num(oe, "x", &ox) ||
+        !fw_event_num(oe, "y", &oy) || !fw_event_num(ve, "speed_mps", &speed))
         return false;
-    if (!attr_num(ve, "heading_deg", &heading) && speed > 0)
+    if (!fw_event_num(ve, "heading_deg", &heading) && speed > 0)
         return false;
     fw_vehicle_geometry(geo, vx, vy, heading, speed, ox, oy, &closing, in_path);
     *toward = closing > geo->min_closing_mps;
@@ -900,9 +875,9 @@ static void set_derived(ctx *c, int i, bool b, const seen *w)
 static void motion_facts(ctx *c, const seen *w)
 {
     const fw_event *e = &c->a->events[w->motion];
-    const char *dir = attr_str(e, "direction");
+    const char *dir = fw_event_str(e, "direction");
     double speed = 0;
-    bool has_speed = attr_num(e, "speed_mps", &speed), moving;
+    bool has_speed = fw_event_num(e, "speed_mps", &speed), moving;
 
     /* A vehicle_motion event says the vehicle moves unless its direction
     ** or its speed says it stands still. */
@@ -919,7 +894,7 @@ static void motion_facts(ctx *c, const seen *w)
     else if (same(dir, "stationary"))
         ev_num(c, F_VEHICLE_SPEED, 0, w->motion);
     else if (w->vpos_speed >= 0 &&
-             attr_num(&c->a->events[w->vpos_speed], "speed_mps", &speed))
+             fw_event_num(&c->a->events[w->vpos_speed], "speed_mps", &speed))
         ev_num(c, F_VEHICLE_SPEED, speed, w->vpos_speed);
 }
 
@@ -954,7 +929,7 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
     if (w->motion >= 0) {
         motion_facts(c, w);
     } else if (w->vpos_speed >= 0 &&
-               attr_num(&c->a->events[w->vpos_speed], "speed_mps", &speed)) {
+               fw_event_num(&c->a->events[w->vpos_speed], "speed_mps", &speed)) {
         ev_bool(c, F_VEHICLE_MOVING, speed > 0, w->vpos_speed);
         ev_num(c, F_VEHICLE_SPEED, speed, w->vpos_speed);
     } else if (c->complete) {
@@ -976,7 +951,7 @@ static void vehicle_facts(ctx *c, const seen *w, const fw_geometry *geo)
     f = fact(c, F_VEHICLE_TOWARD_OFFICER);
     if (stated) {
         ev_bool(c, F_VEHICLE_TOWARD_OFFICER,
-                same(attr_str(&c->a->events[w->motion_officer], "direction"), "toward"),
+                same(fw_event_str(&c->a->events[w->motion_officer], "direction"), "toward"),
                 w->motion_officer);
         if (derived) {
             f->has_alt = true;
@@ -1068,9 +1043,9 @@ static void conduct_facts(ctx *c, const seen *w)
 
     if (w->bystanders >= 0) {
         e = &c->a->events[w->bystanders];
-        if (attr_bool(e, "present", &b) && b)
+        if (fw_event_bool(e, "present", &b) && b)
             present = true;
-        if (attr_num(e, "count", &count) && count > 0)
+        if (fw_event_num(e, "count", &count) && count > 0)
             present = true;
         ev_bool(c, F_BYSTANDERS_PRESENT, present, w->bystanders);
     } else {
@@ -1087,8 +1062,8 @@ const char *fw_act_target(const fw_event *e)
     if (!e)
         return NULL;
     for (i = 0; i < N(keys); i++)
-        if (attr_str(e, keys[i]))
-            return attr_str(e, keys[i]);
+        if (fw_event_str(e, keys[i]))
+            return fw_event_str(e, keys[i]);
     return NULL;
 }
 

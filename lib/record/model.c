@@ -979,6 +979,30 @@ fw_rc fw_doc_canonical(const fw_doc *doc, fw_buf *out)
     return fw_canon_write(doc->root, out);
 }
 
+const char *fw_event_str(const fw_event *e, const char *key)
+{
+    const json_t *j = json_object_get(e->obj, key);
+    return json_is_string(j) ? json_string_value(j) : NULL;
+}
+
+bool fw_event_num(const fw_event *e, const char *key, double *out)
+{
+    const json_t *j = json_object_get(e->obj, key);
+    if (!json_is_number(j))
+        return false;
+    *out = json_number_value(j);
+    return true;
+}
+
+bool fw_event_bool(const fw_event *e, const char *key, bool *out)
+{
+    const json_t *j = json_object_get(e->obj, key);
+    if (!json_is_boolean(j))
+        return false;
+    *out = json_is_true(j);
+    return true;
+}
+
 const fw_party *fw_doc_party(const fw_doc *doc, const char *id)
 {
     size_t i;

@@ -58,6 +58,15 @@ typedef struct fw_event {
     json_t *obj;
 } fw_event;
 
+/*
+** An attribute of event e by name: a string (NULL when absent or not a
+** string); a number or a boolean into *out (false, *out untouched, when absent
+** or of another type).  The strings are e's.
+*/
+const char *fw_event_str(const fw_event *e, const char *key);
+bool fw_event_num(const fw_event *e, const char *key, double *out);
+bool fw_event_bool(const fw_event *e, const char *key, bool *out);
+
 typedef struct fw_account {
     const char *id;
     const char *kind;
