@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "workflow/duties.h"
 #include "workflow/walk.h"
+#include "base/str.h"
+
 #include "base/banned.h"
 
 /* Read one stored incident; prints the error (or, if brief, "cannot read incident ID"). */
@@ -54,9 +56,7 @@ int cmd_duties(cli_args *a)
         now = t.epoch;
     }
     if (hours) {
-        char *end;
-        cfg.statement_hours = strtod(hours, &end);
-        if (*end || end == hours || cfg.statement_hours <= 0)
+        if (!fw_parse_decimal(hours, &cfg.statement_hours) || cfg.statement_hours <= 0)
             return cli_usage_error("--statement-hours: expected a positive number");
     }
     if (!cli_load_policies(a->policies, &ps))

@@ -317,6 +317,11 @@ has "$T/out" '"officer": "o-1002"' "duties --officer"
 has "$T/out" '"registry": "metro-pd:o-1002"' "duties --officer: the registry officer's items"
 hasnt "$T/out" '"officer": "o-102"' "duties --officer filters"
 run 2 "duties bad time" -- "$FW" --db "$EDB" duties --now soon
+for h in 0x10 inf " 12" +12 0; do
+    run 2 "duties --statement-hours '$h'" -- "$FW" --db "$EDB" duties --statement-hours "$h"
+    has "$T/err" "--statement-hours: expected a positive number" "statement hours '$h' refused"
+done
+run 0 "duties --statement-hours 12" -- "$FW" --db "$EDB" --policies "$BP" duties --statement-hours 12 --now 2026-11-23T00:00:00Z
 run 0 "duties before training" -- "$FW" --db "$EDB" --policies "$BP" duties --incident ex-11-ecd --now 2026-11-23T00:00:00Z
 has "$T/out" "training_device        county-so:o-1101" "an uncertified officer's item, by their registry id"
 run 1 "training for an officer the registry does not hold" -- "$FW" --db "$EDB" training add o-1101 ecd --completed 2024-01-01
