@@ -498,6 +498,7 @@ describe("dashboard", () => {
     const before = ice.locator('.decisive li[data-fact="act.before_any_step"]');
     assert.equal(await before.count(), 1);
     assert.match(await before.textContent(), /\(rule no-reach-in-first\): passenger-video says true; o-901-report says false/);
+    await shoot(page, "incident-09-acts");
     const tone = ice.locator('.decisive li[data-fact="act.tone"]');
     assert.equal(await tone.count(), 1);
     assert.match(await tone.textContent(), /\(rule command-tone\): passenger-video says hostile; o-901-report says professional/);
